@@ -1,0 +1,230 @@
+"""Graphic charters: a theme folder's `theme.json`, checked, and its files.
+
+A charter is data: colours, fonts, logo, corner radius and footer, validated by
+`schemas/theme.schema.json`, then refused if a colour pair used for text or focus fails
+WCAG AA. The same charter styles the forms, the staff preview and the PDF receipts.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath, PureWindowsPath
+from types import MappingProxyType
+from typing import Any, NamedTuple
+
+import referencing
+from jsonschema import Draft202012Validator, ValidationError
+
+SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schemas" / "theme.schema.json"
+
+
+class CharterError(Exception):
+    """A theme that cannot be used; `problems` lists every reason, one sentence each."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class FooterLink:
+    label: Mapping[str, str]  # {lang: text}
+    url: str
+
+
+@dataclass(frozen=True)
+class Footer:
+    text: Mapping[str, str]  # {lang: text}
+    links: tuple[FooterLink, ...]
+
+
+@dataclass(frozen=True)
+class Charter:
+    name: str
+    folder: Path
+    colors: Mapping[str, str]  # schema key (e.g. "muted_text") -> "#rrggbb"
+    fonts: Mapping[str, str]  # "body" / "heading" -> CSS font stack
+    logo: str | None  # file name inside `folder`
+    radius: str  # CSS length
+    footer: Footer
+
+    @property
+    def templates_dir(self) -> Path:
+        """Jinja overrides, searched before the default templates; may not exist."""
+        return self.folder / "templates"
+
+    def css_variables(self) -> str:
+        """A `:root{...}` block of custom properties, inlined in pages and PDFs.
+
+        Values are safe to inline in a <style> element because the schema restricts
+        colours, font stacks and the radius to characters that cannot close a rule.
+        """
+        declarations = [f"--parvis-{key.replace('_', '-')}:{value}" for key, value in self.colors.items()]
+        declarations += [f"--parvis-font-{key}:{value}" for key, value in self.fonts.items()]
+        declarations.append(f"--parvis-radius:{self.radius}")
+        return ":root{" + ";".join(declarations) + "}"
+
+    def asset_path(self, name: str) -> Path | None:
+        """The file `name` inside the theme folder, or None if it is not a file there.
+
+        This is what serves logos to browsers and to the PDF renderer's URL fetcher, so
+        a name must never reach the rest of the disk: no absolute path, no `..`, no
+        hidden file, and no symlink resolving outside the folder.
+        """
+        if not name or "\x00" in name or "\\" in name:
+            return None
+        if PurePosixPath(name).is_absolute() or PureWindowsPath(name).is_absolute():
+            return None
+        parts = PurePosixPath(name).parts
+        if any(part == ".." or part.startswith(".") for part in parts):
+            return None
+        root = self.folder.resolve()
+        candidate = (root / name).resolve()
+        if not candidate.is_relative_to(root) or not candidate.is_file():
+            return None
+        return candidate
+
+
+class _ContrastRule(NamedTuple):
+    foreground: str
+    background: str
+    description: str  # "{fg}" and "{bg}" are replaced by the colours
+    minimum: float
+
+
+# WCAG 2.1 AA: 4.5:1 for normal text (1.4.3), 3:1 for user interface components such as
+# the focus outline (1.4.11). Beyond the obvious text/background pair, muted text and
+# errors also appear inside form cards, and confirmation messages are text too.
+CONTRAST_RULES: tuple[_ContrastRule, ...] = (
+    _ContrastRule("text", "background", "Text colour {fg} on background {bg}", 4.5),
+    _ContrastRule("text", "surface", "Text colour {fg} on surface (cards) {bg}", 4.5),
+    _ContrastRule("muted_text", "background", "Muted text colour {fg} on background {bg}", 4.5),
+    _ContrastRule("muted_text", "surface", "Muted text colour {fg} on surface (cards) {bg}", 4.5),
+    _ContrastRule(
+        "primary_text", "primary", "Text-on-primary colour {fg} on primary (buttons) {bg}", 4.5
+    ),
+    _ContrastRule("primary", "background", "Primary colour (links) {fg} on background {bg}", 4.5),
+    _ContrastRule("error", "background", "Error colour {fg} on background {bg}", 4.5),
+    _ContrastRule("error", "surface", "Error colour {fg} on surface (cards) {bg}", 4.5),
+    _ContrastRule("success", "background", "Success colour {fg} on background {bg}", 4.5),
+    _ContrastRule("focus", "background", "Focus colour {fg} on background {bg}", 3.0),
+)
+
+
+def contrast_ratio(a: str, b: str) -> float:
+    """WCAG 2.1 contrast ratio between two "#rrggbb" colours, from 1 to 21."""
+    lighter, darker = sorted((_relative_luminance(a), _relative_luminance(b)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def _relative_luminance(colour: str) -> float:
+    # https://www.w3.org/TR/WCAG21/#dfn-relative-luminance (sRGB; 0.04045 is the sRGB
+    # standard's threshold, identical to WCAG's 0.03928 for 8-bit channels).
+    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    r, g, b = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def load_charter(folder: Path) -> Charter:
+    """Read, validate and contrast-check `folder/theme.json`; raise CharterError if unfit."""
+    path = folder / "theme.json"
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise CharterError([f"{path} was not found."]) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CharterError([f"{path} could not be read: {exc}."]) from None
+    except json.JSONDecodeError as exc:
+        raise CharterError(
+            [f"{path} is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}."]
+        ) from None
+
+    problems = _schema_problems(data)
+    if not problems:
+        problems = _contrast_problems(data["colors"])
+    if problems:
+        raise CharterError(problems)
+
+    footer = data["footer"]
+    charter = Charter(
+        name=data["name"],
+        folder=folder.resolve(),
+        colors=MappingProxyType({key: value.lower() for key, value in data["colors"].items()}),
+        fonts=MappingProxyType(dict(data["fonts"])),
+        logo=data["logo"],
+        radius=data["radius"],
+        footer=Footer(
+            text=MappingProxyType(dict(footer["text"])),
+            links=tuple(
+                FooterLink(label=MappingProxyType(dict(link["label"])), url=link["url"])
+                for link in footer["links"]
+            ),
+        ),
+    )
+    if charter.logo is not None and charter.asset_path(charter.logo) is None:
+        raise CharterError([f"$.logo: the file {charter.logo!r} is not in {charter.folder}."])
+    return charter
+
+
+@functools.cache
+def _validator() -> Draft202012Validator:
+    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    # An empty registry: the schema's $refs are internal, so nothing is ever fetched.
+    return Draft202012Validator(schema, registry=referencing.Registry())
+
+
+def _schema_problems(data: Any) -> list[str]:
+    errors = sorted(_validator().iter_errors(data), key=lambda e: (e.json_path, e.message))
+    problems: list[str] = []
+    for error in errors:
+        problem = _describe(error)
+        if problem not in problems:
+            problems.append(problem)
+    return problems
+
+
+def _describe(error: ValidationError) -> str:
+    # Name the exact key for a missing or unexpected property, so the message points at
+    # the line to write or delete rather than at its parent object.
+    if error.validator == "required" and isinstance(error.instance, dict):
+        missing = [key for key in error.validator_value if key not in error.instance]
+        return "; ".join(f"{_child(error.json_path, key)}: this key is required." for key in missing)
+    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+        allowed = error.schema.get("properties", {})
+        unknown = sorted(key for key in error.instance if key not in allowed)
+        return "; ".join(f"{_child(error.json_path, key)}: unknown key." for key in unknown)
+    description = error.schema.get("description") if isinstance(error.schema, dict) else None
+    if error.validator == "pattern" and description:
+        return f"{error.json_path}: {error.instance!r} is not {description}."
+    return f"{error.json_path}: {error.message}."
+
+
+def _child(json_path: str, key: str) -> str:
+    return f"{json_path}.{key}" if key.isidentifier() else f"{json_path}[{key!r}]"
+
+
+def _contrast_problems(colors: Mapping[str, str]) -> list[str]:
+    problems = []
+    for rule in CONTRAST_RULES:
+        fg, bg = colors[rule.foreground].lower(), colors[rule.background].lower()
+        ratio = contrast_ratio(fg, bg)
+        if ratio < rule.minimum:
+            pair = rule.description.format(fg=fg, bg=bg)
+            problems.append(
+                f"{pair} has a contrast of {_format_ratio(ratio, rule.minimum)}:1; "
+                f"WCAG AA asks for at least {rule.minimum:g}:1."
+            )
+    return problems
+
+
+def _format_ratio(ratio: float, minimum: float) -> str:
+    # Round to two decimals, but never display a failing ratio as reaching the minimum
+    # (4.4999 must not read "4.50:1; ... at least 4.5:1").
+    shown = f"{ratio:.2f}"
+    if float(shown) >= minimum:
+        shown = f"{math.floor(ratio * 100) / 100:.2f}"
+    return shown

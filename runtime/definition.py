@@ -1,0 +1,229 @@
+"""Reading a procedure definition: every problem found, each as a path and a sentence.
+
+The meta-schema (`schemas/procedure.schema.json`) says what shape a definition has; the
+checks here say what the shape cannot: that fields and elements match, that conditions
+only look back, that `$ref` stays inside the document and patterns are RE2's.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterator, Mapping
+
+import re2
+from jsonschema import Draft202012Validator, ValidationError
+from jsonschema.exceptions import best_match
+
+from runtime.conditions import OPERATORS, fields_of
+from runtime.fields import widget_for
+from runtime.fields.base import Problem
+from runtime.formats import compile_pattern
+
+SCHEMAS_DIR = Path(__file__).resolve().parent.parent / "schemas"
+MAX_BYTES = 2_000_000
+MAX_DEPTH = 32
+
+
+class DefinitionError(ValueError):
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("; ".join(f"{p.path or '/'}: {p.message}" for p in problems))
+
+
+@lru_cache(maxsize=1)
+def meta_validator() -> Draft202012Validator:
+    schema = json.loads((SCHEMAS_DIR / "procedure.schema.json").read_text(encoding="utf-8"))
+    return Draft202012Validator(schema)
+
+
+def load_definition(raw: bytes | str) -> dict[str, Any]:
+    """The definition in `raw`, or DefinitionError listing everything wrong with it."""
+    if len(raw) > MAX_BYTES:
+        raise DefinitionError([Problem("", f"the document is {len(raw)} bytes; at most {MAX_BYTES} are accepted")])
+    try:
+        document = json.loads(raw)
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        where = f" (line {error.lineno}, column {error.colno})" if isinstance(error, json.JSONDecodeError) else ""
+        raise DefinitionError([Problem("", f"not valid JSON{where}: {getattr(error, 'msg', error)}")]) from None
+    except RecursionError:
+        raise DefinitionError([Problem("", f"nested more than {MAX_DEPTH} levels deep")]) from None
+    problems = check_definition(document)
+    if problems:
+        raise DefinitionError(problems)
+    return document
+
+
+def check_definition(document: Any) -> list[Problem]:
+    if _depth(document) > MAX_DEPTH:
+        return [Problem("", f"nested more than {MAX_DEPTH} levels deep")]
+    problems = [_meta_problem(error) for error in meta_validator().iter_errors(document)]
+    if problems:
+        return sorted(set(problems), key=lambda p: p.path)
+    problems.extend(_schema_problems(document["schema"]))
+    problems.extend(_element_problems(document))
+    problems.extend(_workflow_problems(document.get("workflow")))
+    problems.extend(_text_problems(document))
+    return problems
+
+
+def _depth(value: Any, level: int = 0) -> int:
+    if level > MAX_DEPTH:
+        return level
+    if isinstance(value, dict):
+        return max((_depth(v, level + 1) for v in value.values()), default=level + 1)
+    if isinstance(value, list):
+        return max((_depth(v, level + 1) for v in value), default=level + 1)
+    return level
+
+
+def _pointer(parts: Any) -> str:
+    return "/" + "/".join(str(part) for part in parts)
+
+
+def _meta_problem(error: ValidationError) -> Problem:
+    # A oneOf (an element is a field or a content block) says little; its best branch says more.
+    while error.validator in ("oneOf", "anyOf") and error.context:
+        error = best_match(error.context)
+    path = _pointer(error.absolute_path)
+    if error.validator == "additionalProperties":
+        return Problem(path, f"unknown key: {error.message.split('(')[-1].rstrip(')')}")
+    if error.validator == "required":
+        return Problem(path, error.message.replace("is a required property", "is missing"))
+    return Problem(path, error.message)
+
+
+def _walk(schema: Any, path: str) -> Iterator[tuple[str, Mapping[str, Any]]]:
+    if isinstance(schema, dict):
+        yield path, schema
+        for key, value in schema.items():
+            yield from _walk(value, f"{path}/{key}")
+    elif isinstance(schema, list):
+        for index, value in enumerate(schema):
+            yield from _walk(value, f"{path}/{index}")
+
+
+def _schema_problems(schema: Mapping[str, Any]) -> Iterator[Problem]:
+    for path, node in _walk(schema, "/schema"):
+        for key in ("$id", "$dynamicRef", "$anchor", "$dynamicAnchor"):
+            if isinstance(node.get(key), str):
+                yield Problem(f"{path}/{key}", f"{key} is not allowed: a definition is one self-contained document")
+        ref = node.get("$ref")
+        if isinstance(ref, str):
+            if not ref.startswith("#"):
+                yield Problem(f"{path}/$ref", f"external $ref {ref!r} is not allowed: only references inside the document (#/...)")
+            elif _resolve(schema, ref) is None:
+                yield Problem(f"{path}/$ref", f"$ref {ref!r} points at nothing in the document")
+        pattern = node.get("pattern")
+        if isinstance(pattern, str) and not path.endswith("/properties"):
+            try:
+                compile_pattern(pattern)
+            except re2.error as error:
+                yield Problem(f"{path}/pattern", f"pattern {pattern!r} is not accepted ({error}); use a pattern without backreferences or lookaround")
+        if isinstance(node.get("patternProperties"), dict):
+            yield Problem(f"{path}/patternProperties", "patternProperties is not supported in a procedure")
+
+
+def _resolve(schema: Mapping[str, Any], ref: str) -> Any:
+    node: Any = schema
+    pointer = ref[1:].strip("/")
+    for part in pointer.split("/") if pointer else []:
+        part = part.replace("~1", "/").replace("~0", "~")
+        if not isinstance(node, dict) or part not in node:
+            return None
+        node = node[part]
+    return node
+
+
+def _element_problems(document: Mapping[str, Any]) -> Iterator[Problem]:
+    properties = document["schema"]["properties"]
+    always_required = set(document["schema"].get("required", []))
+    seen: dict[str, str] = {}
+    for page_index, page in enumerate(document["ui"]["pages"]):
+        page_path = f"/ui/pages/{page_index}"
+        yield from _condition_problems(page.get("visible_if"), f"{page_path}/visible_if", seen, properties, None)
+        for index, element in enumerate(page["elements"]):
+            path = f"{page_path}/elements/{index}"
+            name = element.get("field")
+            conditional = "visible_if" in element or "visible_if" in page
+            yield from _condition_problems(element.get("visible_if"), f"{path}/visible_if", seen, properties, name)
+            if name is None:
+                continue
+            if name in seen:
+                yield Problem(f"{path}/field", f"field {name!r} already has an element at {seen[name]}")
+                continue
+            seen[name] = path
+            if name not in properties:
+                yield Problem(f"{path}/field", f"field {name!r} is not a property of the schema")
+                continue
+            widget = widget_for(element["widget"])
+            if widget is None:
+                yield Problem(f"{path}/widget", f"unknown widget {element['widget']!r}")
+                continue
+            for message in widget.check(element, properties[name]):
+                yield Problem(path, message)
+            if conditional and name in always_required:
+                yield Problem(f"{path}/visible_if", f"field {name!r} is in schema.required but may be hidden; put \"required\": true on its element instead")
+            after = element.get("after")
+            if after is not None and (after not in seen or after == name):
+                yield Problem(f"{path}/after", f"{after!r} must be a date field that comes before {name!r}")
+    for name in properties:
+        if name not in seen:
+            yield Problem(f"/schema/properties/{name}", f"field {name!r} has no element in ui.pages, so nobody could answer it")
+    for name in always_required:
+        if name not in properties:
+            yield Problem("/schema/required", f"{name!r} is required but is not a property of the schema")
+
+
+def _condition_problems(condition: Any, path: str, earlier: Mapping[str, str],
+                        properties: Mapping[str, Any], own: str | None) -> Iterator[Problem]:
+    if condition is None:
+        return
+    for name in fields_of(condition):
+        if name == own:
+            yield Problem(path, f"the condition of {name!r} depends on {name!r} itself")
+        elif name not in properties:
+            yield Problem(path, f"the condition refers to {name!r}, which is not a field of the form")
+        elif name not in earlier:
+            yield Problem(path, f"the condition refers to {name!r}, which comes later in the form; a condition may only depend on earlier answers")
+    yield from _condition_value_problems(condition, path, properties)
+
+
+def _condition_value_problems(condition: Mapping[str, Any], path: str, properties: Mapping[str, Any]) -> Iterator[Problem]:
+    for key in ("all", "any"):
+        for part in condition.get(key, []):
+            yield from _condition_value_problems(part, path, properties)
+    if "not" in condition:
+        yield from _condition_value_problems(condition["not"], path, properties)
+    prop = properties.get(condition.get("field", ""))
+    if not isinstance(prop, dict):
+        return
+    offered = prop.get("enum") or (prop.get("items") or {}).get("enum")
+    for operator in OPERATORS[:3]:
+        if operator in condition and offered and condition[operator] not in offered:
+            yield Problem(path, f"the condition compares {condition['field']!r} with {condition[operator]!r}, which is not one of its choices")
+
+
+def _workflow_problems(workflow: Mapping[str, Any] | None) -> Iterator[Problem]:
+    if workflow is None:
+        return
+    states = workflow["states"]
+    if workflow["initial"] not in states:
+        yield Problem("/workflow/initial", f"initial status {workflow['initial']!r} is not one of the statuses")
+    for index, transition in enumerate(workflow.get("transitions", [])):
+        for end in ("from", "to"):
+            if transition[end] not in states:
+                yield Problem(f"/workflow/transitions/{index}/{end}", f"status {transition[end]!r} is not one of the statuses")
+
+
+def _text_problems(document: Mapping[str, Any]) -> Iterator[Problem]:
+    lang = document["lang"]
+    if lang not in document["title"]:
+        yield Problem("/title", f"the title has no text in the definition's language ({lang})")
+    for page_index, page in enumerate(document["ui"]["pages"]):
+        for index, element in enumerate(page["elements"]):
+            label = element.get("label") or element.get("content")
+            if isinstance(label, dict) and lang not in label:
+                key = "label" if "label" in element else "content"
+                yield Problem(f"/ui/pages/{page_index}/elements/{index}/{key}", f"no text in the definition's language ({lang})")

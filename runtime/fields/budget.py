@@ -1,0 +1,53 @@
+"""Budget allocation: choose projects whose costs fit a total (participatory budgets)."""
+
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+from runtime.fields.base import (
+    DisplayContext, Element, FieldError, FormSource, Schema, Widget, check_choices, choice_label,
+    choices_of,
+)
+from runtime.i18n import money_text
+
+
+class BudgetWidget(Widget):
+    name = "budget"
+    schema_types = ("array",)
+    is_group = True
+
+    def check(self, element: Element, prop: Schema) -> list[str]:
+        problems = super().check(element, prop) + check_choices(element, choices_of(element, prop))
+        costs = element.get("costs") or {}
+        missing = [value for value in choices_of(element, prop) if value not in costs]
+        if missing:
+            problems.append(f"costs has no amount for {', '.join(missing)}")
+        if not element.get("budget"):
+            problems.append("a budget field needs \"budget\": the total that choices must fit")
+        return problems
+
+    def parse(self, source: FormSource, name: str, element: Element, prop: Schema) -> Any:
+        values = [value for value in source.getlist(name) if value]
+        return list(dict.fromkeys(values)) or None
+
+    def validate(self, element: Element, value: Any, answers: Mapping[str, Any]) -> list[FieldError]:
+        if not isinstance(value, list):
+            return []
+        costs = element.get("costs") or {}
+        total = sum(costs.get(item, 0) for item in value if isinstance(item, str))
+        if total > element["budget"]:
+            currency = element.get("currency", "EUR")
+            return [FieldError(element["field"], "budget",
+                               {"total": total, "budget": element["budget"], "currency": currency})]
+        return []
+
+    def display(self, element: Element, prop: Schema, value: Any, ctx: DisplayContext) -> str:
+        currency = element.get("currency", "EUR")
+        costs = element.get("costs") or {}
+        return " ; ".join(
+            f"{choice_label(element, item, ctx)} ({money_text(costs.get(item, 0), currency, ctx.lang)})"
+            for item in value
+        )
+
+    def form_value(self, value: Any) -> Any:
+        return value or []

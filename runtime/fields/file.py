@@ -1,0 +1,58 @@
+"""File upload, one or several; the answers keep a pointer to each stored file.
+
+The bytes are checked and stored by `runtime.uploads` before the page is parsed; here a
+file already attached stays unless the citizen ticks "remove", and new ones are added.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from runtime.fields.base import DisplayContext, Element, FormSource, Schema, Widget
+from runtime.i18n import number_text
+
+FILE_SCHEMA = {
+    "type": "object",
+    "required": ["id", "name", "type", "size"],
+    "properties": {
+        "id": {"type": "string", "maxLength": 64},
+        "name": {"type": "string", "maxLength": 255},
+        "type": {"type": "string", "maxLength": 100},
+        "size": {"type": "integer", "minimum": 0},
+    },
+}
+DEFAULT_MAX_SIZE = 10 * 1024 * 1024
+
+
+class FileWidget(Widget):
+    name = "file"
+    schema_types = ("array",)
+    input_type = "file"
+
+    def default_schema(self) -> dict[str, Any]:
+        return {"type": "array", "items": FILE_SCHEMA, "maxItems": 1}
+
+    def parse(self, source: FormSource, name: str, element: Element, prop: Schema) -> Any:
+        previous = source.previous(name) or []
+        removed = set(source.getlist(f"{name}.remove"))
+        kept = [item for item in previous if isinstance(item, dict) and item.get("id") not in removed]
+        files = kept + source.uploaded(name)
+        if not element.get("multiple"):
+            files = files[-1:]  # a new file replaces the one before
+        return files or None
+
+    def display(self, element: Element, prop: Schema, value: Any, ctx: DisplayContext) -> str:
+        return ", ".join(f"{item['name']} ({size_text(item['size'], ctx.lang)})" for item in value)
+
+    def form_value(self, value: Any) -> Any:
+        return value or []
+
+
+def size_text(size: int, lang: str) -> str:
+    if size < 1024:
+        return f"{size}\u00a0o" if lang == "fr" else f"{size}\u00a0B"
+    if size < 1024 * 1024:
+        unit = "ko" if lang == "fr" else "KB"
+        return f"{number_text(round(size / 1024), lang)}\u00a0{unit}"
+    unit = "Mo" if lang == "fr" else "MB"
+    return f"{number_text(round(size / 1024 / 1024, 1), lang)}\u00a0{unit}"

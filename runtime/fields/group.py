@@ -1,0 +1,129 @@
+"""Repeatable group: the same questions once per item (one entry per child...).
+
+Without scripts, "add" and "remove" are submit buttons: the page comes back with one item
+more or less and every answer kept.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+from runtime.fields.base import (
+    DisplayContext, Element, FieldError, FormSource, Schema, Widget,
+)
+
+MAX_ITEMS = 50
+
+
+class ItemSource:
+    """The form as one item of the group sees it: names prefixed by the item's."""
+
+    def __init__(self, source: FormSource, prefix: str, previous: Mapping[str, Any]):
+        self._source, self._prefix, self._previous = source, prefix, previous
+        self.timezone = source.timezone
+
+    def get(self, name: str) -> str | None:
+        return self._source.get(name)
+
+    def getlist(self, name: str) -> list[str]:
+        return self._source.getlist(name)
+
+    def uploaded(self, name: str) -> list[dict[str, Any]]:
+        return self._source.uploaded(name)
+
+    def previous(self, name: str) -> Any:
+        return self._previous.get(name.rsplit(".", 1)[-1])
+
+
+class GroupWidget(Widget):
+    name = "group"
+    schema_types = ("array",)
+    is_group = True
+
+    def check(self, element: Element, prop: Schema) -> list[str]:
+        from runtime.fields import widget_for
+
+        problems = super().check(element, prop)
+        items = prop.get("items") or {}
+        item_props = items.get("properties") or {}
+        if items.get("type") != "object":
+            return problems + ["a group needs \"items\" of type object"]
+        seen = set()
+        for index, sub in enumerate(element.get("elements") or []):
+            name = sub["field"]
+            seen.add(name)
+            if name not in item_props:
+                problems.append(f"elements/{index}: {name!r} is not a property of the items")
+                continue
+            widget = widget_for(sub.get("widget", ""))
+            if widget is None or widget.name == "group":
+                problems.append(f"elements/{index}: widget {sub.get('widget')!r} cannot be used in a group")
+                continue
+            problems.extend(f"elements/{index}: {p}" for p in widget.check(sub, item_props[name]))
+            if "visible_if" in sub:
+                problems.append(f"elements/{index}: conditions inside a group are not supported yet")
+        for name in item_props:
+            if name not in seen:
+                problems.append(f"the item property {name!r} has no element")
+        return problems
+
+    def item_count(self, source: FormSource, name: str) -> int:
+        raw = source.get(f"{name}.count") or "0"
+        return min(int(raw), MAX_ITEMS) if raw.isdigit() else 0
+
+    def parse(self, source: FormSource, name: str, element: Element, prop: Schema) -> Any:
+        from runtime.fields import widget_for
+
+        item_props = (prop.get("items") or {}).get("properties") or {}
+        previous = source.previous(name) or []
+        items = []
+        for index in range(self.item_count(source, name)):
+            prefix = f"{name}.{index}"
+            before = previous[index] if index < len(previous) and isinstance(previous[index], dict) else {}
+            item_source = ItemSource(source, prefix, before)
+            item = {}
+            for sub in element.get("elements") or []:
+                widget = widget_for(sub["widget"])
+                assert widget is not None
+                value = widget.parse(item_source, f"{prefix}.{sub['field']}", sub, item_props.get(sub["field"], {}))
+                if value is not None:
+                    item[sub["field"]] = value
+            items.append(item)
+        return items or None
+
+    def validate(self, element: Element, value: Any, answers: Mapping[str, Any]) -> list[FieldError]:
+        from runtime.fields import widget_for
+
+        errors: list[FieldError] = []
+        if not isinstance(value, list):
+            return errors
+        for index, item in enumerate(value):
+            if not isinstance(item, dict):
+                continue
+            for sub in element.get("elements") or []:
+                widget = widget_for(sub["widget"])
+                if widget is None or sub["field"] not in item:
+                    continue
+                for error in widget.validate(sub, item[sub["field"]], item):
+                    errors.append(FieldError(f"{element['field']}.{index}.{error.path}", error.code, error.params))
+        return errors
+
+    def display(self, element: Element, prop: Schema, value: Any, ctx: DisplayContext) -> list[tuple[str, Any]]:
+        from runtime.fields import widget_for
+
+        item_props = (prop.get("items") or {}).get("properties") or {}
+        label = ctx.text(element.get("item_label")) or ctx.text(element.get("label"))
+        rows = []
+        for index, item in enumerate(value, 1):
+            lines = []
+            for sub in element.get("elements") or []:
+                if sub["field"] in item:
+                    widget = widget_for(sub["widget"])
+                    assert widget is not None
+                    shown = widget.display(sub, item_props.get(sub["field"], {}), item[sub["field"]], ctx)
+                    lines.append((ctx.text(sub["label"]), shown))
+            rows.append((f"{label} {index}", lines))
+        return rows
+
+    def form_value(self, value: Any) -> Any:
+        return value or []

@@ -1,0 +1,124 @@
+"""The tables. Columns hold plain values; behaviour lives in the modules that use them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Optional
+
+from sqlalchemy import JSON, Column, UniqueConstraint
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlmodel import Field, SQLModel
+
+JSONType = JSON().with_variant(JSONB(), "postgresql")
+
+
+def now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+
+
+def json_column(nullable: bool = False) -> Any:
+    return Field(default=None, sa_column=Column(JSONType, nullable=nullable))
+
+
+class Organisation(SQLModel, table=True):
+    id: Optional[int] = Field(default=None, primary_key=True)
+    slug: str = Field(unique=True, max_length=63)
+    name: str = Field(max_length=200)
+    kind: str = Field(default="commune", max_length=40)
+    parent_id: Optional[int] = Field(default=None, foreign_key="organisation.id", index=True)
+    theme: str = Field(default="default", max_length=63)
+    lang: str = Field(default="fr", max_length=8)
+    timezone: str = Field(default="Europe/Paris", max_length=64)
+    contact: dict[str, Any] = json_column()
+    created_at: dt.datetime = Field(default_factory=now)
+
+
+class Procedure(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("organisation_id", "slug"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True)
+    slug: str = Field(max_length=63)
+    kind: str = Field(max_length=20)
+    reference_prefix: str = Field(max_length=5)
+    published_version_id: Optional[int] = Field(default=None)
+    created_at: dt.datetime = Field(default_factory=now)
+
+
+class ProcedureVersion(SQLModel, table=True):
+    __tablename__ = "procedure_version"
+    __table_args__ = (UniqueConstraint("procedure_id", "number"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    procedure_id: int = Field(foreign_key="procedure.id", index=True)
+    number: int
+    definition: dict[str, Any] = json_column()
+    content_hash: str = Field(max_length=64)
+    published_at: Optional[dt.datetime] = None
+    created_at: dt.datetime = Field(default_factory=now)
+
+
+class Draft(SQLModel, table=True):
+    """Answers being written, kept on the server; the id is the citizen's resume link."""
+
+    id: str = Field(primary_key=True, max_length=43)
+    version_id: int = Field(foreign_key="procedure_version.id", index=True)
+    answers: dict[str, Any] = json_column()
+    page: int = 0
+    lang: str = Field(default="fr", max_length=8)
+    submission_id: Optional[int] = Field(default=None, foreign_key="submission.id")
+    created_at: dt.datetime = Field(default_factory=now)
+    updated_at: dt.datetime = Field(default_factory=now)
+
+
+class Submission(SQLModel, table=True):
+    id: Optional[int] = Field(default=None, primary_key=True)
+    procedure_id: int = Field(foreign_key="procedure.id", index=True)
+    version_id: int = Field(foreign_key="procedure_version.id", index=True)
+    reference: str = Field(unique=True, max_length=32)
+    state: str = Field(max_length=63, index=True)
+    answers: dict[str, Any] = json_column()
+    lang: str = Field(default="fr", max_length=8)
+    channel: str = Field(default="web", max_length=16)
+    follow_token: str = Field(unique=True, max_length=43)
+    # The draft it came from: a replayed submit finds the first submission by it.
+    draft_id: Optional[str] = Field(default=None, unique=True, max_length=43)
+    fingerprint: str = Field(max_length=64, index=True)
+    created_at: dt.datetime = Field(default_factory=now, index=True)
+    updated_at: dt.datetime = Field(default_factory=now)
+
+
+class SubmissionEvent(SQLModel, table=True):
+    __tablename__ = "submission_event"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    submission_id: int = Field(foreign_key="submission.id", index=True)
+    kind: str = Field(max_length=32)
+    from_state: Optional[str] = Field(default=None, max_length=63)
+    to_state: Optional[str] = Field(default=None, max_length=63)
+    comment: Optional[str] = None
+    visible: bool = True
+    actor: Optional[str] = Field(default=None, max_length=200)
+    created_at: dt.datetime = Field(default_factory=now)
+
+
+class Attachment(SQLModel, table=True):
+    """An uploaded file: its metadata here, its bytes on disk outside any served folder."""
+
+    id: str = Field(primary_key=True, max_length=43)
+    draft_id: Optional[str] = Field(default=None, foreign_key="draft.id", index=True)
+    submission_id: Optional[int] = Field(default=None, foreign_key="submission.id", index=True)
+    field: str = Field(max_length=200)
+    name: str = Field(max_length=255)
+    content_type: str = Field(max_length=100)
+    size: int
+    sha256: str = Field(max_length=64)
+    created_at: dt.datetime = Field(default_factory=now)
+
+
+class ReferenceCounter(SQLModel, table=True):
+    __tablename__ = "reference_counter"
+
+    procedure_id: int = Field(foreign_key="procedure.id", primary_key=True)
+    year: int = Field(primary_key=True)
+    last: int = 0

@@ -1,0 +1,167 @@
+"""PDF rendering for receipts and documents: WeasyPrint behind a closed door.
+
+`render_pdf` turns HTML into an archival PDF (PDF/A-3b) that carries its attachments, such
+as the answers as JSON, so a machine can read the receipt back with `read_attachments`.
+The HTML may load only data: URIs and files inside the theme's assets folder: nothing from
+the network or the rest of the disk. `qr_svg_data_uri` draws the follow-up link's QR code.
+
+WeasyPrint, pypdf and segno are imported inside the functions: start-up must not pay for
+them (WeasyPrint alone costs about half a second and loads Pango).
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import mimetypes
+import threading
+from io import BytesIO
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
+
+if TYPE_CHECKING:
+    from weasyprint.text.fonts import FontConfiguration
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+PDF_VARIANT = "pdf/a-3b"  # PDF/A-3 is the archival level that allows embedded files.
+
+_font_config: FontConfiguration | None = None
+# One lock for creating the shared font configuration and for rendering with it: the
+# configuration holds a Pango font map and caches that renders mutate, and WeasyPrint does
+# not promise they survive two threads at once. Rendering is mostly Python under the GIL,
+# so serialising it costs little.
+_render_lock = threading.Lock()
+
+
+class ResourceRefused(ValueError):
+    """A document asked for a URL outside its assets folder.
+
+    WeasyPrint catches it, logs the URL and renders the document without that resource.
+    """
+
+
+def render_pdf(
+    html: str,
+    *,
+    assets_dir: Path,
+    attachments: dict[str, bytes] | None = None,
+    title: str = "",
+    lang: str = "fr",
+) -> bytes:
+    """Render `html` to PDF/A-3b bytes, embedding each attachment under its name.
+
+    Relative URLs resolve inside `assets_dir` (`<img src="logo.svg">`). `title` falls back
+    to the HTML's `<title>`; `lang` is the document language declared in the PDF (the HTML's
+    own `lang` attribute still drives hyphenation and text shaping).
+    """
+    import weasyprint
+
+    assets = assets_dir.resolve()
+    fetcher = _assets_fetcher_class()(assets)
+    options: dict[str, Any] = {
+        "pdf_variant": PDF_VARIANT,
+        "attachments": [
+            weasyprint.Attachment(
+                string=content,
+                name=name,
+                url_fetcher=fetcher,
+                # "Data": the file holds the data the page presents (ISO 19005-3).
+                relationship="Data",
+            )
+            for name, content in (attachments or {}).items()
+        ],
+    }
+    with _render_lock:
+        font_config = _shared_font_config()
+        # The trailing slash makes assets_dir the folder relative URLs resolve in.
+        document = weasyprint.HTML(
+            string=html, base_url=assets.as_uri() + "/", url_fetcher=fetcher
+        ).render(font_config=font_config, **options)
+        document.metadata.title = title or document.metadata.title
+        document.metadata.lang = lang
+        pdf: bytes = document.write_pdf(**options)
+    return pdf
+
+
+def read_attachments(pdf: bytes) -> dict[str, bytes]:
+    """The files embedded in `pdf`, by name."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(BytesIO(pdf))
+    # pypdf lists a name once per file spec carrying it; names are unique in our PDFs.
+    return {name: contents[0] for name, contents in reader.attachments.items()}
+
+
+def qr_svg_data_uri(url: str) -> str:
+    """A data: URI of the QR code of `url`, as SVG, for an `<img>` in a receipt."""
+    import segno
+
+    # make_qr, not make: segno would pick a Micro QR for short content, which many phone
+    # readers cannot decode. Error level M survives a crease or a stain on paper; segno
+    # raises it further when that costs no extra size. The 4-module white quiet zone is what
+    # the standard asks for and keeps the code readable on a tinted background.
+    code = segno.make_qr(url, error="m")
+    svg = BytesIO()
+    code.save(svg, kind="svg", xmldecl=False, scale=4, border=4, dark="#000", light="#fff")
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.getvalue()).decode("ascii")
+
+
+def _shared_font_config() -> FontConfiguration:
+    # One configuration for the process: a fresh one per render leaks ~0.26 MB and redoes
+    # the Fontconfig set-up each time (renders are ~30% slower). @font-face fonts are kept
+    # in it by their descriptors, so a theme's fonts are loaded once.
+    global _font_config
+    if _font_config is None:
+        from weasyprint.text.fonts import FontConfiguration
+
+        _font_config = FontConfiguration()
+    return _font_config
+
+
+@functools.cache
+def _assets_fetcher_class() -> type[URLFetcher]:
+    # WeasyPrint 70 takes a URLFetcher instance (its fetch() wrapper reads the class's
+    # private attributes), and subclassing needs the import that start-up must not pay for:
+    # the class is made on the first render.
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class AssetsFetcher(URLFetcher):
+        """Serves data: URIs and the files inside one folder; refuses everything else."""
+
+        def __init__(self, assets: Path) -> None:
+            # Only urllib's data: handler is ever reached through super().fetch().
+            super().__init__(allowed_protocols=("data",), allow_redirects=False)
+            self._assets = assets
+
+        def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
+            scheme = url.split(":", 1)[0].lower()
+            if scheme == "data":
+                response: URLFetcherResponse = super().fetch(url, headers)
+                return response
+            if scheme == "file":
+                path = _asset_path(self._assets, url)
+                content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+                # Read the file already checked rather than reopening the URL, so the
+                # check and the read see the same file.
+                return URLFetcherResponse(
+                    path.as_uri(), path.read_bytes(), {"Content-Type": content_type}
+                )
+            raise ResourceRefused(f"only data: and assets are served, not {url!r}")
+
+    return AssetsFetcher
+
+
+def _asset_path(assets: Path, url: str) -> Path:
+    """The file a file: URL names, if it lies inside `assets` once symlinks are resolved."""
+    parts = urlsplit(url)
+    if parts.netloc not in ("", "localhost"):
+        raise ResourceRefused(f"file URL on another host: {url!r}")
+    try:
+        path = Path(url2pathname(parts.path)).resolve(strict=True)  # url2pathname unquotes
+    except (OSError, RuntimeError) as exc:  # missing file, symlink loop
+        raise ResourceRefused(f"no such asset: {url!r}") from exc
+    if not path.is_relative_to(assets) or not path.is_file():
+        raise ResourceRefused(f"outside the assets folder: {url!r}")
+    return path

@@ -1,0 +1,163 @@
+"""The one tree every output walks: the form page, the review, the receipt, the e-mail.
+
+Built from (version, answers, errors, language); templates only lay it out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+from markupsafe import Markup
+
+from runtime.compiler import CompiledVersion, Field, Page
+from runtime.fields.base import Display, DisplayContext, FieldError
+from runtime.messages import message
+from runtime.text import localize, markdown_html
+
+
+@dataclass
+class Node:
+    """One element of a page, ready for its template."""
+
+    name: str                 # the input name: "email", "enfants.0.prenom"
+    widget: str
+    label: str = ""
+    help: str = ""
+    placeholder: str = ""
+    required: bool = False
+    value: Any = None         # as the control shows it
+    error: str = ""
+    element: Mapping[str, Any] = field(default_factory=dict)
+    prop: Mapping[str, Any] = field(default_factory=dict)
+    choices: list[tuple[str, str]] = field(default_factory=list)
+    items: list[list["Node"]] = field(default_factory=list)   # repeatable groups
+    item_errors: dict[str, str] = field(default_factory=dict)  # sub-part errors (address, matrix)
+    content: Markup | None = None
+    conditional: bool = False
+
+    @property
+    def id(self) -> str:
+        return "f-" + self.name.replace(".", "-")
+
+
+@dataclass
+class ReviewRow:
+    label: str
+    display: Display
+    field: str
+
+
+@dataclass
+class ReviewSection:
+    title: str
+    page: int
+    rows: list[ReviewRow]
+
+
+class Renderer:
+    """Texts and messages in one language, for one version."""
+
+    def __init__(self, version: CompiledVersion, lang: str):
+        self.version = version
+        self.lang = lang
+        self.ctx = DisplayContext(lang, version.lang)
+
+    def text(self, value: Any) -> str:
+        return localize(value, self.lang, self.version.lang)
+
+    def page_title(self, page: Page) -> str:
+        title = self.text(page.definition.get("title"))
+        return title or self.text(self.version.definition["title"])
+
+    def nodes(self, page: Page, answers: Mapping[str, Any], errors: Mapping[str, FieldError]) -> list[Node]:
+        """The visible elements of a page, with values and error sentences."""
+        pruned = self.version.prune(answers)
+        result = []
+        fields_by_name = {f.name: f for f in page.fields}
+        for element in page.definition["elements"]:
+            if "field" in element:
+                spec = fields_by_name[element["field"]]
+                if not self.version.visible(spec, pruned):
+                    continue
+                result.append(self.field_node(spec.element, spec.prop, spec.name, pruned.get(spec.name),
+                                              errors, spec.required, conditional=spec.condition is not None))
+            elif self._content_visible(element, pruned):
+                result.append(Node(name="", widget="content", content=markdown_html(self.text(element["content"]))))
+        return result
+
+    def _content_visible(self, element: Mapping[str, Any], answers: Mapping[str, Any]) -> bool:
+        from runtime.conditions import evaluate
+
+        return evaluate(element.get("visible_if"), answers)
+
+    def field_node(self, element: Mapping[str, Any], prop: Mapping[str, Any], name: str, value: Any,
+                   errors: Mapping[str, FieldError], required: bool, conditional: bool = False) -> Node:
+        from runtime.fields import widget_for
+
+        widget = widget_for(element["widget"])
+        assert widget is not None
+        node = Node(
+            name=name, widget=widget.name, label=self.text(element["label"]),
+            help=self.text(element.get("help")), placeholder=self.text(element.get("placeholder")),
+            required=required, value=widget.form_value(value), element=element, prop=prop,
+            conditional=conditional,
+            choices=[(key, self.text(label)) for key, label in (element.get("choices") or {}).items()],
+        )
+        if name in errors:
+            node.error = self.error_text(errors[name], widget.name, element)
+        prefix = name + "."
+        for path, error in errors.items():
+            if path.startswith(prefix) and widget.name != "group":
+                node.item_errors[path[len(prefix):]] = self.error_text(error, widget.name, element)
+        if widget.name == "group":
+            node.items = self._group_items(element, prop, name, value, errors)
+        return node
+
+    def _group_items(self, element: Mapping[str, Any], prop: Mapping[str, Any], name: str, value: Any,
+                     errors: Mapping[str, FieldError]) -> list[list[Node]]:
+        items = value if isinstance(value, list) and value else [{}] * max(1, prop.get("minItems", 1))
+        item_props = (prop.get("items") or {}).get("properties") or {}
+        required = set((prop.get("items") or {}).get("required") or [])
+        return [
+            [self.field_node(sub, item_props.get(sub["field"], {}), f"{name}.{index}.{sub['field']}",
+                             (item or {}).get(sub["field"]), errors, sub["field"] in required or bool(sub.get("required")))
+             for sub in element.get("elements") or []]
+            for index, item in enumerate(items)
+        ]
+
+    def error_text(self, error: FieldError, widget: str, element: Mapping[str, Any]) -> str:
+        labels = {name: self.text(spec.element["label"]) for name, spec in self.version.fields.items()}
+        return message(error, widget, element, self.lang, self.version.lang, labels)
+
+    def summary(self, errors: Mapping[str, FieldError], nodes: list[Node]) -> list[tuple[str, str, str]]:
+        """(anchor id, label, sentence) for the error summary, in page order."""
+        rows = []
+        for node in _flatten(nodes):
+            if node.error:
+                rows.append((node.id, node.label, node.error))
+            for part, text in node.item_errors.items():
+                rows.append((f"{node.id}-{part.replace('.', '-')}", node.label, text))
+        return rows
+
+    def review(self, answers: Mapping[str, Any]) -> list[ReviewSection]:
+        """Every answered question, page by page, as people read it."""
+        pruned = self.version.prune(answers)
+        sections = []
+        for page in self.version.visible_pages(pruned):
+            rows = [self.review_row(spec, pruned[spec.name]) for spec in page.fields if spec.name in pruned]
+            sections.append(ReviewSection(self.page_title(page), page.index, rows))
+        return sections
+
+    def review_row(self, spec: Field, value: Any) -> ReviewRow:
+        shown = spec.widget.display(spec.element, spec.prop, value, self.ctx)
+        return ReviewRow(self.text(spec.element["label"]), shown, spec.name)
+
+
+def _flatten(nodes: list[Node]) -> list[Node]:
+    flat = []
+    for node in nodes:
+        flat.append(node)
+        for item in node.items:
+            flat.extend(_flatten(item))
+    return flat

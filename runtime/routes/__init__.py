@@ -1,0 +1,33 @@
+"""The citizen-facing URL map."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from runtime.routes import follow, forms, pages
+
+STATIC = Path(__file__).resolve().parent.parent / "static"
+
+routes = [
+    Route("/", pages.index, name="index"),
+    Mount("/static", app=StaticFiles(directory=STATIC), name="static"),
+    Route("/lang/{lang}", pages.choose_language, name="language"),
+    Route("/charters/{theme}/charter.css", pages.charter_css, name="charter_css"),
+    Route("/charters/{theme}/{name:path}", pages.charter_asset, name="charter_asset"),
+    Route("/d/{token}", forms.resume, name="resume"),
+    Route("/d/{token}/p/{number:int}", forms.page, methods=["GET", "POST"], name="page"),
+    Route("/d/{token}/p/{number:int}/refresh", forms.refresh, methods=["POST"], name="refresh"),
+    Route("/d/{token}/review", forms.review, name="review"),
+    Route("/d/{token}/submit", forms.send, methods=["POST"], name="submit"),
+    Route("/d/{token}/saved", forms.saved, name="saved"),
+    Route("/r/{token}", follow.receipt_page, name="receipt"),
+    Route("/s/{token}", follow.follow_page, name="follow"),
+    Route("/s/{token}/receipt.pdf", follow.receipt_pdf, name="receipt_pdf"),
+    Route("/verify/{fingerprint}", follow.verify, name="verify"),
+    Route("/{org}", pages.home, name="home"),
+    Route("/{org}/{procedure}", forms.start, methods=["GET", "POST"], name="start"),
+    Route("/{org}/{procedure}/refresh", forms.refresh, methods=["POST"], name="start_refresh"),
+]

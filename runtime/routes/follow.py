@@ -1,0 +1,80 @@
+"""After submitting: the receipt page, the PDF, the follow-up page, fingerprint checks."""
+
+from __future__ import annotations
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import FileResponse, Response
+
+from runtime import i18n
+from runtime.receipts import receipt_file
+from runtime.render_tree import Renderer
+from runtime.site import Site
+from runtime.submissions import by_fingerprint, follow
+
+
+def _site(request: Request) -> Site:
+    return request.app.state.site  # type: ignore[no-any-return]
+
+
+async def _followed(request: Request):  # type: ignore[no-untyped-def]
+    site = _site(request)
+    found = await run_in_threadpool(follow, site.engine, request.path_params["token"])
+    if found is None:
+        return site, None, None
+    return site, found, site.version(found.submission.version_id)
+
+
+async def receipt_page(request: Request) -> Response:
+    site, found, info = await _followed(request)
+    if found is None or info is None:
+        return site.not_found(request)
+    lang = site.lang(request, info.organisation)
+    return site.page(request, info.organisation, ["receipt-page.html"], lang=lang, r=Renderer(info.compiled, lang),
+                     version=info.compiled, submission=found.submission,
+                     follow_url=f"{site.base_url(request)}/s/{found.submission.follow_token}")
+
+
+async def follow_page(request: Request) -> Response:
+    site, found, info = await _followed(request)
+    if found is None or info is None:
+        return site.not_found(request)
+    lang = site.lang(request, info.organisation)
+    renderer = Renderer(info.compiled, lang)
+    states = (info.compiled.definition.get("workflow") or {}).get("states") or {}
+    # Only statuses the designer marked visible are shown; an internal one shows as the last visible.
+    history = [event for event in found.events if event.visible and states.get(event.to_state or "", {}).get("visible", True)]
+    current = next((e.to_state for e in reversed(history) if e.to_state), found.submission.state)
+    return site.page(request, info.organisation, "follow.html", lang=lang, r=renderer, version=info.compiled,
+                     submission=found.submission, history=history, states=states,
+                     current=states.get(current or "", {}), sections=renderer.review(found.submission.answers))
+
+
+async def receipt_pdf(request: Request) -> Response:
+    site, found, info = await _followed(request)
+    if found is None or info is None:
+        return site.not_found(request)
+    path = await receipt_file(site, found.submission, site.base_url(request))
+    if path is None:
+        lang = site.lang(request, info.organisation)
+        response = site.page(request, info.organisation, "error.html", status_code=503, lang=lang,
+                             title=i18n.gettext(lang, "Your receipt is being prepared"),
+                             message=i18n.gettext(lang, "Your receipt is being prepared. Try again in a minute."))
+        response.headers["Retry-After"] = "30"
+        return response
+    return FileResponse(path, media_type="application/pdf",
+                        filename=f"{found.submission.reference}.pdf", content_disposition_type="inline")
+
+
+async def verify(request: Request) -> Response:
+    site = _site(request)
+    digest = request.path_params["fingerprint"].lower()
+    submission = None
+    if len(digest) == 64 and all(c in "0123456789abcdef" for c in digest):
+        submission = await run_in_threadpool(by_fingerprint, site.engine, digest)
+    info = site.version(submission.version_id) if submission else None
+    organisation = info.organisation if info else None
+    lang = site.lang(request, organisation)
+    return site.page(request, organisation, "verify.html", status_code=200 if submission else 404, lang=lang,
+                     submission=submission, fingerprint=digest,
+                     r=Renderer(info.compiled, lang) if info else None, version=info.compiled if info else None)

@@ -1,0 +1,326 @@
+"""Citizen form pages: start, page by page, live conditions, review, submit."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData, UploadFile
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+
+from runtime import drafts, i18n, uploads
+from runtime.answers import PostedForm
+from runtime.catalogue import Published
+from runtime.compiler import CompiledVersion, Page
+from runtime.fields.base import FieldError
+from runtime.journey import (
+    Step, first_invalid_page, page_errors, post_page, previous_page, visible_page_indexes,
+)
+from runtime.models import Draft, Organisation, now
+from runtime.receipts import schedule_receipt
+from runtime.render_tree import Renderer
+from runtime.site import Site, VersionInfo
+from runtime.submissions import submit
+
+MAX_FIELDS = 3000
+MAX_FILES = 30
+
+
+def _site(request: Request) -> Site:
+    return request.app.state.site  # type: ignore[no-any-return]
+
+
+def _is_open(compiled: CompiledVersion) -> bool:
+    settings = compiled.definition.get("settings", {})
+    today = now().date().isoformat()
+    return (settings.get("opens_at") or "") <= today <= (settings.get("closes_at") or "9999")
+
+
+async def start(request: Request) -> Response:
+    site = _site(request)
+    published = site.published.get(request.path_params["org"], request.path_params["procedure"])
+    if published is None:
+        return site.not_found(request)
+    organisation = published.organisation
+    if not _is_open(published.compiled):
+        lang = site.lang(request, organisation)
+        return site.page(request, organisation, "closed.html", status_code=410, lang=lang,
+                         version=published.compiled, r=Renderer(published.compiled, lang))
+    if request.method == "GET":
+        return _start_page(request, site, published)
+    draft = await run_in_threadpool(drafts.create_draft, site.engine, published.version_id,
+                                    site.lang(request, organisation))
+    info = site.version(published.version_id)
+    assert info is not None
+    return await _handle_post(request, site, info, draft, 0)
+
+
+def _start_page(request: Request, site: Site, published: Published) -> Response:
+    # Page one of a published version is the same for every citizen in a language: kept.
+    lang = site.lang(request, published.organisation)
+    key = (published.version_id, lang)
+    cache: dict[Any, str] = request.app.state.start_pages
+    html = cache.get(key)
+    if html is None:
+        info = site.version(published.version_id)
+        assert info is not None
+        action = request.url_for("start", org=published.organisation.slug, procedure=published.procedure_slug).path
+        response = _render_page(request, site, info, 0, {}, {}, action=action, draft=None, lang=lang)
+        html = response.body.decode()
+        if len(cache) > 2000:
+            cache.clear()
+        cache[key] = html
+    return HTMLResponse(html)
+
+
+async def page(request: Request) -> Response:
+    site = _site(request)
+    found = await _draft_and_version(request, site)
+    if isinstance(found, Response):
+        return found
+    draft, info = found
+    index = _page_index(request, info.compiled, draft)
+    if index is None:
+        return site.not_found(request, info.organisation)
+    if request.method == "POST":
+        return await _handle_post(request, site, info, draft, index)
+    errors = page_errors(info.compiled, info.compiled.pages[index], draft.answers) if request.query_params.get("check") else {}
+    return _render_page(request, site, info, index, draft.answers, errors, draft=draft)
+
+
+async def refresh(request: Request) -> Response:
+    """The page's fields again, conditions re-evaluated on what was just typed (htmx)."""
+    site = _site(request)
+    if "token" in request.path_params:
+        found = await _draft_and_version(request, site)
+        if isinstance(found, Response):
+            return found
+        draft, info = found
+        index = _page_index(request, info.compiled, draft)
+        answers = draft.answers
+    else:
+        published = site.published.get(request.path_params["org"], request.path_params["procedure"])
+        info = site.version(published.version_id) if published else None
+        if info is None:
+            return site.not_found(request)
+        draft, index, answers = None, 0, {}
+    if index is None:
+        return site.not_found(request, info.organisation)
+    form = await _read_form(request)
+    if isinstance(form, Response):
+        return form
+    compiled = info.compiled
+    source = PostedForm(form, {}, answers, info.organisation.timezone)
+    step = post_page(compiled, compiled.pages[index], source, answers, "refresh", {})
+    lang = site.lang(request, info.organisation)
+    renderer = Renderer(compiled, lang)
+    nodes = renderer.nodes(compiled.pages[index], step.answers, {})
+    return site.page(request, info.organisation, "_fields.html", lang=lang, nodes=nodes, r=renderer)
+
+
+async def review(request: Request) -> Response:
+    site = _site(request)
+    found = await _draft_and_version(request, site)
+    if isinstance(found, Response):
+        return found
+    draft, info = found
+    invalid = first_invalid_page(info.compiled, draft.answers)
+    if invalid is not None:
+        return RedirectResponse(f"/d/{draft.id}/p/{invalid + 1}?check=1", status_code=303)
+    lang = site.lang(request, info.organisation)
+    renderer = Renderer(info.compiled, lang)
+    pages = visible_page_indexes(info.compiled, draft.answers)
+    return site.page(request, info.organisation, _names("review", info), lang=lang, r=renderer,
+                     version=info.compiled, draft=draft, sections=renderer.review(draft.answers),
+                     steps=_steps(renderer, info.compiled, pages, None), back=pages[-1] + 1 if pages else 1)
+
+
+async def send(request: Request) -> Response:
+    site = _site(request)
+    found = await _draft_and_version(request, site)
+    if isinstance(found, Response):
+        return found
+    draft, info = found
+    compiled = info.compiled
+    invalid = first_invalid_page(compiled, draft.answers)
+    if invalid is not None:
+        return RedirectResponse(f"/d/{draft.id}/p/{invalid + 1}?check=1", status_code=303)
+    initial = (compiled.definition.get("workflow") or {}).get("initial", "recue")
+    submission = await run_in_threadpool(
+        submit, site.engine, draft.id, compiled.prune(draft.answers), procedure_id=info.procedure.id,
+        version_hash=info.version.content_hash, initial_state=initial)
+    schedule_receipt(site, submission, site.base_url(request))
+    return RedirectResponse(f"/r/{submission.follow_token}", status_code=303)
+
+
+async def saved(request: Request) -> Response:
+    site = _site(request)
+    found = await _draft_and_version(request, site)
+    if isinstance(found, Response):
+        return found
+    draft, info = found
+    lang = site.lang(request, info.organisation)
+    return site.page(request, info.organisation, "saved.html", lang=lang, draft=draft, version=info.compiled,
+                     r=Renderer(info.compiled, lang), resume_url=f"{site.base_url(request)}/d/{draft.id}")
+
+
+async def resume(request: Request) -> Response:
+    site = _site(request)
+    found = await _draft_and_version(request, site)
+    if isinstance(found, Response):
+        return found
+    draft, _info = found
+    return RedirectResponse(f"/d/{draft.id}/p/{draft.page + 1}", status_code=303)
+
+
+# -- the parts ---------------------------------------------------------------------
+
+async def _draft_and_version(request: Request, site: Site) -> tuple[Draft, VersionInfo] | Response:
+    draft = await run_in_threadpool(drafts.get_draft, site.engine, request.path_params["token"])
+    if draft is None:
+        return site.not_found(request)
+    if draft.submission_id is not None:
+        from runtime.submissions import submission_for_draft
+
+        submission = await run_in_threadpool(submission_for_draft, site.engine, draft.id)
+        if submission is not None:
+            return RedirectResponse(f"/r/{submission.follow_token}", status_code=303)
+    info = site.version(draft.version_id)
+    if info is None:
+        return site.not_found(request)
+    return draft, info
+
+
+def _page_index(request: Request, compiled: CompiledVersion, draft: Draft | None) -> int | None:
+    number = request.path_params.get("number", 1)
+    if not 1 <= number <= len(compiled.pages):
+        return None
+    return int(number) - 1
+
+
+async def _read_form(request: Request) -> FormData | Response:
+    site = _site(request)
+    length = request.headers.get("content-length", "0")
+    if length.isdigit() and int(length) > site.settings.max_form_bytes:
+        return _bad_request(request, site, 413, "The files sent are too large altogether. Send fewer or smaller files.")
+    try:
+        return await request.form(max_files=MAX_FILES, max_fields=MAX_FIELDS, max_part_size=1024 * 1024)
+    except Exception:  # the multipart parser raises several kinds for malformed bodies
+        return _bad_request(request, site, 400, "The form could not be read. Go back and try again.")
+
+
+def _bad_request(request: Request, site: Site, status: int, text: str) -> HTMLResponse:
+    lang = site.lang(request)
+    return site.page(request, None, "error.html", status_code=status, lang=lang,
+                     title=i18n.gettext(lang, "Something went wrong"), message=i18n.gettext(lang, text))
+
+
+async def _handle_post(request: Request, site: Site, info: VersionInfo, draft: Draft, index: int) -> Response:
+    form = await _read_form(request)
+    if isinstance(form, Response):
+        return form
+    compiled = info.compiled
+    current = compiled.pages[index]
+    uploaded, upload_errors = await _store_uploads(site, draft, current, form)
+    source = PostedForm(form, uploaded, draft.answers, info.organisation.timezone)
+    action = form.get("action")
+    step = post_page(compiled, current, source, draft.answers, action if isinstance(action, str) else "next",
+                     upload_errors)
+    target = step.go_to
+    saved_page = target if isinstance(target, int) else index
+    await run_in_threadpool(drafts.save_draft, site.engine, draft.id, step.answers, saved_page)
+    if step.errors:
+        return _render_page(request, site, info, index, step.answers, step.errors, draft=draft, status_code=422)
+    if target == "review":
+        return RedirectResponse(f"/d/{draft.id}/review", status_code=303)
+    if target == "saved":
+        return RedirectResponse(f"/d/{draft.id}/saved", status_code=303)
+    number = (target if isinstance(target, int) else index) + 1
+    anchor = f"#{step.anchor}" if step.anchor else ""
+    return RedirectResponse(f"/d/{draft.id}/p/{number}{anchor}", status_code=303)
+
+
+async def _store_uploads(site: Site, draft: Draft, current: Page,
+                         form: FormData) -> tuple[dict[str, list[dict[str, Any]]], dict[str, FieldError]]:
+    uploaded: dict[str, list[dict[str, Any]]] = {}
+    errors: dict[str, FieldError] = {}
+    for name, value in form.multi_items():
+        if not isinstance(value, UploadFile) or not value.filename:
+            continue
+        element = _file_element(current, name)
+        if element is None:
+            continue  # a file for a field that is not on this page: ignored
+        limit = min(element.get("max_size", site.settings.max_upload_bytes), site.settings.max_upload_bytes)
+        data = await value.read(limit + 1)
+        try:
+            stored = await run_in_threadpool(
+                uploads.store, site.engine, site.settings.data_dir, draft_id=draft.id, field=name,
+                filename=value.filename, data=data, accept=element.get("accept"), max_size=limit)
+        except uploads.UploadRefused as refused:
+            errors.setdefault(name, FieldError(name, f"upload:{refused.code}", refused.params))
+            continue
+        uploaded.setdefault(name, []).append(stored)
+    return uploaded, errors
+
+
+def _file_element(current: Page, name: str) -> dict[str, Any] | None:
+    """The file element an input name belongs to, top-level or inside a group item."""
+    parts = name.split(".")
+    for field in current.fields:
+        if field.name != parts[0]:
+            continue
+        if len(parts) == 1 and field.widget.name == "file":
+            return dict(field.element)
+        if len(parts) == 3 and field.widget.name == "group" and parts[1].isdigit():
+            for sub in field.element.get("elements") or []:
+                if sub["field"] == parts[2] and sub["widget"] == "file":
+                    return dict(sub)
+    return None
+
+
+def _names(kind: str, info: VersionInfo) -> list[str]:
+    return [f"{kind}-{info.procedure.slug}.html", f"{kind}.html"]
+
+
+def _steps(renderer: Renderer, compiled: CompiledVersion, pages: list[int], current: int | None) -> list[dict[str, Any]]:
+    """The progress indicator: each visible page, then the review."""
+    steps = [{"title": renderer.page_title(compiled.pages[index]), "number": index + 1,
+              "state": "current" if index == current else ("done" if current is None or index < current else "todo")}
+             for index in pages]
+    steps.append({"title": i18n.gettext(renderer.lang, "Review and send"), "number": None,
+                  "state": "current" if current is None else "todo"})
+    return steps
+
+
+def _render_page(request: Request, site: Site, info: VersionInfo, index: int, answers: dict[str, Any],
+                 errors: dict[str, FieldError], *, draft: Draft | None, action: str | None = None,
+                 lang: str | None = None, status_code: int = 200) -> HTMLResponse:
+    compiled = info.compiled
+    lang = lang or site.lang(request, info.organisation)
+    renderer = Renderer(compiled, lang)
+    current = compiled.pages[index]
+    nodes = renderer.nodes(current, answers, errors)
+    pages = visible_page_indexes(compiled, answers)
+    if index not in pages:
+        pages = sorted({*pages, index})
+    base = f"/d/{draft.id}/p/{index + 1}" if draft else action
+    return site.page(
+        request, info.organisation, _names("form", info), status_code=status_code, lang=lang, r=renderer,
+        version=compiled, page=current, nodes=nodes, summary=renderer.summary(errors, nodes) if errors else [],
+        steps=_steps(renderer, compiled, pages, index), step_number=pages.index(index) + 1,
+        step_count=len(pages) + 1, action=base, refresh_url=f"{base.rstrip('/')}/refresh",
+        draft=draft, live=_is_live(compiled, current), has_previous=previous_page(compiled, answers, index) is not None,
+        first=index == 0 and draft is None,
+    )
+
+
+def _is_live(compiled: CompiledVersion, current: Page) -> bool:
+    """Whether answers on this page change what this page shows (then htmx refreshes it)."""
+    from runtime.conditions import fields_of
+
+    names = {field.name for field in current.fields}
+    watched = set()
+    for element in current.definition["elements"]:
+        watched.update(fields_of(element.get("visible_if")))
+    return bool(names & watched)

@@ -1,0 +1,57 @@
+"""Settings: each one declared once, with its environment variable, default and help."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+
+def setting(default: Any, help: str) -> Any:
+    return field(default=default, metadata={"help": help})
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path = setting(Path("./data"), "Folder of the SQLite database, uploads and receipts.")
+    database_url: str = setting("", "Database URL (e.g. postgresql+psycopg://host/db); empty means SQLite in the data folder.")
+    base_url: str = setting("", "Public address of this server, for links in receipts and e-mails; empty means the address of each request.")
+    secret_key: str = setting("", "Key signing cookies; empty means one generated and kept in the data folder.")
+    load_examples: bool = setting(True, "Load the organisations and procedures of examples/ on first start.")
+    max_upload_bytes: int = setting(10 * 1024 * 1024, "Largest file a citizen may upload, in bytes (a field may set less).")
+    max_form_bytes: int = setting(25 * 1024 * 1024, "Largest form post accepted, uploads included, in bytes.")
+    receipt_timeout: float = setting(30.0, "Seconds a request waits for a receipt PDF before answering 'try again shortly'.")
+    default_lang: str = setting("fr", "Interface language when neither the citizen nor the browser chooses one.")
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> "Settings":
+        environ = dict(os.environ if environ is None else environ)
+        values: dict[str, Any] = {}
+        for item in fields(cls):
+            raw = environ.get(f"PARVIS_{item.name.upper()}")
+            if raw is None:
+                continue
+            kind = type(item.default)
+            if kind is bool:
+                values[item.name] = raw.strip().lower() in ("1", "true", "yes", "on")
+            elif kind is Path:
+                values[item.name] = Path(raw)
+            else:
+                values[item.name] = kind(raw)
+        values.update(overrides)
+        return cls(**values)
+
+    @property
+    def sqlalchemy_url(self) -> str:
+        if self.database_url:
+            url = self.database_url
+            if url.startswith("postgresql://") or url.startswith("postgres://"):
+                url = "postgresql+psycopg://" + url.split("://", 1)[1]
+            return url
+        return f"sqlite:///{(self.data_dir / 'parvis.db').resolve()}"
+
+
+def documentation() -> list[tuple[str, str, str]]:
+    """(variable, default, help) for each setting, for the README and `--help`."""
+    return [(f"PARVIS_{item.name.upper()}", str(item.default), item.metadata["help"]) for item in fields(Settings)]

@@ -1,0 +1,92 @@
+"""What every citizen-facing handler shares: database, caches, charters and page rendering."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Engine
+from starlette.requests import Request
+from starlette.responses import HTMLResponse
+
+from runtime import i18n
+from runtime.catalogue import PublishedCache, compiled_for, version_by_id
+from runtime.charter import Charter, load_charter
+from runtime.compiler import CompiledVersion
+from runtime.models import Organisation, Procedure, ProcedureVersion
+from runtime.settings import Settings
+from runtime.templating import Templates
+
+ROOT = Path(__file__).resolve().parent.parent
+THEMES = ROOT / "themes"
+LANG_COOKIE = "parvis_lang"
+
+
+@dataclass(frozen=True)
+class VersionInfo:
+    organisation: Organisation
+    procedure: Procedure
+    version: ProcedureVersion
+    compiled: CompiledVersion
+
+
+@dataclass
+class Site:
+    settings: Settings
+    engine: Engine
+    templates: Templates
+    published: PublishedCache
+    _charters: dict[str, Charter] = field(default_factory=dict)
+    _versions: dict[int, VersionInfo] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    # -- charters and versions -----------------------------------------------------
+    def charter(self, theme: str) -> Charter:
+        charter = self._charters.get(theme)
+        if charter is None:
+            folder = THEMES / theme
+            charter = load_charter(folder if (folder / "theme.json").exists() else THEMES / "default")
+            self._charters[theme] = charter
+        return charter
+
+    def version(self, version_id: int) -> VersionInfo | None:
+        """A version with its procedure and organisation; versions never change, so kept."""
+        info = self._versions.get(version_id)
+        if info is None:
+            row = version_by_id(self.engine, version_id)
+            if row is None:
+                return None
+            organisation, procedure, version = row
+            info = VersionInfo(organisation, procedure, version, compiled_for(version))
+            with self._lock:
+                self._versions[version_id] = info
+        return info
+
+    # -- requests -------------------------------------------------------------------
+    def lang(self, request: Request, organisation: Organisation | None = None) -> str:
+        default = organisation.lang if organisation else self.settings.default_lang
+        return i18n.negotiate(request.cookies.get(LANG_COOKIE), request.headers.get("accept-language"), default)
+
+    def base_url(self, request: Request) -> str:
+        return (self.settings.base_url or str(request.base_url)).rstrip("/")
+
+    def page(self, request: Request, organisation: Organisation | None, names: str | list[str],
+             status_code: int = 200, **context: Any) -> HTMLResponse:
+        theme = organisation.theme if organisation else "default"
+        lang = context.pop("lang", None) or self.lang(request, organisation)
+        html = self.templates.render(
+            theme, names, request=request, lang=lang, organisation=organisation,
+            charter=self.charter(theme), theme=theme,
+            timezone=ZoneInfo(organisation.timezone) if organisation else None,
+            path=request.url.path, **context)
+        return HTMLResponse(html, status_code=status_code)
+
+    def not_found(self, request: Request, organisation: Organisation | None = None,
+                  message: str | None = None) -> HTMLResponse:
+        lang = self.lang(request, organisation)
+        text = message or i18n.gettext(lang, "This page does not exist, or the link has expired.")
+        return self.page(request, organisation, "error.html", status_code=404, lang=lang,
+                         title=i18n.gettext(lang, "Page not found"), message=text)

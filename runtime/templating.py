@@ -1,0 +1,131 @@
+"""Jinja environments, one per charter: the charter's templates first, then the defaults.
+
+As in Datasette, `{% extends "default:base.html" %}` reaches the default of a template a
+charter overrides, and pages ask for the most specific name first
+(`form-signalement-voirie.html`, then `form.html`).
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any
+
+from jinja2 import (
+    ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, StrictUndefined, Template, pass_context,
+)
+from jinja2.runtime import Context
+from markupsafe import Markup
+
+from runtime import i18n
+from runtime.fields.file import size_text
+from runtime.text import markdown_html
+
+DEFAULT_TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+
+@pass_context
+def _gettext(context: Context, message: str, **params: Any) -> str:
+    text = i18n.translations(context.get("lang", "fr")).gettext(message)
+    return text % params if params else text
+
+
+@pass_context
+def _ngettext(context: Context, singular: str, plural: str, count: int, **params: Any) -> str:
+    text = i18n.translations(context.get("lang", "fr")).ngettext(singular, plural, count)
+    return text % {"num": count, **params}
+
+
+@pass_context
+def _date(context: Context, value: Any, fmt: str = "long") -> str:
+    return i18n.date_text(value, context.get("lang", "fr"), fmt)
+
+
+@pass_context
+def _datetime(context: Context, value: Any, fmt: str = "long") -> str:
+    lang = context.get("lang", "fr")
+    timezone = context.get("timezone")
+    if timezone is not None and getattr(value, "tzinfo", None) is not None:
+        value = value.astimezone(timezone)
+    return i18n.datetime_text(value, lang, fmt)
+
+
+@pass_context
+def _number(context: Context, value: Any) -> str:
+    return i18n.number_text(value, context.get("lang", "fr"))
+
+
+@pass_context
+def _money(context: Context, value: Any, currency: str = "EUR") -> str:
+    return i18n.money_text(value, currency, context.get("lang", "fr"))
+
+
+@pass_context
+def _filesize(context: Context, value: int) -> str:
+    return size_text(value, context.get("lang", "fr"))
+
+
+_FORMAT_NAMES = {"application/pdf": "PDF", "image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WebP",
+                 "image/heic": "HEIC", "text/plain": "TXT", "text/csv": "CSV"}
+
+
+def _formats(mime_types: list[str]) -> str:
+    """File types as people know them: PDF, JPEG, not application/pdf."""
+    return ", ".join(_FORMAT_NAMES.get(kind, kind.split("/")[-1].upper()) for kind in mime_types)
+
+
+def _is_rows(value: Any) -> bool:
+    return isinstance(value, (list, tuple))
+
+
+class Templates:
+    def __init__(self, themes_root: Path, auto_reload: bool = False):
+        self._themes_root = themes_root
+        self._auto_reload = auto_reload
+        self._lock = threading.Lock()
+        self._environments: dict[str, Environment] = {}
+
+    def environment(self, theme: str) -> Environment:
+        env = self._environments.get(theme)
+        if env is None:
+            with self._lock:
+                env = self._environments.get(theme) or self._build(theme)
+                self._environments[theme] = env
+        return env
+
+    def _build(self, theme: str) -> Environment:
+        default = FileSystemLoader(DEFAULT_TEMPLATES)
+        loaders = []
+        own = self._themes_root / theme / "templates"
+        if theme != "default" and own.is_dir():
+            loaders.append(FileSystemLoader(own))
+        loaders.append(default)
+        env = Environment(
+            loader=ChoiceLoader([PrefixLoader({"default": default}), *loaders]),
+            autoescape=True, auto_reload=self._auto_reload, undefined=StrictUndefined,
+            extensions=["jinja2.ext.i18n"], trim_blocks=True, lstrip_blocks=True,
+        )
+        env.install_gettext_callables(_gettext, _ngettext, newstyle=True)  # type: ignore[attr-defined]
+        env.filters.update(date=_date, datetime=_datetime, number=_number, money=_money,
+                           filesize=_filesize, formats=_formats, markdown=markdown_html)
+        env.tests["rows"] = _is_rows
+        env.globals["languages"] = i18n.LANGUAGE_NAMES
+        return env
+
+    def select(self, theme: str, names: list[str]) -> Template:
+        return self.environment(theme).select_template(names)
+
+    def render(self, theme: str, names: str | list[str], /, **context: Any) -> str:
+        template = self.select(theme, [names] if isinstance(names, str) else names)
+        return template.render(**context)
+
+    def has(self, theme: str, name: str) -> bool:
+        try:
+            self.environment(theme).get_template(name)
+        except Exception:
+            return False
+        return True
+
+
+def markup(text: str) -> Markup:
+    return Markup(text)

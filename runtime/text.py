@@ -1,0 +1,42 @@
+"""Staff-written texts: one string per language, and the Markdown some of them carry."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Mapping
+
+import nh3
+from markdown_it import MarkdownIt
+from markupsafe import Markup
+
+Text = Mapping[str, str]
+
+# Raw HTML in Markdown is turned off: staff write text, not markup. nh3 then removes
+# anything the Markdown renderer produced that a page should not carry.
+_markdown = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
+_ALLOWED_TAGS = {
+    "p", "br", "strong", "em", "ul", "ol", "li", "a", "h2", "h3", "h4", "blockquote",
+    "code", "pre", "hr", "table", "thead", "tbody", "tr", "th", "td",
+}
+
+
+def localize(text: Text | str | None, lang: str, fallback: str) -> str:
+    """The text in `lang`, else in the definition's own language, else any."""
+    if text is None:
+        return ""
+    if isinstance(text, str):
+        return text
+    return text.get(lang) or text.get(fallback) or next(iter(text.values()), "")
+
+
+@lru_cache(maxsize=4096)
+def markdown_html(source: str) -> Markup:
+    html = _markdown.render(source)
+    cleaned = nh3.clean(
+        html,
+        tags=_ALLOWED_TAGS,
+        attributes={"a": {"href", "title"}, "th": {"align"}, "td": {"align"}},
+        url_schemes={"http", "https", "mailto", "tel"},
+        link_rel="noopener noreferrer",
+    )
+    return Markup(cleaned)
