@@ -5,56 +5,65 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 from runtime.fields.base import FieldError
+from runtime.fields.file import FORMAT_NAMES, size_text
 from runtime.i18n import gettext, money_text, number_text
 from runtime.text import localize
 
+def N_(message: str) -> str:
+    """Marks a message for extraction; it is translated when shown, in the citizen's language."""
+    return message
+
+
 _BY_CODE = {
-    "required": "This field is required.",
-    "hidden": "This answer is not expected given your other answers; remove it.",
-    "unknown": "This field is not part of the form.",
-    "type": "This answer is not of the expected kind.",
-    "enum": "Choose one of the options offered.",
-    "const": "Tick this box to continue.",
-    "maxLength": "This text is too long: at most %(limit)s characters (you wrote %(length)s).",
-    "minLength": "This text is too short: at least %(limit)s characters.",
-    "minimum": "Enter a number greater than or equal to %(limit)s.",
-    "maximum": "Enter a number less than or equal to %(limit)s.",
-    "exclusiveMinimum": "Enter a number greater than %(limit)s.",
-    "exclusiveMaximum": "Enter a number less than %(limit)s.",
-    "multipleOf": "Enter a multiple of %(limit)s.",
-    "minItems": "Choose at least %(limit)s.",
-    "maxItems": "Choose at most %(limit)s.",
-    "uniqueItems": "Each option can be chosen only once.",
-    "pattern": "The format of this answer is not valid.",
-    "after": "This date must be after the date “%(other)s”.",
-    "budget": "Your choices cost %(total)s, more than the budget of %(budget)s. Remove a project.",
-    "format:email": "Enter a valid e-mail address, for example name@example.fr.",
-    "format:date": "Enter a valid date, for example 14/07/2026.",
-    "format:date-time": "Enter a valid date and time.",
-    "format:uri": "Enter a web address starting with https://.",
-    "format:phone": "Enter a valid phone number, for example 01 23 45 67 89.",
-    "format:fr-siret": "A SIRET number has 14 digits and a check digit; check for a typing mistake.",
-    "format:fr-postcode": "A postcode has 5 digits, for example 75001.",
-    "format:fr-insee": "An INSEE commune code has 5 characters, for example 75056 or 2A004.",
-    "format:iban": "This IBAN is not valid; check it against your bank details (RIB).",
+    "required": N_("This field is required."),
+    "hidden": N_("This answer is not expected given your other answers; remove it."),
+    "unknown": N_("This field is not part of the form."),
+    "type": N_("This answer is not of the expected kind."),
+    "enum": N_("Choose one of the options offered."),
+    "const": N_("Tick this box to continue."),
+    "maxLength": N_("This text is too long: at most %(limit)s characters (you wrote %(length)s)."),
+    "minLength": N_("This text is too short: at least %(limit)s characters."),
+    "minimum": N_("Enter a number greater than or equal to %(limit)s."),
+    "maximum": N_("Enter a number less than or equal to %(limit)s."),
+    "exclusiveMinimum": N_("Enter a number greater than %(limit)s."),
+    "exclusiveMaximum": N_("Enter a number less than %(limit)s."),
+    "multipleOf": N_("Enter a multiple of %(limit)s."),
+    "minItems": N_("Choose at least %(limit)s."),
+    "maxItems": N_("Choose at most %(limit)s."),
+    "uniqueItems": N_("Each option can be chosen only once."),
+    "pattern": N_("The format of this answer is not valid."),
+    "after": N_("This date must be after the date “%(other)s”."),
+    "budget": N_("Your choices cost %(total)s, more than the budget of %(budget)s. Remove a project."),
+    "upload:too_large": N_("The file “%(name)s” is too large: at most %(limit)s."),
+    "upload:type": N_("The file “%(name)s” is not in an accepted format (%(allowed)s)."),
+    "upload:empty": N_("The file “%(name)s” is empty."),
+    "format:email": N_("Enter a valid e-mail address, for example name@example.fr."),
+    "format:date": N_("Enter a valid date, for example 14/07/2026."),
+    "format:date-time": N_("Enter a valid date and time."),
+    "format:uri": N_("Enter a web address starting with https://."),
+    "format:phone": N_("Enter a valid phone number, for example 01 23 45 67 89."),
+    "format:fr-siret": N_("A SIRET number has 14 digits and a check digit; check for a typing mistake."),
+    "format:fr-postcode": N_("A postcode has 5 digits, for example 75001."),
+    "format:fr-insee": N_("An INSEE commune code has 5 characters, for example 75056 or 2A004."),
+    "format:iban": N_("This IBAN is not valid; check it against your bank details (RIB)."),
 }
 
 # Some widgets need their own words for a rule: a "type" error on a number field means
 # the text typed was not a number.
 _BY_WIDGET = {
-    ("number", "type"): "Enter a number, for example 12.5.",
-    ("integer", "type"): "Enter a whole number, for example 3.",
-    ("rating", "type"): "Choose a rating.",
-    ("ranking", "type"): "Give each option a different rank.",
-    ("ranking", "minItems"): "Rank every option.",
-    ("consent", "const"): "Tick this box to continue.",
-    ("consent", "required"): "Tick this box to continue.",
-    ("file", "maxItems"): "Attach at most %(limit)s files.",
-    ("file", "minItems"): "Attach at least %(limit)s files.",
-    ("date", "type"): "Enter a valid date, for example 14/07/2026.",
-    ("yesno", "type"): "Answer yes or no.",
-    ("group", "minItems"): "Add at least %(limit)s.",
-    ("group", "maxItems"): "At most %(limit)s can be added.",
+    ("number", "type"): N_("Enter a number, for example 12.5."),
+    ("integer", "type"): N_("Enter a whole number, for example 3."),
+    ("rating", "type"): N_("Choose a rating."),
+    ("ranking", "type"): N_("Give each option a different rank."),
+    ("ranking", "minItems"): N_("Rank every option."),
+    ("consent", "const"): N_("Tick this box to continue."),
+    ("consent", "required"): N_("Tick this box to continue."),
+    ("file", "maxItems"): N_("Attach at most %(limit)s files."),
+    ("file", "minItems"): N_("Attach at least %(limit)s files."),
+    ("date", "type"): N_("Enter a valid date, for example 14/07/2026."),
+    ("yesno", "type"): N_("Answer yes or no."),
+    ("group", "minItems"): N_("Add at least %(limit)s."),
+    ("group", "maxItems"): N_("At most %(limit)s can be added."),
 }
 
 
@@ -69,6 +78,10 @@ def message(error: FieldError, widget: str, element: Mapping[str, Any] | None, l
     if error.code == "budget":
         params["total"] = money_text(params["total"], params["currency"], lang)
         params["budget"] = money_text(params["budget"], params["currency"], lang)
+    elif error.code == "upload:too_large":
+        params["limit"] = size_text(params["limit"], lang)
+    elif error.code == "upload:type":
+        params["allowed"] = ", ".join(FORMAT_NAMES.get(kind, kind) for kind in params["allowed"])
     elif error.code == "after":
         params["other"] = (labels or {}).get(params["other"], params["other"])
     elif isinstance(params.get("limit"), (int, float)) and not isinstance(params["limit"], bool):

@@ -18,7 +18,7 @@ from jinja2.runtime import Context
 from markupsafe import Markup
 
 from runtime import i18n
-from runtime.fields.file import size_text
+from runtime.fields.file import FORMAT_NAMES, size_text
 from runtime.text import markdown_html
 
 DEFAULT_TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -65,13 +65,8 @@ def _filesize(context: Context, value: int) -> str:
     return size_text(value, context.get("lang", "fr"))
 
 
-_FORMAT_NAMES = {"application/pdf": "PDF", "image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WebP",
-                 "image/heic": "HEIC", "text/plain": "TXT", "text/csv": "CSV"}
-
-
 def _formats(mime_types: list[str]) -> str:
-    """File types as people know them: PDF, JPEG, not application/pdf."""
-    return ", ".join(_FORMAT_NAMES.get(kind, kind.split("/")[-1].upper()) for kind in mime_types)
+    return ", ".join(FORMAT_NAMES.get(kind, kind.split("/")[-1].upper()) for kind in mime_types)
 
 
 def _is_rows(value: Any) -> bool:

@@ -22,6 +22,9 @@ FILE_SCHEMA = {
     },
 }
 DEFAULT_MAX_SIZE = 10 * 1024 * 1024
+# File types as people know them: PDF, JPEG, not application/pdf.
+FORMAT_NAMES = {"application/pdf": "PDF", "image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WebP",
+                "image/heic": "HEIC", "text/plain": "TXT", "text/csv": "CSV"}
 
 
 class FileWidget(Widget):

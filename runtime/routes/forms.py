@@ -110,6 +110,7 @@ async def refresh(request: Request) -> Response:
     form = await _read_form(request)
     if isinstance(form, Response):
         return form
+    await form.close()  # files are never read here: conditions look at answers, not uploads
     compiled = info.compiled
     source = PostedForm(form, {}, answers, info.organisation.timezone)
     step = post_page(compiled, compiled.pages[index], source, answers, "refresh", {})
@@ -222,7 +223,10 @@ async def _handle_post(request: Request, site: Site, info: VersionInfo, draft: D
         return form
     compiled = info.compiled
     current = compiled.pages[index]
-    uploaded, upload_errors = await _store_uploads(site, draft, current, form)
+    try:
+        uploaded, upload_errors = await _store_uploads(site, draft, current, form)
+    finally:
+        await form.close()
     source = PostedForm(form, uploaded, draft.answers, info.organisation.timezone)
     action = form.get("action")
     step = post_page(compiled, current, source, draft.answers, action if isinstance(action, str) else "next",
