@@ -22,7 +22,7 @@ from runtime.db import make_engine, migrate
 from runtime.routes import routes
 from runtime.security import SecurityMiddleware
 from runtime.settings import Settings, documentation
-from runtime.site import ROOT, THEMES, Site
+from runtime.site import ROOT, Site
 from runtime.templating import Templates
 
 EXAMPLES = ROOT / "examples"
@@ -35,7 +35,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     migrate(engine)
     if settings.load_examples:
         load_examples(engine, EXAMPLES)
-    site = Site(settings=settings, engine=engine, templates=Templates(THEMES), published=PublishedCache(engine))
+    site = Site(settings=settings, engine=engine, templates=Templates(settings.themes_dir), published=PublishedCache(engine))
 
     async def http_error(request: Request, exc: Exception) -> Response:
         status = exc.status_code if isinstance(exc, HTTPException) else 500

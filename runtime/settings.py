@@ -22,6 +22,8 @@ class Settings:
     max_upload_bytes: int = setting(10 * 1024 * 1024, "Largest file a citizen may upload, in bytes (a field may set less).")
     max_form_bytes: int = setting(25 * 1024 * 1024, "Largest form post accepted, uploads included, in bytes.")
     receipt_timeout: float = setting(30.0, "Seconds a request waits for a receipt PDF before answering 'try again shortly'.")
+    themes_dir: Path = setting(Path(__file__).resolve().parent.parent / "themes",
+                               "Folder of the graphic charters, one sub-folder each.")
     default_lang: str = setting("fr", "Interface language when neither the citizen nor the browser chooses one.")
 
     @classmethod

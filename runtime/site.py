@@ -21,7 +21,6 @@ from runtime.settings import Settings
 from runtime.templating import Templates
 
 ROOT = Path(__file__).resolve().parent.parent
-THEMES = ROOT / "themes"
 LANG_COOKIE = "parvis_lang"
 
 
@@ -47,8 +46,9 @@ class Site:
     def charter(self, theme: str) -> Charter:
         charter = self._charters.get(theme)
         if charter is None:
-            folder = THEMES / theme
-            charter = load_charter(folder if (folder / "theme.json").exists() else THEMES / "default")
+            root = self.settings.themes_dir
+            folder = root / theme
+            charter = load_charter(folder if (folder / "theme.json").exists() else root / "default")
             self._charters[theme] = charter
         return charter
 

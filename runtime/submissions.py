@@ -58,14 +58,21 @@ def submit(engine: Engine, draft_id: str, answers: Mapping[str, Any], *, procedu
         return existing
     try:
         with Session(engine, expire_on_commit=False) as session:
+            created = now()
+            # The counter's upsert comes first: on SQLite it takes the write lock before any
+            # read, so two racing submits queue up instead of failing with "locked".
+            number = _next_number(session, procedure_id, created.year)
+            procedure = session.get(Procedure, procedure_id)
+            if procedure is None:
+                raise LookupError(procedure_id)
             draft = session.get(Draft, draft_id)
             if draft is None:
                 raise LookupError(draft_id)
-            procedure = session.get(Procedure, procedure_id)
-            assert procedure is not None
-            created = now()
-            # The counter's upsert comes first: on SQLite it takes the write lock at once.
-            number = _next_number(session, procedure_id, created.year)
+            if draft.submission_id is not None:
+                session.rollback()
+                found = submission_for_draft(engine, draft_id)
+                assert found is not None
+                return found
             reference = f"{procedure.reference_prefix}-{created.year}-{number:06d}"
             submission = Submission(
                 procedure_id=procedure_id, version_id=draft.version_id, reference=reference,

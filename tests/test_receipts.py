@@ -1,0 +1,82 @@
+"""Receipts: what the law asks, the answers, a QR code, a fingerprint, JSON inside, made once."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+from typing import Any
+
+import httpx
+import pytest
+from bs4 import BeautifulSoup
+from pypdf import PdfReader
+
+from runtime.pdf import read_attachments
+from tests.conftest import complete
+from tests.example_answers import EXAMPLES
+
+pytestmark = pytest.mark.anyio
+
+
+def pdf_text(content: bytes) -> str:
+    result = subprocess.run(["pdftotext", "-layout", "-", "-"], input=content, capture_output=True, check=True)
+    return result.stdout.decode()
+
+
+async def receipt_for(client: httpx.AsyncClient, procedure: str) -> tuple[str, bytes, str]:
+    page = await complete(client, procedure, EXAMPLES[procedure])
+    soup = BeautifulSoup(page.text, "html.parser")
+    reference = soup.select_one(".reference").get_text(strip=True)
+    link = soup.find("a", href=re.compile(r"receipt\.pdf$"))["href"]
+    pdf = await client.get(link)
+    assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
+    return reference, pdf.content, link
+
+
+async def test_the_receipt_says_what_the_law_asks(client: httpx.AsyncClient) -> None:
+    reference, content, _ = await receipt_for(client, "beaulac/occupation-terrasse")
+    text = " ".join(pdf_text(content).split())
+    assert reference in text
+    assert "Hôtel de ville" in text or "Mairie" in text or "02 61 91" in text  # the service and how to reach it
+    assert "2016-1411" in text
+    assert "60 jours" in text or "60 days" in text  # silence means refusal, and after what delay
+    assert "Le Café du Port" in text and "24,5" in text  # the answers, formatted for the language
+    assert re.search(r"\b[0-9a-f]{64}\b", text)  # the fingerprint
+
+
+async def test_the_receipt_embeds_the_answers_and_is_archival(client: httpx.AsyncClient) -> None:
+    reference, content, _ = await receipt_for(client, "saint-aubin/inscription-cantine")
+    document = json.loads(read_attachments(content)["answers.json"])
+    assert document["reference"] == reference
+    assert document["answers"]["enfants"][0]["prenom"] == "Léa"
+    reader = PdfReader(__import__("io").BytesIO(content))
+    metadata = reader.xmp_metadata
+    assert metadata is not None and "pdfaid" in reader.trailer["/Root"]["/Metadata"].get_object().get_data().decode("utf-8", "ignore")
+    first_page = reader.pages[0]
+    assert "/XObject" in first_page["/Resources"]  # the logo and the QR code
+
+
+async def test_the_fingerprint_can_be_verified_publicly(client: httpx.AsyncClient) -> None:
+    _, content, _ = await receipt_for(client, "beaulac/signalement-voirie")
+    fingerprint = json.loads(read_attachments(content)["answers.json"])["fingerprint"]
+    good = await client.get(f"/verify/{fingerprint}")
+    assert good.status_code == 200 and "Beaulac" in good.text
+    bad = await client.get("/verify/" + "0" * 64)
+    assert bad.status_code == 404
+
+
+async def test_a_receipt_is_rendered_once_and_kept(app: Any, client: httpx.AsyncClient) -> None:
+    reference, content, link = await receipt_for(client, "val-dorne/budget-participatif")
+    path = app.state.site.settings.data_dir / "receipts" / f"{reference}.pdf"
+    assert path.read_bytes() == content
+    before = path.stat().st_mtime_ns
+    again = await client.get(link)
+    assert again.content == content and path.stat().st_mtime_ns == before
+
+
+async def test_the_receipt_speaks_the_citizens_language(client: httpx.AsyncClient) -> None:
+    client.headers["accept-language"] = "en"
+    _, content, _ = await receipt_for(client, "val-dorne/demande-composteur")
+    text = " ".join(pdf_text(content).split())
+    assert "Your answers" in text
