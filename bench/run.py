@@ -25,8 +25,9 @@ How it measures
 from __future__ import annotations
 
 import asyncio
-import contextlib
+import collections
 import json
+import re
 import os
 import shutil
 import socket
@@ -324,6 +325,15 @@ class Connection:
 
     async def request(self, method: str, path: str, body: bytes = b"", content_type: str = "",
                       headers: str = "") -> tuple[int, dict[str, str], bytes]:
+        try:
+            return await self._request(method, path, body, content_type, headers)
+        except (ConnectionResetError, BrokenPipeError, asyncio.IncompleteReadError) as error:
+            # uvicorn closes a connection whose request raised (after its 500): the next one reopens
+            self.close()
+            raise HTTPError(f"{method} {path}: connection closed by the server ({type(error).__name__})") from error
+
+    async def _request(self, method: str, path: str, body: bytes, content_type: str,
+                       headers: str) -> tuple[int, dict[str, str], bytes]:
         if self.writer is None:
             await self.open()
         assert self.reader is not None and self.writer is not None
@@ -405,21 +415,22 @@ def run(coroutine: Awaitable[Any]) -> Any:
 
 
 def compare(app: tuple[int, Job], bare: tuple[int, Job], *, seconds: float, rounds: int = 3, warm: int = 200,
-            most: int = 20_000, least: int = 50, interleave: bool = True) -> tuple[float, float]:
+            most: int = 20_000, least: int = 50, interleave: bool = True,
+            concurrency: int = CONCURRENCY) -> tuple[float, float]:
     """Median jobs/s of the app and of the baseline over alternating rounds of about `seconds` each.
 
     A warm-up of `warm` jobs sizes the rounds; each round has a fixed number of jobs.
     """
     sizes = []
     for port, job in (app, bare):
-        elapsed = run(drive(port, job, warm))
+        elapsed = run(drive(port, job, warm, concurrency))
         sizes.append(max(least, min(most, int(warm / elapsed * seconds))))
     rates: list[list[float]] = [[], []]
     order = [(0, 1)] * rounds if interleave else [(1,)] * rounds + [(0,)] * rounds
     for group in order:
         for which in group:
             port, job = (app, bare)[which]
-            rates[which].append(sizes[which] / run(drive(port, job, sizes[which])))
+            rates[which].append(sizes[which] / run(drive(port, job, sizes[which], concurrency)))
     return statistics.median(rates[0]), statistics.median(rates[1])
 
 
@@ -520,7 +531,45 @@ def bench_receipt_downloads(parvis: Server) -> None:
          f"(file), {size // 1024} KiB")
 
 
-def bench_submissions(parvis: Server, bare: Server) -> None:
+def probe_concurrent_submissions(parvis: Server, total: int = 100) -> bool:
+    """Whether Parvis takes submissions from several citizens at once without failing.
+
+    If it does not, the submission figures are measured with one connection (both sides), and
+    what failed is printed from the server's log.
+    """
+    failures: collections.Counter[str] = collections.Counter()
+    tokens: list[str] = []
+    log_before = len(parvis.log_path.read_bytes())
+
+    async def job(connection: Connection) -> None:
+        try:
+            tokens.append(await journey(connection))
+        except HTTPError as error:
+            failures["connection closed" if "connection closed" in str(error) else str(error).split(":")[0]] += 1
+
+    run(drive(parvis.port, job, total))
+    if tokens:
+        drain(parvis, tokens[-1])
+    if not failures:
+        info(f"concurrent submissions: {total} journeys over {CONCURRENCY} connections, none failed")
+        return True
+    log = parvis.log_path.read_bytes()[log_before:].decode(errors="replace")
+    causes = collections.Counter(re.findall(r"\n(\w[\w.]*(?:Error|Exception)): ([^\n]{0,60})", log))
+    statements = collections.Counter(re.findall(r"\[SQL: (\w+ \w+)", log))
+    info(f"concurrent submissions FAIL: {sum(failures.values())} of {total} journeys over {CONCURRENCY} connections "
+         f"failed ({', '.join(f'{n} x {what}' for what, n in failures.items())}); server log: "
+         f"{'; '.join(f'{n} x {e}: {m}' for (e, m), n in causes.most_common(2))}; statements: "
+         f"{', '.join(f'{n} x {what}' for what, n in statements.most_common(3))}. "
+         f"Submission figures below use 1 connection")
+    return False
+
+
+def drain(parvis: Server, token: str) -> None:
+    """Wait until the receipt worker has rendered everything queued up to `token`'s receipt (FIFO)."""
+    expect(run(one_request(parvis.port, "GET", f"/s/{token}/receipt.pdf")), 200, "receipt (waiting for the queue)")
+
+
+def bench_submissions(parvis: Server, bare: Server, concurrency: int) -> None:
     """Submissions per second.
 
     One Parvis submission is counted as the whole journey a citizen makes for a one-page form:
@@ -531,13 +580,14 @@ def bench_submissions(parvis: Server, bare: Server) -> None:
     in Parvis's background worker, which competes for the CPU during the rounds, as it would in
     production; so the baseline's rounds run first, before that backlog exists.
     """
-    app_rate, bare_rate = compare((parvis.port, journey_job), (bare.port, bare_submit_job),
-                                  seconds=2.0, warm=30, least=30, interleave=False)
+    app_rate, bare_rate = compare((parvis.port, journey_job), (bare.port, bare_submit_job), seconds=2.0,
+                                  warm=30, least=30, interleave=False, concurrency=concurrency)
     figure("submission_ratio", app_rate / bare_rate, "x of bare", ">= 0.30")
-    info(f"submissions: parvis {app_rate:.0f} journeys/s (2 POSTs each), bare insert {bare_rate:.0f} /s")
+    info(f"submissions ({concurrency} connection{'s' if concurrency > 1 else ''}): parvis {app_rate:.0f} "
+         f"journeys/s (2 POSTs each), bare insert {bare_rate:.0f} /s")
 
 
-def bench_memory(tmp: Path) -> None:
+def bench_memory(tmp: Path, concurrency: int) -> None:
     """RSS of a fresh server after a warm-up, then after 1,000 submissions and 200 receipt downloads.
 
     The downloads are the receipts of the first 200 of those submissions: each waits for its
@@ -565,7 +615,7 @@ def bench_memory(tmp: Path) -> None:
         async def submit_one(connection: Connection) -> None:
             tokens.append(await journey(connection))
 
-        elapsed = run(drive(server.port, submit_one, 1000))
+        elapsed = run(drive(server.port, submit_one, 1000, concurrency))
         after_submissions = server.rss_kib()
         queue = list(tokens[:200])
 
@@ -728,12 +778,13 @@ def main() -> int:
         bench_form_page(parvis, bare)
         bench_draft_page(parvis, bare)
         bench_receipt_downloads(parvis)
-        bench_submissions(parvis, bare)
+        concurrency = CONCURRENCY if probe_concurrent_submissions(parvis) else 1
+        bench_submissions(parvis, bare, concurrency)
         for server in servers:
             server.stop()
         servers.clear()
 
-        bench_memory(tmp)
+        bench_memory(tmp, concurrency)
         bench_in_process(tmp)
         info(f"done in {time.perf_counter() - STARTED:.0f} s")
         return 0

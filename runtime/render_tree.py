@@ -34,7 +34,10 @@ class Node:
     items: list[list["Node"]] = field(default_factory=list)   # repeatable groups
     item_errors: dict[str, str] = field(default_factory=dict)  # sub-part errors (address, matrix)
     content: Markup | None = None
-    conditional: bool = False
+    # Elements with a condition sit in a slot that stays in the page while hidden, so a
+    # live refresh can fill or empty it without touching what the citizen is typing.
+    slot: str = ""
+    shown: bool = True
 
     @property
     def id(self) -> str:
@@ -71,28 +74,31 @@ class Renderer:
         return title or self.text(self.version.definition["title"])
 
     def nodes(self, page: Page, answers: Mapping[str, Any], errors: Mapping[str, FieldError]) -> list[Node]:
-        """The visible elements of a page, with values and error sentences."""
+        """Every element of a page, with values and error sentences; hidden ones as empty slots."""
+        from runtime.conditions import evaluate
+
         pruned = self.version.prune(answers)
         result = []
         fields_by_name = {f.name: f for f in page.fields}
-        for element in page.definition["elements"]:
+        for index, element in enumerate(page.definition["elements"]):
+            slot = ""
+            if "visible_if" in element:
+                slot = "slot-" + element.get("field", f"content-{index}")
             if "field" in element:
                 spec = fields_by_name[element["field"]]
-                if not self.version.visible(spec, pruned):
-                    continue
-                result.append(self.field_node(spec.element, spec.prop, spec.name, pruned.get(spec.name),
-                                              errors, spec.required, conditional=spec.condition is not None))
-            elif self._content_visible(element, pruned):
-                result.append(Node(name="", widget="content", content=markdown_html(self.text(element["content"]))))
+                node = self.field_node(spec.element, spec.prop, spec.name, pruned.get(spec.name),
+                                       errors, spec.required)
+                node.shown = self.version.visible(spec, pruned)
+            else:
+                node = Node(name="", widget="content", content=markdown_html(self.text(element["content"])))
+                node.shown = evaluate(element.get("visible_if"), pruned)
+            node.slot = slot
+            if node.shown or slot:
+                result.append(node)
         return result
 
-    def _content_visible(self, element: Mapping[str, Any], answers: Mapping[str, Any]) -> bool:
-        from runtime.conditions import evaluate
-
-        return evaluate(element.get("visible_if"), answers)
-
     def field_node(self, element: Mapping[str, Any], prop: Mapping[str, Any], name: str, value: Any,
-                   errors: Mapping[str, FieldError], required: bool, conditional: bool = False) -> Node:
+                   errors: Mapping[str, FieldError], required: bool) -> Node:
         from runtime.fields import widget_for
 
         widget = widget_for(element["widget"])
@@ -101,7 +107,6 @@ class Renderer:
             name=name, widget=widget.name, label=self.text(element["label"]),
             help=self.text(element.get("help")), placeholder=self.text(element.get("placeholder")),
             required=required, value=widget.form_value(value), element=element, prop=prop,
-            conditional=conditional,
             choices=[(key, self.text(label)) for key, label in (element.get("choices") or {}).items()],
         )
         if name in errors:
@@ -134,6 +139,8 @@ class Renderer:
         """(anchor id, label, sentence) for the error summary, in page order."""
         rows = []
         for node in _flatten(nodes):
+            if not node.shown:
+                continue
             if node.error:
                 rows.append((node.id, node.label, node.error))
             for part, text in node.item_errors.items():

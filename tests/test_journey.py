@@ -66,6 +66,7 @@ async def test_a_page_with_errors_lists_them_at_the_top_and_by_each_field(client
 async def test_a_condition_shows_and_hides_a_field_without_javascript(client: httpx.AsyncClient) -> None:
     first = await client.get("/beaulac/signalement-voirie")
     assert BeautifulSoup(first.text, "html.parser").find(id="f-precision") is None
+    assert BeautifulSoup(first.text, "html.parser").find(id="slot-precision") is not None
     refreshed = await post_page(client, "/beaulac/signalement-voirie", {"categorie": "autre"}, action="refresh")
     assert refreshed.status_code == 303
     page = await client.get(refreshed.headers["location"])
@@ -79,10 +80,13 @@ async def test_the_live_refresh_returns_the_fields_fragment(client: httpx.AsyncC
                                  headers={"hx-request": "true"})
     assert response.status_code == 200
     soup = BeautifulSoup(response.text, "html.parser")
-    assert soup.select_one("#fields") is not None and soup.find("html") is None
-    assert soup.find(id="f-precision") is not None
+    assert soup.find("html") is None
+    slot = soup.find(id="slot-precision")
+    assert slot["hx-swap-oob"] == "true" and slot.find(id="f-precision") is not None
+    assert soup.find(id="f-description") is None  # fields without conditions are left alone
     hidden = await client.post("/beaulac/signalement-voirie/refresh", data={"categorie": "eclairage"})
-    assert BeautifulSoup(hidden.text, "html.parser").find(id="f-precision") is None
+    emptied = BeautifulSoup(hidden.text, "html.parser").find(id="slot-precision")
+    assert emptied is not None and emptied.find(id="f-precision") is None
 
 
 async def test_a_draft_can_be_saved_and_resumed(client: httpx.AsyncClient) -> None:

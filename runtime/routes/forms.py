@@ -117,7 +117,7 @@ async def refresh(request: Request) -> Response:
     lang = site.lang(request, info.organisation)
     renderer = Renderer(compiled, lang)
     nodes = renderer.nodes(compiled.pages[index], step.answers, {})
-    return site.page(request, info.organisation, "_fields.html", lang=lang, nodes=nodes, r=renderer)
+    return site.page(request, info.organisation, "_live.html", lang=lang, nodes=nodes, r=renderer)
 
 
 async def review(request: Request) -> Response:
@@ -327,4 +327,4 @@ def _is_live(compiled: CompiledVersion, current: Page) -> bool:
     watched = set()
     for element in current.definition["elements"]:
         watched.update(fields_of(element.get("visible_if")))
-    return bool(names & watched)
+    return bool(names & watched) or any(field.widget.name == "budget" for field in current.fields)
