@@ -185,6 +185,10 @@ def serve(kind: str, port: int, folder: str) -> None:
 
         parvis.EXAMPLES = Path(folder)
         application = parvis.create_app()
+        if os.environ.get("BENCH_NO_RECEIPTS"):  # the diagnostic server: submit queues no receipt
+            from runtime.routes import forms
+
+            forms.schedule_receipt = lambda *args, **kwargs: None
     else:
         application = bare_app(Path(folder))
     uvicorn.run(application, host="127.0.0.1", port=port, loop="uvloop", http="httptools",
@@ -248,6 +252,7 @@ class Server:
 
     def __init__(self, kind: str, folder: Path, log: Path, env: dict[str, str] | None = None):
         self.kind = kind
+        self.data_dir = folder
         self.port = free_port()
         self.log_path = log
         self._log = open(self.log_path, "wb")
@@ -272,6 +277,11 @@ class Server:
     @property
     def pid(self) -> int:
         return self.process.pid
+
+    def cpu_seconds(self) -> float:
+        """User and system CPU time the server has used, all its threads."""
+        fields = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
     def rss_kib(self) -> int:
         for line in Path(f"/proc/{self.pid}/status").read_text().splitlines():
@@ -314,9 +324,11 @@ class Connection:
         self.port = port
         self.reader: asyncio.StreamReader | None = None
         self.writer: asyncio.StreamWriter | None = None
+        self.answered = 0  # responses read on the open connection
 
     async def open(self) -> None:
         self.reader, self.writer = await asyncio.open_connection("127.0.0.1", self.port, limit=1 << 20)
+        self.answered = 0
 
     def close(self) -> None:
         if self.writer is not None:
@@ -325,12 +337,19 @@ class Connection:
 
     async def request(self, method: str, path: str, body: bytes = b"", content_type: str = "",
                       headers: str = "") -> tuple[int, dict[str, str], bytes]:
-        try:
-            return await self._request(method, path, body, content_type, headers)
-        except (ConnectionResetError, BrokenPipeError, asyncio.IncompleteReadError) as error:
-            # uvicorn closes a connection whose request raised (after its 500): the next one reopens
-            self.close()
-            raise HTTPError(f"{method} {path}: connection closed by the server ({type(error).__name__})") from error
+        for attempt in (1, 2):
+            reused = self.writer is not None and self.answered > 0
+            try:
+                return await self._request(method, path, body, content_type, headers)
+            except (ConnectionResetError, BrokenPipeError, asyncio.IncompleteReadError) as error:
+                self.close()
+                nothing_read = not getattr(error, "partial", b"")
+                # uvicorn closes a connection after a request that raised (once its 500 is sent): like
+                # a browser, send the next request again on a new connection if none of it was answered
+                if attempt == 1 and reused and nothing_read:
+                    continue
+                raise HTTPError(f"{method} {path}: connection closed by the server ({type(error).__name__})") from error
+        raise AssertionError("unreachable")
 
     async def _request(self, method: str, path: str, body: bytes, content_type: str,
                        headers: str) -> tuple[int, dict[str, str], bytes]:
@@ -363,6 +382,7 @@ class Connection:
             content = b"".join(chunk[:-2] for chunk in chunks)
         else:
             content = b""
+        self.answered += 1
         if found.get("connection", "").lower() == "close":
             self.close()
         return status, found, content
@@ -414,24 +434,54 @@ def run(coroutine: Awaitable[Any]) -> Any:
     return _loop.run_until_complete(coroutine)
 
 
-def compare(app: tuple[int, Job], bare: tuple[int, Job], *, seconds: float, rounds: int = 3, warm: int = 200,
-            most: int = 20_000, least: int = 50, interleave: bool = True,
-            concurrency: int = CONCURRENCY) -> tuple[float, float]:
-    """Median jobs/s of the app and of the baseline over alternating rounds of about `seconds` each.
+class Comparison:
+    """Median jobs/s of each side, and the CPU share the server and this client used (of one core)."""
+
+    def __init__(self) -> None:
+        self.rates: list[list[float]] = [[], []]
+        self.server_cpu: list[list[float]] = [[], []]
+        self.client_cpu: list[list[float]] = [[], []]
+
+    @property
+    def app(self) -> float:
+        return statistics.median(self.rates[0])
+
+    @property
+    def bare(self) -> float:
+        return statistics.median(self.rates[1])
+
+    @property
+    def ratio(self) -> float:
+        return self.app / self.bare
+
+    def cpu(self, which: int) -> str:
+        return (f"server CPU {statistics.median(self.server_cpu[which]):.0%}, "
+                f"client CPU {statistics.median(self.client_cpu[which]):.0%}")
+
+
+def compare(app: tuple[Server, Job], bare: tuple[Server, Job], *, seconds: float, rounds: int = 3,
+            warm: int = 200, most: int = 20_000, least: int = 50, interleave: bool = True,
+            concurrency: int = CONCURRENCY) -> Comparison:
+    """Jobs/s of the app and of the baseline over rounds of about `seconds` each, alternating
+    unless `interleave` is false (then the baseline's rounds come first).
 
     A warm-up of `warm` jobs sizes the rounds; each round has a fixed number of jobs.
     """
     sizes = []
-    for port, job in (app, bare):
-        elapsed = run(drive(port, job, warm, concurrency))
+    for server, job in (app, bare):
+        elapsed = run(drive(server.port, job, warm, concurrency))
         sizes.append(max(least, min(most, int(warm / elapsed * seconds))))
-    rates: list[list[float]] = [[], []]
+    result = Comparison()
     order = [(0, 1)] * rounds if interleave else [(1,)] * rounds + [(0,)] * rounds
     for group in order:
         for which in group:
-            port, job = (app, bare)[which]
-            rates[which].append(sizes[which] / run(drive(port, job, sizes[which], concurrency)))
-    return statistics.median(rates[0]), statistics.median(rates[1])
+            server, job = (app, bare)[which]
+            client, served = time.process_time(), server.cpu_seconds()
+            elapsed = run(drive(server.port, job, sizes[which], concurrency))
+            result.rates[which].append(sizes[which] / elapsed)
+            result.server_cpu[which].append((server.cpu_seconds() - served) / elapsed)
+            result.client_cpu[which].append((time.process_time() - client) / elapsed)
+    return result
 
 
 # -- output ------------------------------------------------------------------------------
@@ -455,17 +505,35 @@ def page_job(path: str) -> Job:
 REQUEST_BODY, REQUEST_TYPE = multipart({**REQUEST_ANSWERS, "action": "next"})
 
 
+STEP_TIMES: dict[str, list[float]] = collections.defaultdict(list)  # seconds of each request, by step
+
+
 async def journey(connection: Connection) -> str:
     """A whole submission of the one-page request: post the page, then send it; its follow token."""
+    started = time.perf_counter()
     _s, headers, _b = expect(await connection.request("POST", f"/{ORG}/{REQUEST}", REQUEST_BODY, REQUEST_TYPE),
                              303, "POST the request's page")
     location = headers["location"]
     if not location.endswith("/review"):
         raise HTTPError(f"POST the request's page went to {location}, not to the review")
+    middle = time.perf_counter()
     _s, headers, _b = expect(await connection.request("POST", location.replace("/review", "/submit"), b"",
                                                       "application/x-www-form-urlencoded"),
                              303, "POST submit")
+    STEP_TIMES["page"].append(middle - started)
+    STEP_TIMES["submit"].append(time.perf_counter() - middle)
     return headers["location"].rsplit("/", 1)[1]
+
+
+def steps_text() -> str:
+    """Median and 90th percentile of each step since the last call, then forgets them."""
+    parts = []
+    for step in ("page", "submit", "bare"):
+        times = sorted(STEP_TIMES.pop(step, []))
+        if times:
+            parts.append(f"{'page POST' if step == 'page' else step} {statistics.median(times) * 1000:.1f} ms "
+                         f"(p90 {times[int(len(times) * 0.9)] * 1000:.1f})")
+    return ", ".join(parts)
 
 
 async def journey_job(connection: Connection) -> None:
@@ -473,15 +541,16 @@ async def journey_job(connection: Connection) -> None:
 
 
 async def bare_submit_job(connection: Connection) -> None:
+    started = time.perf_counter()
     expect(await connection.request("POST", "/submit", REQUEST_BODY, REQUEST_TYPE), 303, "POST bare submit")
+    STEP_TIMES["bare"].append(time.perf_counter() - started)
 
 
 def bench_form_page(parvis: Server, bare: Server) -> None:
-    app_rate, bare_rate = compare((parvis.port, page_job(f"/{ORG}/{FORM_30}")), (bare.port, page_job("/page")),
-                                  seconds=2.0, warm=500)
-    figure("form_page_ratio", app_rate / bare_rate, "x of bare", ">= 0.50")
-    info(f"form page: parvis {app_rate:.0f} req/s, bare Starlette+Jinja {bare_rate:.0f} req/s "
-         f"({CONCURRENCY} keep-alive connections)")
+    result = compare((parvis, page_job(f"/{ORG}/{FORM_30}")), (bare, page_job("/page")), seconds=2.0, warm=500)
+    figure("form_page_ratio", result.ratio, "x of bare", ">= 0.50")
+    info(f"form page (/{ORG}/{FORM_30}, kept once rendered): parvis {result.app:.0f} req/s ({result.cpu(0)}), "
+         f"bare Starlette+Jinja {result.bare:.0f} req/s ({result.cpu(1)}); {CONCURRENCY} keep-alive connections")
 
 
 def bench_draft_page(parvis: Server, bare: Server) -> None:
@@ -491,10 +560,9 @@ def bench_draft_page(parvis: Server, bare: Server) -> None:
     _s, headers, _b = expect(run(one_request(parvis.port, "POST", f"/{ORG}/{FORM_30}", body, kind)), 303, "save a draft")
     token = headers["location"].split("/")[2]
     path = f"/d/{token}/p/1"
-    app_rate, bare_rate = compare((parvis.port, page_job(path)), (bare.port, page_job("/page")),
-                                  seconds=1.5, warm=100, rounds=2)
-    info(f"draft form page (rendered each time, one draft read): parvis {app_rate:.0f} req/s = "
-         f"{app_rate / bare_rate:.2f} x of bare ({bare_rate:.0f} req/s)")
+    result = compare((parvis, page_job(path)), (bare, page_job("/page")), seconds=1.5, warm=100, rounds=2)
+    info(f"the same 30 fields as a draft's page (/d/TOKEN/p/1: one draft read, rendered each time): parvis "
+         f"{result.app:.0f} req/s = {result.ratio:.2f} x of bare ({result.bare:.0f} req/s)")
 
 
 def bench_receipt_downloads(parvis: Server) -> None:
@@ -510,7 +578,7 @@ def bench_receipt_downloads(parvis: Server) -> None:
             expect(await connection.request("GET", f"/s/{token}/receipt.pdf"), 200, "first receipt")
             firsts, seconds = [], []
             size = 0
-            for _ in range(5):
+            for _ in range(7):
                 token = await journey(connection)
                 started = time.perf_counter()
                 _s, headers, pdf = expect(await connection.request("GET", f"/s/{token}/receipt.pdf"), 200, "receipt")
@@ -558,9 +626,9 @@ def probe_concurrent_submissions(parvis: Server, total: int = 100) -> bool:
     statements = collections.Counter(re.findall(r"\[SQL: (\w+ \w+)", log))
     info(f"concurrent submissions FAIL: {sum(failures.values())} of {total} journeys over {CONCURRENCY} connections "
          f"failed ({', '.join(f'{n} x {what}' for what, n in failures.items())}); server log: "
-         f"{'; '.join(f'{n} x {e}: {m}' for (e, m), n in causes.most_common(2))}; statements: "
-         f"{', '.join(f'{n} x {what}' for what, n in statements.most_common(3))}. "
-         f"Submission figures below use 1 connection")
+         f"{'; '.join(f'{n} x {e}: {m}' for (e, m), n in causes.most_common(1))}"
+         f"{' in ' if statements else ''}{', '.join(f'{n} x {what}' for what, n in statements.most_common(3))}. "
+         f"The submission figures below use 1 connection on both sides")
     return False
 
 
@@ -580,18 +648,37 @@ def bench_submissions(parvis: Server, bare: Server, concurrency: int) -> None:
     in Parvis's background worker, which competes for the CPU during the rounds, as it would in
     production; so the baseline's rounds run first, before that backlog exists.
     """
-    app_rate, bare_rate = compare((parvis.port, journey_job), (bare.port, bare_submit_job), seconds=2.0,
-                                  warm=30, least=30, interleave=False, concurrency=concurrency)
-    figure("submission_ratio", app_rate / bare_rate, "x of bare", ">= 0.30")
-    info(f"submissions ({concurrency} connection{'s' if concurrency > 1 else ''}): parvis {app_rate:.0f} "
-         f"journeys/s (2 POSTs each), bare insert {bare_rate:.0f} /s")
+    STEP_TIMES.clear()
+    result = compare((parvis, journey_job), (bare, bare_submit_job), seconds=2.0, warm=30, least=30,
+                     interleave=False, concurrency=concurrency)
+    figure("submission_ratio", result.ratio, "x of bare", ">= 0.30")
+    info(f"submissions ({concurrency} connection{'s' if concurrency > 1 else ''}): parvis {result.app:.0f} "
+         f"journeys/s, bare {result.bare:.0f} inserts/s; {steps_text()}")
+
+
+def bench_submissions_without_receipts(tmp: Path, bare: Server, concurrency: int) -> None:
+    """Diagnostic, no target: the same on a Parvis server whose submit does not queue the receipt.
+
+    Tells how much of the submission figure is the receipt rendering in the background: it
+    runs in a thread of the server process and holds the GIL while WeasyPrint works.
+    """
+    server = start_parvis(tmp, "no-receipts", {"BENCH_NO_RECEIPTS": "1"})
+    try:
+        STEP_TIMES.clear()
+        result = compare((server, journey_job), (bare, bare_submit_job), seconds=1.5, warm=30, least=30,
+                         rounds=2, concurrency=concurrency)
+        info(f"diagnostic, the same without the background receipt render: parvis {result.app:.0f} journeys/s = "
+             f"{result.ratio:.2f} x of bare ({result.bare:.0f} /s); {steps_text()}")
+    finally:
+        server.stop()
 
 
 def bench_memory(tmp: Path, concurrency: int) -> None:
     """RSS of a fresh server after a warm-up, then after 1,000 submissions and 200 receipt downloads.
 
-    The downloads are the receipts of the first 200 of those submissions: each waits for its
-    render in the worker's queue; the 800 other renders are still queued when RSS is read.
+    The downloads are the receipts of the first 200 of those submissions: a download waits for
+    its render if the worker (one thread, first come first served) has not reached it yet.
+    Renders of later submissions may still be queued when RSS is read; the line says how many.
     """
     server = start_parvis(tmp, "memory")
     try:
@@ -625,13 +712,14 @@ def bench_memory(tmp: Path, concurrency: int) -> None:
             if not pdf.startswith(b"%PDF"):
                 raise HTTPError("the receipt is not a PDF")
 
-        downloads = run(drive(server.port, download, 200))
+        downloads = run(drive(server.port, download, 200, concurrency))
         after = server.rss_kib()
+        rendered = len(list((server.data_dir / "receipts").glob("*.pdf")))
         growth = (after - before) / before * 100
         figure("memory_growth", growth, "%", "<= 10", ".1f")
         info(f"server RSS: {before / 1024:.0f} MiB after warm-up, {after_submissions / 1024:.0f} MiB after "
              f"1,000 submissions ({elapsed:.1f} s), {after / 1024:.0f} MiB after 200 receipt downloads "
-             f"({downloads:.1f} s; 800 renders still queued)")
+             f"({downloads:.1f} s); {rendered} of {len(tokens) + 30} receipts rendered by then, the rest queued")
     finally:
         server.stop()
 
@@ -640,8 +728,13 @@ def bench_in_process(tmp: Path) -> None:
     """Write transactions per submission (SQLite's trace), and receipt rendering against WeasyPrint alone."""
     import logging
 
+    import warnings
+
     from sqlalchemy import event
-    from starlette.testclient import TestClient
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # Starlette's note that httpx will give way to httpx2
+        from starlette.testclient import TestClient
 
     import app as parvis
     from runtime import receipts
@@ -743,11 +836,12 @@ def bench_in_process(tmp: Path) -> None:
     engine.dispose()
 
 
-def start_parvis(tmp: Path, name: str) -> Server:
+def start_parvis(tmp: Path, name: str, env: dict[str, str] | None = None) -> Server:
     data = tmp / f"data-{name}"
     server = Server("parvis", tmp / "examples", tmp / f"{name}.log", env={
         "PARVIS_DATA_DIR": str(data), "PARVIS_LOAD_EXAMPLES": "1", "PARVIS_RECEIPT_TIMEOUT": "300",
-        "PARVIS_BASE_URL": "http://127.0.0.1"})
+        "PARVIS_BASE_URL": "http://127.0.0.1", **(env or {})})
+    server.data_dir = data
     server.wait_ready(f"/{ORG}/{FORM_30}")
     return server
 
@@ -760,12 +854,13 @@ def main() -> int:
     servers: list[Server] = []
     try:
         write_examples(tmp / "examples")
-        print(f"Parvis benchmarks ({os.cpu_count()} CPUs, data in {tmp}); one line per figure", flush=True)
+        print(f"Parvis benchmarks ({os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at start, data in "
+              f"{tmp}); one line per figure", flush=True)
 
         parvis = start_parvis(tmp, "parvis")
         servers.append(parvis)
         _s, _h, html = expect(run(one_request(parvis.port, "GET", f"/{ORG}/{FORM_30}")), 200, "form page")
-        fields = sum(html.count(marker) for marker in (b' name="', ))
+        fields = len(set(re.findall(rb' name="([^"]+)"', html)) - {b"action", b"viewport", b"description"})
         (tmp / "bare" / "templates").mkdir(parents=True)
         (tmp / "bare" / "templates" / "page.html").write_bytes(b"{% raw %}" + html + b"{% endraw %}")
         bare = Server("bare", tmp / "bare", tmp / "bare.log")
@@ -773,20 +868,23 @@ def main() -> int:
         bare.wait_ready("/page")
         _s, _h, same = expect(run(one_request(bare.port, "GET", "/page")), 200, "bare page")
         assert same == html, "the bare page differs from Parvis's"
-        info(f"form page: {len(html) // 1024} KiB of HTML, {fields} named controls")
+        info(f"form page: {len(html) // 1024} KiB of HTML, {fields} field names in its form")
 
         bench_form_page(parvis, bare)
         bench_draft_page(parvis, bare)
         bench_receipt_downloads(parvis)
         concurrency = CONCURRENCY if probe_concurrent_submissions(parvis) else 1
         bench_submissions(parvis, bare, concurrency)
-        for server in servers:
-            server.stop()
+        parvis.stop()  # its receipt backlog is left unrendered
+        servers.remove(parvis)
+        bench_submissions_without_receipts(tmp, bare, concurrency)
+        bare.stop()
         servers.clear()
 
         bench_memory(tmp, concurrency)
         bench_in_process(tmp)
-        info(f"done in {time.perf_counter() - STARTED:.0f} s")
+        info(f"done in {time.perf_counter() - STARTED:.0f} s; load average {os.getloadavg()[0]:.1f} "
+             f"(other work on the machine makes figures noisier)")
         return 0
     except HTTPError as error:
         print(f"failed: {error}", file=sys.stderr)

@@ -26,6 +26,11 @@ DEFAULT_LANGUAGE = "fr"
 LANGUAGE_NAMES = {"fr": "Français", "en": "English"}
 
 
+def N_(message: str) -> str:
+    """Marks a message for extraction; it is translated when shown, in the reader's language."""
+    return message
+
+
 @lru_cache(maxsize=None)
 def translations(lang: str) -> NullTranslations:
     po_path = LOCALES_DIR / lang / "LC_MESSAGES" / "messages.po"

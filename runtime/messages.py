@@ -6,13 +6,8 @@ from typing import Any, Mapping
 
 from runtime.fields.base import FieldError
 from runtime.fields.file import FORMAT_NAMES, size_text
-from runtime.i18n import gettext, money_text, number_text
+from runtime.i18n import N_, gettext, money_text, number_text
 from runtime.text import localize
-
-def N_(message: str) -> str:
-    """Marks a message for extraction; it is translated when shown, in the citizen's language."""
-    return message
-
 
 _BY_CODE = {
     "required": N_("This field is required."),
@@ -42,7 +37,7 @@ _BY_CODE = {
     "format:date-time": N_("Enter a valid date and time."),
     "format:uri": N_("Enter a web address starting with https://."),
     "format:phone": N_("Enter a valid phone number, for example 01 23 45 67 89."),
-    "format:fr-siret": N_("A SIRET number has 14 digits and a check digit; check for a typing mistake."),
+    "format:fr-siret": N_("A SIRET number has 14 digits, including a check digit; check for a typing mistake."),
     "format:fr-postcode": N_("A postcode has 5 digits, for example 75001."),
     "format:fr-insee": N_("An INSEE commune code has 5 characters, for example 75056 or 2A004."),
     "format:iban": N_("This IBAN is not valid; check it against your bank details (RIB)."),

@@ -14,6 +14,7 @@ from runtime.answers import PostedForm
 from runtime.catalogue import Published
 from runtime.compiler import CompiledVersion, Page
 from runtime.fields.base import FieldError
+from runtime.i18n import N_
 from runtime.journey import (
     Step, first_invalid_page, page_errors, post_page, previous_page, visible_page_indexes,
 )
@@ -204,11 +205,11 @@ async def _read_form(request: Request) -> FormData | Response:
     site = _site(request)
     length = request.headers.get("content-length", "0")
     if length.isdigit() and int(length) > site.settings.max_form_bytes:
-        return _bad_request(request, site, 413, "The files sent are too large altogether. Send fewer or smaller files.")
+        return _bad_request(request, site, 413, N_("The files sent are too large altogether. Send fewer or smaller files."))
     try:
         return await request.form(max_files=MAX_FILES, max_fields=MAX_FIELDS, max_part_size=1024 * 1024)
     except Exception:  # the multipart parser raises several kinds for malformed bodies
-        return _bad_request(request, site, 400, "The form could not be read. Go back and try again.")
+        return _bad_request(request, site, 400, N_("The form could not be read. Go back and try again."))
 
 
 def _bad_request(request: Request, site: Site, status: int, text: str) -> HTMLResponse:

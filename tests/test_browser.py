@@ -1,0 +1,141 @@
+"""What only a browser can show: every example completed on a phone, with and without scripts.
+
+Runs in Debian's Chromium, driven by Playwright (never a downloaded browser).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any, Iterator
+
+import pytest
+
+from tests.example_answers import EXAMPLES
+
+CHROMIUM = os.environ.get("PARVIS_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed"),
+]
+PHONE = {"width": 360, "height": 740}
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run"]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    port = free_port()
+    env = {**os.environ, "PARVIS_DATA_DIR": str(tmp_path_factory.mktemp("data"))}
+    env.pop("PARVIS_DATABASE_URL", None)
+    log = tmp_path_factory.mktemp("log") / "server.log"
+    with log.open("wb") as output:
+        process = subprocess.Popen([sys.executable, "app.py", "--port", str(port)], env=env,
+                                   stdout=output, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            break
+        except OSError:
+            time.sleep(0.1)
+    else:
+        process.kill()
+        process.wait(10)
+        raise RuntimeError(log.read_text())
+    yield f"http://127.0.0.1:{port}"
+    process.terminate()
+    process.wait(10)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+def fill_page(page: Any, data: dict[str, Any], files: dict[str, tuple[str, bytes, str]], scripts: bool) -> None:
+    for name, value in data.items():
+        if name.endswith(".count"):
+            continue
+        locator = page.locator(f'[name="{name}"]')
+        if not scripts and locator.count() == 0:
+            # Without scripts, a question revealed by an earlier answer appears after "update".
+            page.locator('button[value="refresh"]').click()
+            locator = page.locator(f'[name="{name}"]')
+        first = locator.first
+        kind = first.get_attribute("type")
+        tag = first.evaluate("element => element.tagName")
+        if kind in ("radio", "checkbox"):
+            for item in value if isinstance(value, list) else [value]:
+                page.locator(f'[name="{name}"][value="{item}"]').check()
+        elif tag == "SELECT":
+            first.select_option(value)
+        else:
+            first.fill(value)
+    for name, (filename, content, kind) in files.items():
+        page.locator(f'[name="{name}"]').set_input_files({"name": filename, "mimeType": kind, "buffer": content})
+
+
+@pytest.mark.parametrize("scripts", [True, False], ids=["js", "nojs"])
+@pytest.mark.parametrize("procedure", sorted(EXAMPLES))
+def test_every_example_on_a_phone(server: str, browser: Any, procedure: str, scripts: bool) -> None:
+    context = browser.new_context(viewport=PHONE, java_script_enabled=scripts, locale="fr-FR")
+    page = context.new_page()
+    page.goto(f"{server}/{procedure}")
+    for data, files in EXAMPLES[procedure]:
+        fill_page(page, data, files, scripts)
+        page.locator("button.primary").click()
+        assert page.locator(".error-summary").count() == 0, page.locator(".error-summary").inner_text()
+    assert "/review" in page.url
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]  # no sideways scrolling
+    page.locator("form.send-form button.primary").click()
+    reference = page.locator(".reference").inner_text()
+    assert reference.count("-") == 2
+    pdf = context.request.get(server + page.locator('a[href$="receipt.pdf"]').get_attribute("href"))
+    assert pdf.ok and pdf.body().startswith(b"%PDF")
+    page.locator('a[href^="/s/"]:not([href$=".pdf"])').first.click()
+    assert reference in page.locator("h1").inner_text()
+    context.close()
+
+
+def test_conditions_update_live_and_keep_what_is_typed(server: str, browser: Any) -> None:
+    context = browser.new_context(viewport=PHONE, locale="fr-FR")
+    page = context.new_page()
+    page.goto(f"{server}/beaulac/signalement-voirie")
+    page.locator("#f-description").fill("Un trou profond")
+    assert page.locator("#f-precision").count() == 0
+    page.locator('[name="categorie"][value="autre"]').check()
+    page.locator("#f-precision").wait_for()
+    assert page.locator("#f-description").input_value() == "Un trou profond"
+    page.locator('[name="categorie"][value="eclairage"]').check()
+    page.locator("#f-precision").wait_for(state="detached")
+    context.close()
+
+
+def test_errors_take_the_focus_and_link_to_their_fields(server: str, browser: Any) -> None:
+    context = browser.new_context(viewport=PHONE, locale="fr-FR")
+    page = context.new_page()
+    page.goto(f"{server}/beaulac/signalement-voirie")
+    page.locator("button.primary").click()
+    assert page.title().startswith("Erreur")
+    assert page.evaluate("document.activeElement.classList.contains('error-summary')")
+    page.locator(".error-summary a").first.click()
+    focused = page.evaluate("document.activeElement.id")
+    assert focused.startswith("f-")
+    context.close()
