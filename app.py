@@ -78,10 +78,15 @@ def check(paths: list[str]) -> int:
 def serve(host: str, port: int) -> None:
     import uvicorn
 
+    from runtime.catalogue import organisations
+
     settings = Settings.from_env()
     app = create_app(settings)
     shown = "localhost" if host in ("0.0.0.0", "127.0.0.1") else host
-    print(f"Parvis is starting on http://{shown}:{port}/  (data in {settings.data_dir.resolve()})", flush=True)
+    address = f"http://{shown}:{port}"
+    print(f"Parvis is starting on {address}/  (data in {settings.data_dir.resolve()})", flush=True)
+    for organisation in organisations(app.state.site.engine):
+        print(f"  {organisation.name}: {address}/{organisation.slug}", flush=True)
     uvicorn.run(app, host=host, port=port, loop="uvloop", http="httptools", log_level="warning",
                 proxy_headers=True)
 

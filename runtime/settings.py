@@ -17,7 +17,6 @@ class Settings:
     data_dir: Path = setting(Path("./data"), "Folder of the SQLite database, uploads and receipts.")
     database_url: str = setting("", "Database URL (e.g. postgresql+psycopg://host/db); empty means SQLite in the data folder.")
     base_url: str = setting("", "Public address of this server, for links in receipts and e-mails; empty means the address of each request.")
-    secret_key: str = setting("", "Key signing cookies; empty means one generated and kept in the data folder.")
     load_examples: bool = setting(True, "Load the organisations and procedures of examples/ on first start.")
     max_upload_bytes: int = setting(10 * 1024 * 1024, "Largest file a citizen may upload, in bytes (a field may set less).")
     max_form_bytes: int = setting(25 * 1024 * 1024, "Largest form post accepted, uploads included, in bytes.")
