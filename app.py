@@ -56,12 +56,18 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
 
 def check(paths: list[str]) -> int:
+    """Check procedure definitions (JSON files) and charters (folders or theme.json files)."""
+    from runtime.charter import CharterError, load_charter
     from runtime.definition import DefinitionError, load_definition
 
     failed = 0
     for name in paths:
+        path = Path(name)
         try:
-            load_definition(Path(name).read_bytes())
+            if path.is_dir() or path.name == "theme.json":
+                load_charter(path if path.is_dir() else path.parent)
+            else:
+                load_definition(path.read_bytes())
         except OSError as error:
             print(f"{name}: cannot be read: {error.strerror}")
             failed += 1
@@ -70,6 +76,11 @@ def check(paths: list[str]) -> int:
             print(f"{name}: {len(error.problems)} problem(s)")
             for problem in error.problems:
                 print(f"  {problem.path or '/'}: {problem.message}")
+        except CharterError as error:
+            failed += 1
+            print(f"{name}: {len(error.problems)} problem(s)")
+            for problem in error.problems:
+                print(f"  {problem}")
         else:
             print(f"{name}: ok")
     return 1 if failed else 0
@@ -101,7 +112,7 @@ def main(argv: list[str] | None = None) -> int:
     for sub in (parser, serve_parser):
         sub.add_argument("--host", default="127.0.0.1")
         sub.add_argument("--port", type=int, default=8000)
-    check_parser = commands.add_parser("check", help="check procedure definition files")
+    check_parser = commands.add_parser("check", help="check procedure definitions and charter folders")
     check_parser.add_argument("files", nargs="+")
     args = parser.parse_args(argv)
     if args.command == "check":

@@ -4,7 +4,8 @@
 
 Prints one line per figure as soon as it is measured, `name: value unit (target ...)`, and a
 few `info:` lines that have no target but explain the figures. The whole run is bounded in
-requests and takes about three minutes on a 2-core machine.
+requests and takes one to two minutes on a 2-core machine (`--keep` keeps its temporary folder:
+data, server logs).
 
 How it measures
 * The servers are real: uvicorn (uvloop, httptools), one process each, on 127.0.0.1, started
@@ -27,8 +28,8 @@ from __future__ import annotations
 import asyncio
 import collections
 import json
-import re
 import os
+import re
 import shutil
 import socket
 import statistics
@@ -269,7 +270,7 @@ class Server:
                 status, _headers, _body = run(one_request(self.port, "GET", path))
                 if status == 200:
                     return
-            except OSError:
+            except (OSError, HTTPError):
                 pass
             time.sleep(0.1)
         raise SystemExit(f"the {self.kind} server did not answer in {timeout:.0f} s:\n{self.log()}")
@@ -647,6 +648,10 @@ def bench_submissions(parvis: Server, bare: Server, concurrency: int) -> None:
     a browser shows between the two is not fetched. Each submit also queues the receipt's PDF
     in Parvis's background worker, which competes for the CPU during the rounds, as it would in
     production; so the baseline's rounds run first, before that backlog exists.
+
+    Both sides use `concurrency` connections: CONCURRENCY if the probe before saw Parvis take
+    concurrent submissions without errors, else 1 (then the figure is one citizen at a time,
+    and the baseline's time is mostly its commit's fsync).
     """
     STEP_TIMES.clear()
     result = compare((parvis, journey_job), (bare, bare_submit_job), seconds=2.0, warm=30, least=30,
@@ -860,7 +865,10 @@ def main() -> int:
         parvis = start_parvis(tmp, "parvis")
         servers.append(parvis)
         _s, _h, html = expect(run(one_request(parvis.port, "GET", f"/{ORG}/{FORM_30}")), 200, "form page")
-        fields = len(set(re.findall(rb' name="([^"]+)"', html)) - {b"action", b"viewport", b"description"})
+        names = {name.decode() for name in re.findall(rb' name="([^"]+)"', html)}
+        missing = {name for name, *_rest in FIELDS_30} - names
+        if missing:
+            raise HTTPError(f"the form page lacks fields {sorted(missing)}")
         (tmp / "bare" / "templates").mkdir(parents=True)
         (tmp / "bare" / "templates" / "page.html").write_bytes(b"{% raw %}" + html + b"{% endraw %}")
         bare = Server("bare", tmp / "bare", tmp / "bare.log")
@@ -868,7 +876,7 @@ def main() -> int:
         bare.wait_ready("/page")
         _s, _h, same = expect(run(one_request(bare.port, "GET", "/page")), 200, "bare page")
         assert same == html, "the bare page differs from Parvis's"
-        info(f"form page: {len(html) // 1024} KiB of HTML, {fields} field names in its form")
+        info(f"form page: {len(html) // 1024} KiB of HTML, all {len(FIELDS_30)} fields in its form")
 
         bench_form_page(parvis, bare)
         bench_draft_page(parvis, bare)
@@ -894,7 +902,10 @@ def main() -> int:
     finally:
         for server in servers:
             server.stop()
-        shutil.rmtree(tmp, ignore_errors=True)
+        if "--keep" in sys.argv:
+            print(f"kept {tmp}", file=sys.stderr)
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Iterable
 
 from babel import Locale, UnknownLocaleError
-from babel.dates import format_date, format_datetime
+from babel.dates import format_date, format_time
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_currency, format_decimal
@@ -92,10 +92,15 @@ def date_text(value: dt.date | str, lang: str, fmt: str = "long") -> str:
 
 
 def datetime_text(value: dt.datetime | str, lang: str, fmt: str = "long") -> str:
+    """A moment as people write it: "22 novembre 2026 à 14:05", no seconds, no offset."""
     if isinstance(value, str):
         value = dt.datetime.fromisoformat(value)
-    text = format_datetime(value, format=fmt, locale=locale(lang), tzinfo=value.tzinfo)
-    return str(text)
+    where = locale(lang)
+    date_format = "medium" if fmt in ("short", "medium") else "long"
+    pattern = str(where.datetime_formats.get(date_format, "{1} {0}"))
+    day = format_date(value, format=date_format, locale=where)
+    time = format_time(value, format="short", locale=where, tzinfo=value.tzinfo)
+    return pattern.replace("{1}", day).replace("{0}", time).replace("'", "")
 
 
 def number_text(value: float | int | Decimal, lang: str) -> str:

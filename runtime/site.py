@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,12 +15,13 @@ from starlette.responses import HTMLResponse
 
 from runtime import i18n
 from runtime.catalogue import PublishedCache, compiled_for, version_by_id
-from runtime.charter import Charter, load_charter
+from runtime.charter import Charter, CharterError, load_charter
 from runtime.compiler import CompiledVersion
 from runtime.models import Organisation, Procedure, ProcedureVersion
 from runtime.settings import Settings
 from runtime.templating import Templates
 
+logger = logging.getLogger("parvis")
 ROOT = Path(__file__).resolve().parent.parent
 LANG_COOKIE = "parvis_lang"
 
@@ -48,7 +50,12 @@ class Site:
         if charter is None:
             root = self.settings.themes_dir
             folder = root / theme
-            charter = load_charter(folder if (folder / "theme.json").exists() else root / "default")
+            try:
+                charter = load_charter(folder if (folder / "theme.json").exists() else root / "default")
+            except CharterError as error:
+                # A refused charter never reaches citizens: its pages use the default one.
+                logger.error("charter %s refused:\n  %s", theme, "\n  ".join(error.problems))
+                charter = load_charter(root / "default")
             self._charters[theme] = charter
         return charter
 

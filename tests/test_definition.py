@@ -144,3 +144,18 @@ def test_check_command_lists_problems(tmp_path: Path) -> None:
     assert "/ui/pages/0/elements/0/widget: unknown widget 'carousel'" in result.stdout
     fine = subprocess.run([sys.executable, "app.py", "check", *map(str, EXAMPLES)], capture_output=True, text=True)
     assert fine.returncode == 0, fine.stdout
+
+
+def test_check_command_refuses_a_charter_with_poor_contrast(tmp_path: Path) -> None:
+    import shutil
+
+    folder = tmp_path / "pale"
+    shutil.copytree("themes/beaulac", folder)
+    theme = json.loads((folder / "theme.json").read_text())
+    theme["colors"]["text"] = "#999999"
+    (folder / "theme.json").write_text(json.dumps(theme))
+    result = subprocess.run([sys.executable, "app.py", "check", str(folder), "themes/beaulac"],
+                            capture_output=True, text=True)
+    assert result.returncode == 1
+    assert "#999999" in result.stdout and "4.5" in result.stdout
+    assert "themes/beaulac: ok" in result.stdout

@@ -52,10 +52,10 @@ class FileWidget(Widget):
 
 
 def size_text(size: int, lang: str) -> str:
-    if size < 1024:
-        return f"{size}\u00a0o" if lang == "fr" else f"{size}\u00a0B"
-    if size < 1024 * 1024:
-        unit = "ko" if lang == "fr" else "KB"
-        return f"{number_text(round(size / 1024), lang)}\u00a0{unit}"
-    unit = "Mo" if lang == "fr" else "MB"
-    return f"{number_text(round(size / 1024 / 1024, 1), lang)}\u00a0{unit}"
+    """A size in decimal units (5 000 000 bytes is "5 Mo"), as designers write limits."""
+    units = ("o", "ko", "Mo") if lang == "fr" else ("B", "kB", "MB")
+    if size < 1000:
+        return f"{size}\u00a0{units[0]}"
+    if size < 1_000_000:
+        return f"{number_text(round(size / 1000), lang)}\u00a0{units[1]}"
+    return f"{number_text(round(size / 1_000_000, 1), lang)}\u00a0{units[2]}"

@@ -96,6 +96,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('submission', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_submission_created_at'), ['created_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_submission_fingerprint'), ['fingerprint'], unique=False)
         batch_op.create_index(batch_op.f('ix_submission_procedure_id'), ['procedure_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_submission_state'), ['state'], unique=False)
         batch_op.create_index(batch_op.f('ix_submission_version_id'), ['version_id'], unique=False)
@@ -170,6 +171,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_submission_version_id'))
         batch_op.drop_index(batch_op.f('ix_submission_state'))
         batch_op.drop_index(batch_op.f('ix_submission_procedure_id'))
+        batch_op.drop_index(batch_op.f('ix_submission_fingerprint'))
         batch_op.drop_index(batch_op.f('ix_submission_created_at'))
 
     op.drop_table('submission')
