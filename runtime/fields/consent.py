@@ -16,7 +16,7 @@ class ConsentWidget(Widget):
         return {"type": "boolean", "const": True}
 
     def parse(self, source: FormSource, name: str, element: Element, prop: Schema) -> Any:
-        raw = source.get(name)
+        raw = (source.get(name) or "").strip()
         if raw == "true":
             return True
         return None if not raw else raw

@@ -14,7 +14,7 @@ class YesnoWidget(Widget):
     is_group = True
 
     def parse(self, source: FormSource, name: str, element: Element, prop: Schema) -> Any:
-        raw = source.get(name)
+        raw = (source.get(name) or "").strip()
         if raw == "true":
             return True
         if raw == "false":
