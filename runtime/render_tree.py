@@ -69,6 +69,12 @@ class Renderer:
     def text(self, value: Any) -> str:
         return localize(value, self.lang, self.version.lang)
 
+    def excerpt(self) -> str:
+        """A line or two from the description, for lists of procedures."""
+        from runtime.text import plain_excerpt
+
+        return plain_excerpt(self.text(self.version.definition.get("description")))
+
     def page_title(self, page: Page) -> str:
         title = self.text(page.definition.get("title"))
         return title or self.text(self.version.definition["title"])

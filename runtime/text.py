@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from functools import lru_cache
 from typing import Mapping
 
@@ -27,6 +28,16 @@ def localize(text: Text | str | None, lang: str, fallback: str) -> str:
     if isinstance(text, str):
         return text
     return text.get(lang) or text.get(fallback) or next(iter(text.values()), "")
+
+
+@lru_cache(maxsize=1024)
+def plain_excerpt(source: str, limit: int = 180) -> str:
+    """The first paragraph of a Markdown text, without markup, cut at a word."""
+    first = html.unescape(nh3.clean(_markdown.render(source.strip().split("\n\n", 1)[0]), tags=set())).strip()
+    first = " ".join(first.split())
+    if len(first) <= limit:
+        return first
+    return first[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "…"
 
 
 @lru_cache(maxsize=4096)
