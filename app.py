@@ -7,8 +7,10 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from pathlib import Path
+from typing import AsyncIterator
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -16,7 +18,7 @@ from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
 
-from runtime import i18n
+from runtime import i18n, receipts
 from runtime.catalogue import PublishedCache, load_examples
 from runtime.db import make_engine, migrate
 from runtime.routes import routes
@@ -48,7 +50,12 @@ def create_app(settings: Settings | None = None) -> Starlette:
             text = i18n.gettext(lang, "This address cannot be used that way.")
         return site.page(request, None, "error.html", status_code=status, lang=lang, title=title, message=text)
 
-    app = Starlette(routes=routes, middleware=[Middleware(SecurityMiddleware)],
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        yield
+        receipts.shutdown()
+
+    app = Starlette(routes=routes, middleware=[Middleware(SecurityMiddleware)], lifespan=lifespan,
                     exception_handlers={404: http_error, 405: http_error, 500: http_error})
     app.state.site = site
     app.state.start_pages = {}

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import contextlib
 import json
 import os
 import re
@@ -51,7 +52,7 @@ try:
     import uvloop
 except ImportError:  # run with the system Python: use the project's virtual environment
     venv_python = ROOT / ".venv" / "bin" / "python"
-    if venv_python.exists() and Path(sys.executable).resolve() != venv_python.resolve():
+    if venv_python.exists() and Path(sys.prefix).resolve() != venv_python.parent.parent.resolve():
         os.execv(str(venv_python), [str(venv_python), *sys.argv])
     raise
 
@@ -259,7 +260,8 @@ class Server:
         self._log = open(self.log_path, "wb")
         self.process = subprocess.Popen(
             [sys.executable, str(Path(__file__).resolve()), "--serve", kind, str(self.port), str(folder)],
-            cwd=ROOT, env={**os.environ, **(env or {})}, stdout=self._log, stderr=subprocess.STDOUT)
+            cwd=ROOT, env={**os.environ, **(env or {})}, stdout=self._log, stderr=subprocess.STDOUT,
+            preexec_fn=_die_with_parent)
 
     def wait_ready(self, path: str, timeout: float = 60.0) -> None:
         deadline = time.monotonic() + timeout
@@ -304,6 +306,15 @@ class Server:
                 self.process.kill()
                 self.process.wait(10)
         self._log.close()
+
+
+def _die_with_parent() -> None:
+    """In the server's process before exec (Linux): killed if this script dies without stopping it."""
+    import ctypes
+    import signal
+
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
 
 
 def free_port() -> int:
@@ -709,6 +720,7 @@ def bench_memory(tmp: Path, concurrency: int) -> None:
 
         elapsed = run(drive(server.port, submit_one, 1000, concurrency))
         after_submissions = server.rss_kib()
+        rendered_then = len(list((server.data_dir / "receipts").glob("*.pdf")))
         queue = list(tokens[:200])
 
         async def download(connection: Connection) -> None:
@@ -723,8 +735,9 @@ def bench_memory(tmp: Path, concurrency: int) -> None:
         growth = (after - before) / before * 100
         figure("memory_growth", growth, "%", "<= 10", ".1f")
         info(f"server RSS: {before / 1024:.0f} MiB after warm-up, {after_submissions / 1024:.0f} MiB after "
-             f"1,000 submissions ({elapsed:.1f} s), {after / 1024:.0f} MiB after 200 receipt downloads "
-             f"({downloads:.1f} s); {rendered} of {len(tokens) + 30} receipts rendered by then, the rest queued")
+             f"1,000 submissions ({elapsed:.1f} s; {rendered_then - 30} of their receipts rendered meanwhile), "
+             f"{after / 1024:.0f} MiB after 200 receipt downloads ({downloads:.1f} s); then {rendered} of "
+             f"{len(tokens) + 30} receipts rendered, the rest queued")
     finally:
         server.stop()
 

@@ -7,6 +7,8 @@ A published version never changes, so this is done once per version and kept
 from __future__ import annotations
 
 import copy
+import hashlib
+import json
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, Mapping
@@ -46,6 +48,8 @@ class CompiledVersion:
     def __init__(self, definition: Mapping[str, Any]):
         self.definition = definition
         self.lang: str = definition["lang"]
+        # Identifies this content in caches shared by all versions (rendered fragments).
+        self.key = hashlib.sha256(json.dumps(definition, sort_keys=True).encode()).hexdigest()[:16]
         schema = definition["schema"]
         always = set(schema.get("required", []))
         pages = []

@@ -36,7 +36,15 @@ def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _sqlite_begin(connection: Any) -> None:
-    connection.exec_driver_sql("BEGIN")
+    # A transaction that reads and then writes fails at once ("database is locked") if
+    # another write landed in between; one that says up front it will write waits its turn.
+    immediate = connection.get_execution_options().get("parvis_writes")
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def writer(engine: Engine) -> Engine:
+    """The engine for units of work that write: on SQLite they take the write lock first."""
+    return engine.execution_options(parvis_writes=True)
 
 
 def migrate(engine: Engine) -> None:
@@ -50,8 +58,8 @@ def migrate(engine: Engine) -> None:
 
 @contextmanager
 def session_scope(engine: Engine) -> Iterator[Session]:
-    """One unit of work: committed when the block ends, rolled back if it raises."""
-    with Session(engine, expire_on_commit=False) as session:
+    """One unit of work that writes: committed when the block ends, rolled back if it raises."""
+    with Session(writer(engine), expire_on_commit=False) as session:
         try:
             yield session
             session.commit()

@@ -42,6 +42,8 @@ class Site:
     published: PublishedCache
     _charters: dict[str, Charter] = field(default_factory=dict)
     _versions: dict[int, VersionInfo] = field(default_factory=dict)
+    # Follow-up token -> rendered receipt file: a receipt never changes once written.
+    receipt_files: dict[str, Path] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     # -- charters and versions -----------------------------------------------------

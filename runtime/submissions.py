@@ -19,6 +19,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from runtime.db import writer
 from runtime.models import (
     Attachment, Draft, Procedure, ReferenceCounter, Submission, SubmissionEvent, now,
 )
@@ -57,10 +58,8 @@ def submit(engine: Engine, draft_id: str, answers: Mapping[str, Any], *, procedu
     if existing is not None:
         return existing
     try:
-        with Session(engine, expire_on_commit=False) as session:
+        with Session(writer(engine), expire_on_commit=False) as session:
             created = now()
-            # The counter's upsert comes first: on SQLite it takes the write lock before any
-            # read, so two racing submits queue up instead of failing with "locked".
             number = _next_number(session, procedure_id, created.year)
             procedure = session.get(Procedure, procedure_id)
             if procedure is None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import FileResponse, Response
@@ -51,6 +53,10 @@ async def follow_page(request: Request) -> Response:
 
 
 async def receipt_pdf(request: Request) -> Response:
+    site = _site(request)
+    known = site.receipt_files.get(request.path_params["token"])
+    if known is not None:
+        return _pdf_response(known)
     site, found, info = await _followed(request)
     if found is None or info is None:
         return site.not_found(request)
@@ -62,8 +68,16 @@ async def receipt_pdf(request: Request) -> Response:
                              message=i18n.gettext(lang, "Your receipt is being prepared. Try again in a minute."))
         response.headers["Retry-After"] = "30"
         return response
-    return FileResponse(path, media_type="application/pdf",
-                        filename=f"{found.submission.reference}.pdf", content_disposition_type="inline")
+    if len(site.receipt_files) > 10_000:
+        site.receipt_files.clear()
+    site.receipt_files[found.submission.follow_token] = path
+    return _pdf_response(path)
+
+
+def _pdf_response(path: Path) -> Response:
+    # The file is named after the reference, which is what the citizen's download is called.
+    return FileResponse(path, media_type="application/pdf", filename=path.name, content_disposition_type="inline",
+                        headers={"Cache-Control": "private, max-age=3600"})
 
 
 async def verify(request: Request) -> Response:
