@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import json
+import logging
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from typing import Any, NamedTuple
 import referencing
 from jsonschema import Draft202012Validator, ValidationError
 
+logger = logging.getLogger("parvis")
 SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schemas" / "theme.schema.json"
 
 
@@ -228,3 +230,16 @@ def _format_ratio(ratio: float, minimum: float) -> str:
     if float(shown) >= minimum:
         shown = f"{math.floor(ratio * 100) / 100:.2f}"
     return shown
+
+
+def charter_for(themes_dir: Path, theme: str) -> Charter:
+    """The charter an organisation's pages use: its own, or the default one if it is refused.
+
+    A refused charter never reaches citizens; its problems go to the log for the staff.
+    """
+    folder = themes_dir / theme
+    try:
+        return load_charter(folder if (folder / "theme.json").exists() else themes_dir / "default")
+    except CharterError as error:
+        logger.error("charter %s refused:\n  %s", theme, "\n  ".join(error.problems))
+        return load_charter(themes_dir / "default")

@@ -3,24 +3,17 @@
 from __future__ import annotations
 
 import secrets
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 from sqlalchemy import Engine
 from sqlmodel import Session
 
 from runtime.db import session_scope
-from runtime.models import Draft, now
+from runtime.models import Attachment, Draft, now
 
 
 def new_token() -> str:
     return secrets.token_urlsafe(24)
-
-
-def create_draft(engine: Engine, version_id: int, lang: str) -> Draft:
-    with session_scope(engine) as session:
-        draft = Draft(id=new_token(), version_id=version_id, answers={}, lang=lang)
-        session.add(draft)
-    return draft
 
 
 def get_draft(engine: Engine, token: str) -> Draft | None:
@@ -30,12 +23,21 @@ def get_draft(engine: Engine, token: str) -> Draft | None:
         return session.get(Draft, token)
 
 
-def save_draft(engine: Engine, token: str, answers: Mapping[str, Any], page: int) -> None:
+def save_draft(engine: Engine, draft: Draft, answers: Mapping[str, Any], page: int,
+               attachments: Sequence[Attachment] = (), *, new: bool = False) -> None:
+    """Keep a page's answers and files in one write: the first page's also creates the draft."""
     with session_scope(engine) as session:
-        draft = session.get(Draft, token)
-        if draft is None or draft.submission_id is not None:
-            return  # a submitted draft is frozen: its answers are the submission's
-        draft.answers = dict(answers)
-        draft.page = page
-        draft.updated_at = now()
-        session.add(draft)
+        if new:
+            stored = Draft(id=draft.id, version_id=draft.version_id, lang=draft.lang, answers={})
+            session.add(stored)
+            session.flush()  # the draft first: its files point at it
+        else:
+            found = session.get(Draft, draft.id)
+            if found is None or found.submission_id is not None:
+                return  # a submitted draft is frozen: its answers are the submission's
+            stored = found
+        stored.answers = dict(answers)
+        stored.page = page
+        stored.updated_at = now()
+        session.add(stored)
+        session.add_all(attachments)

@@ -1,129 +1,177 @@
 """Receipts: the acknowledgement of receipt as a PDF, rendered once per submission and kept.
 
-WeasyPrint runs in a separate worker process: a render holds Python's lock for most of its
-time, so in the server's own process it would slow every request. A submit returns at
-once; a download waits for the PDF only up to a time limit.
+Everything about a receipt (its HTML, QR code and PDF) is made in a separate worker process:
+a render holds Python's lock for most of its time, so in the server's process it would slow
+every request. A submit returns at once; a download waits for the PDF up to a time limit.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import multiprocessing
 import os
 import threading
-from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from runtime.models import Submission
+from runtime.charter import charter_for
+from runtime.compiler import CompiledVersion
+from runtime.models import Organisation, Submission
 from runtime.pdf import qr_svg_data_uri, render_pdf
 from runtime.render_tree import Renderer
+from runtime.templating import Templates
 
 if TYPE_CHECKING:
     from runtime.site import Site
 
-# One thread prepares the HTML and waits for the renderer; one process renders.
-_waiter = ThreadPoolExecutor(max_workers=1, thread_name_prefix="receipts")
-_renderer: ProcessPoolExecutor | None = None
-_pending: dict[Path, Future[Path]] = {}
-_lock = threading.Lock()
+logger = logging.getLogger("parvis")
 # A renderer process is replaced after this many documents, so its memory never creeps up.
 RENDERS_PER_PROCESS = 500
+# Receipts rendered ahead of their download; past this, the rest wait to be asked for.
+MAX_QUEUED = 50
+
+_renderer: ProcessPoolExecutor | None = None
+_pending: dict[Path, Future[bytes]] = {}
+_lock = threading.Lock()
+
+
+@dataclass(frozen=True)
+class ReceiptJob:
+    """Everything a receipt is made of, as plain data the worker process can receive."""
+
+    organisation: Organisation
+    procedure: str
+    version_number: int
+    version_hash: str
+    definition: dict[str, Any]
+    submission: Submission
+    themes_dir: Path
+    base_url: str
 
 
 def receipt_path(data_dir: Path, submission: Submission) -> Path:
     return data_dir / "receipts" / f"{submission.reference}.pdf"
 
 
-def answers_document(site: "Site", submission: Submission) -> dict[str, Any]:
-    """The machine-readable copy embedded in the PDF (answers.json)."""
+def job_for(site: "Site", submission: Submission, base_url: str) -> ReceiptJob:
     info = site.version(submission.version_id)
     assert info is not None
+    return ReceiptJob(info.organisation, info.procedure.slug, info.version.number, info.version.content_hash,
+                      dict(info.version.definition), submission, site.settings.themes_dir, base_url)
+
+
+# -- in the worker process ------------------------------------------------------------
+
+@lru_cache(maxsize=64)
+def _compiled(key: str, definition_json: str) -> CompiledVersion:
+    return CompiledVersion(json.loads(definition_json))
+
+
+@lru_cache(maxsize=8)
+def _templates(themes_dir: Path) -> Templates:
+    return Templates(themes_dir)
+
+
+def answers_document(job: ReceiptJob) -> dict[str, Any]:
+    """The machine-readable copy embedded in the PDF (answers.json)."""
+    submission = job.submission
     return {
-        "reference": submission.reference,
-        "organisation": info.organisation.slug,
-        "procedure": info.procedure.slug,
-        "version": info.version.number,
-        "version_hash": info.version.content_hash,
-        "received_at": submission.created_at.isoformat(),
-        "answers": submission.answers,
+        "reference": submission.reference, "organisation": job.organisation.slug, "procedure": job.procedure,
+        "version": job.version_number, "version_hash": job.version_hash,
+        "received_at": submission.created_at.isoformat(), "answers": submission.answers,
         "fingerprint": submission.fingerprint,
     }
 
 
-def receipt_html(site: "Site", submission: Submission, base_url: str) -> str:
-    info = site.version(submission.version_id)
-    assert info is not None
-    lang = submission.lang
-    renderer = Renderer(info.compiled, lang)
-    follow_url = f"{base_url}/s/{submission.follow_token}"
-    theme = info.organisation.theme
-    states = (info.compiled.definition.get("workflow") or {}).get("states") or {}
-    return site.templates.render(
-        theme, [f"receipt_pdf-{info.procedure.slug}.html", "receipt_pdf.html"],
-        lang=lang, organisation=info.organisation, charter=site.charter(theme), theme=theme, r=renderer,
-        version=info.compiled, submission=submission, sections=renderer.review(submission.answers),
-        follow_url=follow_url, verify_url=f"{base_url}/verify/{submission.fingerprint}",
-        qr=qr_svg_data_uri(follow_url), timezone=ZoneInfo(info.organisation.timezone),
+def receipt_html(job: ReceiptJob) -> str:
+    submission, organisation = job.submission, job.organisation
+    version = _compiled(job.version_hash, json.dumps(job.definition))
+    renderer = Renderer(version, submission.lang)
+    follow_url = f"{job.base_url}/s/{submission.follow_token}"
+    states = (version.definition.get("workflow") or {}).get("states") or {}
+    return _templates(job.themes_dir).render(
+        organisation.theme, [f"receipt_pdf-{job.procedure}.html", "receipt_pdf.html"],
+        lang=submission.lang, organisation=organisation, charter=charter_for(job.themes_dir, organisation.theme),
+        theme=organisation.theme, r=renderer, version=version, submission=submission,
+        sections=renderer.review(submission.answers), follow_url=follow_url,
+        verify_url=f"{job.base_url}/verify/{submission.fingerprint}", qr=qr_svg_data_uri(follow_url),
+        timezone=ZoneInfo(organisation.timezone),
         state_label=renderer.text(states.get(submission.state, {}).get("label")),
     )
 
 
-def ensure_receipt(site: "Site", submission: Submission, base_url: str) -> Path:
-    """The receipt's file, rendered now if it was not yet; written atomically."""
-    path = receipt_path(site.settings.data_dir, submission)
-    if path.exists():
-        return path
-    info = site.version(submission.version_id)
-    assert info is not None
-    html = receipt_html(site, submission, base_url)
-    attachment = json.dumps(answers_document(site, submission), ensure_ascii=False, indent=2).encode()
-    title = f"{Renderer(info.compiled, submission.lang).text(info.compiled.definition['title'])} – {submission.reference}"
-    pdf = _render(html, site.charter(info.organisation.theme).folder, {"answers.json": attachment},
-                  title, submission.lang)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
-    temporary.write_bytes(pdf)
-    os.replace(temporary, path)
-    return path
+def render_receipt(job: ReceiptJob) -> bytes:
+    """The receipt's PDF bytes (runs in the worker process)."""
+    version = _compiled(job.version_hash, json.dumps(job.definition))
+    title = f"{Renderer(version, job.submission.lang).text(job.definition['title'])} – {job.submission.reference}"
+    attachment = json.dumps(answers_document(job), ensure_ascii=False, indent=2).encode()
+    return render_pdf(receipt_html(job), assets_dir=charter_for(job.themes_dir, job.organisation.theme).folder,
+                      attachments={"answers.json": attachment}, title=title, lang=job.submission.lang)
 
 
-def _render(html: str, assets_dir: Path, attachments: dict[str, bytes], title: str, lang: str) -> bytes:
+# -- in the server process ------------------------------------------------------------
+
+def _executor() -> ProcessPoolExecutor:
     global _renderer
-    for _attempt in range(2):
-        with _lock:
-            if _renderer is None:
-                _renderer = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
-                                                max_tasks_per_child=RENDERS_PER_PROCESS)
-            renderer = _renderer
-        try:
-            return renderer.submit(render_pdf, html, assets_dir=assets_dir, attachments=attachments,
-                                   title=title, lang=lang).result()
-        except BrokenProcessPool:
-            with _lock:  # the worker died (killed, out of memory): start a new one once
-                if _renderer is renderer:
-                    _renderer = None
-    raise RuntimeError("the receipt renderer could not be started")
+    with _lock:
+        if _renderer is None:
+            _renderer = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
+                                            max_tasks_per_child=RENDERS_PER_PROCESS)
+        return _renderer
 
 
-def schedule_receipt(site: "Site", submission: Submission, base_url: str) -> Future[Path]:
-    """Start rendering in the background (or join the render already under way)."""
+def schedule_receipt(site: "Site", submission: Submission, base_url: str, *, eager: bool = False) -> Future[bytes] | None:
+    """Start rendering (or join the render under way); the file is written when it is done.
+
+    `eager` renders ahead of a download, unless many are queued already.
+    """
     path = receipt_path(site.settings.data_dir, submission)
     with _lock:
         future = _pending.get(path)
-        if future is None:
-            future = _waiter.submit(ensure_receipt, site, submission, base_url)
-            _pending[path] = future
-            future.add_done_callback(lambda _f: _forget(path))
+        if future is not None:
+            return future
+        if eager and len(_pending) >= MAX_QUEUED:
+            return None
+    job = job_for(site, submission, base_url)
+    for _attempt in range(2):
+        executor = _executor()
+        try:
+            future = executor.submit(render_receipt, job)
+            break
+        except BrokenProcessPool:
+            _discard(executor)  # the worker died (killed, out of memory): start a new one
+    else:
+        raise RuntimeError("the receipt renderer could not be started")
+    with _lock:
+        _pending[path] = future
+    future.add_done_callback(lambda done: _store(path, done))
     return future
 
 
-def _forget(path: Path) -> None:
+def _store(path: Path, done: Future[bytes]) -> None:
+    try:
+        if not done.cancelled() and done.exception() is None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            temporary = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
+            temporary.write_bytes(done.result())
+            os.replace(temporary, path)  # atomic: a reader sees the whole file or none
+    finally:
+        with _lock:
+            _pending.pop(path, None)
+
+
+def _discard(executor: ProcessPoolExecutor) -> None:
+    global _renderer
     with _lock:
-        _pending.pop(path, None)
+        if _renderer is executor:
+            _renderer = None
 
 
 async def receipt_file(site: "Site", submission: Submission, base_url: str) -> Path | None:
@@ -132,10 +180,23 @@ async def receipt_file(site: "Site", submission: Submission, base_url: str) -> P
     if path.exists():
         return path
     future = schedule_receipt(site, submission, base_url)
+    assert future is not None
     try:
-        return await asyncio.wait_for(asyncio.shield(asyncio.wrap_future(future)), site.settings.receipt_timeout)
+        await asyncio.wait_for(asyncio.shield(asyncio.wrap_future(future)), site.settings.receipt_timeout)
     except asyncio.TimeoutError:
         return None
+    except BrokenProcessPool:
+        _discard(_executor())
+        return None
+    except Exception:
+        logger.exception("receipt %s could not be rendered", submission.reference)
+        return None
+    # The callback that writes the file may still be running in the executor's thread.
+    for _ in range(100):
+        if path.exists():
+            return path
+        await asyncio.sleep(0.01)
+    return None
 
 
 def shutdown() -> None:

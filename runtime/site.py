@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,13 +14,12 @@ from starlette.responses import HTMLResponse
 
 from runtime import i18n
 from runtime.catalogue import PublishedCache, compiled_for, version_by_id
-from runtime.charter import Charter, CharterError, load_charter
+from runtime.charter import Charter, charter_for
 from runtime.compiler import CompiledVersion
 from runtime.models import Organisation, Procedure, ProcedureVersion
 from runtime.settings import Settings
 from runtime.templating import Templates
 
-logger = logging.getLogger("parvis")
 ROOT = Path(__file__).resolve().parent.parent
 LANG_COOKIE = "parvis_lang"
 
@@ -50,15 +48,7 @@ class Site:
     def charter(self, theme: str) -> Charter:
         charter = self._charters.get(theme)
         if charter is None:
-            root = self.settings.themes_dir
-            folder = root / theme
-            try:
-                charter = load_charter(folder if (folder / "theme.json").exists() else root / "default")
-            except CharterError as error:
-                # A refused charter never reaches citizens: its pages use the default one.
-                logger.error("charter %s refused:\n  %s", theme, "\n  ".join(error.problems))
-                charter = load_charter(root / "default")
-            self._charters[theme] = charter
+            charter = self._charters[theme] = charter_for(self.settings.themes_dir, theme)
         return charter
 
     def version(self, version_id: int) -> VersionInfo | None:

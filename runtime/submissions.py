@@ -54,9 +54,6 @@ def _next_number(session: Session, procedure_id: int, year: int) -> int:
 def submit(engine: Engine, draft_id: str, answers: Mapping[str, Any], *, procedure_id: int,
            version_hash: str, initial_state: str, channel: str = "web") -> Submission:
     """Store the draft's answers as a submission, or return the one it already became."""
-    existing = submission_for_draft(engine, draft_id)
-    if existing is not None:
-        return existing
     try:
         with Session(writer(engine), expire_on_commit=False) as session:
             created = now()

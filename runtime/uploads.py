@@ -10,10 +10,6 @@ from pathlib import Path
 from typing import Any, Sequence
 
 import filetype
-from sqlalchemy import Engine
-from sqlmodel import Session
-
-from runtime.db import session_scope
 from runtime.drafts import new_token
 from runtime.models import Attachment
 
@@ -57,9 +53,10 @@ def path_for(data_dir: Path, attachment_id: str) -> Path:
     return data_dir / "uploads" / attachment_id[:2] / attachment_id
 
 
-def store(engine: Engine, data_dir: Path, *, draft_id: str, field: str, filename: str, data: bytes,
-          accept: Sequence[str] | None, max_size: int) -> dict[str, Any]:
-    """Keep one uploaded file for a draft; returns the pointer the answers hold."""
+def store(data_dir: Path, *, draft_id: str, field: str, filename: str, data: bytes,
+          accept: Sequence[str] | None, max_size: int) -> tuple[dict[str, Any], Attachment]:
+    """Keep one uploaded file's bytes for a draft; returns the pointer the answers hold and
+    the attachment row, which the draft's own transaction saves."""
     if not data:
         raise UploadRefused("empty", {"name": safe_name(filename)})
     if len(data) > max_size:
@@ -74,11 +71,4 @@ def store(engine: Engine, data_dir: Path, *, draft_id: str, field: str, filename
     target.write_bytes(data)
     attachment = Attachment(id=attachment_id, draft_id=draft_id, field=field, name=safe_name(filename),
                             content_type=actual, size=len(data), sha256=hashlib.sha256(data).hexdigest())
-    with session_scope(engine) as session:
-        session.add(attachment)
-    return {"id": attachment_id, "name": attachment.name, "type": actual, "size": len(data)}
-
-
-def attachment(engine: Engine, attachment_id: str) -> Attachment | None:
-    with Session(engine) as session:
-        return session.get(Attachment, attachment_id)
+    return {"id": attachment_id, "name": attachment.name, "type": actual, "size": len(data)}, attachment

@@ -16,9 +16,9 @@ from runtime.compiler import CompiledVersion, Page
 from runtime.fields.base import FieldError
 from runtime.i18n import N_
 from runtime.journey import (
-    Step, first_invalid_page, page_errors, post_page, previous_page, visible_page_indexes,
+    first_invalid_page, page_errors, post_page, previous_page, visible_page_indexes,
 )
-from runtime.models import Draft, Organisation, now
+from runtime.models import Attachment, Draft, now
 from runtime.receipts import schedule_receipt
 from runtime.render_tree import Renderer
 from runtime.site import Site, VersionInfo
@@ -50,11 +50,12 @@ async def start(request: Request) -> Response:
                          version=published.compiled, r=Renderer(published.compiled, lang))
     if request.method == "GET":
         return _start_page(request, site, published)
-    draft = await run_in_threadpool(drafts.create_draft, site.engine, published.version_id,
-                                    site.lang(request, organisation))
     info = site.version(published.version_id)
     assert info is not None
-    return await _handle_post(request, site, info, draft, 0)
+    # The draft is created with the first page's answers, in the same write.
+    draft = Draft(id=drafts.new_token(), version_id=published.version_id, lang=site.lang(request, organisation),
+                  answers={})
+    return await _handle_post(request, site, info, draft, 0, new=True)
 
 
 def _start_page(request: Request, site: Site, published: Published) -> Response:
@@ -152,7 +153,7 @@ async def send(request: Request) -> Response:
     submission = await run_in_threadpool(
         submit, site.engine, draft.id, compiled.prune(draft.answers), procedure_id=info.procedure.id,
         version_hash=info.version.content_hash, initial_state=initial)
-    schedule_receipt(site, submission, site.base_url(request))
+    schedule_receipt(site, submission, site.base_url(request), eager=True)
     return RedirectResponse(f"/r/{submission.follow_token}", status_code=303)
 
 
@@ -218,14 +219,15 @@ def _bad_request(request: Request, site: Site, status: int, text: str) -> HTMLRe
                      title=i18n.gettext(lang, "Something went wrong"), message=i18n.gettext(lang, text))
 
 
-async def _handle_post(request: Request, site: Site, info: VersionInfo, draft: Draft, index: int) -> Response:
+async def _handle_post(request: Request, site: Site, info: VersionInfo, draft: Draft, index: int,
+                       new: bool = False) -> Response:
     form = await _read_form(request)
     if isinstance(form, Response):
         return form
     compiled = info.compiled
     current = compiled.pages[index]
     try:
-        uploaded, upload_errors = await _store_uploads(site, draft, current, form)
+        uploaded, attachments, upload_errors = await _store_uploads(site, draft, current, form)
     finally:
         await form.close()
     source = PostedForm(form, uploaded, draft.answers, info.organisation.timezone)
@@ -234,7 +236,7 @@ async def _handle_post(request: Request, site: Site, info: VersionInfo, draft: D
                      upload_errors)
     target = step.go_to
     saved_page = target if isinstance(target, int) else index
-    await run_in_threadpool(drafts.save_draft, site.engine, draft.id, step.answers, saved_page)
+    await run_in_threadpool(drafts.save_draft, site.engine, draft, step.answers, saved_page, attachments, new=new)
     if step.errors:
         return _render_page(request, site, info, index, step.answers, step.errors, draft=draft, status_code=422)
     if target == "review":
@@ -246,9 +248,10 @@ async def _handle_post(request: Request, site: Site, info: VersionInfo, draft: D
     return RedirectResponse(f"/d/{draft.id}/p/{number}{anchor}", status_code=303)
 
 
-async def _store_uploads(site: Site, draft: Draft, current: Page,
-                         form: FormData) -> tuple[dict[str, list[dict[str, Any]]], dict[str, FieldError]]:
+async def _store_uploads(site: Site, draft: Draft, current: Page, form: FormData
+                         ) -> tuple[dict[str, list[dict[str, Any]]], list[Attachment], dict[str, FieldError]]:
     uploaded: dict[str, list[dict[str, Any]]] = {}
+    attachments: list[Attachment] = []
     errors: dict[str, FieldError] = {}
     for name, value in form.multi_items():
         if not isinstance(value, UploadFile) or not value.filename:
@@ -259,14 +262,15 @@ async def _store_uploads(site: Site, draft: Draft, current: Page,
         limit = min(element.get("max_size", site.settings.max_upload_bytes), site.settings.max_upload_bytes)
         data = await value.read(limit + 1)
         try:
-            stored = await run_in_threadpool(
-                uploads.store, site.engine, site.settings.data_dir, draft_id=draft.id, field=name,
+            pointer, attachment = await run_in_threadpool(
+                uploads.store, site.settings.data_dir, draft_id=draft.id, field=name,
                 filename=value.filename, data=data, accept=element.get("accept"), max_size=limit)
         except uploads.UploadRefused as refused:
             errors.setdefault(name, FieldError(name, f"upload:{refused.code}", refused.params))
             continue
-        uploaded.setdefault(name, []).append(stored)
-    return uploaded, errors
+        uploaded.setdefault(name, []).append(pointer)
+        attachments.append(attachment)
+    return uploaded, attachments, errors
 
 
 def _file_element(current: Page, name: str) -> dict[str, Any] | None:
