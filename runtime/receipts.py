@@ -69,6 +69,11 @@ def job_for(site: "Site", submission: Submission, base_url: str) -> ReceiptJob:
 
 # -- in the worker process ------------------------------------------------------------
 
+def _background_priority() -> None:
+    # Citizens' requests come first: a receipt can wait a few milliseconds more.
+    os.nice(10)
+
+
 @lru_cache(maxsize=64)
 def _compiled(key: str, definition_json: str) -> CompiledVersion:
     return CompiledVersion(json.loads(definition_json))
@@ -123,7 +128,8 @@ def _executor() -> ProcessPoolExecutor:
     with _lock:
         if _renderer is None:
             _renderer = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
-                                            max_tasks_per_child=RENDERS_PER_PROCESS)
+                                            max_tasks_per_child=RENDERS_PER_PROCESS,
+                                            initializer=_background_priority)
         return _renderer
 
 
