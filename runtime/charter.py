@@ -11,11 +11,12 @@ import functools
 import json
 import logging
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from types import MappingProxyType
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeGuard
 
 import referencing
 from jsonschema import Draft202012Validator, ValidationError
@@ -65,7 +66,9 @@ class Charter:
         Values are safe to inline in a <style> element because the schema restricts
         colours, font stacks and the radius to characters that cannot close a rule.
         """
-        declarations = [f"--parvis-{key.replace('_', '-')}:{value}" for key, value in self.colors.items()]
+        declarations = [
+            f"--parvis-{key.replace('_', '-')}:{value}" for key, value in self.colors.items()
+        ]
         declarations += [f"--parvis-font-{key}:{value}" for key, value in self.fonts.items()]
         declarations.append(f"--parvis-radius:{self.radius}")
         return ":root{" + ";".join(declarations) + "}"
@@ -145,9 +148,7 @@ def load_charter(folder: Path) -> Charter:
             [f"{path} is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}."]
         ) from None
 
-    problems = _schema_problems(data)
-    if not problems:
-        problems = _contrast_problems(data["colors"])
+    problems = _schema_problems(data) + _contrast_problems(data)
     if problems:
         raise CharterError(problems)
 
@@ -194,7 +195,9 @@ def _describe(error: ValidationError) -> str:
     # the line to write or delete rather than at its parent object.
     if error.validator == "required" and isinstance(error.instance, dict):
         missing = [key for key in error.validator_value if key not in error.instance]
-        return "; ".join(f"{_child(error.json_path, key)}: this key is required." for key in missing)
+        return "; ".join(
+            f"{_child(error.json_path, key)}: this key is required." for key in missing
+        )
     if error.validator == "additionalProperties" and isinstance(error.instance, dict):
         allowed = error.schema.get("properties", {})
         unknown = sorted(key for key in error.instance if key not in allowed)
@@ -209,10 +212,18 @@ def _child(json_path: str, key: str) -> str:
     return f"{json_path}.{key}" if key.isidentifier() else f"{json_path}[{key!r}]"
 
 
-def _contrast_problems(colors: Mapping[str, str]) -> list[str]:
+def _contrast_problems(data: Any) -> list[str]:
+    # Checked even when the schema found problems, for every pair whose two colours are
+    # well-formed, so that one round of fixes can address everything.
+    colors = data.get("colors") if isinstance(data, dict) else None
+    if not isinstance(colors, dict):
+        return []
     problems = []
     for rule in CONTRAST_RULES:
-        fg, bg = colors[rule.foreground].lower(), colors[rule.background].lower()
+        fg, bg = colors.get(rule.foreground), colors.get(rule.background)
+        if not (_is_colour(fg) and _is_colour(bg)):
+            continue
+        fg, bg = fg.lower(), bg.lower()
         ratio = contrast_ratio(fg, bg)
         if ratio < rule.minimum:
             pair = rule.description.format(fg=fg, bg=bg)
@@ -221,6 +232,10 @@ def _contrast_problems(colors: Mapping[str, str]) -> list[str]:
                 f"WCAG AA asks for at least {rule.minimum:g}:1."
             )
     return problems
+
+
+def _is_colour(value: object) -> TypeGuard[str]:
+    return isinstance(value, str) and re.fullmatch(r"#[0-9A-Fa-f]{6}", value) is not None
 
 
 def _format_ratio(ratio: float, minimum: float) -> str:
