@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import threading
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlmodel import Session
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -47,6 +48,32 @@ def writer(engine: Engine) -> Engine:
     return engine.execution_options(parvis_writes=True)
 
 
+_write_locks: dict[str, threading.Lock] = {}
+
+
+@contextmanager
+def one_writer(engine: Engine) -> Iterator[None]:
+    """On SQLite, the process's writers queue on a lock of their own.
+
+    SQLite lets one writer in at a time and makes the others sleep and retry; threads that
+    queue here instead are let in the moment the writer before them is done. Other
+    processes still wait on SQLite's own busy timeout.
+    """
+    if engine.dialect.name != "sqlite":
+        yield
+        return
+    lock = _write_locks.setdefault(str(engine.url), threading.Lock())
+    with lock:
+        yield
+
+
+@contextmanager
+def write_transaction(engine: Engine) -> Iterator[Connection]:
+    """One transaction of plain statements that writes (committed at the end of the block)."""
+    with one_writer(engine), writer(engine).begin() as connection:
+        yield connection
+
+
 def migrate(engine: Engine) -> None:
     """Bring the schema to the newest migration (Alembic), whatever the database."""
     config = Config()
@@ -59,7 +86,7 @@ def migrate(engine: Engine) -> None:
 @contextmanager
 def session_scope(engine: Engine) -> Iterator[Session]:
     """One unit of work that writes: committed when the block ends, rolled back if it raises."""
-    with Session(writer(engine), expire_on_commit=False) as session:
+    with one_writer(engine), Session(writer(engine), expire_on_commit=False) as session:
         try:
             yield session
             session.commit()

@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 from sqlmodel import select as select_model
 
-from runtime.db import writer
+from runtime.db import write_transaction
 from runtime.models import (
     Attachment, Draft, Procedure, ReferenceCounter, Submission, SubmissionEvent, now,
 )
@@ -64,7 +64,7 @@ def submit(engine: Engine, draft_id: str, answers: Mapping[str, Any], *, procedu
     and one transaction of six statements is all it needs.
     """
     try:
-        with writer(engine).begin() as connection:
+        with write_transaction(engine) as connection:
             created = now()
             # The counter's upsert comes first: on SQLite it takes the write lock before any
             # read, so two racing submits queue up instead of failing with "locked".
