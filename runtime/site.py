@@ -89,3 +89,8 @@ class Site:
         text = message or i18n.gettext(lang, "This page does not exist, or the link has expired.")
         return self.page(request, organisation, "error.html", status_code=404, lang=lang,
                          title=i18n.gettext(lang, "Page not found"), message=text)
+
+
+def site_of(request: Request) -> Site:
+    """The site serving a request (built once by `create_app`)."""
+    return request.app.state.site  # type: ignore[no-any-return]

@@ -29,5 +29,5 @@ routes = [
     Route("/verify/{fingerprint}", follow.verify, name="verify"),
     Route("/{org}", pages.home, name="home"),
     Route("/{org}/{procedure}", forms.start, methods=["GET", "POST"], name="start"),
-    Route("/{org}/{procedure}/refresh", forms.refresh, methods=["POST"], name="start_refresh"),
+    Route("/{org}/{procedure}/refresh", forms.refresh_start, methods=["POST"], name="start_refresh"),
 ]

@@ -11,16 +11,12 @@ from starlette.responses import FileResponse, Response
 from runtime import i18n
 from runtime.receipts import receipt_file
 from runtime.render_tree import Renderer
-from runtime.site import Site
+from runtime.site import site_of
 from runtime.submissions import by_fingerprint, follow
 
 
-def _site(request: Request) -> Site:
-    return request.app.state.site  # type: ignore[no-any-return]
-
-
 async def _followed(request: Request):  # type: ignore[no-untyped-def]
-    site = _site(request)
+    site = site_of(request)
     found = await run_in_threadpool(follow, site.engine, request.path_params["token"])
     if found is None:
         return site, None, None
@@ -53,7 +49,7 @@ async def follow_page(request: Request) -> Response:
 
 
 async def receipt_pdf(request: Request) -> Response:
-    site = _site(request)
+    site = site_of(request)
     known = site.receipt_files.get(request.path_params["token"])
     if known is not None:
         return _pdf_response(known)
@@ -81,7 +77,7 @@ def _pdf_response(path: Path) -> Response:
 
 
 async def verify(request: Request) -> Response:
-    site = _site(request)
+    site = site_of(request)
     digest = request.path_params["fingerprint"].lower()
     submission = None
     if len(digest) == 64 and all(c in "0123456789abcdef" for c in digest):

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+import functools
+from typing import Any, Awaitable, Callable
 
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
@@ -21,15 +22,29 @@ from runtime.journey import (
 from runtime.models import Attachment, Draft, now
 from runtime.receipts import schedule_receipt
 from runtime.render_tree import Renderer
-from runtime.site import Site, VersionInfo
+from runtime.site import Site, VersionInfo, site_of
 from runtime.submissions import submit
 
 MAX_FIELDS = 3000
 MAX_FILES = 30
 
 
-def _site(request: Request) -> Site:
-    return request.app.state.site  # type: ignore[no-any-return]
+DraftHandler = Callable[[Request, Site, Draft, VersionInfo], Awaitable[Response]]
+
+
+def with_draft(handler: DraftHandler) -> Callable[[Request], Awaitable[Response]]:
+    """A handler of a draft's pages gets the draft and its version, or the citizen a 404
+    (unknown link) or the receipt (a draft already sent)."""
+
+    @functools.wraps(handler)
+    async def endpoint(request: Request) -> Response:
+        site = site_of(request)
+        found = await _draft_and_version(request, site)
+        if isinstance(found, Response):
+            return found
+        return await handler(request, site, *found)
+
+    return endpoint
 
 
 def _is_open(compiled: CompiledVersion) -> bool:
@@ -39,7 +54,7 @@ def _is_open(compiled: CompiledVersion) -> bool:
 
 
 async def start(request: Request) -> Response:
-    site = _site(request)
+    site = site_of(request)
     published = site.published.get(request.path_params["org"], request.path_params["procedure"])
     if published is None:
         return site.not_found(request)
@@ -76,13 +91,9 @@ def _start_page(request: Request, site: Site, published: Published) -> Response:
     return HTMLResponse(html)
 
 
-async def page(request: Request) -> Response:
-    site = _site(request)
-    found = await _draft_and_version(request, site)
-    if isinstance(found, Response):
-        return found
-    draft, info = found
-    index = _page_index(request, info.compiled, draft)
+@with_draft
+async def page(request: Request, site: Site, draft: Draft, info: VersionInfo) -> Response:
+    index = _page_index(request, info.compiled)
     if index is None:
         return site.not_found(request, info.organisation)
     if request.method == "POST":
@@ -91,24 +102,26 @@ async def page(request: Request) -> Response:
     return _render_page(request, site, info, index, draft.answers, errors, draft=draft)
 
 
-async def refresh(request: Request) -> Response:
-    """The page's fields again, conditions re-evaluated on what was just typed (htmx)."""
-    site = _site(request)
-    if "token" in request.path_params:
-        found = await _draft_and_version(request, site)
-        if isinstance(found, Response):
-            return found
-        draft, info = found
-        index = _page_index(request, info.compiled, draft)
-        answers = draft.answers
-    else:
-        published = site.published.get(request.path_params["org"], request.path_params["procedure"])
-        info = site.version(published.version_id) if published else None
-        if info is None:
-            return site.not_found(request)
-        draft, index, answers = None, 0, {}
+@with_draft
+async def refresh(request: Request, site: Site, draft: Draft, info: VersionInfo) -> Response:
+    """The page's conditional parts again, re-evaluated on what was just typed (htmx)."""
+    index = _page_index(request, info.compiled)
     if index is None:
         return site.not_found(request, info.organisation)
+    return await _refresh(request, site, info, index, draft.answers)
+
+
+async def refresh_start(request: Request) -> Response:
+    """The same for the first page of a procedure, before any draft exists."""
+    site = site_of(request)
+    published = site.published.get(request.path_params["org"], request.path_params["procedure"])
+    info = site.version(published.version_id) if published else None
+    if info is None:
+        return site.not_found(request)
+    return await _refresh(request, site, info, 0, {})
+
+
+async def _refresh(request: Request, site: Site, info: VersionInfo, index: int, answers: dict[str, Any]) -> Response:
     form = await _read_form(request)
     if isinstance(form, Response):
         return form
@@ -122,12 +135,8 @@ async def refresh(request: Request) -> Response:
     return site.page(request, info.organisation, "_live.html", lang=lang, nodes=nodes, r=renderer)
 
 
-async def review(request: Request) -> Response:
-    site = _site(request)
-    found = await _draft_and_version(request, site)
-    if isinstance(found, Response):
-        return found
-    draft, info = found
+@with_draft
+async def review(request: Request, site: Site, draft: Draft, info: VersionInfo) -> Response:
     invalid = first_invalid_page(info.compiled, draft.answers)
     if invalid is not None:
         return RedirectResponse(f"/d/{draft.id}/p/{invalid + 1}?check=1", status_code=303)
@@ -139,12 +148,8 @@ async def review(request: Request) -> Response:
                      steps=_steps(renderer, info.compiled, pages, None), back=pages[-1] + 1 if pages else 1)
 
 
-async def send(request: Request) -> Response:
-    site = _site(request)
-    found = await _draft_and_version(request, site)
-    if isinstance(found, Response):
-        return found
-    draft, info = found
+@with_draft
+async def send(request: Request, site: Site, draft: Draft, info: VersionInfo) -> Response:
     compiled = info.compiled
     invalid = first_invalid_page(compiled, draft.answers)
     if invalid is not None:
@@ -157,23 +162,15 @@ async def send(request: Request) -> Response:
     return RedirectResponse(f"/r/{submission.follow_token}", status_code=303)
 
 
-async def saved(request: Request) -> Response:
-    site = _site(request)
-    found = await _draft_and_version(request, site)
-    if isinstance(found, Response):
-        return found
-    draft, info = found
+@with_draft
+async def saved(request: Request, site: Site, draft: Draft, info: VersionInfo) -> Response:
     lang = site.lang(request, info.organisation)
     return site.page(request, info.organisation, "saved.html", lang=lang, draft=draft, version=info.compiled,
                      r=Renderer(info.compiled, lang), resume_url=f"{site.base_url(request)}/d/{draft.id}")
 
 
-async def resume(request: Request) -> Response:
-    site = _site(request)
-    found = await _draft_and_version(request, site)
-    if isinstance(found, Response):
-        return found
-    draft, _info = found
+@with_draft
+async def resume(request: Request, site: Site, draft: Draft, _info: VersionInfo) -> Response:
     return RedirectResponse(f"/d/{draft.id}/p/{draft.page + 1}", status_code=303)
 
 
@@ -195,7 +192,7 @@ async def _draft_and_version(request: Request, site: Site) -> tuple[Draft, Versi
     return draft, info
 
 
-def _page_index(request: Request, compiled: CompiledVersion, draft: Draft | None) -> int | None:
+def _page_index(request: Request, compiled: CompiledVersion) -> int | None:
     number = request.path_params.get("number", 1)
     if not 1 <= number <= len(compiled.pages):
         return None
@@ -203,7 +200,7 @@ def _page_index(request: Request, compiled: CompiledVersion, draft: Draft | None
 
 
 async def _read_form(request: Request) -> FormData | Response:
-    site = _site(request)
+    site = site_of(request)
     length = request.headers.get("content-length", "0")
     if length.isdigit() and int(length) > site.settings.max_form_bytes:
         return _bad_request(request, site, 413, N_("The files sent are too large altogether. Send fewer or smaller files."))

@@ -11,21 +11,17 @@ from starlette.responses import FileResponse, RedirectResponse, Response
 from runtime import i18n
 from runtime.catalogue import open_procedures, organisation_by_slug, organisations
 from runtime.render_tree import Renderer
-from runtime.site import LANG_COOKIE, Site
-
-
-def _site(request: Request) -> Site:
-    return request.app.state.site  # type: ignore[no-any-return]
+from runtime.site import LANG_COOKIE, site_of
 
 
 async def index(request: Request) -> Response:
-    site = _site(request)
+    site = site_of(request)
     found = await run_in_threadpool(organisations, site.engine)
     return site.page(request, None, "index.html", organisations=found)
 
 
 async def home(request: Request) -> Response:
-    site = _site(request)
+    site = site_of(request)
     organisation = await run_in_threadpool(organisation_by_slug, site.engine, request.path_params["org"])
     if organisation is None:
         return site.not_found(request)
@@ -51,14 +47,14 @@ async def choose_language(request: Request) -> Response:
 
 
 async def charter_css(request: Request) -> Response:
-    site = _site(request)
+    site = site_of(request)
     charter = site.charter(request.path_params["theme"])
     return Response(charter.css_variables(), media_type="text/css",
                     headers={"Cache-Control": "public, max-age=300"})
 
 
 async def charter_asset(request: Request) -> Response:
-    site = _site(request)
+    site = site_of(request)
     charter = site.charter(request.path_params["theme"])
     path = charter.asset_path(request.path_params["name"])
     if path is None or path.name == "theme.json" or "templates" in path.parts[-2:-1]:
