@@ -26,7 +26,7 @@ def get_draft(engine: Engine, token: str) -> Draft | None:
 def save_draft(engine: Engine, draft: Draft, answers: Mapping[str, Any], page: int,
                attachments: Sequence[Attachment] = (), *, new: bool = False) -> None:
     """Keep a page's answers and files in one write: the first page's also creates the draft."""
-    with session_scope(engine) as session:
+    with session_scope(engine, durable=False) as session:
         if new:
             stored = Draft(id=draft.id, version_id=draft.version_id, lang=draft.lang, answers={})
             session.add(stored)

@@ -69,3 +69,16 @@ def test_references_are_numbered_per_procedure(backend: str, tmp_path: Path, yea
         session.commit()
     engine.dispose()
     assert numbers == [1, 2, 3, 1]
+
+
+def test_submissions_are_flushed_to_disk_and_drafts_need_not_be(tmp_path: Path) -> None:
+    from runtime.db import session_scope, write_transaction
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'db.sqlite'}")
+    with write_transaction(engine) as connection:
+        assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
+    with session_scope(engine, durable=False) as session:
+        assert session.connection().exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
+    with session_scope(engine) as session:
+        assert session.connection().exec_driver_sql("PRAGMA synchronous").scalar() == 2
+    engine.dispose()
