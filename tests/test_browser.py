@@ -16,6 +16,7 @@ from typing import Any, Iterator
 
 import pytest
 
+from tests.conftest import BACKENDS, make_settings
 from tests.example_answers import EXAMPLES
 
 CHROMIUM = os.environ.get("PARVIS_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
@@ -34,11 +35,12 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+@pytest.fixture(scope="module", params=BACKENDS)
+def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     port = free_port()
-    env = {**os.environ, "PARVIS_DATA_DIR": str(tmp_path_factory.mktemp("data"))}
-    env.pop("PARVIS_DATABASE_URL", None)
+    data_dir = tmp_path_factory.mktemp("data")
+    settings = make_settings(request.param, data_dir)
+    env = {**os.environ, "PARVIS_DATA_DIR": str(data_dir), "PARVIS_DATABASE_URL": settings.database_url}
     log = tmp_path_factory.mktemp("log") / "server.log"
     with log.open("wb") as output:
         process = subprocess.Popen([sys.executable, "app.py", "--port", str(port)], env=env,
@@ -77,6 +79,7 @@ def fill_page(page: Any, data: dict[str, Any], files: dict[str, tuple[str, bytes
         if not scripts and locator.count() == 0:
             # Without scripts, a question revealed by an earlier answer appears after "update".
             page.locator('button[value="refresh"]').click()
+            page.wait_for_load_state()
             locator = page.locator(f'[name="{name}"]')
         first = locator.first
         kind = first.get_attribute("type")
@@ -101,10 +104,12 @@ def test_every_example_on_a_phone(server: str, browser: Any, procedure: str, scr
     for data, files in EXAMPLES[procedure]:
         fill_page(page, data, files, scripts)
         page.locator("button.primary").click()
+        page.wait_for_load_state()
         assert page.locator(".error-summary").count() == 0, page.locator(".error-summary").inner_text()
     assert "/review" in page.url
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]  # no sideways scrolling
     page.locator("form.send-form button.primary").click()
+    page.wait_for_load_state()
     reference = page.locator(".reference").inner_text()
     assert reference.count("-") == 2
     pdf = context.request.get(server + page.locator('a[href$="receipt.pdf"]').get_attribute("href"))
