@@ -6,7 +6,7 @@ Built from (version, answers, errors, language); templates only lay it out.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 from markupsafe import Markup
 
@@ -142,15 +142,20 @@ class Renderer:
         return message(error, widget, element, self.lang, self.version.lang, labels)
 
     def summary(self, errors: Mapping[str, FieldError], nodes: list[Node]) -> list[tuple[str, str, str]]:
-        """(anchor id, label, sentence) for the error summary, in page order."""
+        """(anchor id, label, sentence) for the error summary, in page order.
+
+        A question inside a repeatable group is named with its item ("Enfant 2 – Prénom"):
+        the same label appears once per item.
+        """
         rows = []
-        for node in _flatten(nodes):
+        for node, prefix in _flatten(nodes, "", self.text):
             if not node.shown:
                 continue
+            label = f"{prefix}{node.label}"
             if node.error:
-                rows.append((node.id, node.label, node.error))
+                rows.append((node.id, label, node.error))
             for part, text in node.item_errors.items():
-                rows.append((f"{node.id}-{part.replace('.', '-')}", node.label, text))
+                rows.append((f"{node.id}-{part.replace('.', '-')}", label, text))
         return rows
 
     def review(self, answers: Mapping[str, Any]) -> list[ReviewSection]:
@@ -167,10 +172,11 @@ class Renderer:
         return ReviewRow(self.text(spec.element["label"]), shown, spec.name)
 
 
-def _flatten(nodes: list[Node]) -> list[Node]:
+def _flatten(nodes: list[Node], prefix: str, text: Callable[[Any], str]) -> list[tuple[Node, str]]:
     flat = []
     for node in nodes:
-        flat.append(node)
-        for item in node.items:
-            flat.extend(_flatten(item))
+        flat.append((node, prefix))
+        item_label = text(node.element.get("item_label")) if node.items else ""
+        for number, item in enumerate(node.items, 1):
+            flat.extend(_flatten(item, f"{prefix}{item_label or node.label} {number} – ", text))
     return flat

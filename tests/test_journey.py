@@ -147,3 +147,11 @@ async def test_unknown_pages_get_a_friendly_404(client: httpx.AsyncClient) -> No
         response = await client.get(url)
         assert response.status_code == 404, url
         assert "<h1>" in response.text
+
+
+async def test_errors_inside_a_group_name_their_item(client: httpx.AsyncClient) -> None:
+    response = await post_page(client, "/saint-aubin/inscription-cantine",
+                               {"enfants.count": "2", "enfants.0.nom": "Durand", "enfants.1.nom": "Durand"})
+    assert response.status_code == 422
+    links = [a.get_text(" ", strip=True) for a in BeautifulSoup(response.text, "html.parser").select(".error-summary a")]
+    assert any(text.startswith("Enfant 2 – ") for text in links), links
