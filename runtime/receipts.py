@@ -13,6 +13,7 @@ import logging
 import multiprocessing
 import os
 import threading
+import time
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -69,9 +70,18 @@ def job_for(site: "Site", submission: Submission, base_url: str) -> ReceiptJob:
 
 # -- in the worker process ------------------------------------------------------------
 
-def _background_priority() -> None:
+def _start_worker() -> None:
     # Citizens' requests come first: a receipt can wait a few milliseconds more.
     os.nice(10)
+    # A worker whose server is gone (killed, crashed) must not go on rendering for nobody.
+    parent = os.getppid()
+    threading.Thread(target=_exit_with, args=(parent,), daemon=True, name="parent-watch").start()
+
+
+def _exit_with(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(1)
+    os._exit(0)
 
 
 @lru_cache(maxsize=64)
@@ -129,7 +139,7 @@ def _executor() -> ProcessPoolExecutor:
         if _renderer is None:
             _renderer = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
                                             max_tasks_per_child=RENDERS_PER_PROCESS,
-                                            initializer=_background_priority)
+                                            initializer=_start_worker)
         return _renderer
 
 

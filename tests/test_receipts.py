@@ -5,6 +5,9 @@ from __future__ import annotations
 import json
 import re
 import subprocess
+import sys
+import time
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -80,3 +83,20 @@ async def test_the_receipt_speaks_the_citizens_language(client: httpx.AsyncClien
     _, content, _ = await receipt_for(client, "val-dorne/demande-composteur")
     text = " ".join(pdf_text(content).split())
     assert "Your answers" in text
+
+
+def test_the_renderer_stops_when_its_server_is_gone(tmp_path: Path) -> None:
+    script = """
+import os, sys
+from runtime import receipts
+executor = receipts._executor()
+print(executor.submit(os.getpid).result(60), flush=True)
+os._exit(0)  # the server dies without shutting anything down
+"""
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120,
+                            cwd=Path(__file__).resolve().parent.parent)
+    worker = int(result.stdout.strip())
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline and Path(f"/proc/{worker}").exists():
+        time.sleep(0.2)
+    assert not Path(f"/proc/{worker}").exists()
