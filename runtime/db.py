@@ -51,9 +51,16 @@ def _sqlite_begin(connection: Any) -> None:
         connection.exec_driver_sql("BEGIN")
 
 
+_writers: dict[tuple[int, bool], Engine] = {}
+
+
 def writer(engine: Engine, durable: bool = True) -> Engine:
     """The engine for units of work that write: on SQLite they take the write lock first."""
-    return engine.execution_options(parvis_writes=True, parvis_durable=durable)
+    key = (id(engine), durable)
+    found = _writers.get(key)
+    if found is None or found.engine is not engine:
+        found = _writers[key] = engine.execution_options(parvis_writes=True, parvis_durable=durable)
+    return found
 
 
 _write_locks: dict[str, threading.Lock] = {}
@@ -76,9 +83,9 @@ def one_writer(engine: Engine) -> Iterator[None]:
 
 
 @contextmanager
-def write_transaction(engine: Engine) -> Iterator[Connection]:
+def write_transaction(engine: Engine, durable: bool = True) -> Iterator[Connection]:
     """One transaction of plain statements that writes (committed at the end of the block)."""
-    with one_writer(engine), writer(engine).begin() as connection:
+    with one_writer(engine), writer(engine, durable).begin() as connection:
         yield connection
 
 

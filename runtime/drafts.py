@@ -1,15 +1,21 @@
-"""Drafts: answers kept on the server between pages, reachable by an unguessable link."""
+"""Drafts: answers kept on the server between pages, reachable by an unguessable link.
+
+Every page a citizen sends writes its draft, so these are plain SQL statements: the write
+is one short transaction, however many citizens are typing at once.
+"""
 
 from __future__ import annotations
 
 import secrets
 from typing import Any, Mapping, Sequence
 
-from sqlalchemy import Engine
-from sqlmodel import Session
+from sqlalchemy import Engine, insert, select, update
 
-from runtime.db import session_scope
+from runtime.db import write_transaction
 from runtime.models import Attachment, Draft, now
+
+_DRAFT_COLUMNS = tuple(Draft.__table__.columns)  # type: ignore[attr-defined]
+_ATTACHMENT_FIELDS = tuple(column.name for column in Attachment.__table__.columns)  # type: ignore[attr-defined]
 
 
 def new_token() -> str:
@@ -19,25 +25,24 @@ def new_token() -> str:
 def get_draft(engine: Engine, token: str) -> Draft | None:
     if not token or len(token) > 43:
         return None
-    with Session(engine, expire_on_commit=False) as session:
-        return session.get(Draft, token)
+    with engine.connect() as connection:
+        row = connection.execute(select(*_DRAFT_COLUMNS).where(Draft.id == token)).first()
+    # Rows come from the database, already valid: built without validating them again.
+    return None if row is None else Draft.model_construct(**row._mapping)
 
 
 def save_draft(engine: Engine, draft: Draft, answers: Mapping[str, Any], page: int,
                attachments: Sequence[Attachment] = (), *, new: bool = False) -> None:
     """Keep a page's answers and files in one write: the first page's also creates the draft."""
-    with session_scope(engine, durable=False) as session:
+    values = {"answers": dict(answers), "page": page, "updated_at": now()}
+    with write_transaction(engine, durable=False) as connection:
         if new:
-            stored = Draft(id=draft.id, version_id=draft.version_id, lang=draft.lang, answers={})
-            session.add(stored)
-            session.flush()  # the draft first: its files point at it
+            connection.execute(insert(Draft).values(id=draft.id, version_id=draft.version_id, lang=draft.lang,
+                                                    created_at=values["updated_at"], **values))
         else:
-            found = session.get(Draft, draft.id)
-            if found is None or found.submission_id is not None:
-                return  # a submitted draft is frozen: its answers are the submission's
-            stored = found
-        stored.answers = dict(answers)
-        stored.page = page
-        stored.updated_at = now()
-        session.add(stored)
-        session.add_all(attachments)
+            # A submitted draft is frozen: its answers are the submission's.
+            connection.execute(update(Draft).where(Draft.id == draft.id, Draft.submission_id.is_(None))
+                               .values(**values))
+        if attachments:
+            connection.execute(insert(Attachment), [
+                {name: getattr(item, name) for name in _ATTACHMENT_FIELDS} for item in attachments])

@@ -13,7 +13,7 @@ import secrets
 from dataclasses import dataclass
 from typing import Any, Mapping
 
-from sqlalchemy import Engine, insert, select, update
+from sqlalchemy import Engine, insert, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -22,7 +22,7 @@ from sqlmodel import select as select_model
 
 from runtime.db import write_transaction
 from runtime.models import (
-    Attachment, Draft, Procedure, ReferenceCounter, Submission, SubmissionEvent, now,
+    Attachment, Draft, ReferenceCounter, Submission, SubmissionEvent, now,
 )
 
 
@@ -52,54 +52,42 @@ def _next_number(connection: Any, procedure_id: int, year: int) -> int:
     return int(connection.execute(statement).scalar_one())
 
 
-class _AlreadySubmitted(Exception):
-    """The draft became a submission while this request waited for the write lock."""
-
-
-def submit(engine: Engine, draft_id: str, answers: Mapping[str, Any], *, procedure_id: int,
+def submit(engine: Engine, draft: Draft, answers: Mapping[str, Any], *, procedure_id: int, prefix: str,
            version_hash: str, initial_state: str, channel: str = "web") -> Submission:
     """Store the draft's answers as a submission, or return the one it already became.
 
-    Plain SQL statements rather than ORM objects: this is the hottest write of the product,
-    and one transaction of six statements is all it needs.
+    Plain SQL statements rather than ORM objects, and everything prepared before the write
+    lock is taken: this is the hottest write of the product, and the lock is held only for
+    the statements themselves.
     """
+    created = now()
+    submission = Submission(
+        procedure_id=procedure_id, version_id=draft.version_id, reference="", state=initial_state,
+        answers=dict(answers), lang=draft.lang, channel=channel, follow_token=secrets.token_urlsafe(24),
+        draft_id=draft.id, fingerprint="", created_at=created, updated_at=created)
+    kept = _attachment_ids(answers)
     try:
         with write_transaction(engine) as connection:
-            created = now()
             # The counter's upsert comes first: on SQLite it takes the write lock before any
             # read, so two racing submits queue up instead of failing with "locked".
             number = _next_number(connection, procedure_id, created.year)
-            prefix = connection.execute(select(Procedure.reference_prefix)
-                                        .where(Procedure.id == procedure_id)).scalar_one()
-            draft = connection.execute(select(Draft.version_id, Draft.lang, Draft.submission_id)
-                                       .where(Draft.id == draft_id)).first()
-            if draft is None:
-                raise LookupError(draft_id)
-            if draft.submission_id is not None:
-                raise _AlreadySubmitted()
-            reference = f"{prefix}-{created.year}-{number:06d}"
-            submission = Submission(
-                procedure_id=procedure_id, version_id=draft.version_id, reference=reference,
-                state=initial_state, answers=dict(answers), lang=draft.lang, channel=channel,
-                follow_token=secrets.token_urlsafe(24), draft_id=draft_id,
-                fingerprint=fingerprint(reference, version_hash, answers, created),
-                created_at=created, updated_at=created)
-            values = submission.model_dump(exclude={"id"})
-            submission.id = connection.execute(insert(Submission).values(**values)
+            submission.reference = f"{prefix}-{created.year}-{number:06d}"
+            submission.fingerprint = fingerprint(submission.reference, version_hash, answers, created)
+            # draft_id is unique: a draft submitted twice fails here, and the first one wins.
+            submission.id = connection.execute(insert(Submission).values(**submission.model_dump(exclude={"id"}))
                                                .returning(Submission.id)).scalar_one()
             connection.execute(insert(SubmissionEvent).values(
                 submission_id=submission.id, kind="submitted", to_state=initial_state, visible=True,
                 created_at=created))
-            connection.execute(update(Draft).where(Draft.id == draft_id).values(submission_id=submission.id))
-            kept = _attachment_ids(answers)
+            connection.execute(update(Draft).where(Draft.id == draft.id).values(submission_id=submission.id))
             if kept:
-                connection.execute(update(Attachment).where(Attachment.draft_id == draft_id,
+                connection.execute(update(Attachment).where(Attachment.draft_id == draft.id,
                                                             Attachment.id.in_(kept))
                                    .values(submission_id=submission.id))
-            return submission
-    except (IntegrityError, _AlreadySubmitted):
+        return submission
+    except IntegrityError:
         # Another request submitted the same draft first: theirs is the submission.
-        found = submission_for_draft(engine, draft_id)
+        found = submission_for_draft(engine, draft.id)
         if found is None:
             raise
         return found

@@ -156,8 +156,8 @@ async def send(request: Request, site: Site, draft: Draft, info: VersionInfo) ->
         return RedirectResponse(f"/d/{draft.id}/p/{invalid + 1}?check=1", status_code=303)
     initial = (compiled.definition.get("workflow") or {}).get("initial", "recue")
     submission = await run_in_threadpool(
-        submit, site.engine, draft.id, compiled.prune(draft.answers), procedure_id=info.procedure.id,
-        version_hash=info.version.content_hash, initial_state=initial)
+        submit, site.engine, draft, compiled.prune(draft.answers), procedure_id=info.procedure.id,
+        prefix=info.procedure.reference_prefix, version_hash=info.version.content_hash, initial_state=initial)
     schedule_receipt(site, submission, site.base_url(request), eager=True)
     return RedirectResponse(f"/r/{submission.follow_token}", status_code=303)
 
