@@ -1,16 +1,18 @@
 """Parvis: builds the application from its parts; `python app.py` serves it.
 
     python app.py [serve] [--host H] [--port P]   start the server
-    python app.py check FILE...                   check procedure definitions
+    python app.py check FILE...                   check procedure definitions and charters
+    python app.py create-admin --email E --name N create a staff administrator
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import secrets
 import sys
 from pathlib import Path
-from typing import AsyncIterator
+from typing import Any, AsyncIterator
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -21,6 +23,8 @@ from starlette.responses import Response
 from runtime import i18n, receipts
 from runtime.catalogue import PublishedCache, load_examples
 from runtime.db import make_engine, migrate
+from designer import accounts
+from designer.routes import routes as staff_routes
 from runtime.routes import routes
 from runtime.security import SecurityMiddleware
 from runtime.settings import Settings, documentation
@@ -28,16 +32,19 @@ from runtime.site import ROOT, Site
 from runtime.templating import Templates
 
 EXAMPLES = ROOT / "examples"
+DESIGNER = ROOT / "designer"
+DEMO_EMAIL = "demo@parvis.example"
 
 
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or Settings.from_env()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     engine = make_engine(settings.sqlalchemy_url)
-    migrate(engine)
-    if settings.load_examples:
-        load_examples(engine, EXAMPLES)
-    site = Site(settings=settings, engine=engine, templates=Templates(settings.themes_dir), published=PublishedCache(engine))
+    migrate(engine, [DESIGNER / "migrations" / "versions"])
+    if settings.load_examples and load_examples(engine, EXAMPLES) and not accounts.any_user(engine):
+        create_demo_administrator(engine, settings)
+    templates = Templates(settings.themes_dir, extra=[DESIGNER / "templates"])
+    site = Site(settings=settings, engine=engine, templates=templates, published=PublishedCache(engine))
 
     async def http_error(request: Request, exc: Exception) -> Response:
         status = exc.status_code if isinstance(exc, HTTPException) else 500
@@ -55,11 +62,67 @@ def create_app(settings: Settings | None = None) -> Starlette:
         yield
         receipts.shutdown()
 
-    app = Starlette(routes=routes, middleware=[Middleware(SecurityMiddleware)], lifespan=lifespan,
+    app = Starlette(routes=[*staff_routes, *routes], middleware=[Middleware(SecurityMiddleware)], lifespan=lifespan,
                     exception_handlers={404: http_error, 405: http_error, 500: http_error})
     app.state.site = site
     app.state.start_pages = {}
     return app
+
+
+def create_demo_administrator(engine: Any, settings: Settings) -> None:
+    """On a first start with the examples, an administrator of every example organisation.
+
+    Its password is random and kept in the data folder (readable by its owner only), so the
+    start-up message can show it until someone changes it.
+    """
+    from runtime.catalogue import organisations
+
+    password = secrets.token_urlsafe(12)
+    roles = {organisation.id: "administrator" for organisation in organisations(engine) if organisation.parent_id is None}
+    accounts.create_user(engine, DEMO_EMAIL, "Démo Parvis", password, roles)  # type: ignore[arg-type]
+    path = settings.data_dir / "demo-login.txt"
+    path.write_text(f"{DEMO_EMAIL}\n{password}\n")
+    path.chmod(0o600)
+
+
+def demo_login(settings: Settings, engine: Any) -> tuple[str, str] | None:
+    """The demo administrator's login, while its password is still the one made at first start."""
+    path = settings.data_dir / "demo-login.txt"
+    if not path.exists():
+        return None
+    email, password = path.read_text().split()[:2]
+    return (email, password) if accounts.password_matches(engine, email, password) else None
+
+
+def create_admin(email: str, name: str, organisation: str | None) -> int:
+    """Create an administrator from the command line (password read without echo)."""
+    import getpass
+
+    from runtime.catalogue import organisation_by_slug, organisations
+
+    settings = Settings.from_env()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    engine = make_engine(settings.sqlalchemy_url)
+    migrate(engine, [DESIGNER / "migrations" / "versions"])
+    if organisation:
+        found = organisation_by_slug(engine, organisation)
+        if found is None:
+            print(f"No organisation {organisation!r}.")
+            return 1
+        targets = [found]
+    else:
+        targets = [o for o in organisations(engine) if o.parent_id is None]
+    password = getpass.getpass("Password: ") if sys.stdin.isatty() else sys.stdin.readline().rstrip("\n")
+    try:
+        accounts.create_user(engine, email, name, password, {o.id: "administrator" for o in targets})  # type: ignore[misc]
+    except accounts.PasswordRefused as refused:
+        print(f"Password refused: {refused}.")
+        return 1
+    except Exception as error:  # an e-mail already taken is the usual one
+        print(f"Not created: {error.__class__.__name__}: {str(error).splitlines()[0]}")
+        return 1
+    print(f"Administrator {email} created for: {', '.join(o.name for o in targets) or 'no organisation yet'}.")
+    return 0
 
 
 def check(paths: list[str]) -> int:
@@ -105,6 +168,10 @@ def serve(host: str, port: int) -> None:
     print(f"Parvis is starting on {address}/  (data in {settings.data_dir.resolve()})", flush=True)
     for organisation in organisations(app.state.site.engine):
         print(f"  {organisation.name}: {address}/{organisation.slug}", flush=True)
+    demo = demo_login(settings, app.state.site.engine)
+    if demo:
+        print(f"Staff sign-in: {address}/staff/login  with the demo administrator {demo[0]} / {demo[1]}", flush=True)
+        print("  (created on first start with the examples; change its password at /staff/password)", flush=True)
     uvicorn.run(app, host=host, port=port, loop="uvloop", http="httptools", log_level="warning",
                 proxy_headers=True)
 
@@ -119,11 +186,17 @@ def main(argv: list[str] | None = None) -> int:
     for sub in (parser, serve_parser):
         sub.add_argument("--host", default="127.0.0.1")
         sub.add_argument("--port", type=int, default=8000)
+    admin_parser = commands.add_parser("create-admin", help="create a staff administrator (password on stdin)")
+    admin_parser.add_argument("--email", required=True)
+    admin_parser.add_argument("--name", required=True)
+    admin_parser.add_argument("--organisation", help="slug of the organisation (default: every top-level one)")
     check_parser = commands.add_parser("check", help="check procedure definitions and charter folders")
     check_parser.add_argument("files", nargs="+")
     args = parser.parse_args(argv)
     if args.command == "check":
         return check(args.files)
+    if args.command == "create-admin":
+        return create_admin(args.email, args.name, args.organisation)
     serve(args.host, args.port)
     return 0
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from contextlib import contextmanager
 from pathlib import Path
@@ -89,10 +90,17 @@ def write_transaction(engine: Engine, durable: bool = True) -> Iterator[Connecti
         yield connection
 
 
-def migrate(engine: Engine) -> None:
-    """Bring the schema to the newest migration (Alembic), whatever the database."""
+def migrate(engine: Engine, extra_versions: list[Path] | None = None) -> None:
+    """Bring the schema to the newest migration (Alembic), whatever the database.
+
+    Parts built on the runtime (the staff side) add their own folders of migrations, which
+    continue the runtime's chain.
+    """
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
+    folders = [MIGRATIONS / "versions", *(extra_versions or [])]
+    config.set_main_option("path_separator", "os")
+    config.set_main_option("version_locations", os.pathsep.join(str(folder) for folder in folders))
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "head")

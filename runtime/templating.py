@@ -116,8 +116,10 @@ class FragmentCache:
 
 
 class Templates:
-    def __init__(self, themes_root: Path, auto_reload: bool = False):
+    def __init__(self, themes_root: Path, extra: list[Path] | None = None, auto_reload: bool = False):
         self._themes_root = themes_root
+        # Folders of the parts built on the runtime (the staff side), searched after it.
+        self._extra = list(extra or [])
         self._auto_reload = auto_reload
         self._lock = threading.Lock()
         self._environments: dict[str, Environment] = {}
@@ -137,6 +139,7 @@ class Templates:
         if theme != "default" and own.is_dir():
             loaders.append(FileSystemLoader(own))
         loaders.append(default)
+        loaders.extend(FileSystemLoader(folder) for folder in self._extra)
         env = Environment(
             loader=ChoiceLoader([PrefixLoader({"default": default}), *loaders]),
             autoescape=True, auto_reload=self._auto_reload, undefined=StrictUndefined,

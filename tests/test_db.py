@@ -10,7 +10,9 @@ from alembic.migration import MigrationContext
 from sqlalchemy import text
 from sqlmodel import SQLModel
 
+import designer.models  # noqa: F401
 import runtime.models  # noqa: F401
+from app import DESIGNER
 from runtime.db import make_engine, migrate
 from tests.conftest import make_settings
 
@@ -18,8 +20,8 @@ from tests.conftest import make_settings
 def test_migrations_match_the_models(backend: str, tmp_path: Path) -> None:
     settings = make_settings(backend, tmp_path)
     engine = make_engine(settings.sqlalchemy_url)
-    migrate(engine)
-    migrate(engine)  # a second start changes nothing
+    migrate(engine, [DESIGNER / "migrations" / "versions"])
+    migrate(engine, [DESIGNER / "migrations" / "versions"])  # a second start changes nothing
     with engine.connect() as connection:
         differences = compare_metadata(MigrationContext.configure(connection), SQLModel.metadata)
     engine.dispose()

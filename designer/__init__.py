@@ -1,0 +1,1 @@
+"""The staff side: accounts, and (next) the designer, back-office and organisation admin."""

@@ -1,0 +1,194 @@
+"""Staff accounts: passwords (argon2id), sign-in with throttling, server-side sessions.
+
+Nothing here knows HTTP: handlers pass the e-mail, password and client address, and keep
+the session token in a cookie.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from dataclasses import dataclass
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from sqlalchemy import Engine, delete, func
+from sqlmodel import Session, select
+
+from designer.models import ROLES, LoginFailure, Membership, StaffSession, StaffUser
+from runtime.db import session_scope
+from runtime.models import Organisation, now
+
+SESSION_LIFETIME = dt.timedelta(hours=12)
+THROTTLE_WINDOW = dt.timedelta(minutes=15)
+MAX_FAILURES_PER_ACCOUNT = 5
+MAX_FAILURES_PER_ADDRESS = 30
+MIN_PASSWORD_LENGTH = 12
+
+_hasher = PasswordHasher()  # argon2id with the library's current recommended costs
+# Verified against when the account does not exist, so both cases take the same time.
+_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
+
+
+class SignInRefused(Exception):
+    """Why a sign-in failed: "invalid" (never says which part) or "throttled"."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+class PasswordRefused(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Staff:
+    """A signed-in person and the organisations they may act for, with their role in each."""
+
+    user: StaffUser
+    roles: dict[int, str]  # organisation id -> role, children included
+
+    def role_in(self, organisation_id: int) -> str | None:
+        return self.roles.get(organisation_id)
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise PasswordRefused(f"at least {MIN_PASSWORD_LENGTH} characters")
+
+
+def create_user(engine: Engine, email: str, name: str, password: str,
+                roles: dict[int, str] | None = None) -> StaffUser:
+    check_password(password)
+    for role in (roles or {}).values():
+        if role not in ROLES:
+            raise ValueError(f"unknown role {role!r}")
+    with session_scope(engine) as session:
+        user = StaffUser(email=normalise_email(email), name=name.strip(), password_hash=_hasher.hash(password))
+        session.add(user)
+        session.flush()
+        assert user.id is not None
+        for organisation_id, role in (roles or {}).items():
+            session.add(Membership(user_id=user.id, organisation_id=organisation_id, role=role))
+    return user
+
+
+def sign_in(engine: Engine, email: str, password: str, address: str) -> str:
+    """A new session token for the right e-mail and password, else SignInRefused."""
+    email = normalise_email(email)[:254]
+    since = now() - THROTTLE_WINDOW
+    with Session(engine) as session:
+        by_account = session.exec(select(func.count()).select_from(LoginFailure)
+                                  .where(LoginFailure.email == email, LoginFailure.created_at > since)).one()
+        by_address = session.exec(select(func.count()).select_from(LoginFailure)
+                                  .where(LoginFailure.address == address, LoginFailure.created_at > since)).one()
+        user = session.exec(select(StaffUser).where(StaffUser.email == email)).first()
+    if by_account >= MAX_FAILURES_PER_ACCOUNT or by_address >= MAX_FAILURES_PER_ADDRESS:
+        raise SignInRefused("throttled")
+    if not _verified(user, password):
+        with session_scope(engine) as session:
+            session.add(LoginFailure(email=email, address=address[:64]))
+        raise SignInRefused("invalid")
+    assert user is not None and user.id is not None
+    token = secrets.token_urlsafe(32)
+    with session_scope(engine) as session:
+        session.add(StaffSession(digest=_digest(token), user_id=user.id, expires_at=now() + SESSION_LIFETIME))
+        session.exec(delete(LoginFailure).where(LoginFailure.email == email))  # type: ignore[call-overload]
+        if _hasher.check_needs_rehash(user.password_hash):
+            user.password_hash = _hasher.hash(password)
+            session.add(user)
+    return token
+
+
+def _verified(user: StaffUser | None, password: str) -> bool:
+    try:
+        _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return False
+    return user is not None and user.active
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def staff_for(engine: Engine, token: str | None) -> Staff | None:
+    """The person a session token belongs to, if the session and the account are alive."""
+    if not token or len(token) > 64:
+        return None
+    with Session(engine) as session:
+        row = session.exec(select(StaffSession, StaffUser)
+                           .join(StaffUser, StaffUser.id == StaffSession.user_id)
+                           .where(StaffSession.digest == _digest(token))).first()
+        if row is None:
+            return None
+        stored, user = row
+        if not user.active or stored.expires_at.replace(tzinfo=dt.timezone.utc) < now():
+            return None
+        memberships = session.exec(select(Membership).where(Membership.user_id == user.id)).all()
+        organisations = session.exec(select(Organisation.id, Organisation.parent_id)).all()
+    return Staff(user, _roles_with_children(memberships, organisations))
+
+
+def _roles_with_children(memberships: list[Membership], organisations: list[tuple[int, int | None]]) -> dict[int, str]:
+    children: dict[int, list[int]] = {}
+    for organisation_id, parent_id in organisations:
+        if parent_id is not None:
+            children.setdefault(parent_id, []).append(organisation_id)
+    roles: dict[int, str] = {}
+    for membership in memberships:
+        stack = [membership.organisation_id]
+        while stack:
+            current = stack.pop()
+            # A role given on the organisation itself wins over one inherited from a parent.
+            if current == membership.organisation_id or current not in roles:
+                roles[current] = membership.role
+            stack.extend(children.get(current, []))
+    return roles
+
+
+def sign_out(engine: Engine, token: str) -> None:
+    with session_scope(engine) as session:
+        session.exec(delete(StaffSession).where(StaffSession.digest == _digest(token)))  # type: ignore[call-overload]
+
+
+def change_password(engine: Engine, user_id: int, current: str, new: str) -> str:
+    """Set a new password, end every session of the account, and open a fresh one."""
+    check_password(new)
+    with Session(engine) as session:
+        user = session.get(StaffUser, user_id)
+    if user is None or not _verified(user, current):
+        raise SignInRefused("invalid")
+    token = secrets.token_urlsafe(32)
+    with session_scope(engine) as session:
+        user.password_hash = _hasher.hash(new)
+        session.add(user)
+        session.exec(delete(StaffSession).where(StaffSession.user_id == user_id))  # type: ignore[call-overload]
+        session.add(StaffSession(digest=_digest(token), user_id=user_id, expires_at=now() + SESSION_LIFETIME))
+    return token
+
+
+def deactivate(engine: Engine, user_id: int) -> None:
+    with session_scope(engine) as session:
+        user = session.get(StaffUser, user_id)
+        if user is not None:
+            user.active = False
+            session.add(user)
+        session.exec(delete(StaffSession).where(StaffSession.user_id == user_id))  # type: ignore[call-overload]
+
+
+def password_matches(engine: Engine, email: str, password: str) -> bool:
+    with Session(engine) as session:
+        user = session.exec(select(StaffUser).where(StaffUser.email == normalise_email(email))).first()
+    return _verified(user, password)
+
+
+def any_user(engine: Engine) -> bool:
+    with Session(engine) as session:
+        return session.exec(select(StaffUser.id)).first() is not None

@@ -1,0 +1,53 @@
+"""What a staff member sees first: their organisations and the state of each procedure."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Engine, func
+from sqlmodel import Session, select
+
+from runtime.models import Organisation, Procedure, ProcedureVersion, Submission
+from runtime.text import localize
+
+
+@dataclass(frozen=True)
+class ProcedureRow:
+    slug: str
+    title: str
+    kind: str
+    published: int | None   # the published version's number
+    submissions: int
+
+
+@dataclass(frozen=True)
+class OrganisationRow:
+    organisation: Organisation
+    role: str
+    procedures: list[ProcedureRow]
+
+
+def overview(engine: Engine, roles: dict[int, str], lang: str) -> list[OrganisationRow]:
+    """Only the organisations in `roles`: nothing of another organisation is ever read."""
+    if not roles:
+        return []
+    with Session(engine) as session:
+        organisations = session.exec(select(Organisation).where(Organisation.id.in_(list(roles)))  # type: ignore[union-attr]
+                                     .order_by(Organisation.name)).all()
+        rows = session.exec(
+            select(Procedure, ProcedureVersion)
+            .join(ProcedureVersion, ProcedureVersion.id == Procedure.published_version_id, isouter=True)
+            .where(Procedure.organisation_id.in_(list(roles)))  # type: ignore[attr-defined]
+            .order_by(Procedure.slug)).all()
+        counts = dict(session.exec(select(Submission.procedure_id, func.count())
+                                   .join(Procedure, Procedure.id == Submission.procedure_id)
+                                   .where(Procedure.organisation_id.in_(list(roles)))  # type: ignore[attr-defined]
+                                   .group_by(Submission.procedure_id)).all())
+    by_organisation: dict[int, list[ProcedureRow]] = {}
+    for procedure, version in rows:
+        title = localize(version.definition["title"], lang, version.definition["lang"]) if version else procedure.slug
+        by_organisation.setdefault(procedure.organisation_id, []).append(ProcedureRow(
+            procedure.slug, title, procedure.kind, version.number if version else None,
+            int(counts.get(procedure.id, 0))))
+    return [OrganisationRow(organisation, roles[organisation.id], by_organisation.get(organisation.id, []))
+            for organisation in organisations if organisation.id is not None]

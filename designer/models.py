@@ -1,0 +1,57 @@
+"""Staff tables: people, their roles per organisation, their sessions, failed logins."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Optional
+
+from sqlalchemy import UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from runtime.models import now
+
+ROLES = ("administrator", "designer", "agent", "reader")
+
+
+class StaffUser(SQLModel, table=True):
+    __tablename__ = "staff_user"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    email: str = Field(unique=True, max_length=254)
+    name: str = Field(max_length=200)
+    password_hash: str = Field(max_length=200)
+    active: bool = True
+    created_at: dt.datetime = Field(default_factory=now)
+
+
+class Membership(SQLModel, table=True):
+    """A role in one organisation; it reaches that organisation's children, not its siblings."""
+
+    __table_args__ = (UniqueConstraint("user_id", "organisation_id"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="staff_user.id", index=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True)
+    role: str = Field(max_length=20)
+
+
+class StaffSession(SQLModel, table=True):
+    """A signed-in browser. Only a digest of its token is kept: a leaked table opens nothing."""
+
+    __tablename__ = "staff_session"
+
+    digest: str = Field(primary_key=True, max_length=64)
+    user_id: int = Field(foreign_key="staff_user.id", index=True)
+    created_at: dt.datetime = Field(default_factory=now)
+    expires_at: dt.datetime
+
+
+class LoginFailure(SQLModel, table=True):
+    """A refused sign-in, for throttling by account and by address."""
+
+    __tablename__ = "login_failure"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    email: str = Field(max_length=254, index=True)
+    address: str = Field(max_length=64, index=True)
+    created_at: dt.datetime = Field(default_factory=now, index=True)
