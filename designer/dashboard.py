@@ -18,6 +18,7 @@ class ProcedureRow:
     kind: str
     published: int | None   # the published version's number
     submissions: int
+    draft: bool             # a draft waits to be published
 
 
 @dataclass(frozen=True)
@@ -43,11 +44,15 @@ def overview(engine: Engine, roles: dict[int, str], lang: str) -> list[Organisat
                                    .join(Procedure, Procedure.id == Submission.procedure_id)
                                    .where(Procedure.organisation_id.in_(list(roles)))  # type: ignore[attr-defined]
                                    .group_by(Submission.procedure_id)).all())
+        drafts = set(session.exec(select(ProcedureVersion.procedure_id)
+                                  .join(Procedure, Procedure.id == ProcedureVersion.procedure_id)
+                                  .where(Procedure.organisation_id.in_(list(roles)),  # type: ignore[attr-defined]
+                                         ProcedureVersion.published_at.is_(None))).all())  # type: ignore[union-attr]
     by_organisation: dict[int, list[ProcedureRow]] = {}
     for procedure, version in rows:
         title = localize(version.definition["title"], lang, version.definition["lang"]) if version else procedure.slug
         by_organisation.setdefault(procedure.organisation_id, []).append(ProcedureRow(
             procedure.slug, title, procedure.kind, version.number if version else None,
-            int(counts.get(procedure.id, 0))))
+            int(counts.get(procedure.id, 0)), procedure.id in drafts))
     return [OrganisationRow(organisation, roles[organisation.id], by_organisation.get(organisation.id, []))
             for organisation in organisations if organisation.id is not None]

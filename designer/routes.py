@@ -22,7 +22,7 @@ async def current_staff(request: Request) -> accounts.Staff | None:
     return await run_in_threadpool(accounts.staff_for, site_of(request).engine, request.cookies.get(COOKIE))
 
 
-def _page(request: Request, site: Site, name: str, status_code: int = 200, **context: Any) -> Response:
+def staff_page(request: Request, site: Site, name: str, status_code: int = 200, **context: Any) -> Response:
     response = site.page(request, None, name, status_code=status_code, **context)
     # Staff pages hold personal data: never kept by a browser or a proxy cache.
     response.headers["Cache-Control"] = "no-store"
@@ -39,7 +39,7 @@ async def login(request: Request) -> Response:
     site = site_of(request)
     lang = site.lang(request)
     if request.method == "GET":
-        return _page(request, site, "staff_login.html", lang=lang, error="", email="")
+        return staff_page(request, site, "staff_login.html", lang=lang, error="", email="")
     form = await request.form()
     email, password = str(form.get("email", "")), str(form.get("password", ""))
     address = request.client.host if request.client else "unknown"
@@ -49,7 +49,7 @@ async def login(request: Request) -> Response:
         # The same words whether the account exists or not.
         text = {"throttled": N_("Too many attempts. Wait a quarter of an hour, then try again."),
                 "invalid": N_("This e-mail address and password do not match an active account.")}[refused.reason]
-        return _page(request, site, "staff_login.html", status_code=429 if refused.reason == "throttled" else 401,
+        return staff_page(request, site, "staff_login.html", status_code=429 if refused.reason == "throttled" else 401,
                      lang=lang, error=i18n.gettext(lang, text), email=email[:254])
     return _with_session(RedirectResponse("/staff", status_code=303), request, token)
 
@@ -70,7 +70,7 @@ async def dashboard(request: Request) -> Response:
         return RedirectResponse("/staff/login", status_code=303)
     lang = site.lang(request)
     rows = await run_in_threadpool(overview, site.engine, staff.roles, lang)
-    return _page(request, site, "staff_dashboard.html", lang=lang, staff=staff, rows=rows)
+    return staff_page(request, site, "staff_dashboard.html", lang=lang, staff=staff, rows=rows)
 
 
 async def password(request: Request) -> Response:
@@ -80,7 +80,7 @@ async def password(request: Request) -> Response:
         return RedirectResponse("/staff/login", status_code=303)
     lang = site.lang(request)
     if request.method == "GET":
-        return _page(request, site, "staff_password.html", lang=lang, staff=staff, error="")
+        return staff_page(request, site, "staff_password.html", lang=lang, staff=staff, error="")
     form = await request.form()
     current, new = str(form.get("current", "")), str(form.get("new", ""))
     assert staff.user.id is not None
@@ -89,10 +89,10 @@ async def password(request: Request) -> Response:
     except accounts.PasswordRefused:
         error = i18n.gettext(lang, N_("The new password must have at least %(n)s characters."),
                              n=accounts.MIN_PASSWORD_LENGTH)
-        return _page(request, site, "staff_password.html", status_code=422, lang=lang, staff=staff, error=error)
+        return staff_page(request, site, "staff_password.html", status_code=422, lang=lang, staff=staff, error=error)
     except accounts.SignInRefused:
         error = i18n.gettext(lang, N_("The current password is not right."))
-        return _page(request, site, "staff_password.html", status_code=422, lang=lang, staff=staff, error=error)
+        return staff_page(request, site, "staff_password.html", status_code=422, lang=lang, staff=staff, error=error)
     return _with_session(RedirectResponse("/staff", status_code=303), request, token)
 
 

@@ -60,7 +60,17 @@ def compiled_for(version: ProcedureVersion) -> CompiledVersion:
 
 def publish(session: Session, organisation: Organisation, definition: Mapping[str, Any]) -> ProcedureVersion:
     """Freeze `definition` as the next version of its procedure and make it the published one."""
-    load_definition(json.dumps(definition))  # never publish what the loader refuses
+    return save_version(session, organisation, definition, publish=True)
+
+
+def save_version(session: Session, organisation: Organisation, definition: Mapping[str, Any], *,
+                 publish: bool) -> ProcedureVersion:
+    """Keep `definition` as its procedure's draft (one draft at most), or publish it.
+
+    Published versions are never changed: a new text makes a new version, and submissions
+    keep pointing at the version they were made with.
+    """
+    load_definition(json.dumps(definition))  # never keep what the loader refuses
     procedure = session.exec(select(Procedure).where(
         Procedure.organisation_id == organisation.id, Procedure.slug == definition["id"])).first()
     if procedure is None:
@@ -71,15 +81,22 @@ def publish(session: Session, organisation: Organisation, definition: Mapping[st
     latest = session.exec(select(ProcedureVersion).where(ProcedureVersion.procedure_id == procedure.id)
                           .order_by(ProcedureVersion.number.desc())).first()
     digest = content_hash(definition)
-    if latest is not None and latest.content_hash == digest and latest.published_at is not None:
-        return latest
-    version = ProcedureVersion(procedure_id=procedure.id, number=(latest.number + 1) if latest else 1,
-                               definition=dict(definition), content_hash=digest, published_at=now())
+    if latest is not None and latest.published_at is None:
+        version = latest  # the draft is replaced, not piled up
+        version.definition, version.content_hash = dict(definition), digest
+    elif latest is not None and latest.content_hash == digest:
+        return latest  # the published version already says exactly this
+    else:
+        version = ProcedureVersion(procedure_id=procedure.id, number=(latest.number + 1) if latest else 1,
+                                   definition=dict(definition), content_hash=digest)
+    if publish:
+        version.published_at = now()
     session.add(version)
     session.flush()
-    procedure.kind = definition["kind"]
-    procedure.published_version_id = version.id
-    session.add(procedure)
+    if publish:
+        procedure.kind = definition["kind"]
+        procedure.published_version_id = version.id
+        session.add(procedure)
     return version
 
 

@@ -1,0 +1,96 @@
+"""Procedures on the staff side: import a definition as a draft, compare it, publish it.
+
+Every function is given the organisation the staff member acts for, and reads or writes
+nothing outside it.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any, Iterator
+
+from sqlalchemy import Engine
+from sqlmodel import Session, select
+
+from runtime.catalogue import save_version
+from runtime.db import session_scope
+from runtime.definition import load_definition
+from runtime.models import Organisation, Procedure, ProcedureVersion
+
+EDITING_ROLES = ("administrator", "designer")
+
+
+@dataclass(frozen=True)
+class ProcedureState:
+    procedure: Procedure
+    published: ProcedureVersion | None
+    draft: ProcedureVersion | None
+
+    @property
+    def latest(self) -> ProcedureVersion | None:
+        return self.draft or self.published
+
+
+@dataclass(frozen=True)
+class Change:
+    path: str
+    kind: str          # "added", "removed" or "changed"
+    before: Any
+    after: Any
+
+
+def procedure_state(engine: Engine, organisation: Organisation, slug: str) -> ProcedureState | None:
+    with Session(engine) as session:
+        procedure = session.exec(select(Procedure).where(Procedure.organisation_id == organisation.id,
+                                                         Procedure.slug == slug)).first()
+        if procedure is None:
+            return None
+        versions = session.exec(select(ProcedureVersion).where(ProcedureVersion.procedure_id == procedure.id)
+                                .order_by(ProcedureVersion.number.desc())).all()
+    published = next((v for v in versions if v.id == procedure.published_version_id), None)
+    draft = next((v for v in versions if v.published_at is None), None)
+    return ProcedureState(procedure, published, draft)
+
+
+def import_definition(engine: Engine, organisation: Organisation, raw: bytes) -> ProcedureVersion:
+    """Keep an uploaded definition as its procedure's draft; DefinitionError lists what is wrong."""
+    definition = load_definition(raw)
+    with session_scope(engine) as session:
+        return save_version(session, organisation, definition, publish=False)
+
+
+def publish_draft(engine: Engine, organisation: Organisation, slug: str) -> ProcedureVersion | None:
+    state = procedure_state(engine, organisation, slug)
+    if state is None or state.draft is None:
+        return None
+    with session_scope(engine) as session:
+        return save_version(session, organisation, state.draft.definition, publish=True)
+
+
+def differences(before: Any, after: Any, path: str = "") -> list[Change]:
+    """What a draft changes in the published version, path by path (texts, fields, workflow)."""
+    return list(_walk(before, after, path))
+
+
+def _walk(before: Any, after: Any, path: str) -> Iterator[Change]:
+    if isinstance(before, dict) and isinstance(after, dict):
+        for key in [*before, *(k for k in after if k not in before)]:
+            child = f"{path}/{key}"
+            if key not in after:
+                yield Change(child, "removed", before[key], None)
+            elif key not in before:
+                yield Change(child, "added", None, after[key])
+            else:
+                yield from _walk(before[key], after[key], child)
+    elif isinstance(before, list) and isinstance(after, list) and len(before) == len(after):
+        for index, (old, new) in enumerate(zip(before, after)):
+            yield from _walk(old, new, f"{path}/{index}")
+    elif before != after:
+        yield Change(path or "/", "changed", before, after)
+
+
+def shown(value: Any) -> str:
+    """A changed value as a reviewer reads it: short, JSON when it is not text."""
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 160 else text[:157] + "…"
