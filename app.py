@@ -24,6 +24,7 @@ from runtime import i18n, receipts
 from runtime.catalogue import PublishedCache, load_examples
 from runtime.db import make_engine, migrate
 from designer import accounts
+from designer.editor_routes import routes as editor_routes
 from designer.procedure_routes import routes as procedure_routes
 from designer.routes import routes as staff_routes
 from runtime.routes import routes
@@ -63,7 +64,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         yield
         receipts.shutdown()
 
-    app = Starlette(routes=[*staff_routes, *procedure_routes, *routes], middleware=[Middleware(SecurityMiddleware)], lifespan=lifespan,
+    app = Starlette(routes=[*staff_routes, *procedure_routes, *editor_routes, *routes], middleware=[Middleware(SecurityMiddleware)], lifespan=lifespan,
                     exception_handlers={404: http_error, 405: http_error, 500: http_error})
     app.state.site = site
     app.state.start_pages = {}

@@ -19,7 +19,7 @@ from runtime.site import site_of
 MAX_IMPORT_BYTES = 2_000_000
 
 
-async def _organisation(request: Request, roles: tuple[str, ...]) -> Organisation | Response:
+async def organisation_for(request: Request, roles: tuple[str, ...]) -> Organisation | Response:
     """The organisation in the URL if the staff member has one of `roles` there; else a 404,
     whatever the organisation, so that nothing tells what exists elsewhere."""
     site = site_of(request)
@@ -33,7 +33,7 @@ async def _organisation(request: Request, roles: tuple[str, ...]) -> Organisatio
 
 
 async def export_definition(request: Request) -> Response:
-    found = await _organisation(request, ("administrator", "designer", "agent", "reader"))
+    found = await organisation_for(request, ("administrator", "designer", "agent", "reader"))
     if isinstance(found, Response):
         return found
     state = await run_in_threadpool(procedures.procedure_state, site_of(request).engine, found,
@@ -50,7 +50,7 @@ async def export_definition(request: Request) -> Response:
 
 
 async def import_definition(request: Request) -> Response:
-    found = await _organisation(request, procedures.EDITING_ROLES)
+    found = await organisation_for(request, procedures.EDITING_ROLES)
     if isinstance(found, Response):
         return found
     site = site_of(request)
@@ -69,7 +69,7 @@ async def import_definition(request: Request) -> Response:
 
 
 async def publish(request: Request) -> Response:
-    found = await _organisation(request, procedures.EDITING_ROLES)
+    found = await organisation_for(request, procedures.EDITING_ROLES)
     if isinstance(found, Response):
         return found
     site = site_of(request)

@@ -60,6 +60,12 @@ def import_definition(engine: Engine, organisation: Organisation, raw: bytes) ->
         return save_version(session, organisation, definition, publish=False)
 
 
+def save_draft(engine: Engine, organisation: Organisation, definition: dict[str, Any]) -> ProcedureVersion:
+    """Keep an edited definition as the draft (checked again by the catalogue)."""
+    with session_scope(engine) as session:
+        return save_version(session, organisation, definition, publish=False)
+
+
 def publish_draft(engine: Engine, organisation: Organisation, slug: str) -> ProcedureVersion | None:
     state = procedure_state(engine, organisation, slug)
     if state is None or state.draft is None:

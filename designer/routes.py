@@ -70,7 +70,10 @@ async def dashboard(request: Request) -> Response:
         return RedirectResponse("/staff/login", status_code=303)
     lang = site.lang(request)
     rows = await run_in_threadpool(overview, site.engine, staff.roles, lang)
-    return staff_page(request, site, "staff_dashboard.html", lang=lang, staff=staff, rows=rows)
+    from designer.editor_routes import templates
+
+    return staff_page(request, site, "staff_dashboard.html", lang=lang, staff=staff, rows=rows,
+                      template_names=sorted(templates()))
 
 
 async def password(request: Request) -> Response:

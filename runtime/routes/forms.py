@@ -83,7 +83,7 @@ def _start_page(request: Request, site: Site, published: Published) -> Response:
         info = site.version(published.version_id)
         assert info is not None
         action = request.url_for("start", org=published.organisation.slug, procedure=published.procedure_slug).path
-        response = _render_page(request, site, info, 0, {}, {}, action=action, draft=None, lang=lang)
+        response = render_form_page(request, site, info, 0, {}, {}, action=action, draft=None, lang=lang)
         html = response.body.decode()
         if len(cache) > 2000:
             cache.clear()
@@ -99,7 +99,7 @@ async def page(request: Request, site: Site, draft: Draft, info: VersionInfo) ->
     if request.method == "POST":
         return await _handle_post(request, site, info, draft, index)
     errors = page_errors(info.compiled, info.compiled.pages[index], draft.answers) if request.query_params.get("check") else {}
-    return _render_page(request, site, info, index, draft.answers, errors, draft=draft)
+    return render_form_page(request, site, info, index, draft.answers, errors, draft=draft)
 
 
 @with_draft
@@ -108,7 +108,7 @@ async def refresh(request: Request, site: Site, draft: Draft, info: VersionInfo)
     index = _page_index(request, info.compiled)
     if index is None:
         return site.not_found(request, info.organisation)
-    return await _refresh(request, site, info, index, draft.answers)
+    return await refresh_page(request, site, info, index, draft.answers)
 
 
 async def refresh_start(request: Request) -> Response:
@@ -118,10 +118,10 @@ async def refresh_start(request: Request) -> Response:
     info = site.version(published.version_id) if published else None
     if info is None:
         return site.not_found(request)
-    return await _refresh(request, site, info, 0, {})
+    return await refresh_page(request, site, info, 0, {})
 
 
-async def _refresh(request: Request, site: Site, info: VersionInfo, index: int, answers: dict[str, Any]) -> Response:
+async def refresh_page(request: Request, site: Site, info: VersionInfo, index: int, answers: dict[str, Any]) -> Response:
     form = await _read_form(request)
     if isinstance(form, Response):
         return form
@@ -235,7 +235,7 @@ async def _handle_post(request: Request, site: Site, info: VersionInfo, draft: D
     saved_page = target if isinstance(target, int) else index
     await run_in_threadpool(drafts.save_draft, site.engine, draft, step.answers, saved_page, attachments, new=new)
     if step.errors:
-        return _render_page(request, site, info, index, step.answers, step.errors, draft=draft, status_code=422)
+        return render_form_page(request, site, info, index, step.answers, step.errors, draft=draft, status_code=422)
     if target == "review":
         return RedirectResponse(f"/d/{draft.id}/review", status_code=303)
     if target == "saved":
@@ -299,7 +299,7 @@ def _steps(renderer: Renderer, compiled: CompiledVersion, pages: list[int], curr
     return steps
 
 
-def _render_page(request: Request, site: Site, info: VersionInfo, index: int, answers: dict[str, Any],
+def render_form_page(request: Request, site: Site, info: VersionInfo, index: int, answers: dict[str, Any],
                  errors: dict[str, FieldError], *, draft: Draft | None, action: str | None = None,
                  lang: str | None = None, status_code: int = 200) -> HTMLResponse:
     compiled = info.compiled
@@ -311,6 +311,7 @@ def _render_page(request: Request, site: Site, info: VersionInfo, index: int, an
     if index not in pages:
         pages = sorted({*pages, index})
     base = f"/d/{draft.id}/p/{index + 1}" if draft else action
+    assert base is not None
     return site.page(
         request, info.organisation, _names("form", info), status_code=status_code, lang=lang, r=renderer,
         version=compiled, page=current, nodes=nodes, summary=renderer.summary(errors, nodes) if errors else [],
