@@ -154,6 +154,7 @@ async def _editor_page(request: Request, organisation: Organisation, state: proc
         state=state, definition=definition, revision=content_hash(definition), page_index=page,
         element_index=element, selected=elements[element] if element >= 0 else None,
         schema=definition["schema"]["properties"], problems=problems, palette=editing.palette(),
+        widget_labels=editing.WIDGET_LABELS,
         edit_lang=edit_lang or organisation.lang, earlier_fields=sorted(before), languages_all=i18n.LANGUAGES,
         untranslated=_untranslated(definition, edit_lang or organisation.lang),
     )

@@ -92,7 +92,7 @@ async def test_elements_move_duplicate_and_delete(app: Any, client: httpx.AsyncC
     def names(soup: BeautifulSoup) -> list[str]:
         return [a.get_text(" ", strip=True) for a in soup.select(".element-name")]
 
-    assert "integer" in names(await editor.soup())[0]
+    assert "Nombre entier" in names(await editor.soup())[0]
     await editor.do("duplicate")
     assert len(names(await editor.soup())) == 3
     await editor.do("delete")
