@@ -133,6 +133,8 @@ def _apply(definition: dict[str, Any], values: dict[str, str], selection: tuple[
         return editing.delete_page(definition, page), (max(0, page - 1), -1)
     if operation == "page_title":
         return editing.set_page_title(definition, page, lang, values.get("title", "")), (page, element)
+    if operation == "settings":
+        return editing.set_settings(definition, lang, values), (page, element)
     if operation == "properties":
         return editing.set_properties(definition, page, element, lang, values), (page, element)
     raise editing.EditRefused(f"unknown operation {operation!r}")
@@ -154,7 +156,7 @@ async def _editor_page(request: Request, organisation: Organisation, state: proc
         state=state, definition=definition, revision=content_hash(definition), page_index=page,
         element_index=element, selected=elements[element] if element >= 0 else None,
         schema=definition["schema"]["properties"], problems=problems, palette=editing.palette(),
-        widget_labels=editing.WIDGET_LABELS,
+        widget_labels=editing.WIDGET_LABELS, legal_keys=editing.LEGAL_KEYS,
         edit_lang=edit_lang or organisation.lang, earlier_fields=sorted(before), languages_all=i18n.LANGUAGES,
         untranslated=_untranslated(definition, edit_lang or organisation.lang),
     )

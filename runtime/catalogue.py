@@ -189,7 +189,10 @@ def organisations(engine: Engine) -> list[Organisation]:
 
 
 def open_procedures(engine: Engine, organisation: Organisation) -> list[CompiledVersion]:
-    """The organisation's published procedures whose opening dates include today."""
+    """The organisation's listed procedures (access "public") whose opening dates include today.
+
+    A procedure with access "link" is still open to whoever has its address.
+    """
     today = now().date().isoformat()
     with Session(engine) as session:
         rows = session.exec(
@@ -202,6 +205,7 @@ def open_procedures(engine: Engine, organisation: Organisation) -> list[Compiled
     for version in rows:
         compiled = compiled_for(version)
         settings = compiled.definition.get("settings", {})
-        if (settings.get("opens_at") or "") <= today and (settings.get("closes_at") or "9999") >= today:
+        listed = settings.get("access", "public") == "public"
+        if listed and (settings.get("opens_at") or "") <= today and (settings.get("closes_at") or "9999") >= today:
             result.append(compiled)
     return result

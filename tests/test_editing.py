@@ -67,3 +67,18 @@ def test_the_default_workflow_follows_the_kind() -> None:
     procedure = editing.blank("e", "E", "procedure", "fr")["workflow"]
     assert procedure["initial"] == "en-construction" and "classee-sans-suite" in procedure["states"]
     assert editing.blank("e", "E", "survey", "fr")["workflow"]["initial"] == "recue"
+
+
+def test_settings_legal_texts_and_silence() -> None:
+    definition = editing.blank("e", "E", "procedure", "fr")
+    changed = editing.set_settings(definition, "fr", {
+        "title": "Permis", "reference_prefix": "per", "access": "link", "opens_at": "2027-01-01", "closes_at": "",
+        "retention_days": "730", "legal_purpose": "Instruire votre demande.", "legal_controller": "",
+        "receipt_title": "Accusé", "silence_means": "acceptance", "silence_delay_days": "60"})
+    assert changed["title"] == {"fr": "Permis"} and changed["reference_prefix"] == "PER"
+    assert changed["settings"] == {"access": "link", "retention_days": 730, "opens_at": "2027-01-01", "closes_at": None}
+    assert changed["legal"] == {"purpose": {"fr": "Instruire votre demande."}}
+    assert changed["receipt"]["silence"] == {"means": "acceptance", "delay_days": 60}
+    assert check_definition(changed) == []
+    with pytest.raises(editing.EditRefused):
+        editing.set_settings(definition, "fr", {"silence_means": "refusal", "silence_delay_days": "bientôt"})

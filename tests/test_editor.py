@@ -133,3 +133,18 @@ async def test_a_procedure_from_a_template_and_who_may_edit(app: Any, client: ht
     await signed_in(app, client, "agent@beaulac.example", {"beaulac": "agent"})
     assert (await client.get("/staff/o/beaulac/p/terrasses-2027/edit")).status_code == 404
     assert (await client.post("/staff/o/beaulac/new", data={"title": "x", "slug": "y"})).status_code == 404
+
+
+async def test_settings_decide_who_sees_the_procedure_and_when(app: Any, client: httpx.AsyncClient) -> None:
+    await signed_in(app, client, "designer@beaulac.example", {"beaulac": "designer"})
+    base = "/staff/o/beaulac/p/signalement-voirie"
+    soup = BeautifulSoup((await client.get(f"{base}/edit")).text, "html.parser")
+    revision = soup.select_one('input[name="revision"]')["value"]
+    saved = await client.post(f"{base}/edit", data={"revision": revision, "page": "0", "element": "-1",
+                                                      "edit_lang": "fr", "op": "settings", "access": "link",
+                                                      "closes_at": "2020-01-01", "silence_means": ""})
+    assert saved.status_code == 303
+    assert (await client.post(f"{base}/publish")).status_code == 303
+    home = await client.get("/beaulac")
+    assert "/beaulac/signalement-voirie" not in home.text
+    assert (await client.get("/beaulac/signalement-voirie")).status_code == 410
