@@ -27,6 +27,7 @@ from designer import accounts
 from designer.editor_routes import routes as editor_routes
 from designer.procedure_routes import routes as procedure_routes
 from designer.routes import routes as staff_routes
+from designer.team_routes import routes as team_routes
 from runtime.routes import routes
 from runtime.security import SecurityMiddleware
 from runtime.settings import Settings, documentation
@@ -64,7 +65,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         yield
         receipts.shutdown()
 
-    app = Starlette(routes=[*staff_routes, *procedure_routes, *editor_routes, *routes], middleware=[Middleware(SecurityMiddleware)], lifespan=lifespan,
+    app = Starlette(routes=[*staff_routes, *procedure_routes, *editor_routes, *team_routes, *routes], middleware=[Middleware(SecurityMiddleware)], lifespan=lifespan,
                     exception_handlers={404: http_error, 405: http_error, 500: http_error})
     app.state.site = site
     app.state.start_pages = {}

@@ -1,0 +1,55 @@
+"""The team page: administrators add staff, change their roles, remove them."""
+
+from __future__ import annotations
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+
+from designer import team
+from designer.models import ROLES
+from designer.procedure_routes import organisation_for
+from designer.routes import current_staff, staff_page
+from runtime.models import Organisation
+from runtime.site import site_of
+
+
+async def _page(request: Request, organisation: Organisation, status_code: int = 200, error: str = "",
+                password: tuple[str, str] | None = None) -> Response:
+    site = site_of(request)
+    staff = await current_staff(request)
+    found = await run_in_threadpool(team.members, site.engine, organisation)
+    return staff_page(request, site, "staff_team.html", status_code=status_code, staff=staff,
+                      organisation_row=organisation, members=found, roles=ROLES, error=error, password=password)
+
+
+async def team_page(request: Request) -> Response:
+    found = await organisation_for(request, ("administrator",))
+    if isinstance(found, Response):
+        return found
+    if request.method == "GET":
+        return await _page(request, found)
+    site = site_of(request)
+    form = await request.form(max_files=0, max_fields=20)
+    operation = str(form.get("op", ""))
+    user_id = int(str(form.get("user", "0"))) if str(form.get("user", "0")).isdigit() else 0
+    try:
+        if operation == "add":
+            password = await run_in_threadpool(team.add_member, site.engine, found, str(form.get("email", "")),
+                                               str(form.get("name", "")), str(form.get("role", "")))
+            if password:
+                # Shown once, to be handed over by the administrator; never stored in clear.
+                return await _page(request, found, password=(str(form.get("email", "")), password))
+        elif operation == "role":
+            await run_in_threadpool(team.set_role, site.engine, found, user_id, str(form.get("role", "")))
+        elif operation == "remove":
+            await run_in_threadpool(team.remove_member, site.engine, found, user_id)
+        else:
+            return site.not_found(request)
+    except team.TeamRefused as refused:
+        return await _page(request, found, status_code=422, error=str(refused))
+    return RedirectResponse(f"/staff/o/{found.slug}/team", status_code=303)
+
+
+routes = [Route("/staff/o/{org}/team", team_page, methods=["GET", "POST"], name="staff_team")]
