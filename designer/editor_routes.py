@@ -8,7 +8,7 @@ revision (someone else saved meanwhile) is refused.
 
 from __future__ import annotations
 
-import json
+import copy
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
@@ -17,7 +17,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from designer import editing, procedures
-from designer.procedure_routes import organisation_for
+from designer.procedure_routes import organisation_for, procedure_for
 from designer.routes import current_staff, staff_page
 from runtime import i18n
 from runtime.answers import PostedForm
@@ -29,19 +29,9 @@ from runtime.i18n import N_
 from runtime.journey import post_page
 from runtime.models import Organisation, ProcedureVersion
 from runtime.routes.forms import refresh_page, render_form_page
-from runtime.site import ROOT, VersionInfo, site_of
+from runtime.site import VersionInfo, site_of
 
-TEMPLATES = ROOT / "examples"
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{0,62}$"
-
-
-def templates() -> dict[str, dict[str, Any]]:
-    """Every example procedure is a template, by its id."""
-    found = {}
-    for path in sorted(TEMPLATES.glob("*/procedures/*.json")):
-        definition = json.loads(path.read_text(encoding="utf-8"))
-        found[definition["id"]] = definition
-    return found
 
 
 async def new_procedure(request: Request) -> Response:
@@ -55,8 +45,9 @@ async def new_procedure(request: Request) -> Response:
     kind = str(form.get("kind", "procedure"))
     template = str(form.get("template", ""))
     lang = found.lang
-    if template in templates():
-        definition = dict(templates()[template], id=slug)
+    examples = procedures.templates()
+    if template in examples:
+        definition = {**copy.deepcopy(examples[template]), "id": slug}
         definition["title"] = {**definition["title"], lang: title}
     else:
         definition = editing.blank(slug, title, kind if kind in ("procedure", "survey", "consultation") else "procedure", lang)
@@ -75,14 +66,12 @@ def _int(value: Any, default: int = 0) -> int:
 
 
 async def editor(request: Request) -> Response:
-    found = await organisation_for(request, procedures.EDITING_ROLES)
-    if isinstance(found, Response):
-        return found
+    looked_up = await procedure_for(request, procedures.EDITING_ROLES)
+    if isinstance(looked_up, Response):
+        return looked_up
+    found, state = looked_up
     site = site_of(request)
-    slug = request.path_params["slug"]
-    state = await run_in_threadpool(procedures.procedure_state, site.engine, found, slug)
-    if state is None or state.latest is None:
-        return site.not_found(request)
+    slug = state.procedure.slug
     query = request.query_params
     selection = (_int(query.get("page")), _int(query.get("element"), -1))
     if request.method == "GET":
@@ -185,15 +174,13 @@ def _untranslated(definition: dict[str, Any], lang: str) -> list[str]:
 
 async def preview(request: Request) -> Response:
     """The draft's page as citizens will see it, in the charter, conditions working; never saved."""
-    found = await organisation_for(request, ("administrator", "designer", "agent", "reader"))
-    if isinstance(found, Response):
-        return found
+    looked_up = await procedure_for(request, procedures.ALL_ROLES)
+    if isinstance(looked_up, Response):
+        return looked_up
+    found, state = looked_up
     site = site_of(request)
-    slug = request.path_params["slug"]
-    state = await run_in_threadpool(procedures.procedure_state, site.engine, found, slug)
-    if state is None or state.latest is None:
-        return site.not_found(request)
-    version: ProcedureVersion = state.latest
+    slug = state.procedure.slug
+    version: ProcedureVersion = state.latest  # type: ignore[assignment]
     info = VersionInfo(found, state.procedure, version, CompiledVersion(version.definition))
     index = min(int(request.path_params["page"]), len(info.compiled.pages) - 1)
     action = f"/staff/o/{found.slug}/p/{slug}/preview/{index}"

@@ -32,15 +32,28 @@ async def organisation_for(request: Request, roles: tuple[str, ...]) -> Organisa
     return organisation
 
 
-async def export_definition(request: Request) -> Response:
-    found = await organisation_for(request, ("administrator", "designer", "agent", "reader"))
+async def procedure_for(request: Request, roles: tuple[str, ...]
+                        ) -> tuple[Organisation, procedures.ProcedureState] | Response:
+    """The organisation and the procedure in the URL, under the same rule as `organisation_for`."""
+    found = await organisation_for(request, roles)
     if isinstance(found, Response):
         return found
     state = await run_in_threadpool(procedures.procedure_state, site_of(request).engine, found,
                                     request.path_params["slug"])
-    if state is None or state.latest is None or request.path_params["what"] not in ("definition", "schema"):
+    if state is None or state.latest is None:
+        return site_of(request).not_found(request)
+    return found, state
+
+
+async def export_definition(request: Request) -> Response:
+    looked_up = await procedure_for(request, procedures.ALL_ROLES)
+    if isinstance(looked_up, Response):
+        return looked_up
+    _organisation, state = looked_up
+    if request.path_params["what"] not in ("definition", "schema"):
         return site_of(request).not_found(request)
     version = state.latest
+    assert version is not None
     if request.path_params["what"] == "schema":
         body, name = compiled_for(version).schema, f"{state.procedure.slug}.schema.json"
     else:

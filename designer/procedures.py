@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Iterator
 
 from sqlalchemy import Engine
@@ -17,8 +18,11 @@ from runtime.catalogue import save_version
 from runtime.db import session_scope
 from runtime.definition import load_definition
 from runtime.models import Organisation, Procedure, ProcedureVersion
+from runtime.site import ROOT
 
 EDITING_ROLES = ("administrator", "designer")
+ALL_ROLES = ("administrator", "designer", "agent", "reader")
+EXAMPLES = ROOT / "examples"
 
 
 @dataclass(frozen=True)
@@ -38,6 +42,16 @@ class Change:
     kind: str          # "added", "removed" or "changed"
     before: Any
     after: Any
+
+
+@lru_cache(maxsize=1)
+def templates() -> dict[str, dict[str, Any]]:
+    """Every example procedure is a template, by its id (read once: they ship with Parvis)."""
+    found = {}
+    for path in sorted(EXAMPLES.glob("*/procedures/*.json")):
+        definition = json.loads(path.read_text(encoding="utf-8"))
+        found[definition["id"]] = definition
+    return found
 
 
 def procedure_state(engine: Engine, organisation: Organisation, slug: str) -> ProcedureState | None:

@@ -11,6 +11,7 @@ from starlette.routing import Route
 
 from designer import accounts
 from designer.dashboard import overview
+from designer.procedures import templates
 from runtime import i18n
 from runtime.i18n import N_
 from runtime.site import Site, site_of
@@ -70,8 +71,6 @@ async def dashboard(request: Request) -> Response:
         return RedirectResponse("/staff/login", status_code=303)
     lang = site.lang(request)
     rows = await run_in_threadpool(overview, site.engine, staff.roles, lang)
-    from designer.editor_routes import templates
-
     return staff_page(request, site, "staff_dashboard.html", lang=lang, staff=staff, rows=rows,
                       template_names=sorted(templates()))
 
