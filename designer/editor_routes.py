@@ -16,7 +16,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from designer import editing, procedures
+from designer import editing, procedures, workflow
 from designer.procedure_routes import organisation_for, procedure_for
 from designer.routes import current_staff, staff_page
 from runtime import i18n
@@ -122,6 +122,16 @@ def _apply(definition: dict[str, Any], values: dict[str, str], selection: tuple[
         return editing.delete_page(definition, page), (max(0, page - 1), -1)
     if operation == "page_title":
         return editing.set_page_title(definition, page, lang, values.get("title", "")), (page, element)
+    if operation == "status_add":
+        return workflow.add_status(definition, lang, values.get("label", "")), (page, element)
+    if operation == "status_set":
+        return workflow.set_status(definition, values.get("status", ""), lang, values), (page, element)
+    if operation == "status_delete":
+        return workflow.delete_status(definition, values.get("status", "")), (page, element)
+    if operation == "transition_add":
+        return workflow.add_transition(definition, lang, values), (page, element)
+    if operation == "transition_delete":
+        return workflow.delete_transition(definition, _int(values.get("transition"), -1)), (page, element)
     if operation == "settings":
         return editing.set_settings(definition, lang, values), (page, element)
     if operation == "properties":
@@ -146,6 +156,7 @@ async def _editor_page(request: Request, organisation: Organisation, state: proc
         element_index=element, selected=elements[element] if element >= 0 else None,
         schema=definition["schema"]["properties"], problems=problems, palette=editing.palette(),
         widget_labels=editing.WIDGET_LABELS, legal_keys=editing.LEGAL_KEYS,
+        workflow_warnings=dict(workflow.warnings(definition)),
         edit_lang=edit_lang or organisation.lang, earlier_fields=sorted(before), languages_all=i18n.LANGUAGES,
         untranslated=_untranslated(definition, edit_lang or organisation.lang),
     )

@@ -148,3 +148,20 @@ async def test_settings_decide_who_sees_the_procedure_and_when(app: Any, client:
     home = await client.get("/beaulac")
     assert "/beaulac/signalement-voirie" not in home.text
     assert (await client.get("/beaulac/signalement-voirie")).status_code == 410
+
+
+async def test_the_workflow_is_edited_and_its_gaps_flagged(app: Any, client: httpx.AsyncClient) -> None:
+    await signed_in(app, client, "designer@beaulac.example", {"beaulac": "designer"})
+    await client.post("/staff/o/beaulac/new", data={"title": "Permis vélo", "slug": "permis-velo", "kind": "procedure"})
+    editor = Editor(client)
+    await editor.do("status_add", label="En attente de pièces")
+    soup = await editor.soup()
+    row = soup.find(id="status-en-attente-de-pieces")
+    assert row is not None and row.select_one(".error-message") is not None  # unreachable
+    await editor.do("transition_add", **{"from": "en-instruction", "to": "en-attente-de-pieces", "label": "Demander"})
+    await editor.do("transition_add", **{"from": "en-attente-de-pieces", "to": "en-instruction"})
+    soup = await editor.soup()
+    assert soup.find(id="status-en-attente-de-pieces").select_one(".error-message") is None
+    assert len(soup.select(".transitions li")) == 6
+    refused = await editor.do("status_delete", expect=422, status="en-construction")
+    assert "first status" in refused.text

@@ -1,0 +1,46 @@
+"""Workflow editing: statuses and transitions; unreachable statuses and dead ends flagged."""
+
+from __future__ import annotations
+
+import pytest
+
+from designer import editing, workflow
+from runtime.definition import check_definition
+
+
+def procedure() -> dict:
+    return editing.blank("permis", "Permis", "procedure", "fr")
+
+
+def test_the_default_graph_has_no_warning() -> None:
+    assert workflow.warnings(procedure()) == []
+    survey = editing.blank("avis", "Avis", "survey", "fr")
+    assert workflow.warnings(survey) == []
+
+
+def test_a_new_status_is_unreachable_until_a_transition_leads_to_it() -> None:
+    changed = workflow.add_status(procedure(), "fr", "En attente de pièces")
+    status = "en-attente-de-pieces"
+    assert workflow.warnings(changed) == [(status, "unreachable")]
+    linked = workflow.add_transition(changed, "fr", {"from": "en-instruction", "to": status, "label": "Demander",
+                                                     "ask_complement": "on", "comment_required": "on"})
+    assert (status, "dead_end") in workflow.warnings(linked)
+    back = workflow.add_transition(linked, "fr", {"from": status, "to": "en-instruction"})
+    assert workflow.warnings(back) == []
+    assert check_definition(back) == []
+    added = back["workflow"]["transitions"][-2]
+    assert added["comment_required"] is True and {"ask": "complement"} in added["actions"]
+
+
+def test_statuses_are_edited_and_deleted_with_their_transitions() -> None:
+    changed = workflow.set_status(procedure(), "acceptee", "fr", {"label": "Autorisée", "visible": "on", "final": "on"})
+    assert changed["workflow"]["states"]["acceptee"]["label"]["fr"] == "Autorisée"
+    hidden = workflow.set_status(changed, "en-instruction", "fr", {"label": "Instruction"})
+    assert hidden["workflow"]["states"]["en-instruction"]["visible"] is False
+    removed = workflow.delete_status(hidden, "refusee")
+    assert "refusee" not in removed["workflow"]["states"]
+    assert all("refusee" not in (t["from"], t["to"]) for t in removed["workflow"]["transitions"])
+    with pytest.raises(editing.EditRefused):
+        workflow.delete_status(removed, "en-construction")
+    with pytest.raises(editing.EditRefused):
+        workflow.add_transition(removed, "fr", {"from": "nowhere", "to": "acceptee"})
