@@ -204,7 +204,9 @@ async def preview(request: Request) -> Response:
         source = PostedForm(form, {}, {}, found.timezone)
         step = post_page(info.compiled, info.compiled.pages[index], source, {}, str(form.get("action", "next")), {})
         answers, errors = step.answers, step.errors
-    response = render_form_page(request, site, info, index, answers, errors, draft=None, action=action)
+    banner = i18n.gettext(site.lang(request, found), N_("Preview of the draft: answers given here are never saved."))
+    response = render_form_page(request, site, info, index, answers, errors, draft=None, action=action,
+                                banner=banner)
     response.headers["Cache-Control"] = "no-store"
     return response
 

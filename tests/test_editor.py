@@ -65,6 +65,7 @@ async def test_a_procedure_is_built_from_a_blank_page_and_published(app: Any, cl
     # The preview shows the draft in the charter, with its condition working.
     preview = await client.get(f"{BASE}/preview/0")
     assert preview.status_code == 200 and "Type de vélo" in preview.text and "charters/beaulac" in preview.text
+    assert BeautifulSoup(preview.text, "html.parser").select_one(".preview-banner") is not None
     assert BeautifulSoup(preview.text, "html.parser").find(id="f-textarea") is None
     shown = await client.post(f"{BASE}/preview/0/refresh", data={"radio": "autre"})
     assert BeautifulSoup(shown.text, "html.parser").find(id="f-textarea") is not None

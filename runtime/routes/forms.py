@@ -301,7 +301,7 @@ def _steps(renderer: Renderer, compiled: CompiledVersion, pages: list[int], curr
 
 def render_form_page(request: Request, site: Site, info: VersionInfo, index: int, answers: dict[str, Any],
                  errors: dict[str, FieldError], *, draft: Draft | None, action: str | None = None,
-                 lang: str | None = None, status_code: int = 200) -> HTMLResponse:
+                 lang: str | None = None, status_code: int = 200, banner: str = "") -> HTMLResponse:
     compiled = info.compiled
     lang = lang or site.lang(request, info.organisation)
     renderer = Renderer(compiled, lang)
@@ -318,7 +318,7 @@ def render_form_page(request: Request, site: Site, info: VersionInfo, index: int
         steps=_steps(renderer, compiled, pages, index), step_number=pages.index(index) + 1,
         step_count=len(pages) + 1, action=base, refresh_url=f"{base.rstrip('/')}/refresh",
         draft=draft, live=_is_live(compiled, current), has_previous=previous_page(compiled, answers, index) is not None,
-        first=index == 0 and draft is None,
+        first=index == 0 and draft is None, banner=banner,
     )
 
 
