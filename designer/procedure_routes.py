@@ -72,12 +72,16 @@ async def import_definition(request: Request) -> Response:
     raw = await upload.read(MAX_IMPORT_BYTES + 1) if upload is not None and not isinstance(upload, str) else b""
     await form.close()
     try:
-        version = await run_in_threadpool(procedures.import_definition, site.engine, found, raw)
+        version, report = await run_in_threadpool(procedures.import_definition, site.engine, found, raw)
     except DefinitionError as error:
         staff = await current_staff(request)
         return staff_page(request, site, "staff_import_errors.html", status_code=422, staff=staff,
                           organisation_row=found, problems=error.problems)
     slug = version.definition["id"]
+    if report:
+        staff = await current_staff(request)
+        return staff_page(request, site, "staff_import_report.html", staff=staff, organisation_row=found,
+                          problems=report, slug=slug)
     return RedirectResponse(f"/staff/o/{found.slug}/p/{slug}/publish", status_code=303)
 
 

@@ -14,9 +14,11 @@ from typing import Any, Iterator
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
+from designer.schema_import import from_json_schema, is_plain_schema
 from runtime.catalogue import save_version
 from runtime.db import session_scope
 from runtime.definition import load_definition
+from runtime.fields.base import Problem
 from runtime.models import Organisation, Procedure, ProcedureVersion
 from runtime.site import ROOT
 
@@ -67,11 +69,25 @@ def procedure_state(engine: Engine, organisation: Organisation, slug: str) -> Pr
     return ProcedureState(procedure, published, draft)
 
 
-def import_definition(engine: Engine, organisation: Organisation, raw: bytes) -> ProcedureVersion:
-    """Keep an uploaded definition as its procedure's draft; DefinitionError lists what is wrong."""
-    definition = load_definition(raw)
+def import_definition(engine: Engine, organisation: Organisation,
+                      raw: bytes) -> tuple[ProcedureVersion, list[Problem]]:
+    """Keep an uploaded definition as its procedure's draft; DefinitionError lists what is wrong.
+
+    A plain JSON Schema of the data is turned into a one-page procedure first; what it had
+    that a procedure cannot carry is returned as a report.
+    """
+    report: list[Problem] = []
+    try:
+        document = json.loads(raw)
+    except (ValueError, RecursionError):
+        document = None  # the loader below says what is wrong, and where
+    if is_plain_schema(document):
+        definition, report = from_json_schema(document, organisation.lang)
+        definition = load_definition(json.dumps(definition))
+    else:
+        definition = load_definition(raw)
     with session_scope(engine) as session:
-        return save_version(session, organisation, definition, publish=False)
+        return save_version(session, organisation, definition, publish=False), report
 
 
 def save_draft(engine: Engine, organisation: Organisation, definition: dict[str, Any]) -> ProcedureVersion:

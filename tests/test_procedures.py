@@ -100,3 +100,16 @@ def test_differences_name_each_changed_path() -> None:
     after = {"a": {"b": 2, "c": [1, 2, 3]}, "e": "y"}
     found = {(c.path, c.kind) for c in differences(before, after)}
     assert found == {("/a/b", "changed"), ("/a/c", "changed"), ("/d", "removed"), ("/e", "added")}
+
+
+async def test_a_plain_json_schema_is_imported_as_a_procedure(app: Any, client: httpx.AsyncClient) -> None:
+    from tests.test_schema_import import RJSF
+
+    await signed_in(app, client, "designer@beaulac.example", {"beaulac": "designer"})
+    imported = await import_file(client, "beaulac", json.dumps(RJSF).encode())
+    assert imported.status_code == 200
+    remarks = [li.get_text(" ", strip=True) for li in BeautifulSoup(imported.text, "html.parser").select(".problems li")]
+    assert any("/properties/adresse" in remark for remark in remarks)
+    editor = await client.get("/staff/o/beaulac/p/demande-de-salle-municipale/edit")
+    assert editor.status_code == 200 and "Salle des fêtes" in (await client.get(
+        "/staff/o/beaulac/p/demande-de-salle-municipale/preview/0")).text
