@@ -65,6 +65,7 @@ from http_figures import (
     bench_submissions_without_receipts,
     probe_concurrent_submissions,
 )
+from editor import bench_editor
 from in_process import bench_in_process
 from load import CONCURRENCY, HTTPError, expect, one_request, run
 from procedures import FIELDS_30, FORM_30, ORG, write_examples
@@ -112,6 +113,7 @@ def main() -> int:
 
         bench_memory(tmp, concurrency)
         bench_in_process(tmp)
+        bench_editor(tmp)
         info(f"done in {time.perf_counter() - STARTED:.0f} s; load average {os.getloadavg()[0]:.1f} "
              f"(other work on the machine makes figures noisier)")
         return 0

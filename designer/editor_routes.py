@@ -92,7 +92,7 @@ async def editor(request: Request) -> Response:
     problems = check_definition(changed)
     if problems:
         return await _editor_page(request, found, state, definition, selection, problems, edit_lang, 422)
-    await run_in_threadpool(procedures.save_draft, site.engine, found, changed)
+    await run_in_threadpool(procedures.save_draft, site.engine, found, changed, True)
     page, element = selection
     return RedirectResponse(f"/staff/o/{found.slug}/p/{slug}/edit?page={page}&element={element}&edit_lang={edit_lang}",
                             status_code=303)

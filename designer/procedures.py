@@ -90,10 +90,11 @@ def import_definition(engine: Engine, organisation: Organisation,
         return save_version(session, organisation, definition, publish=False), report
 
 
-def save_draft(engine: Engine, organisation: Organisation, definition: dict[str, Any]) -> ProcedureVersion:
-    """Keep an edited definition as the draft (checked again by the catalogue)."""
+def save_draft(engine: Engine, organisation: Organisation, definition: dict[str, Any],
+               checked: bool = False) -> ProcedureVersion:
+    """Keep an edited definition as the draft; `checked` when the editor has just run the loader."""
     with session_scope(engine) as session:
-        return save_version(session, organisation, definition, publish=False)
+        return save_version(session, organisation, definition, publish=False, checked=checked)
 
 
 def publish_draft(engine: Engine, organisation: Organisation, slug: str) -> ProcedureVersion | None:

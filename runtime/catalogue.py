@@ -64,13 +64,14 @@ def publish(session: Session, organisation: Organisation, definition: Mapping[st
 
 
 def save_version(session: Session, organisation: Organisation, definition: Mapping[str, Any], *,
-                 publish: bool) -> ProcedureVersion:
+                 publish: bool, checked: bool = False) -> ProcedureVersion:
     """Keep `definition` as its procedure's draft (one draft at most), or publish it.
 
     Published versions are never changed: a new text makes a new version, and submissions
     keep pointing at the version they were made with.
     """
-    load_definition(json.dumps(definition))  # never keep what the loader refuses
+    if not checked:  # never keep what the loader refuses (`checked`: the caller just ran it)
+        load_definition(json.dumps(definition))
     procedure = session.exec(select(Procedure).where(
         Procedure.organisation_id == organisation.id, Procedure.slug == definition["id"])).first()
     if procedure is None:
