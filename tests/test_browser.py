@@ -5,6 +5,7 @@ Runs in Debian's Chromium, driven by Playwright (never a downloaded browser).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -35,13 +36,12 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-@pytest.fixture(scope="module", params=BACKENDS)
-def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+@contextlib.contextmanager
+def running_parvis(backend: str, data_dir: Path, log: Path) -> Iterator[str]:
+    """`python app.py` as a new user starts it, on a free port; its address."""
     port = free_port()
-    data_dir = tmp_path_factory.mktemp("data")
-    settings = make_settings(request.param, data_dir)
+    settings = make_settings(backend, data_dir)
     env = {**os.environ, "PARVIS_DATA_DIR": str(data_dir), "PARVIS_DATABASE_URL": settings.database_url}
-    log = tmp_path_factory.mktemp("log") / "server.log"
     with log.open("wb") as output:
         process = subprocess.Popen([sys.executable, "app.py", "--port", str(port)], env=env,
                                    stdout=output, stderr=subprocess.STDOUT)
@@ -56,9 +56,18 @@ def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
         process.kill()
         process.wait(10)
         raise RuntimeError(log.read_text())
-    yield f"http://127.0.0.1:{port}"
-    process.terminate()
-    process.wait(10)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(10)
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with running_parvis(request.param, tmp_path_factory.mktemp("data"),
+                        tmp_path_factory.mktemp("log") / "server.log") as address:
+        yield address
 
 
 @pytest.fixture(scope="module")
