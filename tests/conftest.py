@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import uuid
 from pathlib import Path
 from typing import Any, AsyncIterator, Iterator
@@ -16,6 +17,10 @@ from app import create_app
 from runtime.settings import Settings
 
 POSTGRES_URL = os.environ.get("PARVIS_TEST_DATABASE_URL", "")
+# Debian's Chromium, driven by Playwright: never a browser Playwright downloads itself.
+CHROMIUM = os.environ.get("PARVIS_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)]
 
 
@@ -108,3 +113,14 @@ async def complete(client: httpx.AsyncClient, procedure: str, pages: list[Any]) 
 
 def errors_in(html: str) -> list[str]:
     return [re.sub(r"<[^>]+>", "", text) for text in re.findall(r'class="error-message"[^>]*>(.*?)</p>', html, re.S)]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """One headless Chromium for a module's browser tests."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

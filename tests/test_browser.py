@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -17,17 +16,14 @@ from typing import Any, Iterator
 
 import pytest
 
-from tests.conftest import BACKENDS, make_settings
+from tests.conftest import BACKENDS, CHROMIUM, make_settings
 from tests.example_answers import EXAMPLES
 
-CHROMIUM = os.environ.get("PARVIS_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed"),
 ]
 PHONE = {"width": 360, "height": 740}
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
 
 
 def free_port() -> int:
@@ -68,16 +64,6 @@ def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
     with running_parvis(request.param, tmp_path_factory.mktemp("data"),
                         tmp_path_factory.mktemp("log") / "server.log") as address:
         yield address
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield chromium
-        chromium.close()
 
 
 def fill_page(page: Any, data: dict[str, Any], files: dict[str, tuple[str, bytes, str]], scripts: bool) -> None:

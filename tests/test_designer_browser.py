@@ -9,8 +9,8 @@ from typing import Any, Iterator
 
 import pytest
 
-from tests.conftest import BACKENDS
-from tests.test_browser import ARGS, CHROMIUM, PHONE, running_parvis
+from tests.conftest import BACKENDS, CHROMIUM
+from tests.test_browser import PHONE, running_parvis
 
 pytestmark = [
     pytest.mark.browser,
@@ -23,16 +23,6 @@ def parvis(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
     data_dir = tmp_path_factory.mktemp("data")
     with running_parvis(request.param, data_dir, tmp_path_factory.mktemp("log") / "server.log") as address:
         yield address, data_dir
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield chromium
-        chromium.close()
 
 
 def test_a_designer_builds_publishes_and_revises_a_procedure(parvis: tuple[str, Path], browser: Any) -> None:
