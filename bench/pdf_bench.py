@@ -22,17 +22,11 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from project import use_project_python  # noqa: E402
 
-try:
-    import weasyprint
-except ImportError:  # run with the system Python: use the project's virtual environment
-    venv_python = ROOT / ".venv" / "bin" / "python"
-    if venv_python.exists() and Path(sys.prefix).resolve() != venv_python.parent.parent.resolve():
-        os.execv(str(venv_python), [str(venv_python), *sys.argv])
-    raise
+use_project_python("weasyprint")
+import weasyprint  # noqa: E402
 
 from runtime.pdf import qr_svg_data_uri, render_pdf
 

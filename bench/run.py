@@ -38,23 +38,13 @@ import time
 from pathlib import Path
 
 STARTED = time.perf_counter()
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-try:
-    import starlette  # noqa: F401
-    import uvicorn  # noqa: F401
-    import uvloop  # noqa: F401
-except ImportError:  # run with the system Python: use the project's virtual environment
-    venv_python = ROOT / ".venv" / "bin" / "python"
-    if venv_python.exists() and Path(sys.prefix).resolve() != venv_python.parent.parent.resolve():
-        os.execv(str(venv_python), [str(venv_python), *sys.argv])
-    raise
-
 BENCH = Path(__file__).resolve().parent  # the modules below, when run as `python bench/run.py` or from elsewhere
 if str(BENCH) not in sys.path:
-    sys.path.insert(1, str(BENCH))
+    sys.path.insert(0, str(BENCH))
+
+from project import use_project_python  # noqa: E402
+
+use_project_python("starlette", "uvicorn", "uvloop")
 
 from http_figures import (
     bench_draft_page,

@@ -7,6 +7,7 @@ the session token in a cookie.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import secrets
 from dataclasses import dataclass
@@ -27,8 +28,13 @@ MAX_FAILURES_PER_ADDRESS = 30
 MIN_PASSWORD_LENGTH = 12
 
 _hasher = PasswordHasher()  # argon2id with the library's current recommended costs
-# Verified against when the account does not exist, so both cases take the same time.
-_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
+
+
+@functools.lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    """Verified against when the account does not exist, so both cases take the same time.
+    Made on first use: hashing costs ~50 ms, which start-up need not pay."""
+    return _hasher.hash(secrets.token_urlsafe(16))
 
 
 class SignInRefused(Exception):
@@ -108,7 +114,7 @@ def sign_in(engine: Engine, email: str, password: str, address: str) -> str:
 
 def _verified(user: StaffUser | None, password: str) -> bool:
     try:
-        _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
+        _hasher.verify(user.password_hash if user else _dummy_hash(), password)
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False
     return user is not None and user.active

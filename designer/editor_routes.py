@@ -31,8 +31,6 @@ from runtime.models import Organisation, ProcedureVersion
 from runtime.routes.forms import refresh_page, render_form_page
 from runtime.site import VersionInfo, site_of
 
-SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{0,62}$"
-
 
 async def new_procedure(request: Request) -> Response:
     found = await organisation_for(request, procedures.EDITING_ROLES)

@@ -10,7 +10,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from designer import procedures
-from designer.routes import current_staff, staff_page
+from designer.routes import current_staff, signed_in, staff_page
 from runtime.catalogue import compiled_for, organisation_by_slug
 from runtime.definition import DefinitionError
 from runtime.models import Organisation
@@ -23,9 +23,9 @@ async def organisation_for(request: Request, roles: tuple[str, ...]) -> Organisa
     """The organisation in the URL if the staff member has one of `roles` there; else a 404,
     whatever the organisation, so that nothing tells what exists elsewhere."""
     site = site_of(request)
-    staff = await current_staff(request)
-    if staff is None:
-        return RedirectResponse("/staff/login", status_code=303)
+    staff = await signed_in(request)
+    if isinstance(staff, Response):
+        return staff
     organisation = await run_in_threadpool(organisation_by_slug, site.engine, request.path_params["org"])
     if organisation is None or organisation.id is None or staff.role_in(organisation.id) not in roles:
         return site.not_found(request)

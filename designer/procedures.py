@@ -62,8 +62,10 @@ def procedure_state(engine: Engine, organisation: Organisation, slug: str) -> Pr
                                                          Procedure.slug == slug)).first()
         if procedure is None:
             return None
-        versions = session.exec(select(ProcedureVersion).where(ProcedureVersion.procedure_id == procedure.id)
-                                .order_by(ProcedureVersion.number.desc())).all()
+        versions = session.exec(select(ProcedureVersion).where(
+            ProcedureVersion.procedure_id == procedure.id,
+            (ProcedureVersion.id == procedure.published_version_id) | ProcedureVersion.published_at.is_(None))  # type: ignore[union-attr]
+        ).all()
     published = next((v for v in versions if v.id == procedure.published_version_id), None)
     draft = next((v for v in versions if v.published_at is None), None)
     return ProcedureState(procedure, published, draft)

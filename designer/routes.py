@@ -23,6 +23,12 @@ async def current_staff(request: Request) -> accounts.Staff | None:
     return await run_in_threadpool(accounts.staff_for, site_of(request).engine, request.cookies.get(COOKIE))
 
 
+async def signed_in(request: Request) -> accounts.Staff | Response:
+    """The signed-in staff member, or the response sending the browser to the sign-in page."""
+    staff = await current_staff(request)
+    return RedirectResponse("/staff/login", status_code=303) if staff is None else staff
+
+
 def staff_page(request: Request, site: Site, name: str, status_code: int = 200, **context: Any) -> Response:
     response = site.page(request, None, name, status_code=status_code, **context)
     # Staff pages hold personal data: never kept by a browser or a proxy cache.
@@ -66,9 +72,9 @@ async def logout(request: Request) -> Response:
 
 async def dashboard(request: Request) -> Response:
     site = site_of(request)
-    staff = await current_staff(request)
-    if staff is None:
-        return RedirectResponse("/staff/login", status_code=303)
+    staff = await signed_in(request)
+    if isinstance(staff, Response):
+        return staff
     lang = site.lang(request)
     rows = await run_in_threadpool(overview, site.engine, staff.roles, lang)
     return staff_page(request, site, "staff_dashboard.html", lang=lang, staff=staff, rows=rows,
@@ -77,9 +83,9 @@ async def dashboard(request: Request) -> Response:
 
 async def password(request: Request) -> Response:
     site = site_of(request)
-    staff = await current_staff(request)
-    if staff is None:
-        return RedirectResponse("/staff/login", status_code=303)
+    staff = await signed_in(request)
+    if isinstance(staff, Response):
+        return staff
     lang = site.lang(request)
     if request.method == "GET":
         return staff_page(request, site, "staff_password.html", lang=lang, staff=staff, error="")

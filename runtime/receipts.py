@@ -84,9 +84,17 @@ def _exit_with(parent: int) -> None:
     os._exit(0)
 
 
-@lru_cache(maxsize=64)
-def _compiled(key: str, definition_json: str) -> CompiledVersion:
-    return CompiledVersion(json.loads(definition_json))
+_versions: dict[str, CompiledVersion] = {}
+
+
+def _compiled(job: ReceiptJob) -> CompiledVersion:
+    """The job's version compiled once per worker (versions never change: the hash is the key)."""
+    version = _versions.get(job.version_hash)
+    if version is None:
+        if len(_versions) > 64:
+            _versions.clear()
+        version = _versions[job.version_hash] = CompiledVersion(job.definition)
+    return version
 
 
 @lru_cache(maxsize=8)
@@ -107,7 +115,7 @@ def answers_document(job: ReceiptJob) -> dict[str, Any]:
 
 def receipt_html(job: ReceiptJob) -> str:
     submission, organisation = job.submission, job.organisation
-    version = _compiled(job.version_hash, json.dumps(job.definition))
+    version = _compiled(job)
     renderer = Renderer(version, submission.lang)
     follow_url = f"{job.base_url}/s/{submission.follow_token}"
     states = (version.definition.get("workflow") or {}).get("states") or {}
@@ -124,7 +132,7 @@ def receipt_html(job: ReceiptJob) -> str:
 
 def render_receipt(job: ReceiptJob) -> bytes:
     """The receipt's PDF bytes (runs in the worker process)."""
-    version = _compiled(job.version_hash, json.dumps(job.definition))
+    version = _compiled(job)
     title = f"{Renderer(version, job.submission.lang).text(job.definition['title'])} – {job.submission.reference}"
     attachment = json.dumps(answers_document(job), ensure_ascii=False, indent=2).encode()
     return render_pdf(receipt_html(job), assets_dir=charter_for(job.themes_dir, job.organisation.theme).folder,
