@@ -2,25 +2,43 @@
 
 Nothing here saves anything: the editor applies an operation, checks the result with the
 same loader as `python app.py check`, and keeps it only if it is valid.
+
+An element is found by its page, its index on the page and, inside a repeatable group, the
+index of the sub-question (`sub`, -1 for the element itself).
 """
 
 from __future__ import annotations
 
 import copy
 import re
-from typing import Any, Mapping
+from typing import Any
 
-from runtime.conditions import OPERATORS
+from runtime import i18n
 from runtime.fields import WIDGETS, widget_for
 from runtime.i18n import N_
 
 Definition = dict[str, Any]
 CHOICE_WIDGETS = ("radio", "select", "checkboxes", "ranking", "budget")
-BOOLEAN_OPERATORS = ("filled",)
 
 
 class EditRefused(ValueError):
-    """An operation that cannot apply (a page or element that does not exist...)."""
+    """An operation that cannot apply, with a message for the designer in their language.
+
+    `message` is a msgid with %(name)s placeholders filled from `params`.
+    """
+
+    def __init__(self, message: str, **params: Any):
+        self.message, self.params = message, params
+        # The field of the element the problem is about, to show it next to that element.
+        self.concerning: str | None = None
+        super().__init__(message % params if params else message)
+
+    def about(self, field: str | None) -> EditRefused:
+        self.concerning = field
+        return self
+
+    def text(self, lang: str) -> str:
+        return i18n.gettext(lang, self.message, **self.params)
 
 
 def blank(slug: str, title: str, kind: str, lang: str) -> Definition:
@@ -28,7 +46,7 @@ def blank(slug: str, title: str, kind: str, lang: str) -> Definition:
     return {
         "id": slug, "kind": kind, "lang": lang, "title": {lang: title},
         "schema": {"type": "object", "properties": {}},
-        "ui": {"pages": [{"title": {lang: "Page 1" if lang != "fr" else "Page 1"}, "elements": []}]},
+        "ui": {"pages": [{"title": {lang: "Page 1"}, "elements": []}]},
         "workflow": default_workflow(kind, lang),
         "settings": {"access": "public", "retention_days": 365},
     }
@@ -46,7 +64,8 @@ def default_workflow(kind: str, lang: str) -> dict[str, Any]:
             "transitions": [{"from": "recue", "to": "traitee", "label": text("Traiter", "Process"),
                              "functions": ["instructeur"]}]}
     states = {
-        "en-construction": {"label": text("Reçue, en attente d’examen", "Received, awaiting review"), "visible": True},
+        "en-construction": {"label": text("Reçue, en attente d’examen", "Received, awaiting review"),
+                            "visible": True},
         "en-instruction": {"label": text("En cours d’examen", "Under review"), "visible": True},
         "acceptee": {"label": text("Acceptée", "Accepted"), "visible": True, "final": True},
         "refusee": {"label": text("Refusée", "Refused"), "visible": True, "final": True},
@@ -54,7 +73,8 @@ def default_workflow(kind: str, lang: str) -> dict[str, Any]:
                                "final": True},
     }
     transitions = [
-        {"from": "en-construction", "to": "en-instruction", "label": text("Passer en instruction", "Start review"),
+        {"from": "en-construction", "to": "en-instruction",
+         "label": text("Passer en instruction", "Start review"),
          "functions": ["instructeur"], "actions": [{"notify": "citizen"}]},
         *({"from": "en-instruction", "to": end, "label": states[end]["label"], "functions": ["instructeur"],
            "comment_required": end != "acceptee", "actions": [{"notify": "citizen"}]}
@@ -63,22 +83,48 @@ def default_workflow(kind: str, lang: str) -> dict[str, Any]:
     return {"initial": "en-construction", "states": states, "transitions": transitions}
 
 
-def _page(definition: Definition, page: int) -> dict[str, Any]:
+# -- finding things ------------------------------------------------------------------
+def page_of(definition: Definition, page: int) -> dict[str, Any]:
     pages = definition["ui"]["pages"]
     if not 0 <= page < len(pages):
-        raise EditRefused(f"there is no page {page + 1}")
+        raise EditRefused(N_("There is no page %(n)s."), n=page + 1)
     return pages[page]  # type: ignore[no-any-return]
 
 
-def _element(definition: Definition, page: int, index: int) -> dict[str, Any]:
-    elements = _page(definition, page)["elements"]
-    if not 0 <= index < len(elements):
-        raise EditRefused(f"there is no element {index + 1} on page {page + 1}")
-    return elements[index]  # type: ignore[no-any-return]
+def element_of(definition: Definition, page: int, index: int, sub: int = -1) -> dict[str, Any]:
+    elements = siblings(definition, page, index, sub)
+    position = index if sub < 0 else sub
+    if not 0 <= position < len(elements):
+        raise EditRefused(N_("There is no element %(n)s here."), n=position + 1)
+    return elements[position]  # type: ignore[no-any-return]
 
 
-def _new_name(definition: Definition, base: str) -> str:
-    taken = set(definition["schema"]["properties"])
+def group_of(definition: Definition, page: int, index: int) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A repeatable group's element and the schema of its items."""
+    element = element_of(definition, page, index)
+    if element.get("widget") != "group":
+        raise EditRefused(N_("This element is not a repeatable group."))
+    items = definition["schema"]["properties"][element["field"]].setdefault("items", {"type": "object"})
+    items.setdefault("properties", {})
+    return element, items
+
+
+def siblings(definition: Definition, page: int, index: int, sub: int) -> list[dict[str, Any]]:
+    """The list an element sits in: its page's elements, or its group's."""
+    if sub < 0:
+        return page_of(definition, page)["elements"]  # type: ignore[no-any-return]
+    element, _items = group_of(definition, page, index)
+    return element.setdefault("elements", [])  # type: ignore[no-any-return]
+
+
+def properties_of(definition: Definition, page: int, index: int, sub: int) -> dict[str, Any]:
+    """Where the property schemas of an element's siblings live."""
+    if sub < 0:
+        return definition["schema"]["properties"]  # type: ignore[no-any-return]
+    return group_of(definition, page, index)[1]["properties"]  # type: ignore[no-any-return]
+
+
+def _new_name(taken: set[str], base: str) -> str:
     base = re.sub(r"[^a-z0-9_]", "_", base.lower()).strip("_")[:50] or "champ"
     if base[0].isdigit():
         base = "champ_" + base
@@ -90,15 +136,18 @@ def _new_name(definition: Definition, base: str) -> str:
     return name
 
 
-def add_field(definition: Definition, page: int, widget_name: str, lang: str) -> tuple[Definition, int]:
-    """A new question at the end of a page, with sensible defaults for its type."""
+def _question(lang: str) -> dict[str, str]:
+    return {lang: "Nouvelle question" if lang == "fr" else "New question"}
+
+
+def new_field(widget_name: str, lang: str, taken: set[str]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A new question's element and property schema, with sensible defaults for its type."""
     widget = widget_for(widget_name)
-    if widget is None or widget_name == "group":
-        raise EditRefused(f"unknown field type {widget_name!r}")
-    result = copy.deepcopy(definition)
-    name = _new_name(result, widget_name)
+    if widget is None:
+        raise EditRefused(N_("Unknown field type %(name)s."), name=widget_name)
+    name = _new_name(taken, widget_name)
     prop = widget.default_schema()
-    element: dict[str, Any] = {"field": name, "widget": widget_name, "label": {lang: "Nouvelle question" if lang == "fr" else "New question"}}
+    element: dict[str, Any] = {"field": name, "widget": widget_name, "label": _question(lang)}
     if widget_name in CHOICE_WIDGETS:
         values = ["option-1", "option-2"]
         element["choices"] = {value: {lang: f"Option {n}"} for n, value in enumerate(values, 1)}
@@ -114,54 +163,107 @@ def add_field(definition: Definition, page: int, widget_name: str, lang: str) ->
         element["rows"] = {"ligne_1": {lang: "Affirmation 1"}}
         element["choices"] = {"oui": {lang: "Oui"}, "non": {lang: "Non"}}
         prop = {"type": "object", "properties": {"ligne_1": {"type": "string", "enum": ["oui", "non"]}}}
-    result["schema"]["properties"][name] = prop
-    _page(result, page)["elements"].append(element)
-    return result, len(_page(result, page)["elements"]) - 1
+    if widget_name == "group":
+        # A group is never empty: it starts with one short text, renamed or replaced at will.
+        first, first_prop = new_field("text", lang, set())
+        element.update(item_label={lang: "Élément" if lang == "fr" else "Item"},
+                       add_label={lang: "Ajouter" if lang == "fr" else "Add"}, elements=[first])
+        prop = {"type": "array", "minItems": 1, "maxItems": 10,
+                "items": {"type": "object", "properties": {first["field"]: first_prop},
+                          "additionalProperties": False}}
+    return element, prop
+
+
+# -- elements ------------------------------------------------------------------------
+def add_field(definition: Definition, page: int, widget_name: str, lang: str,
+              group: int = -1) -> tuple[Definition, int]:
+    """A new question at the end of a page, or of the group at index `group` on the page."""
+    if group >= 0 and widget_name == "group":
+        raise EditRefused(N_("A repeatable group cannot hold another group."))
+    result = copy.deepcopy(definition)
+    properties = properties_of(result, page, group, 0 if group >= 0 else -1)
+    element, prop = new_field(widget_name, lang, set(properties))
+    properties[element["field"]] = prop
+    elements = siblings(result, page, group, 0 if group >= 0 else -1)
+    elements.append(element)
+    return result, len(elements) - 1
 
 
 def add_content(definition: Definition, page: int, lang: str) -> tuple[Definition, int]:
     result = copy.deepcopy(definition)
-    elements = _page(result, page)["elements"]
+    elements = page_of(result, page)["elements"]
     elements.append({"content": {lang: "Texte d’information." if lang == "fr" else "Information text."}})
     return result, len(elements) - 1
 
 
-def move(definition: Definition, page: int, index: int, offset: int) -> tuple[Definition, int]:
-    """Move an element up (-1) or down (+1) on its page; conditions are checked afterwards."""
+def move(definition: Definition, page: int, index: int, offset: int = 0, sub: int = -1,
+         to: int | None = None) -> tuple[Definition, int]:
+    """Move an element up (-1) or down (+1), or to the position `to` (a drop), among its
+    siblings; returns its new position. Conditions are checked afterwards by the caller."""
     result = copy.deepcopy(definition)
-    elements = _page(result, page)["elements"]
-    _element(result, page, index)
-    target = index + offset
+    elements = siblings(result, page, index, sub)
+    position = index if sub < 0 else sub
+    element_of(result, page, index, sub)
+    target = position + offset if to is None else to
     if not 0 <= target < len(elements):
-        return result, index
-    elements[index], elements[target] = elements[target], elements[index]
+        return result, position
+    elements.insert(target, elements.pop(position))
     return result, target
 
 
-def delete(definition: Definition, page: int, index: int) -> Definition:
+def move_to_page(definition: Definition, page: int, index: int, target_page: int) -> tuple[Definition, int]:
+    """Move an element to the end of another page."""
     result = copy.deepcopy(definition)
-    element = _element(result, page, index)
-    _page(result, page)["elements"].pop(index)
+    element = element_of(result, page, index)
+    destination = page_of(result, target_page)["elements"]
+    page_of(result, page)["elements"].pop(index)
+    destination.append(element)
+    return result, len(destination) - 1
+
+
+def delete(definition: Definition, page: int, index: int, sub: int = -1) -> Definition:
+    result = copy.deepcopy(definition)
+    element = element_of(result, page, index, sub)
+    elements = siblings(result, page, index, sub)
+    if sub >= 0 and len(elements) == 1:
+        raise EditRefused(N_("A repeatable group needs at least one question: delete the group instead."))
+    elements.pop(index if sub < 0 else sub)
     name = element.get("field")
     if name:
+        if sub >= 0:
+            items = group_of(result, page, index)[1]
+            items["properties"].pop(name, None)
+            if name in items.get("required", []):
+                items["required"].remove(name)
+                if not items["required"]:
+                    items.pop("required")
+            return result
         result["schema"]["properties"].pop(name, None)
         required = result["schema"].get("required")
         if required and name in required:
             required.remove(name)
+            if not required:
+                result["schema"].pop("required")
     return result
 
 
-def duplicate(definition: Definition, page: int, index: int) -> tuple[Definition, int]:
+def duplicate(definition: Definition, page: int, index: int, sub: int = -1) -> tuple[Definition, int]:
     result = copy.deepcopy(definition)
-    element = copy.deepcopy(_element(result, page, index))
+    element = copy.deepcopy(element_of(result, page, index, sub))
     if "field" in element:
-        name = _new_name(result, element["field"])
-        result["schema"]["properties"][name] = copy.deepcopy(result["schema"]["properties"][element["field"]])
+        properties = properties_of(result, page, index, sub)
+        name = _new_name(set(properties), element["field"])
+        properties[name] = copy.deepcopy(properties[element["field"]])
+        owner = result["schema"] if sub < 0 else group_of(result, page, index)[1]
+        if element["field"] in owner.get("required", []):
+            owner["required"].append(name)
         element["field"] = name
-    _page(result, page)["elements"].insert(index + 1, element)
-    return result, index + 1
+    position = (index if sub < 0 else sub) + 1
+    siblings(result, page, index, sub).insert(position, element)
+    return result, position
 
 
+# -- pages ---------------------------------------------------------------------------
 def add_page(definition: Definition, lang: str) -> tuple[Definition, int]:
     result = copy.deepcopy(definition)
     pages = result["ui"]["pages"]
@@ -172,20 +274,32 @@ def add_page(definition: Definition, lang: str) -> tuple[Definition, int]:
 def delete_page(definition: Definition, page: int) -> Definition:
     result = copy.deepcopy(definition)
     if len(result["ui"]["pages"]) == 1:
-        raise EditRefused("a procedure needs at least one page")
-    if _page(result, page)["elements"]:
-        raise EditRefused("move or delete the questions of this page first")
+        raise EditRefused(N_("A procedure needs at least one page."))
+    if page_of(result, page)["elements"]:
+        raise EditRefused(N_("Move or delete the questions of this page first."))
     result["ui"]["pages"].pop(page)
     return result
 
 
+def move_page(definition: Definition, page: int, offset: int) -> tuple[Definition, int]:
+    result = copy.deepcopy(definition)
+    pages = result["ui"]["pages"]
+    page_of(result, page)
+    target = page + offset
+    if not 0 <= target < len(pages):
+        return result, page
+    pages.insert(target, pages.pop(page))
+    return result, target
+
+
 def set_page_title(definition: Definition, page: int, lang: str, title: str) -> Definition:
     result = copy.deepcopy(definition)
-    _set_text(_page(result, page), "title", lang, title)
+    set_text(page_of(result, page), "title", lang, title)
     return result
 
 
-def _set_text(target: dict[str, Any], key: str, lang: str, value: str) -> None:
+def set_text(target: dict[str, Any], key: str, lang: str, value: str) -> None:
+    """Set one language of a text; an emptied text loses that language, then the key."""
     text = dict(target.get(key) or {})
     if value.strip():
         text[lang] = value.strip()
@@ -197,115 +311,7 @@ def _set_text(target: dict[str, Any], key: str, lang: str, value: str) -> None:
         target.pop(key, None)
 
 
-def set_properties(definition: Definition, page: int, index: int, lang: str,
-                   values: Mapping[str, str]) -> Definition:
-    """Apply the properties pane: texts in `lang`, requiredness, limits, choices, condition."""
-    result = copy.deepcopy(definition)
-    element = _element(result, page, index)
-    if "content" in element:
-        _set_text(element, "content", lang, values.get("content", ""))
-        _set_condition(element, values)
-        return result
-    prop = result["schema"]["properties"][element["field"]]
-    for key in ("label", "help", "placeholder"):
-        if key in values:
-            _set_text(element, key, lang, values[key])
-    required = values.get("required") == "on"
-    always = result["schema"].setdefault("required", [])
-    if element["field"] in always:
-        always.remove(element["field"])
-    element.pop("required", None)
-    if required:
-        element["required"] = True
-    if not always:
-        result["schema"].pop("required")
-    _set_limits(prop, values)
-    if "pattern" in values:
-        _set_pattern(element, prop, lang, values)
-    if "choices" in values and element["widget"] in CHOICE_WIDGETS:
-        _set_choices(element, prop, lang, values["choices"])
-    _set_condition(element, values)
-    return result
-
-
-def _set_limits(prop: dict[str, Any], values: Mapping[str, str]) -> None:
-    for key, schema_key in (("minimum", "minimum"), ("maximum", "maximum"), ("max_length", "maxLength")):
-        if key not in values:
-            continue
-        raw = values[key].strip().replace(",", ".")
-        if not raw:
-            prop.pop(schema_key, None)
-            continue
-        try:
-            number = float(raw)
-        except ValueError:
-            raise EditRefused(f"{key.replace('_', ' ')} must be a number") from None
-        prop[schema_key] = int(number) if number.is_integer() else number
-
-
-def _set_pattern(element: dict[str, Any], prop: dict[str, Any], lang: str, values: Mapping[str, str]) -> None:
-    pattern = values["pattern"].strip()
-    if pattern:
-        prop["pattern"] = pattern
-    else:
-        prop.pop("pattern", None)
-    messages = dict(element.get("messages") or {})
-    _set_text(messages, "pattern", lang, values.get("pattern_message", "") if pattern else "")
-    if messages:
-        element["messages"] = messages
-    else:
-        element.pop("messages", None)
-
-
-def _set_choices(element: dict[str, Any], prop: dict[str, Any], lang: str, lines: str) -> None:
-    """One choice a line, `value | label`, or just a label (its value is made from it)."""
-    choices: dict[str, Any] = {}
-    old = element.get("choices") or {}
-    for line in lines.splitlines():
-        if not line.strip():
-            continue
-        value, _, label = line.partition("|")
-        value, label = value.strip(), label.strip()
-        if not label:
-            label = value
-            value = re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-") or f"option-{len(choices) + 1}"
-        text = dict(old.get(value) or {})
-        text[lang] = label
-        choices[value] = text
-    if not choices:
-        raise EditRefused("give at least one choice")
-    element["choices"] = choices
-    target = prop["items"] if prop.get("type") == "array" else prop
-    target["enum"] = list(choices)
-    if element["widget"] == "ranking":
-        prop["minItems"] = prop["maxItems"] = len(choices)
-    if element["widget"] == "budget":
-        costs = element.setdefault("costs", {})
-        element["costs"] = {value: costs.get(value, 0) for value in choices}
-
-
-def _set_condition(element: dict[str, Any], values: Mapping[str, str]) -> None:
-    """The condition editor's one rule: show when <field> <operator> <value>."""
-    if "condition_field" not in values:
-        return
-    field, operator, raw = (values.get("condition_field", ""), values.get("condition_operator", ""),
-                            values.get("condition_value", ""))
-    if not field:
-        element.pop("visible_if", None)
-        return
-    if operator not in OPERATORS:
-        raise EditRefused(f"unknown condition {operator!r}")
-    value: Any = raw.strip()
-    if operator == "filled":
-        value = raw.strip().lower() not in ("no", "non", "false", "0")
-    elif operator in ("greater_than", "less_than"):
-        try:
-            value = float(value.replace(",", "."))
-        except ValueError:
-            raise EditRefused("the condition needs a number to compare with") from None
-    elif value in ("true", "false"):
-        value = value == "true"
-    element["visible_if"] = {"field": field, operator: value}
+_set_text = set_text  # the name designer.workflow has always imported
 
 
 # What each field type is called in the palette, for people who never saw its name.
@@ -316,61 +322,10 @@ WIDGET_LABELS = {
     "checkboxes": N_("Several choices"), "yesno": N_("Yes / no"), "consent": N_("Box to tick"),
     "file": N_("File"), "address": N_("Address"), "rating": N_("Rating"), "matrix": N_("Matrix"),
     "ranking": N_("Ranking"), "budget": N_("Budget"), "siret": N_("SIRET number"), "postcode": N_("Postcode"),
-    "insee": N_("INSEE commune code"), "iban": N_("IBAN"),
+    "insee": N_("INSEE commune code"), "iban": N_("IBAN"), "group": N_("Repeated questions (group)"),
 }
 
 
-def palette() -> list[tuple[str, str]]:
-    """Every field type a designer may add, with its name for people (repeatable groups are
-    built from JSON for now)."""
-    return [(name, WIDGET_LABELS.get(name, name)) for name in WIDGETS if name != "group"]
-
-
-LEGAL_KEYS = ("controller", "dpo", "purpose", "legal_basis", "recipients", "retention", "rights")
-
-
-def set_settings(definition: Definition, lang: str, values: Mapping[str, str]) -> Definition:
-    """The procedure's own settings: texts, dates, access, retention, legal and receipt texts."""
-    result = copy.deepcopy(definition)
-    for key in ("title", "description"):
-        if key in values:
-            _set_text(result, key, lang, values[key])
-    prefix = values.get("reference_prefix", "").strip().upper()
-    if prefix:
-        result["reference_prefix"] = prefix
-    settings = dict(result.get("settings") or {})
-    if values.get("access") in ("public", "link"):
-        settings["access"] = values["access"]
-    for key in ("opens_at", "closes_at"):
-        if key in values:
-            settings[key] = values[key].strip() or None
-    if values.get("retention_days", "").strip():
-        if not values["retention_days"].strip().isdigit():
-            raise EditRefused("the retention period is a number of days")
-        settings["retention_days"] = int(values["retention_days"])
-    result["settings"] = settings
-    legal = dict(result.get("legal") or {})
-    for key in LEGAL_KEYS:
-        if f"legal_{key}" in values:
-            _set_text(legal, key, lang, values[f"legal_{key}"])
-    if legal:
-        result["legal"] = legal
-    else:
-        result.pop("legal", None)
-    receipt = dict(result.get("receipt") or {})
-    for key in ("title", "text", "appeal"):
-        if f"receipt_{key}" in values:
-            _set_text(receipt, key, lang, values[f"receipt_{key}"])
-    means, delay = values.get("silence_means", ""), values.get("silence_delay_days", "").strip()
-    if "silence_means" in values:
-        if means in ("acceptance", "refusal"):
-            if not delay.isdigit():
-                raise EditRefused("say after how many days silence means acceptance or refusal")
-            receipt["silence"] = {"means": means, "delay_days": int(delay)}
-        else:
-            receipt.pop("silence", None)
-    if receipt:
-        result["receipt"] = receipt
-    else:
-        result.pop("receipt", None)
-    return result
+def palette(in_group: bool = False) -> list[tuple[str, str]]:
+    """Every field type a designer may add, with its name for people; a group holds no group."""
+    return [(name, WIDGET_LABELS.get(name, name)) for name in WIDGETS if not (in_group and name == "group")]
