@@ -1,0 +1,40 @@
+"""Administrators make and revoke their organisation's API tokens."""
+
+from __future__ import annotations
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+
+from designer.procedure_routes import organisation_for
+from designer.routes import current_staff, staff_page
+from runtime import api_tokens
+from runtime.site import site_of
+
+ROLES = ("administrator",)
+
+
+async def tokens(request: Request) -> Response:
+    found = await organisation_for(request, ROLES)
+    if isinstance(found, Response):
+        return found
+    organisation = found
+    assert organisation.id is not None
+    site = site_of(request)
+    created = ""
+    if request.method == "POST":
+        form = await request.form(max_files=0, max_fields=10)
+        if form.get("op") == "revoke" and str(form.get("token", "")).isdigit():
+            await run_in_threadpool(api_tokens.revoke, site.engine, organisation.id, int(str(form["token"])))
+            return RedirectResponse(f"/staff/o/{organisation.slug}/api", status_code=303)
+        if form.get("op") == "create":
+            names = [part.strip()[:100] for part in str(form.get("functions", "")).split(",") if part.strip()]
+            created = await run_in_threadpool(api_tokens.create, site.engine, organisation.id,
+                                              str(form.get("name", "")), names or None)
+    listed = await run_in_threadpool(api_tokens.of_organisation, site.engine, organisation.id)
+    return staff_page(request, site, "staff_api.html", staff=await current_staff(request),
+                      organisation_row=organisation, tokens=listed, created=created)
+
+
+routes = [Route("/staff/o/{org}/api", tokens, methods=["GET", "POST"], name="staff_api")]

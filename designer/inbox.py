@@ -1,0 +1,219 @@
+"""The agents' inbox: which submissions to show, in which order, a page at a time.
+
+Filters arrive as plain values (`Filters`), parsed from a query string by `Filters.parse`,
+so that the inbox page, the bulk actions and the exports select exactly the same rows.
+Every query is scoped to procedures of organisations the person may see.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field, replace
+from typing import Any, Mapping, Sequence
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Engine, and_, false, func, or_, select, text, true
+from sqlalchemy.sql import Select
+
+from runtime import workflow
+from runtime.models import Procedure, ProcedureVersion, Submission, now
+from runtime.processing import WITHDRAWN
+from runtime.search import fold
+
+TABS = ("todo", "mine", "all", "closed")
+SORTS = {
+    "newest": (Submission.created_at.desc(), Submission.id.desc()),  # type: ignore[union-attr,attr-defined]
+    "oldest": (Submission.created_at.asc(), Submission.id.asc()),  # type: ignore[union-attr,attr-defined]
+    "updated": (Submission.updated_at.desc(), Submission.id.desc()),  # type: ignore[union-attr,attr-defined]
+    "deadline": (Submission.deadline.is_(None), Submission.deadline.asc(), Submission.id.asc()),  # type: ignore[union-attr]
+}
+PAGE_SIZE = 50
+MAX_PAGE = 200  # COUNT_LIMIT / PAGE_SIZE: beyond, the agent narrows the filter
+
+
+@dataclass(frozen=True)
+class Filters:
+    tab: str = "todo"
+    status: str = ""
+    assignee: str = ""           # a staff id, "none", or "" for anyone
+    received_from: dt.date | None = None
+    received_to: dt.date | None = None
+    text: str = ""
+    field: str = ""              # answers[field] == value
+    value: str = ""
+    overdue: bool = False
+    sort: str = "newest"
+    page: int = 1
+
+    @classmethod
+    def parse(cls, params: Mapping[str, str]) -> "Filters":
+        """From a query string; what cannot be read is ignored rather than refused."""
+        def day(name: str) -> dt.date | None:
+            try:
+                return dt.date.fromisoformat(params.get(name, "")[:10])
+            except ValueError:
+                return None
+        try:
+            page = min(max(int(params.get("page", "1")), 1), MAX_PAGE)
+        except ValueError:
+            page = 1
+        return cls(
+            tab=params.get("tab", "todo") if params.get("tab") in TABS else "todo",
+            status=params.get("status", "")[:63], assignee=params.get("assignee", "")[:12],
+            received_from=day("from"), received_to=day("to"), text=params.get("q", "").strip()[:200],
+            field=params.get("field", "")[:100], value=params.get("value", "")[:200],
+            overdue=params.get("overdue") in ("1", "on", "true"),
+            sort=params.get("sort", "newest") if params.get("sort") in SORTS else "newest", page=page)
+
+    def query_string(self, **changes: Any) -> str:
+        """The filters as a query string, with some changed (links to tabs, pages, sorts)."""
+        from urllib.parse import urlencode
+
+        values = replace(self, **changes)
+        pairs = {"tab": values.tab, "status": values.status, "assignee": values.assignee,
+                 "from": values.received_from.isoformat() if values.received_from else "",
+                 "to": values.received_to.isoformat() if values.received_to else "", "q": values.text,
+                 "field": values.field, "value": values.value, "overdue": "1" if values.overdue else "",
+                 "sort": values.sort if values.sort != "newest" else "",
+                 "page": str(values.page) if values.page > 1 else ""}
+        return urlencode({key: value for key, value in pairs.items() if value})
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The procedures an inbox covers, with each one's final statuses."""
+
+    procedure_ids: tuple[int, ...]
+    finals: Mapping[int, frozenset[str]] = field(default_factory=dict)
+    # Statuses still to process, named positively so that the status index serves the "to do" tab.
+    opens: Mapping[int, frozenset[str]] = field(default_factory=dict)
+    timezone: str = "Europe/Paris"
+
+
+def scope(engine: Engine, organisation_ids: Sequence[int], procedure_id: int | None = None,
+          timezone: str = "Europe/Paris") -> Scope:
+    """Final statuses come from every version (a status final in v1 stays final for v1's rows)."""
+    statement = (select(Procedure.id, ProcedureVersion.definition)
+                 .join(ProcedureVersion, ProcedureVersion.procedure_id == Procedure.id)
+                 .where(Procedure.organisation_id.in_(list(organisation_ids))))  # type: ignore[attr-defined]
+    if procedure_id is not None:
+        statement = statement.where(Procedure.id == procedure_id)
+    finals: dict[int, set[str]] = {}
+    named: dict[int, set[str]] = {}
+    with engine.connect() as connection:
+        for found_id, definition in connection.execute(statement):
+            finals.setdefault(found_id, set()).update(workflow.final_states(definition))
+            named.setdefault(found_id, set()).update(workflow.workflow_of(definition).get("states") or {})
+    return Scope(tuple(sorted(finals)), {key: frozenset(value) for key, value in finals.items()},
+                 {key: frozenset(named[key] - finals[key]) for key in named}, timezone)
+
+
+def _closed(where: Scope) -> Any:
+    parts = [and_(Submission.procedure_id == procedure_id, Submission.state.in_(sorted(states)))  # type: ignore[attr-defined]
+             for procedure_id, states in where.finals.items() if states]
+    return or_(Submission.state == WITHDRAWN, *parts)
+
+
+def _open(where: Scope) -> Any:
+    parts = [and_(Submission.procedure_id == procedure_id, Submission.state.in_(sorted(states)))  # type: ignore[attr-defined]
+             for procedure_id, states in where.opens.items() if states]
+    return or_(false(), *parts)
+
+
+def _day_start(day: dt.date, timezone: str) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(), ZoneInfo(timezone)).astimezone(dt.timezone.utc)
+
+
+def _matches(words: list[str], dialect: str) -> Any:
+    """Every word found at the start of a word of the submission's text (SQLite: its FTS5
+    index, kept by triggers), or anywhere in it (PostgreSQL)."""
+    if dialect == "sqlite":
+        usable = [word for word in words if any(c.isalnum() for c in word)]
+        if not usable:
+            return true()
+        phrase = " AND ".join('"' + word.replace('"', '""') + '"*' for word in usable)
+        return Submission.id.in_(select(text("rowid")).select_from(text("submission_fts"))  # type: ignore[union-attr]
+                                 .where(text("submission_fts MATCH :search")).params(search=phrase))
+    parts = []
+    for word in words:
+        escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        parts.append(Submission.search_text.like(f"%{escaped}%", escape="\\"))  # type: ignore[attr-defined]
+    return and_(*parts)
+
+
+def conditions(where: Scope, filters: Filters, staff_id: int | None, dialect: str = "sqlite") -> list[Any]:
+    """The SQL conditions the filters mean; the inbox, its bulk actions and the exports of
+    the filtered list all use these."""
+    if not where.procedure_ids:
+        return [false()]
+    found: list[Any] = [Submission.procedure_id.in_(where.procedure_ids)]  # type: ignore[attr-defined]
+    if filters.tab == "closed":
+        found.append(_closed(where))
+    elif filters.tab in ("todo", "mine"):
+        found.append(_open(where))
+        if filters.tab == "mine":
+            found.append(Submission.assignee_id == staff_id)
+    if filters.status:
+        found.append(Submission.state == filters.status)
+    if filters.assignee == "none":
+        found.append(Submission.assignee_id.is_(None))  # type: ignore[union-attr]
+    elif filters.assignee.isdigit():
+        found.append(Submission.assignee_id == int(filters.assignee))
+    if filters.received_from:
+        found.append(Submission.created_at >= _day_start(filters.received_from, where.timezone))
+    if filters.received_to:
+        found.append(Submission.created_at < _day_start(filters.received_to + dt.timedelta(days=1), where.timezone))
+    if filters.overdue:
+        found.extend([Submission.deadline < now(), _open(where)])  # type: ignore[operator]
+    if filters.text:
+        found.append(_matches(fold(filters.text).split()[:8], dialect))
+    if filters.field and filters.value:
+        found.append(Submission.answers[filters.field].as_string() == filters.value)  # type: ignore[index]
+    return found
+
+
+def statement(where: Scope, filters: Filters, staff_id: int | None,
+              dialect: str = "sqlite") -> Select:  # type: ignore[type-arg]
+    """The rows the filters select, in order (without the page's limits)."""
+    return select(Submission).where(*conditions(where, filters, staff_id, dialect)).order_by(*SORTS[filters.sort])
+
+
+# Counting every match of a broad filter would cost more than showing the page: beyond this
+# many, the page says "more than" and the agent narrows the filter.
+COUNT_LIMIT = 10_000
+
+
+@dataclass(frozen=True)
+class Page:
+    rows: list[Submission]
+    total: int
+    filters: Filters
+
+    @property
+    def more(self) -> bool:
+        return self.total > COUNT_LIMIT
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-min(self.total, COUNT_LIMIT) // PAGE_SIZE))
+
+
+def page(engine: Engine, where: Scope, filters: Filters, staff_id: int | None) -> Page:
+    query = statement(where, filters, staff_id, engine.dialect.name)
+    counted = select(func.count()).select_from(query.order_by(None).limit(COUNT_LIMIT + 1).subquery())
+    with engine.connect() as connection:
+        total = int(connection.execute(counted).scalar_one())
+        # Rows come from the database, already valid: built without validating them again.
+        rows = [Submission.model_construct(**row) for row in connection.execute(
+            query.limit(PAGE_SIZE).offset((filters.page - 1) * PAGE_SIZE)).mappings()]
+    return Page(rows, total, filters)
+
+
+def selected(engine: Engine, where: Scope, ids: Sequence[int]) -> list[Submission]:
+    """The submissions of a bulk selection, only those inside the scope."""
+    if not ids or not where.procedure_ids:
+        return []
+    with engine.connect() as connection:
+        return [Submission(**row) for row in connection.execute(
+            select(Submission).where(Submission.id.in_(list(ids)[:500]),  # type: ignore[union-attr]
+                                     Submission.procedure_id.in_(where.procedure_ids))).mappings()]  # type: ignore[attr-defined]

@@ -1,0 +1,120 @@
+"""The JSON API's domain: submissions created the same way as on the web (prune, validate,
+store once per idempotency key, channel "api"), and the JSON shapes it answers with.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Mapping
+
+from runtime import processing, workflow
+from runtime.catalogue import Published
+from runtime.messages import message
+from runtime.models import ApiToken, Draft, Submission, SubmissionEvent
+from runtime.submissions import submission_for_draft, submit
+from runtime.text import localize
+from runtime.validation import validate
+
+if TYPE_CHECKING:
+    from runtime.site import Site, VersionInfo
+
+
+@dataclass(frozen=True)
+class Invalid(Exception):
+    errors: list[dict[str, str]]
+
+
+def idempotency_id(token: ApiToken, key: str) -> str:
+    """The draft id a key stands for: unique per token, so two clients never collide."""
+    return "api-" + hashlib.sha256(f"{token.id}:{key}".encode()).hexdigest()[:39]
+
+
+def create_submission(site: "Site", published: Published, token: ApiToken, key: str,
+                      answers: Mapping[str, Any], lang: str) -> tuple[Submission, bool]:
+    """(submission, created): a key seen before returns its first submission, unchanged."""
+    draft_id = idempotency_id(token, key)
+    earlier = submission_for_draft(site.engine, draft_id)
+    if earlier is not None:
+        return earlier, False
+    info = site.version(published.version_id)
+    assert info is not None and info.procedure.id is not None
+    compiled = info.compiled
+    pruned = compiled.prune(answers)
+    errors = validate(compiled, pruned)
+    if errors:
+        raise Invalid([{"field": path, "code": error.code,
+                        "message": message(error, _widget(compiled, path), _element(compiled, path), lang,
+                                           compiled.lang)} for path, error in errors.items()])
+    draft = Draft(id=draft_id, version_id=published.version_id, answers={}, lang=lang, channel="api")
+    submission = submit(site.engine, draft, pruned, procedure_id=info.procedure.id,
+                        prefix=info.procedure.reference_prefix, version_hash=info.version.content_hash,
+                        initial_state=workflow.workflow_of(compiled.definition).get("initial", "recue"),
+                        channel="api")
+    # Two requests racing with one key both end on the first one's submission (the unique
+    # draft id); the loser is told "created" too, with the same reference.
+    return submission, True
+
+
+def _widget(compiled: Any, path: str) -> str:
+    field = compiled.fields.get(path.split(".")[0])
+    return field.widget.name if field else "text"
+
+
+def _element(compiled: Any, path: str) -> Mapping[str, Any] | None:
+    field = compiled.fields.get(path.split(".")[0])
+    return field.element if field else None
+
+
+def procedure_json(published: Published, lang: str, base_url: str) -> dict[str, Any]:
+    definition = published.compiled.definition
+    return {"slug": published.procedure_slug, "kind": definition.get("kind", "procedure"),
+            "title": localize(definition["title"], lang, definition["lang"]), "version": published.version_number,
+            "url": f"{base_url}/{published.organisation.slug}/{published.procedure_slug}"}
+
+
+def status_json(info: "VersionInfo", submission: Submission, events: list[SubmissionEvent], lang: str,
+                base_url: str, *, with_answers: bool = True) -> dict[str, Any]:
+    definition = info.compiled.definition
+
+    def label(state: str | None) -> str | None:
+        if state is None:
+            return None
+        if state == processing.WITHDRAWN:
+            return "withdrawn"
+        return localize(workflow.state(definition, state).get("label"), lang, definition["lang"]) or state
+
+    body: dict[str, Any] = {
+        "reference": submission.reference, "procedure": info.procedure.slug, "version": info.version.number,
+        "status": {"name": submission.state, "label": label(submission.state),
+                   "final": workflow.is_final(definition, submission.state)
+                   or submission.state == processing.WITHDRAWN},
+        "channel": submission.channel, "created_at": submission.created_at.isoformat(),
+        "updated_at": submission.updated_at.isoformat(),
+        "follow_url": f"{base_url}/s/{submission.follow_token}",
+        "receipt_url": f"{base_url}/s/{submission.follow_token}/receipt.pdf",
+        "history": [{"at": event.created_at.isoformat(), "kind": event.kind, "from": event.from_state,
+                     "to": event.to_state, "comment": event.comment if event.visible else None}
+                    for event in events if event.kind in ("submitted", "transition", "complement", "withdrawn")],
+        "transitions": [{"to": t.target, "label": localize(t.label, lang, definition["lang"]) or t.target,
+                         "functions": list(t.functions), "comment_required": t.comment_required}
+                        for t in workflow.available(definition, submission.state, None)],
+    }
+    if with_answers:
+        body["answers"] = submission.answers
+    return body
+
+
+def by_reference(engine: Any, organisation_id: int, reference: str) -> tuple[Submission, list[SubmissionEvent]] | None:
+    """A submission of this organisation, by its reference; None for any other."""
+    from sqlalchemy import select
+
+    from runtime.models import Procedure
+
+    if len(reference) > 32:
+        return None
+    with engine.connect() as connection:
+        found = connection.execute(select(Submission.id).join(Procedure, Procedure.id == Submission.procedure_id)
+                                   .where(Submission.reference == reference,
+                                          Procedure.organisation_id == organisation_id)).scalar()
+    return processing.load(engine, int(found)) if found is not None else None

@@ -1,0 +1,100 @@
+"""E-mail: notifications written from templates in the reader's language and charter, sent
+with aiosmtplib, or written to the data folder when no mail server is configured.
+
+Composing reads the database; sending does not. A mail server that is down makes `send`
+raise, and the outbox tries again later: nothing is lost and no request waits for it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Mapping
+
+import aiosmtplib
+
+from runtime.render_tree import Renderer, plain_text
+from runtime.settings import Settings
+
+if TYPE_CHECKING:
+    from runtime.site import VersionInfo
+
+PLACEHOLDER = re.compile(r"\{([A-Za-z0-9_.-]{1,100})\}")
+
+
+@dataclass(frozen=True)
+class Mail:
+    to: tuple[str, ...]
+    subject: str
+    text: str
+    html: str
+    reply_to: str = ""
+
+
+def citizen_address(info: "VersionInfo", answers: Mapping[str, Any]) -> str | None:
+    """The applicant's e-mail: the answer to the first e-mail field of the form."""
+    for name, spec in info.compiled.fields.items():
+        if spec.element.get("widget") == "email" or spec.prop.get("format") == "email":
+            value = answers.get(name)
+            if isinstance(value, str) and "@" in value and "\n" not in value:
+                return value.strip()
+    return None
+
+
+def fill(text: str, renderer: Renderer, answers: Mapping[str, Any], reference: str) -> str:
+    """Staff-written text with `{field}` and `{reference}` replaced by the answers as shown
+    on the receipt. Plain substitution: definitions are data, never templates."""
+    fields = renderer.version.fields
+
+    def value(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name == "reference":
+            return reference
+        spec = fields.get(name)
+        if spec is None or name not in answers:
+            return match.group(0) if spec is None else ""
+        return plain_text(renderer.review_row(spec, answers[name]).display)
+    return PLACEHOLDER.sub(value, text)
+
+
+def message(settings: Settings, mail: Mail) -> EmailMessage:
+    built = EmailMessage()
+    built["From"] = settings.mail_from
+    built["To"] = ", ".join(mail.to)
+    built["Subject"] = mail.subject
+    built["Date"] = formatdate(localtime=False)
+    built["Message-ID"] = make_msgid(domain=settings.mail_from.rsplit("@", 1)[-1].strip("> ") or "parvis")
+    built["Auto-Submitted"] = "auto-generated"
+    if mail.reply_to:
+        built["Reply-To"] = mail.reply_to
+    built.set_content(mail.text)
+    if mail.html:
+        built.add_alternative(mail.html, subtype="html")
+    return built
+
+
+async def send(settings: Settings, mail: Mail) -> None:
+    if not mail.to:
+        return
+    built = message(settings, mail)
+    if not settings.smtp_host:
+        _write(settings.data_dir / "mail", built)
+        return
+    await aiosmtplib.send(
+        built, hostname=settings.smtp_host, port=settings.smtp_port,
+        username=settings.smtp_username or None, password=settings.smtp_password or None,
+        start_tls=settings.smtp_starttls, timeout=30)
+
+
+def _write(folder: Path, built: EmailMessage) -> None:
+    # Without a mail server (trying Parvis out), mails land where their reader can open them.
+    folder.mkdir(parents=True, exist_ok=True)
+    name = f"{formatdate(localtime=False)[5:25].replace(' ', '-').replace(':', '')}-{secrets.token_hex(4)}.eml"
+    temporary = folder / f".{name}.tmp"
+    temporary.write_bytes(bytes(built))
+    os.replace(temporary, folder / name)

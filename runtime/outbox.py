@@ -1,0 +1,86 @@
+"""The outbox: actions to carry out once their event has committed, retried until they work.
+
+A row is written in the transaction of its event, unique per (event, action), so an action
+is queued once or not at all. Workers claim rows for a lease (`FOR UPDATE SKIP LOCKED` on
+PostgreSQL, the write lock on SQLite), so two workers never run the same row at once; a
+row whose worker died is claimed again when its lease ends.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+from sqlalchemy import Connection, Engine, insert, select, update
+
+from runtime.db import write_transaction
+from runtime.models import Outbox, now
+
+# After this many failed attempts a row is set aside as failed (and shown to staff).
+MAX_ATTEMPTS = 8
+LEASE = dt.timedelta(minutes=5)
+
+
+@dataclass(frozen=True)
+class Job:
+    id: int
+    event_id: int
+    kind: str
+    payload: Mapping[str, Any]
+    attempts: int
+
+
+def enqueue(connection: Connection, event_id: int, action_index: int, kind: str,
+            payload: Mapping[str, Any]) -> None:
+    connection.execute(insert(Outbox).values(
+        event_id=event_id, action_index=action_index, kind=kind, payload=dict(payload),
+        status="pending", attempts=0, next_attempt_at=now(), created_at=now()))
+
+
+def backoff(attempts: int) -> dt.timedelta:
+    """30 s, 1 min, 2 min... capped at 6 hours: a mail server down for a night is caught up."""
+    return min(dt.timedelta(seconds=30 * 2 ** max(attempts - 1, 0)), dt.timedelta(hours=6))
+
+
+def claim(engine: Engine, limit: int = 20, at: dt.datetime | None = None) -> list[Job]:
+    """Rows due now, leased to the caller."""
+    moment = at or now()
+    due = (select(Outbox.id).where(Outbox.status == "pending", Outbox.next_attempt_at <= moment,
+                                   (Outbox.claimed_until.is_(None)) | (Outbox.claimed_until < moment))  # type: ignore[union-attr,operator]
+           .order_by(Outbox.id).limit(limit))
+    if engine.dialect.name == "postgresql":
+        due = due.with_for_update(skip_locked=True)
+    with write_transaction(engine, durable=False) as connection:
+        rows = connection.execute(
+            update(Outbox).where(Outbox.id.in_(due.scalar_subquery()))  # type: ignore[union-attr]
+            .values(claimed_until=moment + LEASE, attempts=Outbox.attempts + 1)
+            .returning(Outbox.id, Outbox.event_id, Outbox.kind, Outbox.payload, Outbox.attempts)).all()
+    return sorted((Job(*row) for row in rows), key=lambda job: job.id)
+
+
+def done(engine: Engine, job: Job) -> None:
+    with write_transaction(engine, durable=False) as connection:
+        connection.execute(update(Outbox).where(Outbox.id == job.id)
+                           .values(status="done", done_at=now(), claimed_until=None, last_error=None))
+
+
+def failed(engine: Engine, job: Job, error: str) -> None:
+    """Try again later, or give up after MAX_ATTEMPTS; the error is kept for staff to read."""
+    gave_up = job.attempts >= MAX_ATTEMPTS
+    with write_transaction(engine, durable=False) as connection:
+        connection.execute(update(Outbox).where(Outbox.id == job.id).values(
+            status="failed" if gave_up else "pending", claimed_until=None, last_error=error[:2000],
+            next_attempt_at=now() + backoff(job.attempts)))
+
+
+def for_events(engine: Engine, event_ids: list[int]) -> dict[int, list[Outbox]]:
+    """The outbox rows of some events, for the history that agents read."""
+    if not event_ids:
+        return {}
+    found: dict[int, list[Outbox]] = {}
+    with engine.connect() as connection:
+        for row in connection.execute(select(Outbox).where(Outbox.event_id.in_(event_ids))  # type: ignore[attr-defined]
+                                      .order_by(Outbox.id)).mappings():
+            found.setdefault(row["event_id"], []).append(Outbox(**row))
+    return found

@@ -1,0 +1,294 @@
+"""What happens to a submission after it is received: transitions, messages, notes,
+assignment, complements, withdrawal. Each change is one transaction holding its event and
+the actions it queues, so either all of it happened or none.
+
+Functions here take plain values and the submission's definition; who holds which function
+is decided by the caller (the staff side knows the staff, the runtime does not).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Mapping
+
+from sqlalchemy import Connection, Engine, insert, select, update
+
+from runtime import workflow
+from runtime.db import write_transaction
+from runtime.i18n import N_
+from runtime.models import Attachment, Submission, SubmissionEvent, now
+from runtime.outbox import enqueue
+
+# A status no designer can name (slugs have no underscore): the applicant withdrew.
+WITHDRAWN = "_withdrawn"
+# Actions carried out by a worker after the commit; the others change the submission at once.
+QUEUED = {"notify": "notify", "document": "document", "webhook": "webhook"}
+
+
+class Refused(Exception):
+    """A change that may not happen; `message` is a msgid, with its `values`."""
+
+    def __init__(self, message: str, **values: Any) -> None:
+        super().__init__(message % values if values else message)
+        self.message = message
+        self.values = values
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who makes a change. `held` None holds every function; `id` None is not staff."""
+
+    name: str
+    id: int | None = None
+    held: frozenset[str] | None = field(default=None)
+    kind: str = "staff"  # "staff", "citizen", "api" or "system"
+
+
+def _event(connection: Connection, submission_id: int, kind: str, actor: Actor, *, from_state: str | None = None,
+           to_state: str | None = None, comment: str | None = None, visible: bool = True,
+           data: Mapping[str, Any] | None = None, at: dt.datetime | None = None) -> int:
+    return int(connection.execute(insert(SubmissionEvent).values(
+        submission_id=submission_id, kind=kind, from_state=from_state, to_state=to_state,
+        comment=comment or None, visible=visible, actor=actor.name[:200], actor_id=actor.id,
+        data=dict(data) if data else None, created_at=at or now())
+        .returning(SubmissionEvent.id)).scalar_one())
+
+
+def _current(connection: Connection, submission_id: int) -> Submission:
+    row = connection.execute(select(Submission).where(Submission.id == submission_id)).mappings().first()
+    if row is None:
+        raise Refused(N_("This submission does not exist."))
+    return Submission(**row)
+
+
+def _move(connection: Connection, submission: Submission, source: str, target: str, at: dt.datetime) -> None:
+    """Change the status only if it is still the one the change was decided on.
+
+    Two agents taking a transition at once: on PostgreSQL the second waits for the first's
+    row lock, then finds the status changed and updates nothing; on SQLite writers queue.
+    """
+    moved = connection.execute(update(Submission).where(Submission.id == submission.id, Submission.state == source)
+                               .values(state=target, updated_at=at)).rowcount
+    if moved != 1:
+        raise Refused(N_("Someone else has just changed this submission's status. Look at it again before "
+                         "deciding."))
+
+
+def take_transition(engine: Engine, submission_id: int, definition: Mapping[str, Any], index: int,
+                    actor: Actor, comment: str = "", *, expected_state: str | None = None,
+                    base_url: str = "") -> int:
+    """Take transition `index` of the submission's workflow; returns the event's id."""
+    transitions = workflow.transitions(definition)
+    if not 0 <= index < len(transitions):
+        raise Refused(N_("This transition does not exist in this procedure's workflow."))
+    transition = transitions[index]
+    comment = comment.strip()
+    if transition.comment_required and not comment:
+        raise Refused(N_("This transition needs a comment: say why, the applicant will read it."))
+    if transition.automatic and actor.kind != "system":
+        raise Refused(N_("This transition is taken automatically after a delay, not by hand."))
+    if not workflow.may_take(transition, actor.held):
+        raise Refused(N_("You do not hold a function allowed to take this transition."))
+    with write_transaction(engine) as connection:
+        submission = _current(connection, submission_id)
+        if submission.state != transition.source or (expected_state and submission.state != expected_state):
+            raise Refused(N_("Someone else has just changed this submission's status. Look at it again before "
+                             "deciding."))
+        at = now()
+        _move(connection, submission, transition.source, transition.target, at)
+        event_id = _event(connection, submission_id, "transition", actor, from_state=transition.source,
+                          to_state=transition.target, comment=comment,
+                          visible=workflow.is_visible(definition, transition.target),
+                          data={"transition": index}, at=at)
+        _run_actions(connection, submission, transition, event_id, actor, at, base_url)
+    return event_id
+
+
+def _run_actions(connection: Connection, submission: Submission, transition: workflow.Transition, event_id: int,
+                 actor: Actor, at: dt.datetime, base_url: str) -> None:
+    assert submission.id is not None
+    for position, action in enumerate(transition.actions):
+        if "assign" in action:
+            assignee = actor.id if action["assign"] == "actor" else None
+            connection.execute(update(Submission).where(Submission.id == submission.id).values(assignee_id=assignee))
+        elif "deadline_days" in action:
+            days = int(action["deadline_days"])
+            deadline = at + dt.timedelta(days=days) if days else None
+            connection.execute(update(Submission).where(Submission.id == submission.id).values(deadline=deadline))
+        elif "ask" in action:
+            # The request stays open until the applicant answers on the follow-up page.
+            connection.execute(update(SubmissionEvent).where(SubmissionEvent.id == event_id).values(data={
+                "transition": transition.index,
+                "complement": {"return_to": action.get("return_to") or transition.source}}))
+        else:
+            kind = next(key for key in QUEUED if key in action)
+            enqueue(connection, event_id, position, kind, {
+                "action": dict(action), "index": position, "submission_id": submission.id, "base_url": base_url})
+
+
+def open_complement(events: Iterable[SubmissionEvent]) -> SubmissionEvent | None:
+    """The request for a complement still waiting for the applicant's answer, if any."""
+    waiting = None
+    for event in events:
+        if event.kind == "transition" and event.data and event.data.get("complement"):
+            waiting = event
+        elif event.kind in ("complement", "withdrawn", "transition"):
+            waiting = None
+    return waiting
+
+
+def answer_complement(engine: Engine, submission_id: int, events: list[SubmissionEvent], text: str,
+                      files: list[Attachment], definition: Mapping[str, Any], base_url: str = "") -> int:
+    """The applicant's answer to a request: recorded with its files, and the submission goes
+    back to the status the request named (so it is back in the agents' "to do")."""
+    request = open_complement(events)
+    if request is None:
+        raise Refused(N_("There is no request for a complement waiting for your answer."))
+    text = text.strip()
+    if not text and not files:
+        raise Refused(N_("Write an answer or attach a file."))
+    assert request.data is not None
+    return_to = request.data["complement"]["return_to"]
+    citizen = Actor(name="citizen", kind="citizen")
+    with write_transaction(engine) as connection:
+        submission = _current(connection, submission_id)
+        at = now()
+        target = return_to if return_to in (workflow.workflow_of(definition).get("states") or {}) else submission.state
+        if submission.state != target:
+            _move(connection, submission, submission.state, target, at)
+        event_id = _event(connection, submission_id, "complement", citizen, from_state=submission.state,
+                          to_state=target, comment=text, data={"request": request.id}, at=at)
+        for stored in files:
+            connection.execute(insert(Attachment).values(**{
+                **stored.model_dump(), "draft_id": None, "submission_id": submission_id, "event_id": event_id,
+                "kind": "complement"}))
+        enqueue(connection, event_id, 0, "notify", {"action": {"notify": "staff"}, "submission_id": submission_id,
+                                                    "base_url": base_url})
+    return event_id
+
+
+def send_message(engine: Engine, submission_id: int, actor: Actor, text: str, *, base_url: str = "") -> int:
+    """A message between the applicant and the agents, shown on the follow-up page; the other
+    side is told by e-mail."""
+    text = text.strip()
+    if not text:
+        raise Refused(N_("The message is empty."))
+    with write_transaction(engine) as connection:
+        _current(connection, submission_id)
+        event_id = _event(connection, submission_id, "message", actor, comment=text[:10_000])
+        recipient = "staff" if actor.kind == "citizen" else "citizen"
+        enqueue(connection, event_id, 0, "notify", {"action": {"notify": recipient, "message": True},
+                                                    "submission_id": submission_id, "base_url": base_url})
+    return event_id
+
+
+def add_note(engine: Engine, submission_id: int, actor: Actor, text: str) -> int:
+    """An internal note: agents read it, the applicant never does."""
+    text = text.strip()
+    if not text:
+        raise Refused(N_("The note is empty."))
+    with write_transaction(engine) as connection:
+        _current(connection, submission_id)
+        return _event(connection, submission_id, "note", actor, comment=text[:10_000], visible=False)
+
+
+def assign(engine: Engine, submission_ids: Iterable[int], assignee_id: int | None, assignee_name: str,
+           actor: Actor) -> int:
+    """Put submissions in someone's hands (or nobody's); returns how many changed."""
+    changed = 0
+    with write_transaction(engine) as connection:
+        for submission_id in submission_ids:
+            moved = connection.execute(update(Submission).where(Submission.id == submission_id)
+                                       .values(assignee_id=assignee_id)).rowcount
+            if moved:
+                changed += 1
+                _event(connection, submission_id, "assigned", actor, visible=False,
+                       data={"assignee_id": assignee_id, "assignee": assignee_name})
+    return changed
+
+
+def withdraw(engine: Engine, submission_id: int, definition: Mapping[str, Any], reason: str = "",
+             base_url: str = "") -> int:
+    """The applicant withdraws a request nobody has started processing."""
+    citizen = Actor(name="citizen", kind="citizen")
+    initial = workflow.workflow_of(definition).get("initial")
+    with write_transaction(engine) as connection:
+        submission = _current(connection, submission_id)
+        if submission.state != initial:
+            raise Refused(N_("This request is already being processed: it can no longer be withdrawn. Write "
+                             "to the service instead."))
+        at = now()
+        _move(connection, submission, submission.state, WITHDRAWN, at)
+        event_id = _event(connection, submission_id, "withdrawn", citizen, from_state=submission.state,
+                          to_state=WITHDRAWN, comment=reason.strip()[:2000], at=at)
+        enqueue(connection, event_id, 0, "notify", {"action": {"notify": "staff"}, "submission_id": submission_id,
+                                                    "base_url": base_url})
+    return event_id
+
+
+def can_withdraw(definition: Mapping[str, Any], submission: Submission) -> bool:
+    return submission.state == workflow.workflow_of(definition).get("initial")
+
+
+def due_automatic(engine: Engine, definitions: Mapping[int, Mapping[str, Any]], at: dt.datetime | None = None
+                  ) -> list[tuple[int, int, int]]:
+    """(submission id, version id, transition index) of automatic transitions now due.
+
+    `definitions` maps version ids to their definition; a submission waits from its last
+    change of status (its `updated_at`).
+    """
+    moment = at or now()
+    due = []
+    with engine.connect() as connection:
+        for version_id, definition in definitions.items():
+            for transition in workflow.transitions(definition):
+                if transition.after_days is None:
+                    continue
+                limit = moment - dt.timedelta(days=transition.after_days)
+                rows = connection.execute(select(Submission.id).where(
+                    Submission.version_id == version_id, Submission.state == transition.source,
+                    Submission.updated_at <= limit).limit(500))
+                due.extend((row[0], version_id, transition.index) for row in rows)
+    return due
+
+
+def load(engine: Engine, submission_id: int) -> tuple[Submission, list[SubmissionEvent]] | None:
+    """A submission with its whole history, oldest first."""
+    with engine.connect() as connection:
+        row = connection.execute(select(Submission).where(Submission.id == submission_id)).mappings().first()
+        if row is None:
+            return None
+        events = [SubmissionEvent(**event) for event in connection.execute(
+            select(SubmissionEvent).where(SubmissionEvent.submission_id == submission_id)
+            .order_by(SubmissionEvent.created_at, SubmissionEvent.id)).mappings()]  # type: ignore[arg-type]
+    return Submission(**row), events
+
+
+def visible_files(engine: Engine, submission_id: int, events: list[SubmissionEvent]) -> list[Attachment]:
+    """What the applicant may open: their own files, and documents issued by an event they see."""
+    shown = {event.id for event in events if event.visible}
+    with engine.connect() as connection:
+        rows = [Attachment(**row) for row in connection.execute(
+            select(Attachment).where(Attachment.submission_id == submission_id)
+            .order_by(Attachment.created_at, Attachment.id)).mappings()]  # type: ignore[arg-type]
+    return [a for a in rows if a.kind != "document" or a.event_id in shown]
+
+
+def link(engine: Engine, submission_id: int, other_id: int, actor: Actor) -> None:
+    """Record that two submissions are about the same thing, on both (agents only see it)."""
+    if submission_id == other_id:
+        raise Refused(N_("A submission cannot be linked to itself."))
+    with write_transaction(engine) as connection:
+        first, second = _current(connection, submission_id), _current(connection, other_id)
+        if first.procedure_id != second.procedure_id:
+            raise Refused(N_("Only submissions of the same procedure can be linked."))
+        _event(connection, submission_id, "linked", actor, visible=False,
+               data={"other": other_id, "reference": second.reference})
+        _event(connection, other_id, "linked", actor, visible=False,
+               data={"other": submission_id, "reference": first.reference})
+
+
+def linked(events: Iterable[SubmissionEvent]) -> dict[int, str]:
+    """Submission id -> reference of those linked to this one."""
+    return {int(e.data["other"]): str(e.data["reference"]) for e in events if e.kind == "linked" and e.data}
