@@ -3,11 +3,13 @@
     python app.py [serve] [--host H] [--port P]   start the server
     python app.py check FILE...                   check procedure definitions and charters
     python app.py create-admin --email E --name N create a staff administrator
+    python app.py worker                          carry out queued actions (mails, documents...)
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import contextlib
 import secrets
 import sys
@@ -20,15 +22,22 @@ from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
 
-from runtime import i18n, receipts
+from runtime import i18n, receipts, worker
 from runtime.catalogue import PublishedCache, load_examples
+from runtime.charter import theme_roots
 from runtime.db import make_engine, migrate
-from designer import accounts
+from designer import accounts, functions
+from designer.api_token_routes import routes as api_token_routes
+from designer.case_routes import routes as case_routes
+from designer.charter_routes import routes as charter_routes
 from designer.editor_routes import routes as editor_routes
+from designer.inbox_routes import routes as inbox_routes
 from designer.procedure_routes import routes as procedure_routes
+from designer.report_routes import routes as report_routes
 from designer.routes import routes as staff_routes
 from designer.team_routes import routes as team_routes
 from runtime.routes import routes
+from runtime.routes.results import routes as results_routes
 from runtime.security import SecurityMiddleware
 from runtime.settings import Settings, documentation
 from runtime.site import ROOT, Site
@@ -39,15 +48,22 @@ DESIGNER = ROOT / "designer"
 DEMO_EMAIL = "demo@parvis.example"
 
 
-def create_app(settings: Settings | None = None) -> Starlette:
-    settings = settings or Settings.from_env()
+def build_site(settings: Settings) -> Site:
+    """The database (migrated, examples loaded on first start), templates and caches."""
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     engine = make_engine(settings.sqlalchemy_url)
     migrate(engine, [DESIGNER / "migrations" / "versions"])
     if settings.load_examples and load_examples(engine, EXAMPLES) and not accounts.any_user(engine):
         create_demo_administrator(engine, settings)
-    templates = Templates(settings.themes_dir, extra=[DESIGNER / "templates"])
+    templates = Templates(theme_roots(settings.themes_dir, settings.data_dir), extra=[DESIGNER / "templates"])
     site = Site(settings=settings, engine=engine, templates=templates, published=PublishedCache(engine))
+    site.staff_recipients = functions.recipients_for(engine)
+    return site
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    settings = settings or Settings.from_env()
+    site = build_site(settings)
 
     async def http_error(request: Request, exc: Exception) -> Response:
         status = exc.status_code if isinstance(exc, HTTPException) else 500
@@ -62,14 +78,45 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        task = None
+        if settings.worker_in_process:
+            task = start_worker(site)
         yield
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
         receipts.shutdown()
 
-    app = Starlette(routes=[*staff_routes, *procedure_routes, *editor_routes, *team_routes, *routes], middleware=[Middleware(SecurityMiddleware)], lifespan=lifespan,
+    app = Starlette(routes=[*staff_routes, *report_routes, *procedure_routes, *editor_routes, *team_routes, *charter_routes, *inbox_routes, *case_routes, *api_token_routes, *results_routes, *routes], middleware=[Middleware(SecurityMiddleware)], lifespan=lifespan,
                     exception_handlers={404: http_error, 405: http_error, 500: http_error})
     app.state.site = site
     app.state.start_pages = {}
     return app
+
+
+def start_worker(site: Site) -> asyncio.Task[None]:
+    """The outbox worker in this process; `site.wake_worker()` makes it look at once."""
+    loop = asyncio.get_running_loop()
+    wake = asyncio.Event()
+    site.wake_worker = lambda: loop.call_soon_threadsafe(wake.set)
+    return loop.create_task(worker.forever(site, wake), name="parvis-worker")
+
+
+def run_worker() -> int:
+    """`python app.py worker`: drain the outbox and take automatic transitions, forever."""
+    site = build_site(Settings.from_env())
+    print(f"Parvis worker started (every {site.settings.worker_interval:g} s).", flush=True)
+
+    async def main() -> None:
+        await worker.forever(site, asyncio.Event())
+    try:
+        asyncio.run(main())
+    except KeyboardInterrupt:
+        pass
+    finally:
+        receipts.shutdown()
+    return 0
 
 
 def create_demo_administrator(engine: Any, settings: Settings) -> None:
@@ -193,11 +240,14 @@ def main(argv: list[str] | None = None) -> int:
     admin_parser.add_argument("--email", required=True)
     admin_parser.add_argument("--name", required=True)
     admin_parser.add_argument("--organisation", help="slug of the organisation (default: every top-level one)")
+    commands.add_parser("worker", help="carry out queued mails, documents and webhooks, and automatic transitions")
     check_parser = commands.add_parser("check", help="check procedure definitions and charter folders")
     check_parser.add_argument("files", nargs="+")
     args = parser.parse_args(argv)
     if args.command == "check":
         return check(args.files)
+    if args.command == "worker":
+        return run_worker()
     if args.command == "create-admin":
         return create_admin(args.email, args.name, args.organisation)
     serve(args.host, args.port)

@@ -16,7 +16,14 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from designer import editing, procedures, workflow
+from designer import (
+    editing,
+    editing_conditions,
+    editing_settings,
+    editor_view,
+    procedures,
+    workflow,
+)
 from designer.procedure_routes import organisation_for, procedure_for
 from designer.routes import current_staff, staff_page
 from runtime import i18n
@@ -25,6 +32,7 @@ from runtime.catalogue import content_hash
 from runtime.compiler import CompiledVersion
 from runtime.definition import check_definition
 from runtime.fields.base import Problem
+from runtime.fields.file import FORMAT_NAMES
 from runtime.i18n import N_
 from runtime.journey import post_page
 from runtime.models import Organisation, ProcedureVersion
@@ -59,10 +67,6 @@ async def new_procedure(request: Request) -> Response:
     return RedirectResponse(f"/staff/o/{found.slug}/p/{slug}/edit", status_code=303)
 
 
-def _int(value: Any, default: int = 0) -> int:
-    return int(value) if isinstance(value, str) and value.isdigit() else default
-
-
 async def editor(request: Request) -> Response:
     looked_up = await procedure_for(request, procedures.EDITING_ROLES)
     if isinstance(looked_up, Response):
@@ -70,93 +74,79 @@ async def editor(request: Request) -> Response:
     found, state = looked_up
     site = site_of(request)
     slug = state.procedure.slug
-    query = request.query_params
-    selection = (_int(query.get("page")), _int(query.get("element"), -1))
-    if request.method == "GET":
-        return await _editor_page(request, found, state, state.latest.definition, selection, [], query.get("edit_lang"))
-    form = await request.form(max_files=0, max_fields=200)
-    values = {key: str(value) for key, value in form.items()}
-    selection = (_int(values.get("page")), _int(values.get("element"), -1))
-    edit_lang = values.get("edit_lang") or found.lang
     definition = state.latest.definition
+    if request.method == "GET":
+        query = request.query_params
+        return await _editor_page(request, found, state, definition, editor_view.selection_from(query), [],
+                                  query.get("edit_lang"), panel=query.get("panel", ""))
+    form = await request.form(max_files=0, max_fields=400)
+    values = {key: str(value) for key, value in form.items()}
+    selection = editor_view.selection_from(values)
+    edit_lang = values.get("edit_lang") if values.get("edit_lang") in i18n.LANGUAGES else found.lang
+    lang = site.lang(request)
+    panel = values.get("panel", "")
+    operation = values.get("op", "")
+    posted = values if operation == "properties" or operation.startswith("condition_") else None
     if values.get("revision") != content_hash(definition):
-        message = i18n.gettext(site.lang(request), N_("Someone else changed this procedure since you opened it. "
-                                                      "Nothing was saved: here is their version; make your change again."))
-        return await _editor_page(request, found, state, definition, selection, [Problem("", message)], edit_lang, 409)
+        message = i18n.gettext(lang, N_("Someone else changed this procedure since you opened it. "
+                                        "Nothing was saved: here is their version; make your change again."))
+        return await _editor_page(request, found, state, definition, selection, [Problem("", message)], edit_lang,
+                                  409, panel=panel)
+    if operation == "condition_rows":
+        # Only show the answers of the questions chosen in the condition rows: nothing saved.
+        return await _editor_page(request, found, state, definition, selection, [], edit_lang, posted=posted)
     try:
-        changed, selection = _apply(definition, values, selection, edit_lang)
+        changed, after = editor_view.apply(definition, values, selection, edit_lang)
     except editing.EditRefused as refused:
-        return await _editor_page(request, found, state, definition, selection, [Problem("", str(refused))], edit_lang, 422)
+        problem = Problem("", refused.text(lang))
+        # "" places the message next to the selected element, None only in the summary.
+        about = refused.concerning or ("" if editor_view.about_element(operation) else None)
+        return await _editor_page(request, found, state, definition, selection, [problem], edit_lang, 422,
+                                  concerning=[about], posted=posted, panel=panel)
     problems = check_definition(changed)
     if problems:
-        return await _editor_page(request, found, state, definition, selection, problems, edit_lang, 422)
+        return await _editor_page(request, found, state, definition, selection, problems, edit_lang, 422,
+                                  changed=changed, posted=posted, panel=panel)
     await run_in_threadpool(procedures.save_draft, site.engine, found, changed, True)
-    page, element = selection
-    return RedirectResponse(f"/staff/o/{found.slug}/p/{slug}/edit?page={page}&element={element}&edit_lang={edit_lang}",
-                            status_code=303)
-
-
-def _apply(definition: dict[str, Any], values: dict[str, str], selection: tuple[int, int],
-           lang: str) -> tuple[dict[str, Any], tuple[int, int]]:
-    page, element = selection
-    operation = values.get("op", "")
-    if operation == "add":
-        widget = values.get("widget", "")
-        changed, index = (editing.add_content(definition, page, lang) if widget == "content"
-                          else editing.add_field(definition, page, widget, lang))
-        return changed, (page, index)
-    if operation in ("up", "down"):
-        changed, index = editing.move(definition, page, element, -1 if operation == "up" else 1)
-        return changed, (page, index)
-    if operation == "duplicate":
-        changed, index = editing.duplicate(definition, page, element)
-        return changed, (page, index)
-    if operation == "delete":
-        return editing.delete(definition, page, element), (page, -1)
-    if operation == "add_page":
-        changed, index = editing.add_page(definition, lang)
-        return changed, (index, -1)
-    if operation == "delete_page":
-        return editing.delete_page(definition, page), (max(0, page - 1), -1)
-    if operation == "page_title":
-        return editing.set_page_title(definition, page, lang, values.get("title", "")), (page, element)
-    if operation == "status_add":
-        return workflow.add_status(definition, lang, values.get("label", "")), (page, element)
-    if operation == "status_set":
-        return workflow.set_status(definition, values.get("status", ""), lang, values), (page, element)
-    if operation == "status_delete":
-        return workflow.delete_status(definition, values.get("status", "")), (page, element)
-    if operation == "transition_add":
-        return workflow.add_transition(definition, lang, values), (page, element)
-    if operation == "transition_delete":
-        return workflow.delete_transition(definition, _int(values.get("transition"), -1)), (page, element)
-    if operation == "settings":
-        return editing.set_settings(definition, lang, values), (page, element)
-    if operation == "properties":
-        return editing.set_properties(definition, page, element, lang, values), (page, element)
-    raise editing.EditRefused(f"unknown operation {operation!r}")
+    where = f"{after.query()}&edit_lang={edit_lang}" + (f"&panel={panel}" if panel else "")
+    return RedirectResponse(f"/staff/o/{found.slug}/p/{slug}/edit?{where}", status_code=303)
 
 
 async def _editor_page(request: Request, organisation: Organisation, state: procedures.ProcedureState,
-                       definition: dict[str, Any], selection: tuple[int, int], problems: list[Problem],
-                       edit_lang: str | None, status_code: int = 200) -> Response:
+                       definition: dict[str, Any], selection: editor_view.Selection, problems: list[Problem],
+                       edit_lang: str | None, status_code: int = 200, *, concerning: list[str | None] | None = None,
+                       changed: dict[str, Any] | None = None, posted: dict[str, str] | None = None,
+                       panel: str = "") -> Response:
     site = site_of(request)
     staff = await current_staff(request)
-    pages = definition["ui"]["pages"]
-    page = min(max(selection[0], 0), len(pages) - 1)
-    elements = pages[page]["elements"]
-    element = selection[1] if 0 <= selection[1] < len(elements) else -1
-    before = {item["field"] for p in pages[:page] for item in p["elements"] if "field" in item}
-    before |= {item["field"] for item in elements[:max(element, 0)] if "field" in item}
+    lang = edit_lang if edit_lang in i18n.LANGUAGES else organisation.lang
+    selection = editor_view.clamp(definition, selection)
+    page = definition["ui"]["pages"][selection.page]
+    selected = page["elements"][selection.element] if selection.element >= 0 else None
+    selected_prop: dict[str, Any] = {}
+    group = None
+    if selected is not None and "field" in selected:
+        selected_prop = definition["schema"]["properties"].get(selected["field"], {})
+        if selection.sub >= 0:
+            group, selected = selected, selected["elements"][selection.sub]
+            selected_prop = (selected_prop.get("items") or {}).get("properties", {}).get(selected["field"], {})
+    placed = editor_view.place_problems(problems, concerning or [None] * len(problems), changed, definition,
+                                        selection)
+    conditions = (editor_view.condition_context(definition, selection, lang, posted)
+                  if selected is not None and selection.sub < 0 else {})
+    questions = editing_conditions.all_questions(definition, lang)
     return staff_page(
         request, site, "staff_editor.html", status_code=status_code, staff=staff, organisation_row=organisation,
-        state=state, definition=definition, revision=content_hash(definition), page_index=page,
-        element_index=element, selected=elements[element] if element >= 0 else None,
-        schema=definition["schema"]["properties"], problems=problems, palette=editing.palette(),
-        widget_labels=editing.WIDGET_LABELS, legal_keys=editing.LEGAL_KEYS,
-        workflow_warnings=dict(workflow.warnings(definition)),
-        edit_lang=edit_lang or organisation.lang, earlier_fields=sorted(before), languages_all=i18n.LANGUAGES,
-        untranslated=_untranslated(definition, edit_lang or organisation.lang),
+        state=state, definition=definition, revision=content_hash(definition), page_index=selection.page,
+        element_index=selection.element, sub_index=selection.sub, selection=selection, selected=selected,
+        selected_prop=selected_prop, group=group, schema=definition["schema"]["properties"], problems=problems,
+        placed=placed, key=editor_view.key, palette=editing.palette(), group_palette=editing.palette(in_group=True),
+        widget_labels=editing.WIDGET_LABELS, legal_keys=editing_settings.LEGAL_KEYS,
+        workflow_warnings=dict(workflow.warnings(definition)), edit_lang=lang, languages_all=i18n.LANGUAGES,
+        untranslated=_untranslated(definition, lang), posted=posted or {}, conditions=conditions,
+        dates_before=editor_view.dates_before(definition, selection, lang) if selected is not None else [],
+        file_formats=FORMAT_NAMES, panel=panel,
+        describe=lambda condition: editing_conditions.describe(condition, questions, lang),
     )
 
 

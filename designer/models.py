@@ -55,3 +55,19 @@ class LoginFailure(SQLModel, table=True):
     email: str = Field(max_length=254, index=True)
     address: str = Field(max_length=64, index=True)
     created_at: dt.datetime = Field(default_factory=now, index=True)
+
+
+class FunctionBinding(SQLModel, table=True):
+    """A workflow function (e.g. "instructeur") held by a member of staff for one procedure.
+
+    A function nobody is bound to is held by every agent and administrator of the
+    organisation: a new procedure works before anyone thinks of functions.
+    """
+
+    __tablename__ = "function_binding"
+    __table_args__ = (UniqueConstraint("procedure_id", "function", "user_id"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    procedure_id: int = Field(foreign_key="procedure.id", index=True)
+    function: str = Field(max_length=100)
+    user_id: int = Field(foreign_key="staff_user.id", index=True)

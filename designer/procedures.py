@@ -15,6 +15,8 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from designer.schema_import import from_json_schema, is_plain_schema
+from designer.xlsform import from_xlsform
+from designer.xlsform_workbook import looks_like_workbook
 from runtime.catalogue import save_version
 from runtime.db import session_scope
 from runtime.definition import load_definition
@@ -75,10 +77,16 @@ def import_definition(engine: Engine, organisation: Organisation,
                       raw: bytes) -> tuple[ProcedureVersion, list[Problem]]:
     """Keep an uploaded definition as its procedure's draft; DefinitionError lists what is wrong.
 
-    A plain JSON Schema of the data is turned into a one-page procedure first; what it had
-    that a procedure cannot carry is returned as a report.
+    A plain JSON Schema of the data is turned into a one-page procedure first, and an XLSForm
+    spreadsheet (told by its content, not its name) into a procedure; what either had that
+    a procedure cannot carry is returned as a report.
     """
     report: list[Problem] = []
+    if looks_like_workbook(raw):
+        definition, report = from_xlsform(raw, organisation.lang)
+        with session_scope(engine) as session:
+            return save_version(session, organisation, load_definition(json.dumps(definition)),
+                                publish=False), report
     try:
         document = json.loads(raw)
     except (ValueError, RecursionError):

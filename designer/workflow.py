@@ -9,9 +9,12 @@ from __future__ import annotations
 import copy
 import re
 import unicodedata
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
-from designer.editing import Definition, EditRefused, _set_text
+from designer.editing import Definition, EditRefused
+from designer.editing import set_text as _set_text
+from runtime.i18n import N_
 
 ACTIONS = ("notify_citizen", "notify_staff", "ask_complement", "generate_document")
 
@@ -19,7 +22,7 @@ ACTIONS = ("notify_citizen", "notify_staff", "ask_complement", "generate_documen
 def _workflow(definition: Definition) -> dict[str, Any]:
     workflow = definition.get("workflow")
     if not workflow:
-        raise EditRefused("this procedure has no workflow yet")
+        raise EditRefused(N_("This procedure has no workflow yet."))
     return workflow  # type: ignore[no-any-return]
 
 
@@ -40,7 +43,7 @@ def set_status(definition: Definition, status: str, lang: str, values: Mapping[s
     result = copy.deepcopy(definition)
     state = _workflow(result)["states"].get(status)
     if state is None:
-        raise EditRefused(f"there is no status {status!r}")
+        raise EditRefused(N_("There is no status %(name)s."), name=status)
     _set_text(state, "label", lang, values.get("label", ""))
     state["visible"] = values.get("visible") == "on"
     if values.get("final") == "on":
@@ -56,7 +59,7 @@ def delete_status(definition: Definition, status: str) -> Definition:
     result = copy.deepcopy(definition)
     workflow = _workflow(result)
     if status == workflow["initial"]:
-        raise EditRefused("the first status cannot be deleted; make another one the first")
+        raise EditRefused(N_("The first status cannot be deleted: make another one the first."))
     workflow["states"].pop(status, None)
     workflow["transitions"] = [t for t in workflow.get("transitions", []) if status not in (t["from"], t["to"])]
     return result
@@ -67,7 +70,7 @@ def add_transition(definition: Definition, lang: str, values: Mapping[str, str])
     workflow = _workflow(result)
     source, target = values.get("from", ""), values.get("to", "")
     if source not in workflow["states"] or target not in workflow["states"]:
-        raise EditRefused("choose the status before and the status after")
+        raise EditRefused(N_("Choose the status before and the status after."))
     transition: dict[str, Any] = {"from": source, "to": target, "label": {lang: values.get("label", "").strip()
                                                                           or workflow["states"][target]["label"].get(lang, target)}}
     functions = [part.strip() for part in values.get("functions", "").split(",") if part.strip()]
@@ -89,7 +92,7 @@ def delete_transition(definition: Definition, index: int) -> Definition:
     result = copy.deepcopy(definition)
     transitions = _workflow(result).get("transitions", [])
     if not 0 <= index < len(transitions):
-        raise EditRefused(f"there is no transition {index + 1}")
+        raise EditRefused(N_("There is no transition %(n)s."), n=index + 1)
     transitions.pop(index)
     return result
 

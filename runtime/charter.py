@@ -12,7 +12,7 @@ import json
 import logging
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from types import MappingProxyType
@@ -23,6 +23,10 @@ from jsonschema import Draft202012Validator, ValidationError
 
 logger = logging.getLogger("parvis")
 SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schemas" / "theme.schema.json"
+# A theme's name is a folder name and a URL segment (/charters/<name>/...).
+THEME_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,62}")
+# How many themes a charter may derive from in a row (an edited charter -> its base).
+MAX_BASES = 3
 
 
 class CharterError(Exception):
@@ -54,14 +58,24 @@ class Charter:
     logo: str | None  # file name inside `folder`
     radius: str  # CSS length
     footer: Footer
+    logo_alt: str | None = None  # the logo's text alternative, when it says more than the name
+    base: str | None = None  # the theme this one derives from (an edited charter's original)
+    bases: tuple[Path, ...] = ()  # folders searched after `folder`: the base theme's, nearest first
 
     @property
     def templates_dir(self) -> Path:
         """Jinja overrides, searched before the default templates; may not exist."""
         return self.folder / "templates"
 
-    def css_variables(self) -> str:
+    @property
+    def folders(self) -> tuple[Path, ...]:
+        """Where the charter's files are looked for, in order: its own folder, then its bases'."""
+        return (self.folder, *self.bases)
+
+    def css_variables(self, selector: str = ":root") -> str:
         """A `:root{...}` block of custom properties, inlined in pages and PDFs.
+
+        `selector` scopes them to part of a page instead (the staff's live preview).
 
         Values are safe to inline in a <style> element because the schema restricts
         colours, font stacks and the radius to characters that cannot close a rule.
@@ -71,10 +85,10 @@ class Charter:
         ]
         declarations += [f"--parvis-font-{key}:{value}" for key, value in self.fonts.items()]
         declarations.append(f"--parvis-radius:{self.radius}")
-        return ":root{" + ";".join(declarations) + "}"
+        return selector + "{" + ";".join(declarations) + "}"
 
     def asset_path(self, name: str) -> Path | None:
-        """The file `name` inside the theme folder, or None if it is not a file there.
+        """The file `name` inside the theme folder (or its bases'), or None if it is not there.
 
         This is what serves logos to browsers and to the PDF renderer's URL fetcher, so
         a name must never reach the rest of the disk: no absolute path, no `..`, no
@@ -87,11 +101,12 @@ class Charter:
         parts = PurePosixPath(name).parts
         if any(part == ".." or part.startswith(".") for part in parts):
             return None
-        root = self.folder.resolve()
-        candidate = (root / name).resolve()
-        if not candidate.is_relative_to(root) or not candidate.is_file():
-            return None
-        return candidate
+        for folder in self.folders:
+            root = folder.resolve()
+            candidate = (root / name).resolve()
+            if candidate.is_relative_to(root) and candidate.is_file():
+                return candidate
+        return None
 
 
 class _ContrastRule(NamedTuple):
@@ -134,8 +149,11 @@ def _relative_luminance(colour: str) -> float:
     return 0.2126 * r + 0.7152 * g + 0.0722 * b
 
 
-def load_charter(folder: Path) -> Charter:
-    """Read, validate and contrast-check `folder/theme.json`; raise CharterError if unfit."""
+def load_charter(folder: Path, roots: Path | Sequence[Path] = ()) -> Charter:
+    """Read, validate and contrast-check `folder/theme.json`; raise CharterError if unfit.
+
+    `roots` are the folders holding themes, where the charter's `base` is looked for.
+    """
     path = folder / "theme.json"
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -148,12 +166,25 @@ def load_charter(folder: Path) -> Charter:
             [f"{path} is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}."]
         ) from None
 
-    problems = _schema_problems(data) + _contrast_problems(data)
+    problems = theme_problems(data)
     if problems:
         raise CharterError(problems)
+    bases = theme_folders(roots, data["base"])[:MAX_BASES] if data.get("base") else ()
+    charter = charter_from_data(data, folder, bases)
+    if charter.logo is not None and charter.asset_path(charter.logo) is None:
+        raise CharterError([f"$.logo: the file {charter.logo!r} is not in {charter.folder}."])
+    return charter
 
+
+def theme_problems(data: Any) -> list[str]:
+    """Everything that keeps `data` (a parsed theme.json) from being a charter: schema, contrast."""
+    return _schema_problems(data) + _contrast_problems(data)
+
+
+def charter_from_data(data: Mapping[str, Any], folder: Path, bases: Sequence[Path] = ()) -> Charter:
+    """The charter `data` describes, already checked by `theme_problems`, its files in `folder`."""
     footer = data["footer"]
-    charter = Charter(
+    return Charter(
         name=data["name"],
         folder=folder.resolve(),
         colors=MappingProxyType({key: value.lower() for key, value in data["colors"].items()}),
@@ -167,10 +198,10 @@ def load_charter(folder: Path) -> Charter:
                 for link in footer["links"]
             ),
         ),
+        logo_alt=data.get("logo_alt"),
+        base=data.get("base"),
+        bases=tuple(path.resolve() for path in bases),
     )
-    if charter.logo is not None and charter.asset_path(charter.logo) is None:
-        raise CharterError([f"$.logo: the file {charter.logo!r} is not in {charter.folder}."])
-    return charter
 
 
 @functools.cache
@@ -212,13 +243,24 @@ def _child(json_path: str, key: str) -> str:
     return f"{json_path}.{key}" if key.isidentifier() else f"{json_path}[{key!r}]"
 
 
-def _contrast_problems(data: Any) -> list[str]:
-    # Checked even when the schema found problems, for every pair whose two colours are
-    # well-formed, so that one round of fixes can address everything.
-    colors = data.get("colors") if isinstance(data, dict) else None
-    if not isinstance(colors, dict):
-        return []
-    problems = []
+class ContrastFailure(NamedTuple):
+    rule: _ContrastRule
+    foreground: str  # "#rrggbb", lower case
+    background: str
+    ratio: float
+
+    @property
+    def ratio_text(self) -> str:
+        return _format_ratio(self.ratio, self.rule.minimum)
+
+
+def contrast_failures(colors: Mapping[str, Any]) -> list[ContrastFailure]:
+    """The pairs of `colors` (schema key -> colour) that fail WCAG AA, in CONTRAST_RULES order.
+
+    Checked for every pair whose two colours are well-formed, even when others are not, so
+    that one round of fixes can address everything.
+    """
+    failures = []
     for rule in CONTRAST_RULES:
         fg, bg = colors.get(rule.foreground), colors.get(rule.background)
         if not (_is_colour(fg) and _is_colour(bg)):
@@ -226,12 +268,19 @@ def _contrast_problems(data: Any) -> list[str]:
         fg, bg = fg.lower(), bg.lower()
         ratio = contrast_ratio(fg, bg)
         if ratio < rule.minimum:
-            pair = rule.description.format(fg=fg, bg=bg)
-            problems.append(
-                f"{pair} has a contrast of {_format_ratio(ratio, rule.minimum)}:1; "
-                f"WCAG AA asks for at least {rule.minimum:g}:1."
-            )
-    return problems
+            failures.append(ContrastFailure(rule, fg, bg, ratio))
+    return failures
+
+
+def _contrast_problems(data: Any) -> list[str]:
+    colors = data.get("colors") if isinstance(data, dict) else None
+    if not isinstance(colors, dict):
+        return []
+    return [
+        f"{failure.rule.description.format(fg=failure.foreground, bg=failure.background)} has a "
+        f"contrast of {failure.ratio_text}:1; WCAG AA asks for at least {failure.rule.minimum:g}:1."
+        for failure in contrast_failures(colors)
+    ]
 
 
 def _is_colour(value: object) -> TypeGuard[str]:
@@ -247,14 +296,59 @@ def _format_ratio(ratio: float, minimum: float) -> str:
     return shown
 
 
-def charter_for(themes_dir: Path, theme: str) -> Charter:
+def theme_roots(themes_dir: Path, data_dir: Path) -> tuple[Path, ...]:
+    """Where themes are looked for, in order: the shipped ones, then those staff edited.
+
+    Shipped themes come first so that nothing written at run time can stand in for them.
+    """
+    return (themes_dir, data_dir / "themes")
+
+
+def _roots(roots: Path | Sequence[Path]) -> tuple[Path, ...]:
+    return (roots,) if isinstance(roots, Path) else tuple(roots)
+
+
+def find_theme(roots: Path | Sequence[Path], theme: str) -> Path | None:
+    """The folder of the theme named `theme` in the first root that has it, or None."""
+    if not THEME_NAME.fullmatch(theme) or ".." in theme:
+        return None
+    for root in _roots(roots):
+        if (root / theme / "theme.json").is_file():
+            return root / theme
+    return None
+
+
+def theme_folders(roots: Path | Sequence[Path], theme: str) -> tuple[Path, ...]:
+    """The folders of `theme` and of the themes it derives from, nearest first.
+
+    Template overrides and assets are searched in this order, so that an edited charter
+    keeps the overrides and files of the theme it was made from.
+    """
+    folders: list[Path] = []
+    name: str | None = theme
+    while name and len(folders) <= MAX_BASES:
+        folder = find_theme(roots, name)
+        if folder is None or folder in folders:
+            break
+        folders.append(folder)
+        try:
+            data = json.loads((folder / "theme.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            break
+        name = data.get("base") if isinstance(data, dict) and isinstance(data.get("base"), str) else None
+    return tuple(folders)
+
+
+def charter_for(roots: Path | Sequence[Path], theme: str) -> Charter:
     """The charter an organisation's pages use: its own, or the default one if it is refused.
 
     A refused charter never reaches citizens; its problems go to the log for the staff.
+    `roots` are the folders holding themes (see `theme_roots`); the default is in the first.
     """
-    folder = themes_dir / theme
+    default = _roots(roots)[0] / "default"
+    folder = find_theme(roots, theme)
     try:
-        return load_charter(folder if (folder / "theme.json").exists() else themes_dir / "default")
+        return load_charter(folder or default, roots)
     except CharterError as error:
         logger.error("charter %s refused:\n  %s", theme, "\n  ".join(error.problems))
-        return load_charter(themes_dir / "default")
+        return load_charter(default, roots)

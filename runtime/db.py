@@ -25,16 +25,20 @@ def make_engine(url: str, **options: Any) -> Engine:
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20, **options)
 
 
-def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
+def _sqlite_connect(dbapi_connection: Any, record: Any) -> None:
     # Let SQLAlchemy, not the sqlite3 module, decide where transactions begin.
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     # FULL: a submission acknowledged to a citizen survives a power cut.
     cursor.execute("PRAGMA synchronous=FULL")
+    record.info[_SYNCHRONOUS] = "FULL"
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
+
+
+_SYNCHRONOUS = "parvis_synchronous"  # the connection's `PRAGMA synchronous`, kept in its pool record
 
 
 def _sqlite_begin(connection: Any) -> None:
@@ -45,23 +49,30 @@ def _sqlite_begin(connection: Any) -> None:
         # FULL: what a citizen is told was received survives a power cut. A draft's pages
         # are not acknowledged to anyone: NORMAL spares their commits a disk flush (the
         # next FULL commit flushes them too).
-        durable = options.get("parvis_durable", True)
-        connection.exec_driver_sql(f"PRAGMA synchronous={'FULL' if durable else 'NORMAL'}")
+        mode = "FULL" if options.get("parvis_durable", True) else "NORMAL"
+        # Set only when it changes (it stays set on the connection): one statement fewer
+        # inside the write lock for most writes.
+        kept = connection.connection.info
+        if kept.get(_SYNCHRONOUS) != mode:
+            connection.exec_driver_sql(f"PRAGMA synchronous={mode}")
+            kept[_SYNCHRONOUS] = mode
         connection.exec_driver_sql("BEGIN IMMEDIATE")
     else:
         connection.exec_driver_sql("BEGIN")
 
 
-_writers: dict[tuple[int, bool], Engine] = {}
+# (id of the engine, durable) -> the engine and its writer; the engine is kept to tell a
+# recycled id from the same engine (an option engine's own `.engine` is itself).
+_writers: dict[tuple[int, bool], tuple[Engine, Engine]] = {}
 
 
 def writer(engine: Engine, durable: bool = True) -> Engine:
     """The engine for units of work that write: on SQLite they take the write lock first."""
     key = (id(engine), durable)
     found = _writers.get(key)
-    if found is None or found.engine is not engine:
-        found = _writers[key] = engine.execution_options(parvis_writes=True, parvis_durable=durable)
-    return found
+    if found is None or found[0] is not engine:
+        found = _writers[key] = (engine, engine.execution_options(parvis_writes=True, parvis_durable=durable))
+    return found[1]
 
 
 _write_locks: dict[str, threading.Lock] = {}
@@ -93,8 +104,9 @@ def write_transaction(engine: Engine, durable: bool = True) -> Iterator[Connecti
 def migrate(engine: Engine, extra_versions: list[Path] | None = None) -> None:
     """Bring the schema to the newest migration (Alembic), whatever the database.
 
-    Parts built on the runtime (the staff side) add their own folders of migrations, which
-    continue the runtime's chain.
+    Parts built on the runtime (the staff side) add their own folders of migrations: a
+    chain of their own that branches off the runtime's first revision, so each part's
+    chain grows without the other's; every head is brought up to date.
     """
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
@@ -103,7 +115,7 @@ def migrate(engine: Engine, extra_versions: list[Path] | None = None) -> None:
     config.set_main_option("version_locations", os.pathsep.join(str(folder) for folder in folders))
     with engine.begin() as connection:
         config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+        command.upgrade(config, "heads")
 
 
 @contextmanager

@@ -64,6 +64,7 @@ def check_definition(document: Any) -> list[Problem]:
     problems.extend(_schema_problems(document["schema"]))
     problems.extend(_element_problems(document))
     problems.extend(_workflow_problems(document.get("workflow")))
+    problems.extend(_settings_problems(document))
     problems.extend(_text_problems(document))
     return problems
 
@@ -215,6 +216,23 @@ def _workflow_problems(workflow: Mapping[str, Any] | None) -> Iterator[Problem]:
         for end in ("from", "to"):
             if transition[end] not in states:
                 yield Problem(f"/workflow/transitions/{index}/{end}", f"status {transition[end]!r} is not one of the statuses")
+        for position, action in enumerate(transition.get("actions") or []):
+            if "return_to" in action and action["return_to"] not in states:
+                yield Problem(f"/workflow/transitions/{index}/actions/{position}/return_to",
+                              f"status {action['return_to']!r} is not one of the statuses")
+        if transition.get("after_days") and transition.get("functions"):
+            yield Problem(f"/workflow/transitions/{index}/functions",
+                          "an automatic transition (after_days) is taken by nobody: it has no functions")
+
+
+def _settings_problems(document: Mapping[str, Any]) -> Iterator[Problem]:
+    rule = (document.get("settings") or {}).get("duplicates") or {}
+    properties = document["schema"].get("properties") or {}
+    for group_index, group in enumerate(rule.get("fields") or []):
+        for index, name in enumerate(group):
+            if name not in properties:
+                yield Problem(f"/settings/duplicates/fields/{group_index}/{index}",
+                              f"{name!r} is not a field of the form")
 
 
 def _text_problems(document: Mapping[str, Any]) -> Iterator[Problem]:

@@ -9,13 +9,22 @@ from __future__ import annotations
 import secrets
 from typing import Any, Mapping, Sequence
 
-from sqlalchemy import Engine, insert, select, update
+from sqlalchemy import Engine, bindparam, insert, select, update
 
 from runtime.db import write_transaction
 from runtime.models import Attachment, Draft, now
 
-_DRAFT_COLUMNS = tuple(Draft.__table__.columns)  # type: ignore[attr-defined]
-_ATTACHMENT_FIELDS = tuple(column.name for column in Attachment.__table__.columns)  # type: ignore[attr-defined]
+_DRAFT = Draft.__table__  # type: ignore[attr-defined]
+_ATTACHMENT = Attachment.__table__  # type: ignore[attr-defined]
+_ATTACHMENT_FIELDS = tuple(column.name for column in _ATTACHMENT.columns)
+
+# Built once: each page a citizen sends runs them, and building a statement costs more than
+# running it.
+_SELECT = select(*_DRAFT.columns).where(_DRAFT.c.id == bindparam("token"))
+_INSERT = insert(_DRAFT)
+# A submitted draft is frozen: its answers are the submission's.
+_UPDATE = update(_DRAFT).where(_DRAFT.c.id == bindparam("draft"), _DRAFT.c.submission_id.is_(None))
+_INSERT_ATTACHMENTS = insert(_ATTACHMENT)
 
 
 def new_token() -> str:
@@ -26,7 +35,7 @@ def get_draft(engine: Engine, token: str) -> Draft | None:
     if not token or len(token) > 43:
         return None
     with engine.connect() as connection:
-        row = connection.execute(select(*_DRAFT_COLUMNS).where(Draft.id == token)).first()
+        row = connection.execute(_SELECT, {"token": token}).first()
     # Rows come from the database, already valid: built without validating them again.
     return None if row is None else Draft.model_construct(**row._mapping)
 
@@ -35,14 +44,22 @@ def save_draft(engine: Engine, draft: Draft, answers: Mapping[str, Any], page: i
                attachments: Sequence[Attachment] = (), *, new: bool = False) -> None:
     """Keep a page's answers and files in one write: the first page's also creates the draft."""
     values = {"answers": dict(answers), "page": page, "updated_at": now()}
+    rows = [{name: getattr(item, name) for name in _ATTACHMENT_FIELDS} for item in attachments]
     with write_transaction(engine, durable=False) as connection:
         if new:
-            connection.execute(insert(Draft).values(id=draft.id, version_id=draft.version_id, lang=draft.lang,
-                                                    created_at=values["updated_at"], **values))
+            connection.execute(_INSERT, {"id": draft.id, "version_id": draft.version_id, "lang": draft.lang,
+                                         "created_at": values["updated_at"], **values})
         else:
-            # A submitted draft is frozen: its answers are the submission's.
-            connection.execute(update(Draft).where(Draft.id == draft.id, Draft.submission_id.is_(None))
-                               .values(**values))
+            connection.execute(_UPDATE, {"draft": draft.id, **values})
         if attachments:
-            connection.execute(insert(Attachment), [
-                {name: getattr(item, name) for name in _ATTACHMENT_FIELDS} for item in attachments])
+            connection.execute(_INSERT_ATTACHMENTS, rows)
+
+
+def start_on_behalf(engine: Engine, version_id: int, lang: str, channel: str) -> str:
+    """An empty draft that a counter, phone or mail agent fills for a citizen; its token."""
+    token = new_token()
+    at = now()
+    with write_transaction(engine, durable=False) as connection:
+        connection.execute(_INSERT, {"id": token, "version_id": version_id, "lang": lang, "channel": channel,
+                                     "answers": {}, "page": 0, "created_at": at, "updated_at": at})
+    return token

@@ -15,6 +15,7 @@ import base64
 import functools
 import mimetypes
 import threading
+from collections.abc import Sequence
 from io import BytesIO
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -45,20 +46,23 @@ class ResourceRefused(ValueError):
 def render_pdf(
     html: str,
     *,
-    assets_dir: Path,
+    assets_dir: Path | Sequence[Path],
     attachments: dict[str, bytes] | None = None,
     title: str = "",
     lang: str = "fr",
 ) -> bytes:
     """Render `html` to PDF/A-3b bytes, embedding each attachment under its name.
 
-    Relative URLs resolve inside `assets_dir` (`<img src="logo.svg">`). `title` falls back
+    Relative URLs resolve inside `assets_dir` (`<img src="logo.svg">`); given several folders
+    (an edited charter, then the theme it derives from), they resolve in the first, and a file
+    missing there is looked for at the same place in the next ones. `title` falls back
     to the HTML's `<title>`; `lang` is the document language declared in the PDF (the HTML's
     own `lang` attribute still drives hyphenation and text shaping).
     """
     import weasyprint
 
-    assets = assets_dir.resolve()
+    folders = [assets_dir] if isinstance(assets_dir, Path) else list(assets_dir)
+    assets = tuple(folder.resolve() for folder in folders)
     fetcher = _assets_fetcher_class()(assets)
     options: dict[str, Any] = {
         "pdf_variant": PDF_VARIANT,
@@ -77,7 +81,7 @@ def render_pdf(
         font_config = _shared_font_config()
         # The trailing slash makes assets_dir the folder relative URLs resolve in.
         document = weasyprint.HTML(
-            string=html, base_url=assets.as_uri() + "/", url_fetcher=fetcher
+            string=html, base_url=assets[0].as_uri() + "/", url_fetcher=fetcher
         ).render(font_config=font_config, **options)
         document.metadata.title = title or document.metadata.title
         document.metadata.lang = lang
@@ -135,9 +139,9 @@ def _assets_fetcher_class() -> type[URLFetcher]:
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
     class AssetsFetcher(URLFetcher):  # type: ignore[misc]  # WeasyPrint ships no types
-        """Serves data: URIs and the files inside one folder; refuses everything else."""
+        """Serves data: URIs and the files inside its folders; refuses everything else."""
 
-        def __init__(self, assets: Path) -> None:
+        def __init__(self, assets: Path | tuple[Path, ...]) -> None:
             # Only urllib's data: handler is ever reached through super().fetch().
             super().__init__(allowed_protocols=("data",), allow_redirects=False)
             self._assets = assets
@@ -160,15 +164,26 @@ def _assets_fetcher_class() -> type[URLFetcher]:
     return AssetsFetcher
 
 
-def _asset_path(assets: Path, url: str) -> Path:
-    """The file a file: URL names, if it lies inside `assets` once symlinks are resolved."""
+def _asset_path(assets: Path | tuple[Path, ...], url: str) -> Path:
+    """The file a file: URL names, if it lies inside `assets` once symlinks are resolved.
+
+    With several folders, a URL into the first that names a missing file is looked for at the
+    same place in the next ones (relative URLs all resolve in the first).
+    """
+    folders = (assets,) if isinstance(assets, Path) else assets
     parts = urlsplit(url)
     if parts.netloc not in ("", "localhost"):
         raise ResourceRefused(f"file URL on another host: {url!r}")
-    try:
-        path = Path(url2pathname(parts.path)).resolve(strict=True)  # url2pathname unquotes
-    except (OSError, RuntimeError) as exc:  # missing file, symlink loop
-        raise ResourceRefused(f"no such asset: {url!r}") from exc
-    if not path.is_relative_to(assets) or not path.is_file():
-        raise ResourceRefused(f"outside the assets folder: {url!r}")
-    return path
+    named = Path(url2pathname(parts.path))  # url2pathname unquotes
+    candidates = [named]
+    if named.is_relative_to(folders[0]):
+        candidates += [folder / named.relative_to(folders[0]) for folder in folders[1:]]
+    for candidate in candidates:
+        try:
+            path = candidate.resolve(strict=True)
+        except (OSError, RuntimeError):  # missing file, symlink loop
+            continue
+        if not any(path.is_relative_to(folder) for folder in folders) or not path.is_file():
+            raise ResourceRefused(f"outside the assets folder: {url!r}")
+        return path
+    raise ResourceRefused(f"no such asset: {url!r}")

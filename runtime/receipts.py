@@ -19,7 +19,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 from zoneinfo import ZoneInfo
 
 from runtime.charter import charter_for
@@ -53,7 +53,7 @@ class ReceiptJob:
     version_hash: str
     definition: dict[str, Any]
     submission: Submission
-    themes_dir: Path
+    themes_dir: tuple[Path, ...]  # the folders holding themes (runtime.charter.theme_roots)
     base_url: str
 
 
@@ -65,7 +65,7 @@ def job_for(site: "Site", submission: Submission, base_url: str) -> ReceiptJob:
     info = site.version(submission.version_id)
     assert info is not None
     return ReceiptJob(info.organisation, info.procedure.slug, info.version.number, info.version.content_hash,
-                      dict(info.version.definition), submission, site.settings.themes_dir, base_url)
+                      dict(info.version.definition), submission, site.theme_roots, base_url)
 
 
 # -- in the worker process ------------------------------------------------------------
@@ -98,7 +98,7 @@ def _compiled(job: ReceiptJob) -> CompiledVersion:
 
 
 @lru_cache(maxsize=8)
-def _templates(themes_dir: Path) -> Templates:
+def _templates(themes_dir: tuple[Path, ...]) -> Templates:
     return Templates(themes_dir)
 
 
@@ -135,7 +135,7 @@ def render_receipt(job: ReceiptJob) -> bytes:
     version = _compiled(job)
     title = f"{Renderer(version, job.submission.lang).text(job.definition['title'])} – {job.submission.reference}"
     attachment = json.dumps(answers_document(job), ensure_ascii=False, indent=2).encode()
-    return render_pdf(receipt_html(job), assets_dir=charter_for(job.themes_dir, job.organisation.theme).folder,
+    return render_pdf(receipt_html(job), assets_dir=charter_for(job.themes_dir, job.organisation.theme).folders,
                       attachments={"answers.json": attachment}, title=title, lang=job.submission.lang)
 
 
@@ -151,6 +151,17 @@ def _executor() -> ProcessPoolExecutor:
         return _renderer
 
 
+def in_renderer(function: Callable[[Any], bytes], job: Any) -> Future[bytes]:
+    """Run `function(job)` in the renderer process (receipts, workflow documents)."""
+    for _attempt in range(2):
+        executor = _executor()
+        try:
+            return executor.submit(function, job)
+        except BrokenProcessPool:
+            _discard(executor)  # the worker died (killed, out of memory): start a new one
+    raise RuntimeError("the PDF renderer could not be started")
+
+
 def schedule_receipt(site: "Site", submission: Submission, base_url: str, *, eager: bool = False) -> Future[bytes] | None:
     """Start rendering (or join the render under way); the file is written when it is done.
 
@@ -163,16 +174,7 @@ def schedule_receipt(site: "Site", submission: Submission, base_url: str, *, eag
             return future
         if eager and len(_pending) >= MAX_QUEUED:
             return None
-    job = job_for(site, submission, base_url)
-    for _attempt in range(2):
-        executor = _executor()
-        try:
-            future = executor.submit(render_receipt, job)
-            break
-        except BrokenProcessPool:
-            _discard(executor)  # the worker died (killed, out of memory): start a new one
-    else:
-        raise RuntimeError("the receipt renderer could not be started")
+    future = in_renderer(render_receipt, job_for(site, submission, base_url))
     with _lock:
         _pending[path] = future
     future.add_done_callback(lambda done: _store(path, done))

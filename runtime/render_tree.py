@@ -113,7 +113,7 @@ class Renderer:
             name=name, widget=widget.name, label=self.text(element["label"]),
             help=self.text(element.get("help")), placeholder=self.text(element.get("placeholder")),
             required=required, value=widget.form_value(value), element=element, prop=prop,
-            choices=[(key, self.text(label)) for key, label in (element.get("choices") or {}).items()],
+            choices=[(key, self.text(label)) for key, label in ordered_choices(element, prop)],
         )
         if name in errors:
             node.error = self.error_text(errors[name], widget.name, element)
@@ -180,3 +180,25 @@ def _flatten(nodes: list[Node], prefix: str, text: Callable[[Any], str]) -> list
         for number, item in enumerate(node.items, 1):
             flat.extend(_flatten(item, f"{prefix}{item_label or node.label} {number} – ", text))
     return flat
+
+
+def plain_text(display: Any) -> str:
+    """An answer as shown on the review page, in one line of plain text (mails, exports)."""
+    if isinstance(display, str):
+        return display
+    return "; ".join(f"{label}: {plain_text(value)}" if label else plain_text(value) for label, value in display)
+
+
+def ordered_choices(element: Mapping[str, Any], prop: Mapping[str, Any]) -> list[tuple[str, Any]]:
+    """(value, label) in the designer's order, which is the schema's `enum` (a list).
+
+    The `choices` object's own key order is not kept by every store (PostgreSQL's JSONB
+    sorts keys), so it only decides for values the enum does not list.
+    """
+    choices = element.get("choices") or {}
+    rows = [value for value in (prop.get("properties") or {}).values() if isinstance(value, Mapping)]
+    enum = (prop.get("enum") or (prop.get("items") or {}).get("enum")
+            or next((row.get("enum") for row in rows if row.get("enum")), None) or [])
+    ordered = [value for value in enum if value in choices]
+    ordered += [value for value in choices if value not in ordered]
+    return [(value, choices[value]) for value in ordered]

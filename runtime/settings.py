@@ -24,6 +24,16 @@ class Settings:
     themes_dir: Path = setting(Path(__file__).resolve().parent.parent / "themes",
                                "Folder of the graphic charters, one sub-folder each.")
     default_lang: str = setting("fr", "Interface language when neither the citizen nor the browser chooses one.")
+    smtp_host: str = setting("", "Mail server for notifications; empty means mails are written as .eml files in the data folder's mail/ (for trying Parvis out).")
+    smtp_port: int = setting(25, "Port of the mail server.")
+    smtp_username: str = setting("", "User name on the mail server, if it asks for one.")
+    smtp_password: str = setting("", "Password on the mail server, if it asks for one.")
+    smtp_starttls: bool = setting(False, "Encrypt the connection to the mail server with STARTTLS.")
+    mail_from: str = setting("Parvis <ne-pas-repondre@parvis.localhost>", "Sender of the notifications.")
+    worker_in_process: bool = setting(True, "Carry out queued actions (mails, documents, webhooks) and automatic transitions inside the web server; set to false when `python app.py worker` runs beside it.")
+    worker_interval: float = setting(2.0, "Seconds between two looks at the queue of actions when nothing wakes the worker.")
+    webhook_allowed_hosts: str = setting("", "Comma-separated host names or addresses that webhooks may call although they are private or loopback (e.g. an intranet service).")
+    webhook_timeout: float = setting(10.0, "Seconds a webhook call may take before it counts as failed and is retried.")
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> "Settings":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -13,8 +14,8 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
 from runtime import i18n
-from runtime.catalogue import PublishedCache, compiled_for, version_by_id
-from runtime.charter import Charter, charter_for
+from runtime.catalogue import PUBLISHED_TTL, PublishedCache, compiled_for, version_by_id
+from runtime.charter import Charter, charter_for, theme_roots
 from runtime.compiler import CompiledVersion
 from runtime.models import Organisation, Procedure, ProcedureVersion
 from runtime.settings import Settings
@@ -39,30 +40,62 @@ class Site:
     templates: Templates
     published: PublishedCache
     _charters: dict[str, Charter] = field(default_factory=dict)
-    _versions: dict[int, VersionInfo] = field(default_factory=dict)
+    # Version id -> (when to read its organisation again, the version and its organisation).
+    _versions: dict[int, tuple[float, VersionInfo]] = field(default_factory=dict)
     # Follow-up token -> rendered receipt file: a receipt never changes once written.
     receipt_files: dict[str, Path] = field(default_factory=dict)
+    # Who on the staff side receives a notification (set by the staff side; None: nobody).
+    staff_recipients: Any = None
+    # Wakes the in-process worker when something was queued (set when the worker starts).
+    wake_worker: Any = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     # -- charters and versions -----------------------------------------------------
+    @property
+    def theme_roots(self) -> tuple[Path, ...]:
+        """The folders holding themes: the shipped ones, then those edited by staff."""
+        return theme_roots(self.settings.themes_dir, self.settings.data_dir)
+
     def charter(self, theme: str) -> Charter:
         charter = self._charters.get(theme)
         if charter is None:
-            charter = self._charters[theme] = charter_for(self.settings.themes_dir, theme)
+            charter = charter_for(self.theme_roots, theme)
+            # A theme's files never change under its name (an edited charter is saved under a
+            # new one), so a charter is kept; a stand-in for a theme not there yet is not.
+            if charter.folder.name == theme:
+                self._charters[theme] = charter
         return charter
 
+    def organisation_changed(self, organisation_id: int, old_theme: str | None = None) -> None:
+        """Forget what this process keeps of an organisation, so its next page shows the change."""
+        self.published.clear()
+        with self._lock:
+            for version_id, (_until, info) in list(self._versions.items()):
+                if info.organisation.id == organisation_id:
+                    del self._versions[version_id]
+            if old_theme is not None:
+                self._charters.pop(old_theme, None)
+        if old_theme is not None:
+            self.templates.forget(old_theme)
+
     def version(self, version_id: int) -> VersionInfo | None:
-        """A version with its procedure and organisation; versions never change, so kept."""
-        info = self._versions.get(version_id)
-        if info is None:
+        """A version with its procedure and organisation.
+
+        Versions never change and their compiled form is kept for good; the organisation (its
+        charter, its name) is read again after a few seconds, so that other processes see a
+        change as this one does (where `organisation_changed` applies it at once).
+        """
+        entry = self._versions.get(version_id)
+        if entry is None or entry[0] < time.monotonic():
             row = version_by_id(self.engine, version_id)
             if row is None:
                 return None
             organisation, procedure, version = row
             info = VersionInfo(organisation, procedure, version, compiled_for(version))
             with self._lock:
-                self._versions[version_id] = info
-        return info
+                self._versions[version_id] = (time.monotonic() + PUBLISHED_TTL, info)
+            return info
+        return entry[1]
 
     # -- requests -------------------------------------------------------------------
     def lang(self, request: Request, organisation: Organisation | None = None) -> str:
@@ -79,7 +112,7 @@ class Site:
         html = self.templates.render(
             theme, names, request=request, lang=lang, organisation=organisation,
             charter=self.charter(theme), theme=theme,
-            timezone=ZoneInfo(organisation.timezone) if organisation else None,
+            timezone=context.pop("timezone", None) or (ZoneInfo(organisation.timezone) if organisation else None),
             path=request.url.path, **context)
         return HTMLResponse(html, status_code=status_code)
 

@@ -13,7 +13,7 @@ import secrets
 from dataclasses import dataclass
 from typing import Any, Mapping
 
-from sqlalchemy import Engine, insert, update
+from sqlalchemy import Engine, bindparam, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -24,6 +24,7 @@ from runtime.db import write_transaction
 from runtime.models import (
     Attachment, Draft, ReferenceCounter, Submission, SubmissionEvent, now,
 )
+from runtime.search import search_text
 
 
 @dataclass(frozen=True)
@@ -42,55 +43,80 @@ def fingerprint(reference: str, version_hash: str, answers: Mapping[str, Any], c
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
+_COUNTER = ReferenceCounter.__table__  # type: ignore[attr-defined]
+_SUBMISSION = Submission.__table__  # type: ignore[attr-defined]
+_EVENT = SubmissionEvent.__table__  # type: ignore[attr-defined]
+_DRAFT = Draft.__table__  # type: ignore[attr-defined]
+_ATTACHMENT = Attachment.__table__  # type: ignore[attr-defined]
+
+
+def _counter_upsert(dialect_insert: Any) -> Any:
+    return (dialect_insert(_COUNTER)
+            .values(procedure_id=bindparam("procedure"), year=bindparam("year"), last=1)
+            .on_conflict_do_update(index_elements=["procedure_id", "year"], set_={"last": _COUNTER.c.last + 1})
+            .returning(_COUNTER.c.last))
+
+
+# The statements of a submission, built once: each execution then only binds its values
+# (building and hashing a statement per request cost more than running it).
+_NEXT_NUMBER = {"postgresql": _counter_upsert(pg_insert), "sqlite": _counter_upsert(sqlite_insert)}
+_INSERT_SUBMISSION = insert(_SUBMISSION).returning(_SUBMISSION.c.id)
+_INSERT_EVENT = insert(_EVENT)
+_LINK_DRAFT = (update(_DRAFT).where(_DRAFT.c.id == bindparam("draft"))
+               .values(submission_id=bindparam("submission")))
+_LINK_ATTACHMENTS = (update(_ATTACHMENT)
+                     .where(_ATTACHMENT.c.draft_id == bindparam("draft"),
+                            _ATTACHMENT.c.id.in_(bindparam("kept", expanding=True)))
+                     .values(submission_id=bindparam("submission")))
+_BY_DRAFT = select(*_SUBMISSION.columns).where(_SUBMISSION.c.draft_id == bindparam("draft"))
+
+
 def _next_number(connection: Any, procedure_id: int, year: int) -> int:
     dialect = connection.dialect.name if hasattr(connection, "dialect") else connection.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    statement = insert(ReferenceCounter).values(procedure_id=procedure_id, year=year, last=1)
-    statement = statement.on_conflict_do_update(
-        index_elements=["procedure_id", "year"], set_={"last": ReferenceCounter.last + 1}
-    ).returning(ReferenceCounter.last)
-    return int(connection.execute(statement).scalar_one())
+    statement = _NEXT_NUMBER["postgresql" if dialect == "postgresql" else "sqlite"]
+    return int(connection.execute(statement, {"procedure": procedure_id, "year": year}).scalar_one())
 
 
 def submit(engine: Engine, draft: Draft, answers: Mapping[str, Any], *, procedure_id: int, prefix: str,
            version_hash: str, initial_state: str, channel: str = "web") -> Submission:
     """Store the draft's answers as a submission, or return the one it already became.
 
-    Plain SQL statements rather than ORM objects, and everything prepared before the write
-    lock is taken: this is the hottest write of the product, and the lock is held only for
-    the statements themselves.
+    Everything is prepared before the write lock is taken, with statements built once: this
+    is the hottest write of the product, and the lock is held only for the statements.
     """
     created = now()
-    submission = Submission(
+    # The row, with the defaults of any column not named here. Every value is made here, so
+    # the model is built without validation (ten times cheaper).
+    row = Submission.model_construct(
         procedure_id=procedure_id, version_id=draft.version_id, reference="", state=initial_state,
         answers=dict(answers), lang=draft.lang, channel=channel, follow_token=secrets.token_urlsafe(24),
-        draft_id=draft.id, fingerprint="", created_at=created, updated_at=created)
+        draft_id=draft.id, fingerprint="", created_at=created, updated_at=created).model_dump(exclude={"id"})
+    event = {"kind": "submitted", "to_state": initial_state, "visible": True, "created_at": created}
     kept = _attachment_ids(answers)
+    next_number = _NEXT_NUMBER["postgresql" if engine.dialect.name == "postgresql" else "sqlite"]
     try:
         with write_transaction(engine) as connection:
             # The counter's upsert comes first: on SQLite it takes the write lock before any
             # read, so two racing submits queue up instead of failing with "locked".
-            number = _next_number(connection, procedure_id, created.year)
-            submission.reference = f"{prefix}-{created.year}-{number:06d}"
-            submission.fingerprint = fingerprint(submission.reference, version_hash, answers, created)
+            number = connection.execute(next_number, {"procedure": procedure_id, "year": created.year}).scalar_one()
+            reference = f"{prefix}-{created.year}-{number:06d}"
+            row["reference"] = reference
+            row["fingerprint"] = fingerprint(reference, version_hash, answers, created)
+            row["search_text"] = search_text(reference, answers)
             # draft_id is unique: a draft submitted twice fails here, and the first one wins.
-            submission.id = connection.execute(insert(Submission).values(**submission.model_dump(exclude={"id"}))
-                                               .returning(Submission.id)).scalar_one()
-            connection.execute(insert(SubmissionEvent).values(
-                submission_id=submission.id, kind="submitted", to_state=initial_state, visible=True,
-                created_at=created))
-            connection.execute(update(Draft).where(Draft.id == draft.id).values(submission_id=submission.id))
+            submission_id = connection.execute(_INSERT_SUBMISSION, row).scalar_one()
+            connection.execute(_INSERT_EVENT, {**event, "submission_id": submission_id})
+            connection.execute(_LINK_DRAFT, {"draft": draft.id, "submission": submission_id})
             if kept:
-                connection.execute(update(Attachment).where(Attachment.draft_id == draft.id,
-                                                            Attachment.id.in_(kept))
-                                   .values(submission_id=submission.id))
-        return submission
+                connection.execute(_LINK_ATTACHMENTS, {"draft": draft.id, "kept": kept,
+                                                       "submission": submission_id})
     except IntegrityError:
         # Another request submitted the same draft first: theirs is the submission.
         found = submission_for_draft(engine, draft.id)
         if found is None:
             raise
         return found
+    return Submission.model_construct(id=submission_id, **row)
 
 
 def _attachment_ids(answers: Any) -> list[str]:
@@ -108,8 +134,10 @@ def _attachment_ids(answers: Any) -> list[str]:
 
 
 def submission_for_draft(engine: Engine, draft_id: str) -> Submission | None:
-    with Session(engine, expire_on_commit=False) as session:
-        return session.exec(select_model(Submission).where(Submission.draft_id == draft_id)).first()
+    with engine.connect() as connection:
+        row = connection.execute(_BY_DRAFT, {"draft": draft_id}).first()
+    # A full object (not model_construct): it may be pickled for the receipt's worker.
+    return None if row is None else Submission(**row._mapping)
 
 
 def follow(engine: Engine, token: str) -> Follow | None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ from jinja2.runtime import Context
 from markupsafe import Markup
 
 from runtime import i18n
+from runtime.charter import theme_folders
 from runtime.fields.file import FORMAT_NAMES, size_text
 from runtime.text import markdown_html
 
@@ -116,7 +118,9 @@ class FragmentCache:
 
 
 class Templates:
-    def __init__(self, themes_root: Path, extra: list[Path] | None = None, auto_reload: bool = False):
+    def __init__(self, themes_root: Path | Sequence[Path], extra: list[Path] | None = None,
+                 auto_reload: bool = False):
+        # One folder of themes, or several searched in order (see runtime.charter.theme_roots).
         self._themes_root = themes_root
         # Folders of the parts built on the runtime (the staff side), searched after it.
         self._extra = list(extra or [])
@@ -132,12 +136,19 @@ class Templates:
                 self._environments[theme] = env
         return env
 
+    def forget(self, theme: str) -> None:
+        """Drop the environment of a theme no organisation uses any more (and its fragments)."""
+        with self._lock:
+            self._environments.pop(theme, None)
+
     def _build(self, theme: str) -> Environment:
         default = FileSystemLoader(DEFAULT_TEMPLATES)
         loaders = []
-        own = self._themes_root / theme / "templates"
-        if theme != "default" and own.is_dir():
-            loaders.append(FileSystemLoader(own))
+        # The theme's overrides, then those of the themes it derives from (an edited charter
+        # keeps the overrides of the theme it was made from).
+        for folder in theme_folders(self._themes_root, theme) if theme != "default" else ():
+            if (folder / "templates").is_dir() and folder.name != "default":
+                loaders.append(FileSystemLoader(folder / "templates"))
         loaders.append(default)
         loaders.extend(FileSystemLoader(folder) for folder in self._extra)
         env = Environment(

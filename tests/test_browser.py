@@ -33,11 +33,12 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def running_parvis(backend: str, data_dir: Path, log: Path) -> Iterator[str]:
+def running_parvis(backend: str, data_dir: Path, log: Path, extra_env: dict[str, str] | None = None) -> Iterator[str]:
     """`python app.py` as a new user starts it, on a free port; its address."""
     port = free_port()
     settings = make_settings(backend, data_dir)
-    env = {**os.environ, "PARVIS_DATA_DIR": str(data_dir), "PARVIS_DATABASE_URL": settings.database_url}
+    env = {**os.environ, "PARVIS_DATA_DIR": str(data_dir), "PARVIS_DATABASE_URL": settings.database_url,
+           **(extra_env or {})}
     with log.open("wb") as output:
         process = subprocess.Popen([sys.executable, "app.py", "--port", str(port)], env=env,
                                    stdout=output, stderr=subprocess.STDOUT)

@@ -23,9 +23,16 @@ def test_migrations_match_the_models(backend: str, tmp_path: Path) -> None:
     migrate(engine, [DESIGNER / "migrations" / "versions"])
     migrate(engine, [DESIGNER / "migrations" / "versions"])  # a second start changes nothing
     with engine.connect() as connection:
-        differences = compare_metadata(MigrationContext.configure(connection), SQLModel.metadata)
+        context = MigrationContext.configure(connection, opts={"include_name": _ours})
+        differences = compare_metadata(context, SQLModel.metadata)
     engine.dispose()
     assert differences == []
+
+
+def _ours(name: str | None, kind: str, _parents: dict[str, str | None]) -> bool:
+    # SQLite's full-text index of submissions is a virtual table (and its shadow tables)
+    # that the migration makes by hand: no model describes it.
+    return not (kind == "table" and (name or "").startswith("submission_fts"))
 
 
 def test_sqlite_is_durable_and_checks_foreign_keys(tmp_path: Path) -> None:

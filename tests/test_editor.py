@@ -22,9 +22,10 @@ class Editor:
         self.client = client
         self.page = 0
         self.element = -1
+        self.sub = -1
 
     async def soup(self) -> BeautifulSoup:
-        response = await self.client.get(f"{BASE}/edit?page={self.page}&element={self.element}")
+        response = await self.client.get(f"{BASE}/edit?page={self.page}&element={self.element}&sub={self.sub}")
         assert response.status_code == 200
         return BeautifulSoup(response.text, "html.parser")
 
@@ -33,12 +34,13 @@ class Editor:
 
     async def do(self, op: str, expect: int = 303, **values: Any) -> httpx.Response:
         data = {"revision": await self.revision(), "page": str(self.page), "element": str(self.element),
-                "edit_lang": "fr", "op": op, **{k: str(v) for k, v in values.items()}}
+                "sub": str(self.sub), "edit_lang": "fr", "op": op, **{k: str(v) for k, v in values.items()}}
         response = await self.client.post(f"{BASE}/edit", data=data)
         assert response.status_code == expect, response.text[:2000]
         if response.status_code == 303:
             query = dict(part.split("=") for part in response.headers["location"].split("?")[1].split("&"))
             self.page, self.element = int(query["page"]), int(query["element"])
+            self.sub = int(query.get("sub", -1))
         return response
 
 
@@ -52,8 +54,8 @@ async def test_a_procedure_is_built_from_a_blank_page_and_published(app: Any, cl
     await editor.do("properties", label="Type de vélo", required="on",
                     choices="classique | Vélo classique\ncargo | Vélo cargo\nAutre")
     await editor.do("add", widget="textarea")
-    await editor.do("properties", label="Précisez", required="on", condition_field="radio",
-                    condition_operator="equals", condition_value="autre")
+    await editor.do("properties", label="Précisez", required="on", condition_join="all",
+                    condition_field_0="radio", condition_operator_0="equals", condition_value_0="autre")
     await editor.do("add_page")
     await editor.do("page_title", title="Vos coordonnées")
     await editor.do("add", widget="email")
@@ -105,11 +107,15 @@ async def test_bad_changes_are_refused_and_nothing_is_saved(app: Any, client: ht
     await client.post("/staff/o/beaulac/new", data={"title": "Permis vélo", "slug": "permis-velo", "kind": "procedure"})
     editor = Editor(client)
     await editor.do("add", widget="text")
-    refused = await editor.do("properties", expect=422, label="Nom", pattern="^(a+)\\1$")
+    refused = await editor.do("properties", expect=422, label="Nom", pattern="^(a+)\\1$",
+                              pattern_message="Des a, deux fois")
     problems = BeautifulSoup(refused.text, "html.parser").select(".problems li")
     assert any("pattern" in li.get_text() for li in problems)
-    forward = await editor.do("properties", expect=422, label="Nom", condition_field="text", condition_operator="filled")
-    assert "itself" in BeautifulSoup(forward.text, "html.parser").select_one(".problems").get_text()
+    itself = await editor.do("properties", expect=422, label="Nom", condition_join="all", condition_field_0="text",
+                             condition_operator_0="filled")
+    soup = BeautifulSoup(itself.text, "html.parser")
+    assert "sa propre réponse" in soup.select_one("#element-0 .element-problem").get_text()
+    assert soup.select_one("#p-label")["value"] == "Nom"  # what was typed is shown again
     hostile = '<script>alert(1)</script>{{ 7*7 }}'
     await editor.do("properties", label=hostile)
     soup = await editor.soup()
@@ -165,4 +171,151 @@ async def test_the_workflow_is_edited_and_its_gaps_flagged(app: Any, client: htt
     assert soup.find(id="status-en-attente-de-pieces").select_one(".error-message") is None
     assert len(soup.select(".transitions li")) == 6
     refused = await editor.do("status_delete", expect=422, status="en-construction")
-    assert "first status" in refused.text
+    assert "Le premier statut ne peut pas être supprimé" in refused.text
+
+
+async def _new(app: Any, client: httpx.AsyncClient, kind: str = "procedure") -> Editor:
+    await signed_in(app, client, "designer@beaulac.example", {"beaulac": "designer"})
+    await client.post("/staff/o/beaulac/new", data={"title": "Permis vélo", "slug": "permis-velo", "kind": kind})
+    return Editor(client)
+
+
+async def _draft(client: httpx.AsyncClient) -> dict[str, Any]:
+    response = await client.get("/staff/o/beaulac/p/permis-velo/definition.json")
+    assert response.status_code == 200
+    return response.json()  # type: ignore[no-any-return]
+
+
+async def test_combined_conditions_are_written_from_rows_without_scripts(app: Any, client: httpx.AsyncClient) -> None:
+    editor = await _new(app, client)
+    await editor.do("add", widget="radio")
+    await editor.do("properties", label="Type", choices="velo | Vélo\ncargo | Vélo cargo\nAutre")
+    await editor.do("add", widget="number")
+    await editor.do("properties", label="Nombre")
+    await editor.do("add", widget="textarea")
+    # The value is chosen by its label; an empty row is ignored.
+    await editor.do("properties", label="Précisez", condition_join="any",
+                    condition_field_0="radio", condition_operator_0="equals", condition_value_0="Vélo cargo",
+                    condition_field_1="number", condition_operator_1="greater_than", condition_value_1="2,5",
+                    condition_field_2="", condition_operator_2="equals", condition_value_2="")
+    element = (await _draft(client))["ui"]["pages"][0]["elements"][2]
+    assert element["visible_if"] == {"any": [{"field": "radio", "equals": "cargo"},
+                                             {"field": "number", "greater_than": 2.5}]}
+    soup = await editor.soup()
+    assert soup.select_one("#element-2 .element-condition").get_text(strip=True) == \
+        "Affiché si «\xa0Type\xa0» est Vélo cargo ou «\xa0Nombre\xa0» est supérieur à 2,5"
+    # The rows come back as they were saved, a value of a choice question as a list of its choices,
+    # with one empty row to add another.
+    assert soup.select_one("#p-condition_join option[selected]")["value"] == "any"
+    assert soup.select_one("#p-condition_value_0 option[selected]")["value"] == "cargo"
+    assert soup.select_one("#p-condition_value_1")["value"] == "2.5"
+    assert soup.select_one("#p-condition_field_2 option[selected]") is None
+    assert [o["value"] for o in soup.select("#p-condition_operator_1 option")] == [
+        "equals", "not_equals", "filled", "empty", "greater_than", "less_than"]
+
+    await editor.do("condition_remove_1", condition_join="any", condition_field_0="radio",
+                    condition_operator_0="equals", condition_value_0="cargo", condition_field_1="number",
+                    condition_operator_1="greater_than", condition_value_1="2.5")
+    element = (await _draft(client))["ui"]["pages"][0]["elements"][2]
+    assert element["visible_if"] == {"field": "radio", "equals": "cargo"}
+    await editor.do("properties", condition_join="all", condition_field_0="number", condition_operator_0="empty")
+    element = (await _draft(client))["ui"]["pages"][0]["elements"][2]
+    assert element["visible_if"] == {"field": "number", "filled": False}
+
+
+async def test_choosing_a_question_shows_its_answers_without_saving(app: Any, client: httpx.AsyncClient) -> None:
+    editor = await _new(app, client)
+    await editor.do("add", widget="yesno")
+    await editor.do("add", widget="text")
+    revision = await editor.revision()
+    shown = await editor.do("condition_rows", expect=200, label="Modifié", condition_join="all",
+                            condition_field_0="yesno", condition_operator_0="equals", condition_value_0="")
+    soup = BeautifulSoup(shown.text, "html.parser")
+    assert [o.get_text() for o in soup.select("#p-condition_value_0 option")] == ["Oui", "Non"]
+    assert soup.select_one("#p-label")["value"] == "Modifié"
+    assert await editor.revision() == revision  # nothing saved
+    # htmx asks for the same page and swaps only the rows.
+    rows = await client.post(f"{BASE}/edit", headers={"HX-Request": "true"}, data={
+        "revision": revision, "page": "0", "element": "1", "edit_lang": "fr", "op": "condition_rows",
+        "condition_join": "all", "condition_field_0": "yesno", "condition_operator_0": "equals"})
+    assert rows.status_code == 200
+    assert BeautifulSoup(rows.text, "html.parser").select_one("#condition-editor #p-condition_value_0 option")
+
+
+async def test_conditions_on_later_or_missing_questions_are_refused_next_to_the_element(
+        app: Any, client: httpx.AsyncClient) -> None:
+    editor = await _new(app, client)
+    await editor.do("add", widget="yesno")
+    await editor.do("properties", label="Couvert ?")
+    await editor.do("add", widget="textarea")
+    await editor.do("properties", label="Décrivez", condition_join="all", condition_field_0="yesno",
+                    condition_operator_0="equals", condition_value_0="true")
+    editor.element = 0
+    later = await editor.do("properties", expect=422, label="Couvert ?", condition_join="all",
+                            condition_field_0="textarea", condition_operator_0="filled")
+    assert "plus loin" in BeautifulSoup(later.text, "html.parser").select_one("#element-0 .element-problem").text
+    missing = await editor.do("properties", expect=422, condition_join="all", condition_field_0="nulle_part",
+                              condition_operator_0="filled")
+    assert "n’existe pas" in BeautifulSoup(missing.text, "html.parser").select_one("#element-0 .element-problem").text
+    # Moving the question below the one that depends on it, or deleting it, would break the condition.
+    moved = await editor.do("down", expect=422)
+    problem = BeautifulSoup(moved.text, "html.parser").select_one("#element-1 .element-problem").text
+    assert "«\xa0Décrivez\xa0» dépend de «\xa0Couvert ?\xa0»" in problem
+    dropped = await editor.do("delete", expect=422)
+    assert "«\xa0Couvert ?\xa0» est utilisée par «\xa0Décrivez\xa0»" in \
+        BeautifulSoup(dropped.text, "html.parser").select_one("#element-1 .element-problem").text
+    wrong = await editor.do("properties", expect=422, condition_join="all", condition_field_0="yesno",
+                            condition_operator_0="greater_than", condition_value_0="2")
+    assert wrong.status_code == 422
+    assert (await _draft(client))["ui"]["pages"][0]["elements"][1]["visible_if"] == {"field": "yesno", "equals": True}
+
+
+async def test_elements_are_dropped_where_the_designer_lets_them_go(app: Any, client: httpx.AsyncClient) -> None:
+    editor = await _new(app, client, "survey")
+    for widget in ("text", "email", "date"):
+        await editor.do("add", widget=widget)
+    editor.element = 2
+    await editor.do("move", to="0")
+    assert editor.element == 0
+    assert [e["widget"] for e in (await _draft(client))["ui"]["pages"][0]["elements"]] == ["date", "text", "email"]
+    await editor.do("add_page")
+    editor.page, editor.element = 0, 1
+    await editor.do("to_page", target_page="1")
+    draft = await _draft(client)
+    assert [e["widget"] for e in draft["ui"]["pages"][1]["elements"]] == ["text"]
+
+
+async def test_a_repeatable_group_is_built_in_the_editor(app: Any, client: httpx.AsyncClient) -> None:
+    editor = await _new(app, client)
+    await editor.do("add", widget="group")
+    assert (editor.element, editor.sub) == (0, -1)
+    await editor.do("properties", label="Enfants", item_label="Enfant", add_label="Ajouter un enfant",
+                    min_items="1", max_items="4", required="on")
+    await editor.do("add", widget="date", group="0")
+    assert editor.sub == 1
+    await editor.do("properties", label="Date de naissance", required="on")
+    await editor.do("up")
+    assert editor.sub == 0
+    await editor.do("duplicate")
+    await editor.do("delete")
+    editor.sub = 0
+    soup = await editor.soup()
+    assert [a.get_text(" ", strip=True) for a in soup.select("#element-0 .sub-elements .element-name")] == [
+        "Date de naissance (Date, obligatoire)", "Nouvelle question (Texte court)"]
+    assert soup.select_one("#condition-editor") is None  # no condition inside a group
+    draft = await _draft(client)
+    group = draft["ui"]["pages"][0]["elements"][0]
+    prop = draft["schema"]["properties"]["group"]
+    assert group["item_label"] == {"fr": "Enfant"} and group["add_label"] == {"fr": "Ajouter un enfant"}
+    assert (prop["minItems"], prop["maxItems"]) == (1, 4) and prop["items"]["required"] == ["date"]
+    assert [e["field"] for e in group["elements"]] == ["date", "text"]
+    editor.sub = 1
+    await editor.do("delete")
+    editor.sub = 0
+    last = await editor.do("delete", expect=422)
+    assert "au moins une question" in BeautifulSoup(last.text, "html.parser").select_one(".error-summary").text
+
+    await client.post(f"{BASE}/publish")
+    page = await client.get("/beaulac/permis-velo")
+    form = BeautifulSoup(page.text, "html.parser")
+    assert "Ajouter un enfant" in form.get_text() and form.select_one('[name="group.0.date"]') is not None

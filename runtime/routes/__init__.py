@@ -7,7 +7,7 @@ from pathlib import Path
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from runtime.routes import follow, forms, pages
+from runtime.routes import api, follow, follow_actions, forms, pages
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
 
@@ -26,7 +26,12 @@ routes = [
     Route("/r/{token}", follow.receipt_page, name="receipt"),
     Route("/s/{token}", follow.follow_page, name="follow"),
     Route("/s/{token}/receipt.pdf", follow.receipt_pdf, name="receipt_pdf"),
+    Route("/s/{token}/complement", follow_actions.complement, methods=["POST"], name="follow_complement"),
+    Route("/s/{token}/message", follow_actions.write, methods=["POST"], name="follow_message"),
+    Route("/s/{token}/withdraw", follow_actions.withdraw, methods=["POST"], name="follow_withdraw"),
+    Route("/s/{token}/files/{file}", follow_actions.file, name="follow_file"),
     Route("/verify/{fingerprint}", follow.verify, name="verify"),
+    *api.routes,
     Route("/{org}", pages.home, name="home"),
     Route("/{org}/{procedure}", forms.start, methods=["GET", "POST"], name="start"),
     Route("/{org}/{procedure}/refresh", forms.refresh_start, methods=["POST"], name="start_refresh"),

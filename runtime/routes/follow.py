@@ -8,7 +8,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 
-from runtime import i18n
+from runtime import i18n, processing
 from runtime.receipts import receipt_file
 from runtime.render_tree import Renderer
 from runtime.site import site_of
@@ -39,13 +39,23 @@ async def follow_page(request: Request) -> Response:
         return site.not_found(request)
     lang = site.lang(request, info.organisation)
     renderer = Renderer(info.compiled, lang)
-    states = (info.compiled.definition.get("workflow") or {}).get("states") or {}
-    # Only statuses the designer marked visible are shown; an internal one shows as the last visible.
-    history = [event for event in found.events if event.visible and states.get(event.to_state or "", {}).get("visible", True)]
+    definition = info.compiled.definition
+    states = (definition.get("workflow") or {}).get("states") or {}
+    # Only what the applicant may see: statuses marked visible, messages, their own answers.
+    history = [event for event in found.events if event.visible and (
+        event.kind != "transition" or states.get(event.to_state or "", {}).get("visible", True))]
     current = next((e.to_state for e in reversed(history) if e.to_state), found.submission.state)
+    files = await run_in_threadpool(processing.visible_files, site.engine, found.submission.id, found.events)
     return site.page(request, info.organisation, "follow.html", lang=lang, r=renderer, version=info.compiled,
                      submission=found.submission, history=history, states=states,
-                     current=states.get(current or "", {}), sections=renderer.review(found.submission.answers))
+                     current=states.get(current or "", {}), withdrawn=found.submission.state == processing.WITHDRAWN,
+                     sections=renderer.review(found.submission.answers),
+                     open_request=processing.open_complement(found.events),
+                     can_withdraw=processing.can_withdraw(definition, found.submission),
+                     documents=[f for f in files if f.kind == "document"],
+                     event_files={event.id: [f for f in files if f.event_id == event.id] for event in history},
+                     notice=request.query_params.get("notice", "")[:300],
+                     error=request.query_params.get("error", "")[:300])
 
 
 async def receipt_pdf(request: Request) -> Response:

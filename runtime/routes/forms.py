@@ -76,7 +76,7 @@ async def start(request: Request) -> Response:
 def _start_page(request: Request, site: Site, published: Published) -> Response:
     # Page one of a published version is the same for every citizen in a language: kept.
     lang = site.lang(request, published.organisation)
-    key = (published.version_id, lang)
+    key = (published.version_id, lang, published.organisation.theme)  # a new charter, a new page
     cache: dict[Any, str] = request.app.state.start_pages
     html = cache.get(key)
     if html is None:
@@ -148,18 +148,48 @@ async def review(request: Request, site: Site, draft: Draft, info: VersionInfo) 
                      steps=_steps(renderer, info.compiled, pages, None), back=pages[-1] + 1 if pages else 1)
 
 
-@with_draft
-async def send(request: Request, site: Site, draft: Draft, info: VersionInfo) -> Response:
+async def send(request: Request) -> Response:
+    """The review page's button: the draft becomes a submission, or the citizen is shown
+    what is missing; a draft already sent shows its receipt."""
+    site = site_of(request)
+    outcome = await run_in_threadpool(_send, site, request.path_params["token"], site.base_url(request))
+    if outcome is None:
+        return site.not_found(request)
+    if isinstance(outcome, tuple):
+        token, invalid = outcome
+        return RedirectResponse(f"/d/{token}/p/{invalid + 1}?check=1", status_code=303)
+    return RedirectResponse(f"/r/{outcome}", status_code=303)
+
+
+def _send(site: Site, token: str, base_url: str) -> str | tuple[str, int] | None:
+    """The whole submit in one worker thread (the draft read, the checks, the write, the
+    receipt queued), so that the request waits on one thread hop, not several.
+
+    Returns the follow token of the submission (new or the one the draft already became),
+    the draft's first page with errors, or None for an unknown link.
+    """
+    draft = drafts.get_draft(site.engine, token)
+    if draft is None:
+        return None
+    if draft.submission_id is not None:
+        from runtime.submissions import submission_for_draft
+
+        sent = submission_for_draft(site.engine, draft.id)
+        if sent is not None:
+            return sent.follow_token
+    info = site.version(draft.version_id)
+    if info is None:
+        return None
     compiled = info.compiled
     invalid = first_invalid_page(compiled, draft.answers)
     if invalid is not None:
-        return RedirectResponse(f"/d/{draft.id}/p/{invalid + 1}?check=1", status_code=303)
+        return draft.id, invalid
     initial = (compiled.definition.get("workflow") or {}).get("initial", "recue")
-    submission = await run_in_threadpool(
-        submit, site.engine, draft, compiled.prune(draft.answers), procedure_id=info.procedure.id,
-        prefix=info.procedure.reference_prefix, version_hash=info.version.content_hash, initial_state=initial)
-    schedule_receipt(site, submission, site.base_url(request), eager=True)
-    return RedirectResponse(f"/r/{submission.follow_token}", status_code=303)
+    submission = submit(site.engine, draft, compiled.prune(draft.answers), procedure_id=info.procedure.id,
+                        prefix=info.procedure.reference_prefix, version_hash=info.version.content_hash,
+                        initial_state=initial, channel=draft.channel or "web")
+    schedule_receipt(site, submission, base_url, eager=True)
+    return submission.follow_token
 
 
 @with_draft
