@@ -31,6 +31,7 @@ from designer.api_token_routes import routes as api_token_routes
 from designer.case_routes import routes as case_routes
 from designer.charter_routes import routes as charter_routes
 from designer.editor_routes import routes as editor_routes
+from designer.function_routes import routes as function_routes
 from designer.inbox_routes import routes as inbox_routes
 from designer.procedure_routes import routes as procedure_routes
 from designer.report_routes import routes as report_routes
@@ -88,7 +89,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 await task
         receipts.shutdown()
 
-    app = Starlette(routes=[*staff_routes, *report_routes, *procedure_routes, *editor_routes, *team_routes, *charter_routes, *inbox_routes, *case_routes, *api_token_routes, *results_routes, *routes], middleware=[Middleware(SecurityMiddleware)], lifespan=lifespan,
+    app = Starlette(routes=[*staff_routes, *report_routes, *procedure_routes, *editor_routes, *team_routes, *charter_routes, *inbox_routes, *case_routes, *api_token_routes, *function_routes, *results_routes, *routes], middleware=[Middleware(SecurityMiddleware)], lifespan=lifespan,
                     exception_handlers={404: http_error, 405: http_error, 500: http_error})
     app.state.site = site
     app.state.start_pages = {}

@@ -82,10 +82,36 @@ def add_transition(definition: Definition, lang: str, values: Mapping[str, str])
         actions.append({"notify": "staff"})
     if values.get("ask_complement") == "on":
         actions.append({"ask": "complement"})
+    if values.get("assign_actor") == "on":
+        actions.append({"assign": "actor"})
+    deadline = _days(values.get("deadline_days", ""), N_("The deadline is a number of days, for example 15."))
+    if deadline is not None:
+        actions.append({"deadline_days": deadline})
+    if values.get("document_title", "").strip():
+        document: dict[str, Any] = {"title": {lang: values["document_title"].strip()}}
+        if values.get("document_text", "").strip():
+            document["text"] = {lang: values["document_text"].strip()}
+        actions.append({"document": document})
+    if values.get("webhook", "").strip():
+        actions.append({"webhook": values["webhook"].strip()})
+    after = _days(values.get("after_days", ""), N_("The delay is a number of days, for example 30."))
+    if after is not None:
+        # Taken by the worker once the delay has passed: no function takes it by hand.
+        transition["after_days"] = after
+        transition.pop("functions", None)
     if actions:
         transition["actions"] = actions
     workflow.setdefault("transitions", []).append(transition)
     return result
+
+
+def _days(raw: str, message: str) -> int | None:
+    raw = raw.strip()
+    if not raw:
+        return None
+    if not raw.isdigit() or not 0 < int(raw) <= 3650:
+        raise EditRefused(message)
+    return int(raw)
 
 
 def delete_transition(definition: Definition, index: int) -> Definition:

@@ -296,3 +296,23 @@ async def test_probable_duplicates_are_flagged_and_linked(app: Any, client: http
     assert second in BeautifulSoup(first_page, "html.parser").select_one(".duplicates").get_text()
     forged = await client.post(f"{case_url(inbox, second)}/act", data={"do": "link", "other": "999999"})
     assert "doublons probables" in (await client.get(forged.headers["location"])).text
+
+
+async def test_functions_bound_to_people_decide_who_takes_a_transition(app: Any, client: httpx.AsyncClient) -> None:
+    from tests.test_accounts import make_user
+
+    reference, _ = await submitted(client)
+    other = make_user(app, "autre.agent@beaulac.example", {"beaulac": "agent"})
+    await signed_in(app, client, "maire@beaulac.example", {"beaulac": "administrator"})
+    page = await client.get("/staff/o/beaulac/p/signalement-voirie/functions")
+    assert page.status_code == 200 and "instructeur" in page.text
+    saved = await client.post("/staff/o/beaulac/p/signalement-voirie/functions",
+                              data={"holders-instructeur": [str(other)]})
+    assert saved.status_code == 303
+    url = case_url((await client.get("/staff/o/beaulac/inbox")).text, reference)
+    assert transitions((await client.get(url)).text) == {}  # the administrator no longer holds it
+    forged = await client.post(f"{url}/act", data={"do": "transition", "transition": "0", "text": ""})
+    assert "fonction" in (await client.get(forged.headers["location"])).text
+    client.cookies.clear()
+    await signed_in(app, client, "agent@beaulac.example", {"beaulac": "agent"})
+    assert (await client.get("/staff/o/beaulac/p/signalement-voirie/functions")).status_code == 404

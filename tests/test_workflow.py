@@ -44,3 +44,26 @@ def test_statuses_are_edited_and_deleted_with_their_transitions() -> None:
         workflow.delete_status(removed, "en-construction")
     with pytest.raises(editing.EditRefused):
         workflow.add_transition(removed, "fr", {"from": "nowhere", "to": "acceptee"})
+
+
+def test_every_action_can_be_added_without_writing_json() -> None:
+    changed = workflow.add_transition(procedure(), "fr", {
+        "from": "en-instruction", "to": "acceptee", "label": "Autoriser", "assign_actor": "on",
+        "deadline_days": "10", "document_title": "Autorisation d’occupation",
+        "document_text": "Le demandeur {nom} est autorisé.", "webhook": "https://sig.example/hook"})
+    added = changed["workflow"]["transitions"][-1]
+    assert {"assign": "actor"} in added["actions"] and {"deadline_days": 10} in added["actions"]
+    assert {"webhook": "https://sig.example/hook"} in added["actions"]
+    assert {"document": {"title": {"fr": "Autorisation d’occupation"},
+                         "text": {"fr": "Le demandeur {nom} est autorisé."}}} in added["actions"]
+    assert check_definition(changed) == []
+    automatic = workflow.add_transition(changed, "fr", {"from": "en-construction", "to": "classee-sans-suite",
+                                                        "after_days": "60"})
+    last = automatic["workflow"]["transitions"][-1]
+    assert last["after_days"] == 60 and "functions" not in last
+    assert check_definition(automatic) == []
+    with pytest.raises(editing.EditRefused):
+        workflow.add_transition(changed, "fr", {"from": "en-instruction", "to": "acceptee", "deadline_days": "dix"})
+    bad_hook = workflow.add_transition(changed, "fr", {"from": "en-instruction", "to": "acceptee",
+                                                       "webhook": "file:///etc/passwd"})
+    assert any("webhook" in problem.path for problem in check_definition(bad_hook))

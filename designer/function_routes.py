@@ -1,0 +1,43 @@
+"""Who holds each workflow function of a procedure: administrators and designers bind them
+to the organisation's agents."""
+
+from __future__ import annotations
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+
+from designer import functions
+from designer.procedure_routes import procedure_for
+from designer.procedures import EDITING_ROLES
+from designer.routes import current_staff, staff_page
+from runtime import workflow
+from runtime.site import site_of
+
+
+async def bindings_page(request: Request) -> Response:
+    found = await procedure_for(request, EDITING_ROLES)
+    if isinstance(found, Response):
+        return found
+    organisation, state = found
+    assert organisation.id is not None and state.procedure.id is not None and state.latest is not None
+    site = site_of(request)
+    names = workflow.functions(state.latest.definition)
+    people = await run_in_threadpool(functions.processors, site.engine, organisation.id)
+    if request.method == "POST":
+        form = await request.form(max_files=0, max_fields=2000)
+        allowed = {person.id for person in people}
+        for name in names:
+            chosen = {int(value) for value in form.getlist(f"holders-{name}") if str(value).isdigit()}
+            await run_in_threadpool(functions.bind, site.engine, state.procedure.id, name, chosen, allowed)
+        return RedirectResponse(f"/staff/o/{organisation.slug}/p/{state.procedure.slug}/functions?saved=1",
+                                status_code=303)
+    bound = await run_in_threadpool(functions.bindings, site.engine, state.procedure.id)
+    return staff_page(request, site, "staff_functions.html", staff=await current_staff(request),
+                      organisation_row=organisation, state=state, function_names=names, people=people, bound=bound,
+                      saved=request.query_params.get("saved") == "1")
+
+
+routes = [Route("/staff/o/{org}/p/{slug}/functions", bindings_page, methods=["GET", "POST"],
+                name="staff_functions")]
