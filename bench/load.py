@@ -8,8 +8,10 @@ in the machine affects both.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import statistics
 import time
+from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any, Awaitable, Callable
 
 import uvloop
@@ -168,14 +170,20 @@ class Comparison:
 
 def compare(app: tuple[Server, Job], bare: tuple[Server, Job], *, seconds: float, rounds: int = 3,
             warm: int = 200, most: int = 20_000, least: int = 50, interleave: bool = True,
-            concurrency: int = CONCURRENCY) -> Comparison:
+            concurrency: int = CONCURRENCY, prepare: Callable[[int], None] | None = None,
+            during_bare: Callable[[], AbstractContextManager[Any]] = contextlib.nullcontext) -> Comparison:
     """Jobs/s of the app and of the baseline over rounds of about `seconds` each, alternating
     unless `interleave` is false (then the baseline's rounds come first).
 
     A warm-up of `warm` jobs sizes the rounds; each round has a fixed number of jobs.
+    `prepare(count)`, if given, runs untimed before each of the app's runs, to make what its
+    `count` jobs need (the drafts that submit requests send); `during_bare()` is entered around
+    each of the baseline's runs (to pause the app's background work while the baseline runs).
     """
     sizes = []
-    for server, job in (app, bare):
+    for which, (server, job) in enumerate((app, bare)):
+        if which == 0 and prepare is not None:
+            prepare(warm)
         elapsed = run(drive(server.port, job, warm, concurrency))
         sizes.append(max(least, min(most, int(warm / elapsed * seconds))))
     result = Comparison()
@@ -183,8 +191,11 @@ def compare(app: tuple[Server, Job], bare: tuple[Server, Job], *, seconds: float
     for group in order:
         for which in group:
             server, job = (app, bare)[which]
+            if which == 0 and prepare is not None:
+                prepare(sizes[which])
             client, served = time.process_time(), server.cpu_seconds()
-            elapsed = run(drive(server.port, job, sizes[which], concurrency))
+            with during_bare() if which == 1 else contextlib.nullcontext():
+                elapsed = run(drive(server.port, job, sizes[which], concurrency))
             result.rates[which].append(sizes[which] / elapsed)
             result.server_cpu[which].append((server.cpu_seconds() - served) / elapsed)
             result.client_cpu[which].append((time.process_time() - client) / elapsed)

@@ -5,7 +5,8 @@
 Prints one line per figure as soon as it is measured, `name: value unit (target ...)`, and a
 few `info:` lines that have no target but explain the figures. The whole run is bounded in
 requests and takes one to two minutes on a 2-core machine (`--keep` keeps its temporary folder:
-data, server logs).
+data, server logs; `--only submissions` or any comma-separated choice of form_page, draft_page,
+receipts, submissions, memory, in_process, editor runs only those parts).
 
 How it measures
 * The servers are real: uvicorn (uvloop, httptools), one process each, on 127.0.0.1, started
@@ -63,10 +64,25 @@ from report import info
 from servers import Server, serve, start_parvis
 
 
+PARTS = ("form_page", "draft_page", "receipts", "submissions", "memory", "in_process", "editor")
+
+
+def chosen_parts(argv: list[str]) -> set[str]:
+    """The parts named after `--only` (all of them without it)."""
+    if "--only" not in argv or argv.index("--only") + 1 >= len(argv):
+        return set(PARTS)
+    wanted = set(argv[argv.index("--only") + 1].split(","))
+    unknown = wanted - set(PARTS)
+    if unknown:
+        raise SystemExit(f"unknown parts {sorted(unknown)}; choose among {', '.join(PARTS)}")
+    return wanted
+
+
 def main() -> int:
     if len(sys.argv) == 5 and sys.argv[1] == "--serve":
         serve(sys.argv[2], int(sys.argv[3]), sys.argv[4])
         return 0
+    parts = chosen_parts(sys.argv)
     tmp = Path(tempfile.mkdtemp(prefix="parvis-bench-"))
     servers: list[Server] = []
     try:
@@ -90,20 +106,28 @@ def main() -> int:
         assert same == html, "the bare page differs from Parvis's"
         info(f"form page: {len(html) // 1024} KiB of HTML, all {len(FIELDS_30)} fields in its form")
 
-        bench_form_page(parvis, bare)
-        bench_draft_page(parvis, bare)
-        bench_receipt_downloads(parvis)
+        if "form_page" in parts:
+            bench_form_page(parvis, bare)
+        if "draft_page" in parts:
+            bench_draft_page(parvis, bare)
+        if "receipts" in parts:
+            bench_receipt_downloads(parvis)
         concurrency = CONCURRENCY if probe_concurrent_submissions(parvis) else 1
-        bench_submissions(parvis, bare, concurrency)
+        if "submissions" in parts:
+            bench_submissions(parvis, bare, concurrency)
         parvis.stop()  # its receipt backlog is left unrendered
         servers.remove(parvis)
-        bench_submissions_without_receipts(tmp, bare, concurrency)
+        if "submissions" in parts:
+            bench_submissions_without_receipts(tmp, bare, concurrency)
         bare.stop()
         servers.clear()
 
-        bench_memory(tmp, concurrency)
-        bench_in_process(tmp)
-        bench_editor(tmp)
+        if "memory" in parts:
+            bench_memory(tmp, concurrency)
+        if "in_process" in parts:
+            bench_in_process(tmp)
+        if "editor" in parts:
+            bench_editor(tmp)
         info(f"done in {time.perf_counter() - STARTED:.0f} s; load average {os.getloadavg()[0]:.1f} "
              f"(other work on the machine makes figures noisier)")
         return 0

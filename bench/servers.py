@@ -15,11 +15,13 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -141,6 +143,27 @@ class Server:
             if line.startswith("VmRSS:"):
                 return int(line.split()[1])
         raise RuntimeError("no VmRSS")
+
+    @contextlib.contextmanager
+    def children_paused(self) -> Iterator[None]:
+        """The server's child processes (the receipt renderer) stopped for the block, then continued.
+
+        Lets a baseline's rounds alternate with the server's without competing with the
+        backlog of background work the server's rounds left.
+        """
+        children = [int(pid) for task in Path(f"/proc/{self.pid}/task").iterdir()
+                    for pid in (task / "children").read_text().split()]
+        stopped = []
+        try:
+            for pid in children:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGSTOP)
+                    stopped.append(pid)
+            yield
+        finally:
+            for pid in stopped:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGCONT)
 
     def log(self) -> str:
         self._log.flush()
