@@ -28,6 +28,11 @@ def set_settings(definition: Definition, lang: str, values: Mapping[str, str]) -
     for key in ("opens_at", "closes_at"):
         if key in values:
             settings[key] = values[key].strip() or None
+    if "settings_form" in values:  # an unticked box sends nothing: the form says it was there
+        if values.get("one_answer_per_person") == "on":
+            settings["one_answer_per_person"] = True
+        else:
+            settings.pop("one_answer_per_person", None)
     if values.get("retention_days", "").strip():
         if not values["retention_days"].strip().isdigit():
             raise EditRefused(N_("The retention period is a number of days."))

@@ -201,12 +201,16 @@ class Page:
 def page(engine: Engine, where: Scope, filters: Filters, staff_id: int | None) -> Page:
     query = statement(where, filters, staff_id, engine.dialect.name)
     counted = select(func.count()).select_from(query.order_by(None).limit(COUNT_LIMIT + 1).subquery())
+    # The page's ids first, sorting narrow rows, then those rows whole: sorting thousands of
+    # matches with their answers attached costs several times more.
+    ids = query.with_only_columns(Submission.id).limit(PAGE_SIZE).offset((filters.page - 1) * PAGE_SIZE)  # type: ignore[arg-type]
     with engine.connect() as connection:
         total = int(connection.execute(counted).scalar_one())
+        chosen = [row[0] for row in connection.execute(ids)]
         # Rows come from the database, already valid: built without validating them again.
-        rows = [Submission.model_construct(**row) for row in connection.execute(
-            query.limit(PAGE_SIZE).offset((filters.page - 1) * PAGE_SIZE)).mappings()]
-    return Page(rows, total, filters)
+        found = {row["id"]: Submission.model_construct(**row) for row in connection.execute(
+            select(Submission).where(Submission.id.in_(chosen))).mappings()} if chosen else {}  # type: ignore[union-attr]
+    return Page([found[number] for number in chosen if number in found], total, filters)
 
 
 def selected(engine: Engine, where: Scope, ids: Sequence[int]) -> list[Submission]:

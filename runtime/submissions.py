@@ -156,3 +156,20 @@ def follow(engine: Engine, token: str) -> Follow | None:
 def by_fingerprint(engine: Engine, digest: str) -> Submission | None:
     with Session(engine, expire_on_commit=False) as session:
         return session.exec(select_model(Submission).where(Submission.fingerprint == digest)).first()
+
+
+def already_answered(engine: Engine, procedure_id: int, version: Any, address: str) -> bool:
+    """Whether this e-mail address already sent an answer to the procedure (one not
+    withdrawn), through any of the version's e-mail questions."""
+    from sqlalchemy import func, or_
+
+    names = [name for name, spec in version.fields.items()
+             if spec.element.get("widget") == "email" or spec.prop.get("format") == "email"]
+    if not names:
+        return False
+    wanted = address.strip().lower()
+    matches = or_(*(func.lower(Submission.answers[name].as_string()) == wanted for name in names))  # type: ignore[index]
+    with engine.connect() as connection:
+        return connection.execute(select(Submission.id).where(
+            Submission.procedure_id == procedure_id, Submission.state != "_withdrawn", matches).limit(1)).first() \
+            is not None

@@ -82,6 +82,10 @@ def test_settings_legal_texts_and_silence() -> None:
     assert check_definition(changed) == []
     with pytest.raises(editing.EditRefused):
         editing_settings.set_settings(definition, "fr", {"silence_means": "refusal", "silence_delay_days": "bientôt"})
+    once = editing_settings.set_settings(changed, "fr", {"settings_form": "1", "one_answer_per_person": "on"})
+    assert once["settings"]["one_answer_per_person"] is True and check_definition(once) == []
+    assert editing_settings.set_settings(once, "fr", {"title": "Permis 2"})["settings"]["one_answer_per_person"]
+    assert "one_answer_per_person" not in editing_settings.set_settings(once, "fr", {"settings_form": "1"})["settings"]
 
 
 def _form(*widgets: str) -> editing.Definition:

@@ -155,3 +155,33 @@ async def test_errors_inside_a_group_name_their_item(client: httpx.AsyncClient) 
     assert response.status_code == 422
     links = [a.get_text(" ", strip=True) for a in BeautifulSoup(response.text, "html.parser").select(".error-summary a")]
     assert any(text.startswith("Enfant 2 – ") for text in links), links
+
+
+async def test_one_answer_per_person_by_e_mail_address(client: httpx.AsyncClient) -> None:
+    from tests.conftest import post_page
+    from tests.example_answers import EXAMPLES
+
+    ballot = "val-dorne/budget-participatif"
+    pages = [(dict(data), files) for data, files in EXAMPLES[ballot]]
+    pages[-1][0]["courriel"] = "Jeanne.Voter@example.fr"
+
+    async def vote(address: str) -> httpx.Response:
+        pages[-1][0]["courriel"] = address
+        url = f"/{ballot}"
+        for data, files in pages:
+            url = (await post_page(client, url, data, files)).headers["location"]
+        return await client.post(url.replace("/review", "/submit"))
+
+    first = await vote("Jeanne.Voter@example.fr")
+    assert first.headers["location"].startswith("/r/")
+    again = await vote("jeanne.voter@EXAMPLE.fr")  # the same address, written differently
+    assert again.headers["location"].endswith("/review?already=1")
+    page = await client.get(again.headers["location"])
+    assert "déjà été envoyée" in page.text
+    other = await vote("paul@example.fr")
+    assert other.headers["location"].startswith("/r/")
+    receipt = await client.get(first.headers["location"])
+    follow = BeautifulSoup(receipt.text, "html.parser").find(
+        "a", href=lambda h: h and h.startswith("/s/") and not h.endswith(".pdf"))["href"]
+    await client.post(f"{follow}/withdraw", data={"confirm": "yes"})
+    assert (await vote("jeanne.voter@example.fr")).headers["location"].startswith("/r/")

@@ -23,7 +23,8 @@ from runtime.models import Attachment, Draft, now
 from runtime.receipts import schedule_receipt
 from runtime.render_tree import Renderer
 from runtime.site import Site, VersionInfo, site_of
-from runtime.submissions import submit
+from runtime.mail import citizen_address
+from runtime.submissions import already_answered, submit
 
 MAX_FIELDS = 3000
 MAX_FILES = 30
@@ -145,6 +146,7 @@ async def review(request: Request, site: Site, draft: Draft, info: VersionInfo) 
     pages = visible_page_indexes(info.compiled, draft.answers)
     return site.page(request, info.organisation, _names("review", info), lang=lang, r=renderer,
                      version=info.compiled, draft=draft, sections=renderer.review(draft.answers),
+                     already=request.query_params.get("already") == "1",
                      steps=_steps(renderer, info.compiled, pages, None), back=pages[-1] + 1 if pages else 1)
 
 
@@ -157,8 +159,15 @@ async def send(request: Request) -> Response:
         return site.not_found(request)
     if isinstance(outcome, tuple):
         token, invalid = outcome
+        if invalid == ALREADY_ANSWERED:
+            return RedirectResponse(f"/d/{token}/review?already=1", status_code=303)
         return RedirectResponse(f"/d/{token}/p/{invalid + 1}?check=1", status_code=303)
     return RedirectResponse(f"/r/{outcome}", status_code=303)
+
+
+# What `_send` answers, in place of a page number, when the procedure takes one answer per
+# person and this person's address has already sent one.
+ALREADY_ANSWERED = -1
 
 
 def _send(site: Site, token: str, base_url: str) -> str | tuple[str, int] | None:
@@ -184,6 +193,10 @@ def _send(site: Site, token: str, base_url: str) -> str | tuple[str, int] | None
     invalid = first_invalid_page(compiled, draft.answers)
     if invalid is not None:
         return draft.id, invalid
+    if (compiled.definition.get("settings") or {}).get("one_answer_per_person"):
+        address = citizen_address(info, draft.answers)
+        if address and already_answered(site.engine, info.procedure.id, compiled, address):
+            return draft.id, ALREADY_ANSWERED
     initial = (compiled.definition.get("workflow") or {}).get("initial", "recue")
     submission = submit(site.engine, draft, compiled.prune(draft.answers), procedure_id=info.procedure.id,
                         prefix=info.procedure.reference_prefix, version_hash=info.version.content_hash,
