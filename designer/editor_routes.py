@@ -8,6 +8,8 @@ revision (someone else saved meanwhile) is refused.
 
 from __future__ import annotations
 
+import dataclasses
+
 import copy
 from typing import Any
 
@@ -81,6 +83,9 @@ async def editor(request: Request) -> Response:
                                   query.get("edit_lang"), panel=query.get("panel", ""))
     form = await request.form(max_files=0, max_fields=400)
     values = {key: str(value) for key, value in form.items()}
+    if ":" in values.get("do", ""):
+        # An element's button from the shared actions form: "up:12" is op "up" on element 12.
+        values["op"], _, values["element"] = values.pop("do").partition(":")
     selection = editor_view.selection_from(values)
     edit_lang = values.get("edit_lang") if values.get("edit_lang") in i18n.LANGUAGES else found.lang
     lang = site.lang(request)
@@ -107,9 +112,17 @@ async def editor(request: Request) -> Response:
     if problems:
         return await _editor_page(request, found, state, definition, selection, problems, edit_lang, 422,
                                   changed=changed, posted=posted, panel=panel)
-    await run_in_threadpool(procedures.save_draft, site.engine, found, changed, True)
+    draft = await run_in_threadpool(procedures.save_draft, site.engine, found, changed, True)
     where = f"{after.query()}&edit_lang={edit_lang}" + (f"&panel={panel}" if panel else "")
-    return RedirectResponse(f"/staff/o/{found.slug}/p/{slug}/edit?{where}", status_code=303)
+    address = f"/staff/o/{found.slug}/p/{slug}/edit?{where}"
+    if request.headers.get("hx-request") != "true":
+        return RedirectResponse(address, status_code=303)  # post, redirect, get: a reload never posts again
+    # Through htmx the new page comes back at once, and the address bar shows where it is: one
+    # request instead of a redirect followed by a second one.
+    response = await _editor_page(request, found, dataclasses.replace(state, draft=draft), changed, after, [],
+                                  edit_lang, panel=panel)
+    response.headers["HX-Replace-Url"] = address
+    return response
 
 
 async def _editor_page(request: Request, organisation: Organisation, state: procedures.ProcedureState,
@@ -135,6 +148,16 @@ async def _editor_page(request: Request, organisation: Organisation, state: proc
     conditions = (editor_view.condition_context(definition, selection, lang, posted)
                   if selected is not None and selection.sub < 0 else {})
     questions = editing_conditions.all_questions(definition, lang)
+    ui_lang = site.lang(request)
+    required_text = i18n.gettext(ui_lang, "required")
+
+    def kind_of(element: dict[str, Any], required: bool) -> str:
+        name = i18n.gettext(ui_lang, editing.WIDGET_LABELS.get(element["widget"], element["widget"]))
+        return f"{name}, {required_text}" if required else name
+
+    rows = editor_view.element_rows(definition, selection.page, lang,
+                                    lambda condition: editing_conditions.describe(condition, questions, lang),
+                                    kind_of, placed)
     return staff_page(
         request, site, "staff_editor.html", status_code=status_code, staff=staff, organisation_row=organisation,
         state=state, definition=definition, revision=content_hash(definition), page_index=selection.page,
@@ -146,7 +169,7 @@ async def _editor_page(request: Request, organisation: Organisation, state: proc
         untranslated=_untranslated(definition, lang), posted=posted or {}, conditions=conditions,
         dates_before=editor_view.dates_before(definition, selection, lang) if selected is not None else [],
         file_formats=FORMAT_NAMES, panel=panel,
-        describe=lambda condition: editing_conditions.describe(condition, questions, lang),
+        describe=lambda condition: editing_conditions.describe(condition, questions, lang), rows=rows,
     )
 
 

@@ -207,3 +207,40 @@ def condition_context(definition: Definition, selection: Selection, lang: str,
 def dates_before(definition: Definition, selection: Selection, lang: str) -> list[editing_conditions.Question]:
     return [asked for asked in editing_conditions.questions_before(definition, selection.page, selection.element,
                                                                    lang) if asked.widget == "date"]
+
+
+@dataclass(frozen=True)
+class Row:
+    """One element as the pages pane lists it, its texts worked out once in Python: the list
+    is the editor's biggest part, and a template macro per element costs more than the rest."""
+
+    index: int
+    key: str
+    name: str          # the label, or the start of an information text
+    kind: str          # the widget's name for people, with "required"; "" for a text
+    condition: str     # "Shown when ..." in words, or ""
+    problems: list[str]
+
+
+def element_rows(definition: Definition, page: int, lang: str, describe: Any, kind_of: Any,
+                 placed: Mapping[str, list[str]]) -> list[Row]:
+    """`kind_of(element, required)` names a question's type; `describe(condition)` says a
+    condition in words."""
+    fallback = definition["lang"]
+    required = set(definition["schema"].get("required", []))
+
+    def text(value: Any) -> str:
+        value = value or {}
+        return value.get(lang) or value.get(fallback, "")
+
+    rows = []
+    for index, element in enumerate(definition["ui"]["pages"][page]["elements"]):
+        where = key(page, index)
+        if "field" in element:
+            name = text(element.get("label"))
+            kind = kind_of(element, bool(element.get("required")) or element["field"] in required)
+        else:
+            name, kind = text(element.get("content"))[:80], ""
+        condition = describe(element["visible_if"]) if element.get("visible_if") else ""
+        rows.append(Row(index, where, name, kind, condition, list(placed.get(where, []))))
+    return rows

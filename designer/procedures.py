@@ -102,8 +102,12 @@ def import_definition(engine: Engine, organisation: Organisation,
 
 def save_draft(engine: Engine, organisation: Organisation, definition: dict[str, Any],
                checked: bool = False) -> ProcedureVersion:
-    """Keep an edited definition as the draft; `checked` when the editor has just run the loader."""
-    with session_scope(engine) as session:
+    """Keep an edited definition as the draft; `checked` when the editor has just run the loader.
+
+    Not flushed to disk at each change (SQLite's NORMAL, in WAL mode): a power cut may lose
+    the last edits of a draft, never the database; publishing a version is flushed.
+    """
+    with session_scope(engine, durable=False) as session:
         return save_version(session, organisation, definition, publish=False, checked=checked)
 
 

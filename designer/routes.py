@@ -20,7 +20,11 @@ COOKIE = "parvis_staff"
 
 
 async def current_staff(request: Request) -> accounts.Staff | None:
-    return await run_in_threadpool(accounts.staff_for, site_of(request).engine, request.cookies.get(COOKIE))
+    """The signed-in staff member, looked up once per request however many steps ask."""
+    if "staff" not in request.scope.setdefault("state", {}):
+        request.state.staff = await run_in_threadpool(accounts.staff_for, site_of(request).engine,
+                                                      request.cookies.get(COOKIE))
+    return request.state.staff  # type: ignore[no-any-return]
 
 
 async def signed_in(request: Request) -> accounts.Staff | Response:

@@ -12,6 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterator, Mapping
 
+import jsonschema_rs
 import re2
 from jsonschema import Draft202012Validator, ValidationError
 from jsonschema.exceptions import best_match
@@ -32,10 +33,22 @@ class DefinitionError(ValueError):
         super().__init__("; ".join(f"{p.path or '/'}: {p.message}" for p in problems))
 
 
+def _meta_schema() -> dict[str, Any]:
+    return json.loads((SCHEMAS_DIR / "procedure.schema.json").read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+
+
 @lru_cache(maxsize=1)
 def meta_validator() -> Draft202012Validator:
-    schema = json.loads((SCHEMAS_DIR / "procedure.schema.json").read_text(encoding="utf-8"))
-    return Draft202012Validator(schema)
+    """The meta-schema's validator that explains: every error with its path."""
+    return Draft202012Validator(_meta_schema())
+
+
+@lru_cache(maxsize=1)
+def _meta_check() -> Any:
+    """The same meta-schema compiled by jsonschema-rs, which only says yes or no, about fifty
+    times faster: the editor checks the whole definition on every change, and a valid one
+    (the usual case) is then settled in about a millisecond instead of tens."""
+    return jsonschema_rs.Draft202012Validator(_meta_schema())
 
 
 def load_definition(raw: bytes | str) -> dict[str, Any]:
@@ -58,7 +71,8 @@ def load_definition(raw: bytes | str) -> dict[str, Any]:
 def check_definition(document: Any) -> list[Problem]:
     if _depth(document) > MAX_DEPTH:
         return [Problem("", f"nested more than {MAX_DEPTH} levels deep")]
-    problems = [_meta_problem(error) for error in meta_validator().iter_errors(document)]
+    problems = [] if _meta_check().is_valid(document) else [
+        _meta_problem(error) for error in meta_validator().iter_errors(document)]
     if problems:
         return sorted(set(problems), key=lambda p: p.path)
     problems.extend(_schema_problems(document["schema"]))

@@ -44,7 +44,8 @@
   document.addEventListener("htmx:beforeRequest", function (event) {
     var trigger = event.detail.requestConfig && event.detail.requestConfig.triggeringEvent;
     var submitter = trigger && trigger.submitter;
-    lastTrigger = submitter ? { op: submitter.value, name: submitter.name } : null;
+    // Element buttons say "up:12": the operation, then the element.
+    lastTrigger = submitter ? { op: submitter.value.split(":")[0], name: submitter.name } : null;
   });
   // A refused change comes back as 409 or 422 with the problems next to the element:
   // swap it in like a success, as the page without scripts shows it.
@@ -63,7 +64,8 @@
     // Keyboard users moving an element with its arrows keep their place on the arrow.
     if (lastTrigger && (lastTrigger.op === "up" || lastTrigger.op === "down")) {
       var selected = editor.querySelector(".element-selected");
-      var button = selected && selected.querySelector('.element-actions button[value="' + lastTrigger.op + '"]');
+      var button = selected && (selected.querySelector('.element-actions button[value^="' + lastTrigger.op + ':"]')
+                                || selected.querySelector('.element-actions button[value="' + lastTrigger.op + '"]'));
       if (button && !button.disabled) { button.focus(); return; }
     }
     var title = editor.querySelector("#properties-title");
