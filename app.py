@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import contextlib
 import secrets
 import sys
@@ -213,9 +214,13 @@ def serve(host: str, port: int) -> None:
     from runtime.catalogue import organisations
 
     settings = Settings.from_env()
-    app = create_app(settings)
     shown = "localhost" if host in ("0.0.0.0", "127.0.0.1") else host
     address = f"http://{shown}:{port}"
+    if not settings.base_url:
+        # Links in mails and documents never take their address from a request's Host header,
+        # which anyone can set: without PARVIS_BASE_URL, they use the address printed here.
+        settings = dataclasses.replace(settings, base_url=address)
+    app = create_app(settings)
     print(f"Parvis is starting on {address}/  (data in {settings.data_dir.resolve()})", flush=True)
     for organisation in organisations(app.state.site.engine):
         print(f"  {organisation.name}: {address}/{organisation.slug}", flush=True)

@@ -9,8 +9,9 @@ from starlette.routing import Route
 
 from designer.procedure_routes import organisation_for
 from designer.routes import current_staff, staff_page
-from runtime import api_tokens
+from runtime import api_tokens, webhooks
 from runtime.site import site_of
+from runtime.text import is_number
 
 ROLES = ("administrator",)
 
@@ -25,7 +26,7 @@ async def tokens(request: Request) -> Response:
     created = ""
     if request.method == "POST":
         form = await request.form(max_files=0, max_fields=10)
-        if form.get("op") == "revoke" and str(form.get("token", "")).isdigit():
+        if form.get("op") == "revoke" and is_number(str(form.get("token", ""))):
             await run_in_threadpool(api_tokens.revoke, site.engine, organisation.id, int(str(form["token"])))
             return RedirectResponse(f"/staff/o/{organisation.slug}/api", status_code=303)
         if form.get("op") == "create":
@@ -33,8 +34,9 @@ async def tokens(request: Request) -> Response:
             created = await run_in_threadpool(api_tokens.create, site.engine, organisation.id,
                                               str(form.get("name", "")), names or None)
     listed = await run_in_threadpool(api_tokens.of_organisation, site.engine, organisation.id)
+    secret = await run_in_threadpool(webhooks.organisation_secret, site, organisation.id)
     return staff_page(request, site, "staff_api.html", staff=await current_staff(request),
-                      organisation_row=organisation, tokens=listed, created=created)
+                      organisation_row=organisation, tokens=listed, created=created, webhook_secret=secret)
 
 
 routes = [Route("/staff/o/{org}/api", tokens, methods=["GET", "POST"], name="staff_api")]

@@ -3,8 +3,6 @@ write to the applicant, keep an internal note, open the files."""
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from zoneinfo import ZoneInfo
 
 from starlette.concurrency import run_in_threadpool
@@ -16,11 +14,12 @@ from designer import casework, functions
 from designer.inbox_routes import ACT_ROLES, VIEW_ROLES, procedures_of, state_labels
 from designer.procedure_routes import organisation_for
 from designer.routes import current_staff, staff_page
-from runtime import i18n, processing
+from runtime import i18n, notices, processing
 from runtime.i18n import N_
 from runtime.models import Organisation
 from runtime.render_tree import Renderer
 from runtime.site import Site, site_of
+from runtime.text import is_number
 from runtime.uploads import path_for
 
 
@@ -54,9 +53,15 @@ async def _case(request: Request, roles: tuple[str, ...]):  # type: ignore[no-un
     return site, organisation, staff, case, info, infos
 
 
-def _here(organisation: Organisation, submission_id: int | None, notice: str = "") -> RedirectResponse:
+def _here(request: Request, organisation: Organisation, submission_id: int | None, notice: str = "",
+          error: str = "") -> RedirectResponse:
     url = f"/staff/o/{organisation.slug}/s/{submission_id}"
-    return RedirectResponse(f"{url}?notice={quote(notice)}" if notice else url, status_code=303)
+    data_dir = site_of(request).settings.data_dir
+    if notice:
+        url += f"?notice={notices.sign(data_dir, notice)}"
+    elif error:
+        url += f"?error={notices.sign(data_dir, error)}"
+    return RedirectResponse(url, status_code=303)
 
 
 async def page(request: Request) -> Response:
@@ -71,8 +76,8 @@ async def page(request: Request) -> Response:
                       case=case, info=info, r=renderer, sections=renderer.review(case.submission.answers),
                       labels=state_labels({case.submission.procedure_id: infos[case.submission.procedure_id]}, lang),
                       version_label=info.version.number, can_act=staff.role_in(organisation.id) in ACT_ROLES,
-                      withdrawn=processing.WITHDRAWN, notice=request.query_params.get("notice", "")[:300],
-                      error=request.query_params.get("error", "")[:300])
+                      withdrawn=processing.WITHDRAWN, notice=notices.read(site.settings.data_dir, request.query_params.get("notice")),
+                      error=notices.read(site.settings.data_dir, request.query_params.get("error")))
 
 
 async def act(request: Request) -> Response:
@@ -91,7 +96,7 @@ async def act(request: Request) -> Response:
     submission_id = case.submission.id
     try:
         if what == "transition":
-            index = int(str(form.get("transition", "-1"))) if str(form.get("transition", "")).isdigit() else -1
+            index = int(str(form.get("transition", "-1"))) if is_number(str(form.get("transition", ""))) else -1
             await run_in_threadpool(processing.take_transition, site.engine, submission_id, info.compiled.definition,
                                     index, actor, text, expected_state=str(form.get("state", "")) or None,
                                     base_url=site.base_url(request))
@@ -113,19 +118,18 @@ async def act(request: Request) -> Response:
             notice = i18n.gettext(lang, "Assignment saved.")
         elif what == "link":
             other = str(form.get("other", ""))
-            if not other.isdigit() or int(other) not in {d.id for d in case.duplicates}:
+            if not is_number(other) or int(other) not in {d.id for d in case.duplicates}:
                 raise processing.Refused(N_("Choose one of the probable duplicates shown."))
             await run_in_threadpool(processing.link, site.engine, submission_id, int(other), actor)
             notice = i18n.gettext(lang, "Linked.")
         else:
-            return _here(organisation, submission_id)
+            return _here(request, organisation, submission_id)
     except processing.Refused as refused:
         message = i18n.gettext(lang, refused.message, **refused.values)
-        return RedirectResponse(f"/staff/o/{organisation.slug}/s/{submission_id}?error={quote(message)}",
-                                status_code=303)
+        return _here(request, organisation, submission_id, error=message)
     if site.wake_worker:
         site.wake_worker()
-    return _here(organisation, submission_id, notice)
+    return _here(request, organisation, submission_id, notice)
 
 
 async def file(request: Request) -> Response:

@@ -14,6 +14,7 @@ from designer.procedures import EDITING_ROLES
 from designer.routes import current_staff, staff_page
 from runtime import workflow
 from runtime.site import site_of
+from runtime.text import is_number
 
 
 async def bindings_page(request: Request) -> Response:
@@ -29,7 +30,7 @@ async def bindings_page(request: Request) -> Response:
         form = await request.form(max_files=0, max_fields=2000)
         allowed = {person.id for person in people}
         for name in names:
-            chosen = {int(value) for value in form.getlist(f"holders-{name}") if str(value).isdigit()}
+            chosen = {int(value) for value in form.getlist(f"holders-{name}") if is_number(str(value))}
             await run_in_threadpool(functions.bind, site.engine, state.procedure.id, name, chosen, allowed)
         return RedirectResponse(f"/staff/o/{organisation.slug}/p/{state.procedure.slug}/functions?saved=1",
                                 status_code=303)

@@ -73,9 +73,17 @@ def held(engine: Engine, staff: Staff, organisation_id: int, procedure_id: int,
     """The functions of this procedure's workflow that this person holds."""
     if staff.role_in(organisation_id) not in PROCESSING_ROLES:
         return frozenset()
-    bound = bindings(engine, procedure_id)
+    bound = current_bindings(engine, organisation_id, procedure_id)
     return frozenset(name for name in workflow.functions(definition)
                      if name not in bound or staff.user.id in bound[name])
+
+
+def current_bindings(engine: Engine, organisation_id: int, procedure_id: int) -> dict[str, set[int]]:
+    """The bindings of people who still process the organisation's procedures: a function
+    whose holders have all left is open to everyone again rather than to nobody."""
+    alive = {person.id for person in processors(engine, organisation_id)}
+    found = {name: holders & alive for name, holders in bindings(engine, procedure_id).items()}
+    return {name: holders for name, holders in found.items() if holders}
 
 
 def bind(engine: Engine, procedure_id: int, function: str, user_ids: set[int], allowed: set[int]) -> None:
@@ -96,7 +104,7 @@ def recipients_for(engine: Engine) -> Callable[[int, int, str, int | None], list
         people = processors(engine, organisation_id)
         if to == "assignee" and assignee_id is not None:
             return [p.email for p in people if p.id == assignee_id]
-        bound = bindings(engine, procedure_id)
+        bound = current_bindings(engine, organisation_id, procedure_id)
         if to.startswith("function:"):
             holders = bound.get(to.split(":", 1)[1])
             return [p.email for p in people if holders is None or p.id in holders]

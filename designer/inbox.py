@@ -19,6 +19,7 @@ from runtime import workflow
 from runtime.models import Procedure, ProcedureVersion, Submission, now
 from runtime.processing import WITHDRAWN
 from runtime.search import fold
+from runtime.text import is_number
 
 TABS = ("todo", "mine", "all", "closed")
 SORTS = {
@@ -81,42 +82,44 @@ class Filters:
 
 @dataclass(frozen=True)
 class Scope:
-    """The procedures an inbox covers, with each one's final statuses."""
+    """The procedures an inbox covers, and for each published version its final statuses and
+    the others: a status final in one version says nothing of another's rows."""
 
     procedure_ids: tuple[int, ...]
-    finals: Mapping[int, frozenset[str]] = field(default_factory=dict)
-    # Statuses still to process, named positively so that the status index serves the "to do" tab.
-    opens: Mapping[int, frozenset[str]] = field(default_factory=dict)
+    finals: Mapping[int, frozenset[str]] = field(default_factory=dict)   # version id -> statuses
+    opens: Mapping[int, frozenset[str]] = field(default_factory=dict)    # version id -> statuses
     timezone: str = "Europe/Paris"
 
 
 def scope(engine: Engine, organisation_ids: Sequence[int], procedure_id: int | None = None,
           timezone: str = "Europe/Paris") -> Scope:
-    """Final statuses come from every version (a status final in v1 stays final for v1's rows)."""
-    statement = (select(Procedure.id, ProcedureVersion.definition)
+    statement = (select(Procedure.id, ProcedureVersion.id, ProcedureVersion.definition)
                  .join(ProcedureVersion, ProcedureVersion.procedure_id == Procedure.id)
-                 .where(Procedure.organisation_id.in_(list(organisation_ids))))  # type: ignore[attr-defined]
+                 .where(Procedure.organisation_id.in_(list(organisation_ids)),  # type: ignore[attr-defined]
+                        ProcedureVersion.published_at.is_not(None)))  # type: ignore[union-attr]
     if procedure_id is not None:
         statement = statement.where(Procedure.id == procedure_id)
-    finals: dict[int, set[str]] = {}
-    named: dict[int, set[str]] = {}
+    procedures: set[int] = set()
+    finals: dict[int, frozenset[str]] = {}
+    opens: dict[int, frozenset[str]] = {}
     with engine.connect() as connection:
-        for found_id, definition in connection.execute(statement):
-            finals.setdefault(found_id, set()).update(workflow.final_states(definition))
-            named.setdefault(found_id, set()).update(workflow.workflow_of(definition).get("states") or {})
-    return Scope(tuple(sorted(finals)), {key: frozenset(value) for key, value in finals.items()},
-                 {key: frozenset(named[key] - finals[key]) for key in named}, timezone)
+        for found_id, version_id, definition in connection.execute(statement):
+            procedures.add(found_id)
+            final = workflow.final_states(definition)
+            finals[version_id] = frozenset(final)
+            opens[version_id] = frozenset(set(workflow.workflow_of(definition).get("states") or {}) - final)
+    return Scope(tuple(sorted(procedures)), finals, opens, timezone)
 
 
 def _closed(where: Scope) -> Any:
-    parts = [and_(Submission.procedure_id == procedure_id, Submission.state.in_(sorted(states)))  # type: ignore[attr-defined]
-             for procedure_id, states in where.finals.items() if states]
+    parts = [and_(Submission.version_id == version_id, Submission.state.in_(sorted(states)))  # type: ignore[attr-defined]
+             for version_id, states in where.finals.items() if states]
     return or_(Submission.state == WITHDRAWN, *parts)
 
 
 def _open(where: Scope) -> Any:
-    parts = [and_(Submission.procedure_id == procedure_id, Submission.state.in_(sorted(states)))  # type: ignore[attr-defined]
-             for procedure_id, states in where.opens.items() if states]
+    parts = [and_(Submission.version_id == version_id, Submission.state.in_(sorted(states)))  # type: ignore[attr-defined]
+             for version_id, states in where.opens.items() if states]
     return or_(false(), *parts)
 
 
@@ -157,7 +160,7 @@ def conditions(where: Scope, filters: Filters, staff_id: int | None, dialect: st
         found.append(Submission.state == filters.status)
     if filters.assignee == "none":
         found.append(Submission.assignee_id.is_(None))  # type: ignore[union-attr]
-    elif filters.assignee.isdigit():
+    elif is_number(filters.assignee):
         found.append(Submission.assignee_id == int(filters.assignee))
     if filters.received_from:
         found.append(Submission.created_at >= _day_start(filters.received_from, where.timezone))

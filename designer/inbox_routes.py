@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
-
 from zoneinfo import ZoneInfo
 
 from starlette.concurrency import run_in_threadpool
@@ -16,11 +15,11 @@ from starlette.routing import Route
 from designer import functions, inbox
 from designer.procedure_routes import organisation_for
 from designer.routes import current_staff, staff_page
-from runtime import drafts, i18n, processing, workflow
+from runtime import drafts, i18n, notices, processing, workflow
 from runtime.i18n import N_
 from runtime.models import Organisation, Procedure, ProcedureVersion, now
 from runtime.site import Site, site_of
-from runtime.text import localize
+from runtime.text import is_number, localize
 
 VIEW_ROLES = ("administrator", "agent", "reader")
 ACT_ROLES = ("administrator", "agent")
@@ -81,9 +80,16 @@ async def _inbox(request: Request, procedure_slug: str | None) -> Response:
     people = await run_in_threadpool(functions.processors, site.engine, organisation.id)
     labels = state_labels(infos if procedure_id is None else {procedure_id: infos[procedure_id]}, lang)
     statuses = sorted({(name, label) for (_pid, name), label in labels.items()}, key=lambda pair: pair[1])
-    bulk = []
+    statuses.append((processing.WITHDRAWN, i18n.gettext(lang, "Withdrawn by the applicant")))
+    bulk: list[workflow.Transition] = []
+    bulk_labels: dict[int, str] = {}
     if procedure_id is not None and staff.role_in(organisation.id) in ACT_ROLES:
-        bulk = workflow.transitions(infos[procedure_id].definition)
+        definition = infos[procedure_id].definition
+        held = await run_in_threadpool(functions.held, site.engine, staff, organisation.id, procedure_id, definition)
+        # Only the steps this person may take: the others would be refused row by row.
+        bulk = [t for t in workflow.transitions(definition) if not t.automatic and workflow.may_take(t, set(held))]
+        bulk_labels = {t.index: localize(t.label, lang, definition["lang"]) or labels.get((procedure_id, t.target), t.target)
+                       for t in bulk}
     questions = []
     if procedure_id is not None:
         definition = infos[procedure_id].definition
@@ -94,8 +100,8 @@ async def _inbox(request: Request, procedure_slug: str | None) -> Response:
                       timezone=ZoneInfo(organisation.timezone),
                       result=result, filters=filters, infos=infos, labels=labels, statuses=statuses,
                       people={p.id: p for p in people}, base=base, procedure=infos.get(procedure_id or -1),
-                      bulk=bulk, questions=questions, can_act=staff.role_in(organisation.id) in ACT_ROLES,
-                      notice=request.query_params.get("notice", "")[:300], now=now())
+                      bulk=bulk, bulk_labels=bulk_labels, questions=questions, can_act=staff.role_in(organisation.id) in ACT_ROLES,
+                      notice=notices.read(site.settings.data_dir, request.query_params.get("notice")), now=now(), withdrawn=processing.WITHDRAWN)
 
 
 async def organisation_inbox(request: Request) -> Response:
@@ -118,7 +124,7 @@ async def bulk(request: Request) -> Response:
     assert staff is not None and staff.user.id is not None
     lang = site.lang(request)
     form = await request.form(max_files=0, max_fields=600)
-    ids = [int(value) for value in form.getlist("selected") if str(value).isdigit()]
+    ids = [int(value) for value in form.getlist("selected") if is_number(str(value))]
     infos = await run_in_threadpool(procedures_of, site, organisation, lang)
     slug = request.path_params["slug"]
     procedure_id = next((pid for pid, info in infos.items() if info.procedure.slug == slug), None)
@@ -128,20 +134,20 @@ async def bulk(request: Request) -> Response:
     rows = await run_in_threadpool(inbox.selected, site.engine, where, ids)
     back = f"/staff/o/{organisation.slug}/p/{slug}/inbox"
     if not rows:
-        return _back(back, i18n.gettext(lang, N_("Select at least one submission.")))
+        return _back(request, back, i18n.gettext(lang, N_("Select at least one submission.")))
     action = str(form.get("action", ""))
     actor = processing.Actor(staff.user.name, staff.user.id)
     if action == "assign":
         target = str(form.get("assignee", ""))
         people = {p.id: p for p in await run_in_threadpool(functions.processors, site.engine, organisation.id)}
-        assignee = people.get(int(target)) if target.isdigit() else None
+        assignee = people.get(int(target)) if is_number(target) else None
         if target and assignee is None:
-            return _back(back, i18n.gettext(lang, N_("Choose someone who processes this procedure.")))
+            return _back(request, back, i18n.gettext(lang, N_("Choose someone who processes this procedure.")))
         count = await run_in_threadpool(processing.assign, site.engine, [r.id for r in rows if r.id is not None],
                                         assignee.id if assignee else None, assignee.name if assignee else "", actor)
-        return _back(back, i18n.gettext(lang, N_("Submissions assigned: %(n)s."), n=count))
-    if not action.isdigit():
-        return _back(back, i18n.gettext(lang, N_("Choose what to do with the selection.")))
+        return _back(request, back, i18n.gettext(lang, N_("Submissions assigned: %(n)s."), n=count))
+    if not is_number(action):
+        return _back(request, back, i18n.gettext(lang, N_("Choose what to do with the selection.")))
     taken, refused = 0, 0
     comment = str(form.get("comment", ""))
     for row in rows:
@@ -168,7 +174,7 @@ async def bulk(request: Request) -> Response:
         site.wake_worker()
     message = i18n.gettext(lang, N_("%(taken)s done, %(refused)s left as they were (the transition does not apply "
                                     "to them, or it needs a comment)."), taken=taken, refused=refused)
-    return _back(back, message)
+    return _back(request, back, message)
 
 
 CHANNELS = ("counter", "phone", "mail")
@@ -192,10 +198,9 @@ async def on_behalf(request: Request) -> Response:
     return RedirectResponse(f"/d/{token}/p/1", status_code=303)
 
 
-def _back(url: str, notice: str) -> Response:
-    from urllib.parse import quote
-
-    return RedirectResponse(f"{url}?notice={quote(notice)}", status_code=303)
+def _back(request: Request, url: str, notice: str) -> Response:
+    return RedirectResponse(f"{url}?notice={notices.sign(site_of(request).settings.data_dir, notice)}",
+                            status_code=303)
 
 
 routes = [

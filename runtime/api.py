@@ -8,7 +8,7 @@ import hashlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Mapping
 
-from runtime import processing, workflow
+from runtime import i18n, processing, workflow
 from runtime.catalogue import Published
 from runtime.messages import message
 from runtime.models import ApiToken, Draft, Submission, SubmissionEvent
@@ -25,15 +25,16 @@ class Invalid(Exception):
     errors: list[dict[str, str]]
 
 
-def idempotency_id(token: ApiToken, key: str) -> str:
-    """The draft id a key stands for: unique per token, so two clients never collide."""
-    return "api-" + hashlib.sha256(f"{token.id}:{key}".encode()).hexdigest()[:39]
+def idempotency_id(token: ApiToken, procedure_id: int, key: str) -> str:
+    """The draft id a key stands for: unique per token and procedure, so two clients, or one
+    client's two procedures, never collide."""
+    return "api-" + hashlib.sha256(f"{token.id}:{procedure_id}:{key}".encode()).hexdigest()[:39]
 
 
 def create_submission(site: "Site", published: Published, token: ApiToken, key: str,
                       answers: Mapping[str, Any], lang: str) -> tuple[Submission, bool]:
     """(submission, created): a key seen before returns its first submission, unchanged."""
-    draft_id = idempotency_id(token, key)
+    draft_id = idempotency_id(token, published.procedure_id, key)
     earlier = submission_for_draft(site.engine, draft_id)
     if earlier is not None:
         return earlier, False
@@ -66,6 +67,18 @@ def _element(compiled: Any, path: str) -> Mapping[str, Any] | None:
     return field.element if field else None
 
 
+def public_definition(definition: Mapping[str, Any]) -> dict[str, Any]:
+    """The definition as anyone may read it: the workflow's actions stay inside (a webhook's
+    address may carry its key; documents' texts are the service's business)."""
+    shown = dict(definition)
+    workflow_part = definition.get("workflow")
+    if workflow_part:
+        shown["workflow"] = {**workflow_part, "transitions": [
+            {key: value for key, value in transition.items() if key != "actions"}
+            for transition in workflow_part.get("transitions") or []]}
+    return shown
+
+
 def procedure_json(published: Published, lang: str, base_url: str) -> dict[str, Any]:
     definition = published.compiled.definition
     return {"slug": published.procedure_slug, "kind": definition.get("kind", "procedure"),
@@ -81,7 +94,7 @@ def status_json(info: "VersionInfo", submission: Submission, events: list[Submis
         if state is None:
             return None
         if state == processing.WITHDRAWN:
-            return "withdrawn"
+            return i18n.gettext(lang, "Withdrawn by the applicant")
         return localize(workflow.state(definition, state).get("label"), lang, definition["lang"]) or state
 
     body: dict[str, Any] = {

@@ -74,35 +74,61 @@ def file_name(title: str, reference: str) -> str:
 
 
 async def run(site: "Site", job: Job) -> None:
+    # Database reads and writes are blocking work: off the event loop the server shares.
+    document = await asyncio.to_thread(prepare, site, job)
+    if document is None:
+        return
+    attachment_id, spec = document
+    data = await asyncio.wrap_future(receipts.in_renderer(render_document, spec))
+    await asyncio.to_thread(store, site, job, attachment_id, spec, data)
+
+
+def prepare(site: "Site", job: Job) -> tuple[str, DocumentJob] | None:
+    """The document to render for a queued job, or None if it exists already (a retry)."""
     loaded = processing.load(site.engine, int(job.payload["submission_id"]))
     if loaded is None:
-        return
+        return None
     submission, _events = loaded
     info = site.version(submission.version_id)
     if info is None:
-        return
+        return None
     attachment_id = document_id(job.event_id, int(job.payload.get("index", 0)))
     with site.engine.connect() as connection:
         if connection.execute(select(Attachment.id).where(Attachment.id == attachment_id)).first():
-            return
+            return None
     spec = job.payload["action"]["document"]
     renderer = Renderer(info.compiled, submission.lang)
+    # The answers are filled in as text: a citizen's answer cannot add Markdown to an official paper.
     title = fill(renderer.text(spec["title"]), renderer, submission.answers, submission.reference)
-    text = fill(renderer.text(spec.get("text") or {}), renderer, submission.answers, submission.reference)
+    text = fill(renderer.text(spec.get("text") or {}), renderer, submission.answers, submission.reference,
+                escape=escape_markdown)
     base_url = site.settings.base_url or job.payload.get("base_url") or ""
-    document = DocumentJob(info.organisation, submission, renderer.text(info.compiled.definition["title"]),
-                           title, text, now(), site.theme_roots, f"{base_url}/s/{submission.follow_token}")
-    data = await asyncio.wrap_future(receipts.in_renderer(render_document, document))
+    return attachment_id, DocumentJob(info.organisation, submission, renderer.text(info.compiled.definition["title"]),
+                                      title, text, now(), site.theme_roots,
+                                      f"{base_url}/s/{submission.follow_token}")
+
+
+def store(site: "Site", job: Job, attachment_id: str, spec: DocumentJob, data: bytes) -> None:
     target = path_for(site.settings.data_dir, attachment_id)
     target.parent.mkdir(parents=True, exist_ok=True)
     temporary = target.with_suffix(".tmp")
     temporary.write_bytes(data)
     os.replace(temporary, target)
-    row: dict[str, Any] = dict(id=attachment_id, submission_id=submission.id, event_id=job.event_id, kind="document",
-                               field="", name=file_name(title, submission.reference), content_type="application/pdf",
-                               size=len(data), sha256=hashlib.sha256(data).hexdigest(), created_at=now())
+    row: dict[str, Any] = dict(id=attachment_id, submission_id=spec.submission.id, event_id=job.event_id,
+                               kind="document", field="", name=file_name(spec.title, spec.submission.reference),
+                               content_type="application/pdf", size=len(data),
+                               sha256=hashlib.sha256(data).hexdigest(), created_at=now())
     try:
         with write_transaction(site.engine) as connection:
             connection.execute(insert(Attachment).values(**row))
     except IntegrityError:
         pass  # stored by an earlier attempt that was thought lost
+
+
+MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!<>|~])")
+
+
+def escape_markdown(text: str) -> str:
+    """Text shown as it is inside Markdown: every character Markdown reads is escaped, and
+    line breaks become spaces, so an answer stays one piece of text in its sentence."""
+    return MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(text.split()))

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 import aiosmtplib
 
@@ -34,6 +34,8 @@ class Mail:
     text: str
     html: str
     reply_to: str = ""
+    # Stable for one queued job: a mail sent again after a crash can be recognised as the same.
+    message_id: str = ""
 
 
 def citizen_address(info: "VersionInfo", answers: Mapping[str, Any]) -> str | None:
@@ -46,7 +48,8 @@ def citizen_address(info: "VersionInfo", answers: Mapping[str, Any]) -> str | No
     return None
 
 
-def fill(text: str, renderer: Renderer, answers: Mapping[str, Any], reference: str) -> str:
+def fill(text: str, renderer: Renderer, answers: Mapping[str, Any], reference: str,
+         escape: Callable[[str], str] = str) -> str:
     """Staff-written text with `{field}` and `{reference}` replaced by the answers as shown
     on the receipt. Plain substitution: definitions are data, never templates."""
     fields = renderer.version.fields
@@ -54,11 +57,11 @@ def fill(text: str, renderer: Renderer, answers: Mapping[str, Any], reference: s
     def value(match: re.Match[str]) -> str:
         name = match.group(1)
         if name == "reference":
-            return reference
+            return escape(reference)
         spec = fields.get(name)
         if spec is None or name not in answers:
             return match.group(0) if spec is None else ""
-        return plain_text(renderer.review_row(spec, answers[name]).display)
+        return escape(plain_text(renderer.review_row(spec, answers[name]).display))
     return PLACEHOLDER.sub(value, text)
 
 
@@ -66,9 +69,10 @@ def message(settings: Settings, mail: Mail) -> EmailMessage:
     built = EmailMessage()
     built["From"] = settings.mail_from
     built["To"] = ", ".join(mail.to)
-    built["Subject"] = mail.subject
+    built["Subject"] = " ".join(mail.subject.split())  # answers may hold line breaks
     built["Date"] = formatdate(localtime=False)
-    built["Message-ID"] = make_msgid(domain=settings.mail_from.rsplit("@", 1)[-1].strip("> ") or "parvis")
+    domain = settings.mail_from.rsplit("@", 1)[-1].strip("> ") or "parvis"
+    built["Message-ID"] = f"<{mail.message_id}@{domain}>" if mail.message_id else make_msgid(domain=domain)
     built["Auto-Submitted"] = "auto-generated"
     if mail.reply_to:
         built["Reply-To"] = mail.reply_to

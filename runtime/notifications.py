@@ -7,6 +7,8 @@ a message, a citizen's answer.
 
 from __future__ import annotations
 
+import asyncio
+import dataclasses
 from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 from runtime import i18n, processing, workflow
@@ -71,27 +73,38 @@ def compose(site: "Site", info: "VersionInfo", submission: Submission, event: Su
 
 async def run(site: "Site", job: Job) -> None:
     """Carry out one queued notification (raises if the mail could not be handed over)."""
+    # Reading the database and rendering are blocking work: off the event loop, which the
+    # in-process worker shares with the web server.
+    mail = await asyncio.to_thread(prepare, site, job)
+    if mail is not None:
+        await send(site.settings, mail)
+
+
+def prepare(site: "Site", job: Job) -> Mail | None:
+    """The mail a queued notification sends, or None when there is nobody to send it to."""
     loaded = processing.load(site.engine, int(job.payload["submission_id"]))
     if loaded is None:
-        return
+        return None
     submission, events = loaded
     event = next((e for e in events if e.id == job.event_id), None)
     info = site.version(submission.version_id)
     if event is None or info is None:
-        return
+        return None
     action = job.payload.get("action") or {}
     base_url = site.settings.base_url or job.payload.get("base_url") or ""
     if action.get("notify") == "citizen":
         address = citizen_address(info, submission.answers)
         if address is None or (event.kind == "transition" and not event.visible):
-            return  # nobody to write to, or a status the applicant does not see
-        await send(site.settings, compose(site, info, submission, event, action, base_url, [address], True))
-        return
-    recipients = site.staff_recipients
-    if recipients is None:
-        return
-    assert info.organisation.id is not None and info.procedure.id is not None
-    addresses = recipients(info.organisation.id, info.procedure.id, str(action.get("to") or "assignee"),
-                           submission.assignee_id)
-    if addresses:
-        await send(site.settings, compose(site, info, submission, event, action, base_url, addresses, False))
+            return None  # nobody to write to, or a status the applicant does not see
+        mail = compose(site, info, submission, event, action, base_url, [address], True)
+    else:
+        recipients = site.staff_recipients
+        if recipients is None:
+            return None
+        assert info.organisation.id is not None and info.procedure.id is not None
+        addresses = recipients(info.organisation.id, info.procedure.id, str(action.get("to") or "assignee"),
+                               submission.assignee_id)
+        if not addresses:
+            return None
+        mail = compose(site, info, submission, event, action, base_url, addresses, False)
+    return dataclasses.replace(mail, message_id=f"parvis-outbox-{job.id}")

@@ -38,7 +38,8 @@ SCHEMAS: dict[str, Any] = {
         "procedures": {"type": "array", "items": {"$ref": "#/components/schemas/Procedure"}}}},
     "PublishedProcedure": {"allOf": [{"$ref": "#/components/schemas/Procedure"}, {
         "type": "object", "required": ["definition", "schema"], "properties": {
-            "definition": {"type": "object", "description": "The procedure definition (docs/definition.md)."},
+            "definition": {"type": "object", "description": "The procedure definition (docs/definition.md), "
+                                                        "its workflow without the actions of its transitions."},
             "schema": {"type": "object", "description": "The data schema answers must satisfy (JSON Schema 2020-12)."}}}]},
     "NewSubmission": {"type": "object", "required": ["answers"], "additionalProperties": False, "properties": {
         "answers": {"type": "object", "description": "Answers by field name, typed as the data schema says."},
@@ -112,6 +113,7 @@ def document(base_url: str = "") -> dict[str, Any]:
                     "schema": {"$ref": "#/components/schemas/TransitionRequest"}}}},
                 "responses": {"200": _ok("Moved; its actions are queued.", "Status"),
                               "400": _error("Not JSON."), "401": _error("No valid token."),
+                              "413": _error("Too large."),
                               "403": _error("The token holds no function allowed to take this transition."),
                               "404": _error("No such submission in this organisation."),
                               "409": _error("No such transition from the current status, a comment is missing, "

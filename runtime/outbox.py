@@ -52,6 +52,13 @@ def claim(engine: Engine, limit: int = 20, at: dt.datetime | None = None) -> lis
     if engine.dialect.name == "postgresql":
         due = due.with_for_update(skip_locked=True)
     with write_transaction(engine, durable=False) as connection:
+        # A row claimed this often without an answer kills its worker (out of memory, say):
+        # it is set aside instead of being claimed for ever.
+        connection.execute(update(Outbox).where(
+            Outbox.status == "pending", Outbox.attempts >= MAX_ATTEMPTS,
+            Outbox.claimed_until.is_not(None), Outbox.claimed_until < moment)  # type: ignore[union-attr,operator]
+            .values(status="failed", claimed_until=None,
+                    last_error="the worker stopped while carrying it out, too many times"))
         rows = connection.execute(
             update(Outbox).where(Outbox.id.in_(due.scalar_subquery()))  # type: ignore[union-attr]
             .values(claimed_until=moment + LEASE, attempts=Outbox.attempts + 1)

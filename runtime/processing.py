@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping
 
-from sqlalchemy import Connection, Engine, insert, select, update
+from sqlalchemy import Connection, Engine, func, insert, select, update
 
 from runtime import workflow
 from runtime.db import write_transaction
@@ -20,6 +20,8 @@ from runtime.i18n import N_
 from runtime.models import Attachment, Submission, SubmissionEvent, now
 from runtime.outbox import enqueue
 
+# An applicant's messages per request and hour: each one mails the agents.
+MESSAGES_PER_HOUR = 5
 # A status no designer can name (slugs have no underscore): the applicant withdrew.
 WITHDRAWN = "_withdrawn"
 # Actions carried out by a worker after the commit; the others change the submission at once.
@@ -110,8 +112,12 @@ def _run_actions(connection: Connection, submission: Submission, transition: wor
     assert submission.id is not None
     for position, action in enumerate(transition.actions):
         if "assign" in action:
+            if action["assign"] == "actor" and actor.id is None:
+                continue  # taken through the API or by the worker: nobody to put in charge
             assignee = actor.id if action["assign"] == "actor" else None
             connection.execute(update(Submission).where(Submission.id == submission.id).values(assignee_id=assignee))
+            _event(connection, submission.id, "assigned", actor, visible=False, at=at,
+                   data={"assignee_id": assignee, "assignee": actor.name if assignee else ""})
         elif "deadline_days" in action:
             days = int(action["deadline_days"])
             deadline = at + dt.timedelta(days=days) if days else None
@@ -142,17 +148,20 @@ def answer_complement(engine: Engine, submission_id: int, events: list[Submissio
                       files: list[Attachment], definition: Mapping[str, Any], base_url: str = "") -> int:
     """The applicant's answer to a request: recorded with its files, and the submission goes
     back to the status the request named (so it is back in the agents' "to do")."""
-    request = open_complement(events)
-    if request is None:
+    if open_complement(events) is None:
         raise Refused(N_("There is no request for a complement waiting for your answer."))
     text = text.strip()
     if not text and not files:
         raise Refused(N_("Write an answer or attach a file."))
-    assert request.data is not None
-    return_to = request.data["complement"]["return_to"]
     citizen = Actor(name="citizen", kind="citizen")
     with write_transaction(engine) as connection:
+        # Settled inside the transaction: an agent, the worker or a second click may have
+        # closed the request since the page was read.
+        request = open_complement(_events(connection, submission_id))
         submission = _current(connection, submission_id)
+        if request is None or request.data is None or submission.state != request.to_state:
+            raise Refused(N_("There is no request for a complement waiting for your answer."))
+        return_to = request.data["complement"]["return_to"]
         at = now()
         target = return_to if return_to in (workflow.workflow_of(definition).get("states") or {}) else submission.state
         if submission.state != target:
@@ -168,6 +177,12 @@ def answer_complement(engine: Engine, submission_id: int, events: list[Submissio
     return event_id
 
 
+def _events(connection: Connection, submission_id: int) -> list[SubmissionEvent]:
+    return [SubmissionEvent(**row) for row in connection.execute(
+        select(SubmissionEvent).where(SubmissionEvent.submission_id == submission_id)
+        .order_by(SubmissionEvent.created_at, SubmissionEvent.id)).mappings()]  # type: ignore[arg-type]
+
+
 def send_message(engine: Engine, submission_id: int, actor: Actor, text: str, *, base_url: str = "") -> int:
     """A message between the applicant and the agents, shown on the follow-up page; the other
     side is told by e-mail."""
@@ -175,7 +190,17 @@ def send_message(engine: Engine, submission_id: int, actor: Actor, text: str, *,
     if not text:
         raise Refused(N_("The message is empty."))
     with write_transaction(engine) as connection:
-        _current(connection, submission_id)
+        submission = _current(connection, submission_id)
+        if actor.kind == "citizen":
+            if submission.state == WITHDRAWN:
+                raise Refused(N_("This request has been withdrawn: it takes no more messages."))
+            since = now() - dt.timedelta(hours=1)
+            recent = connection.execute(select(func.count()).select_from(SubmissionEvent).where(
+                SubmissionEvent.submission_id == submission_id, SubmissionEvent.kind == "message",
+                SubmissionEvent.actor == "citizen", SubmissionEvent.created_at >= since)).scalar_one()
+            if recent >= MESSAGES_PER_HOUR:
+                raise Refused(N_("You have sent several messages in the last hour; the service will read them. "
+                                 "Try again later if you need to."))
         event_id = _event(connection, submission_id, "message", actor, comment=text[:10_000])
         recipient = "staff" if actor.kind == "citizen" else "citizen"
         enqueue(connection, event_id, 0, "notify", {"action": {"notify": recipient, "message": True},
@@ -212,10 +237,9 @@ def withdraw(engine: Engine, submission_id: int, definition: Mapping[str, Any], 
              base_url: str = "") -> int:
     """The applicant withdraws a request nobody has started processing."""
     citizen = Actor(name="citizen", kind="citizen")
-    initial = workflow.workflow_of(definition).get("initial")
     with write_transaction(engine) as connection:
         submission = _current(connection, submission_id)
-        if submission.state != initial:
+        if not can_withdraw(definition, submission, _events(connection, submission_id)):
             raise Refused(N_("This request is already being processed: it can no longer be withdrawn. Write "
                              "to the service instead."))
         at = now()
@@ -227,8 +251,10 @@ def withdraw(engine: Engine, submission_id: int, definition: Mapping[str, Any], 
     return event_id
 
 
-def can_withdraw(definition: Mapping[str, Any], submission: Submission) -> bool:
-    return submission.state == workflow.workflow_of(definition).get("initial")
+def can_withdraw(definition: Mapping[str, Any], submission: Submission, events: Iterable[SubmissionEvent]) -> bool:
+    """Only while nobody has started processing it: still in the first status, no step taken."""
+    return submission.state == workflow.workflow_of(definition).get("initial") and not any(
+        event.kind in ("transition", "withdrawn") for event in events)
 
 
 def due_automatic(engine: Engine, definitions: Mapping[int, Mapping[str, Any]], at: dt.datetime | None = None

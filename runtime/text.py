@@ -51,3 +51,9 @@ def markdown_html(source: str) -> Markup:
         link_rel="noopener noreferrer",
     )
     return Markup(cleaned)
+
+
+def is_number(value: str) -> bool:
+    """Plain ASCII digits, as a form's identifiers are: str.isdigit() also accepts "²", which
+    int() refuses."""
+    return 0 < len(value) <= 18 and value.isascii() and value.isdigit()

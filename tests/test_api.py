@@ -49,6 +49,9 @@ async def test_reading_published_procedures(client: httpx.AsyncClient) -> None:
     assert "signalement-voirie" in [p["slug"] for p in listed["procedures"]]
     one = conforms(await client.get("/api/beaulac/procedures/signalement-voirie"), "/api/{org}/procedures/{slug}", "get")
     assert one["schema"]["$schema"].endswith("2020-12/schema") and one["definition"]["id"] == "signalement-voirie"
+    # Statuses and steps are public; what the steps do (webhook addresses, documents) is not.
+    assert one["definition"]["workflow"]["transitions"]
+    assert all("actions" not in transition for transition in one["definition"]["workflow"]["transitions"])
     conforms(await client.get("/api/beaulac/procedures/nope"), "/api/{org}/procedures/{slug}", "get")
     conforms(await client.get("/api/nowhere/procedures"), "/api/{org}/procedures", "get")
 

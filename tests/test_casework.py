@@ -316,3 +316,76 @@ async def test_functions_bound_to_people_decide_who_takes_a_transition(app: Any,
     client.cookies.clear()
     await signed_in(app, client, "agent@beaulac.example", {"beaulac": "agent"})
     assert (await client.get("/staff/o/beaulac/p/signalement-voirie/functions")).status_code == 404
+
+
+async def test_a_late_answer_cannot_reopen_a_closed_request(app: Any, client: httpx.AsyncClient,
+                                                            settings: Any) -> None:
+    from runtime import processing
+
+    reference, follow = await submitted(client)
+    await signed_in(app, client, "agent@beaulac.example", {"beaulac": "agent"})
+    url = case_url((await client.get("/staff/o/beaulac/inbox")).text, reference)
+    await take(client, url, "Prendre en charge")
+    await take(client, url, "Demander des précisions", text="Quel banc ?")
+    stale = processing.load(app.state.site.engine, int(url.rsplit("/", 1)[1]))
+    assert stale is not None
+    info = app.state.site.version(stale[0].version_id)
+    closing = next(t.index for t in processing.workflow.transitions(info.compiled.definition)
+                   if t.automatic)
+    processing.take_transition(app.state.site.engine, stale[0].id, info.compiled.definition, closing,
+                               processing.Actor("system", kind="system"))
+    with pytest.raises(processing.Refused):  # the page was read before the request closed
+        processing.answer_complement(app.state.site.engine, stale[0].id, stale[1], "Le banc 12", [],
+                                     info.compiled.definition)
+    uploads = Path(settings.data_dir) / "uploads"
+    before = sorted(uploads.rglob("*"))
+    answered = await client.post(f"{follow}/complement", data={"text": "trop tard"},
+                                 files={"files": ("plan.pdf", pdf_bytes(), "application/pdf")})
+    assert "Aucune demande de complément" in (await client.get(answered.headers["location"])).text
+    assert sorted(uploads.rglob("*")) == before  # nothing stored for a refused answer
+    assert "Classé sans suite" in (await client.get(follow)).text
+
+
+async def test_forged_notices_and_odd_digits(app: Any, client: httpx.AsyncClient) -> None:
+    reference, follow = await submitted(client)
+    page = await client.get(follow, params={"notice": "Votre compte est bloqué, appelez le 0899…"})
+    assert "0899" not in page.text
+    await signed_in(app, client, "agent@beaulac.example", {"beaulac": "agent"})
+    for query in ({"assignee": "²"}, {"page": "²"}, {"notice": "Session expirée"}):
+        shown = await client.get("/staff/o/beaulac/inbox", params=query)
+        assert shown.status_code == 200 and "Session expirée" not in shown.text
+    url = case_url((await client.get("/staff/o/beaulac/inbox")).text, reference)
+    odd = await client.post(f"{url}/act", data={"do": "transition", "transition": "²"})
+    assert odd.status_code == 303
+    bulk = await client.post("/staff/o/beaulac/p/signalement-voirie/inbox/bulk",
+                             data={"selected": ["²", "1"], "action": "³"})
+    assert bulk.status_code == 303
+
+
+async def test_a_function_whose_holders_left_is_open_again(app: Any, client: httpx.AsyncClient) -> None:
+    from designer import functions
+    from tests.test_accounts import make_user, organisation_id
+
+    reference, _ = await submitted(client)
+    gone = make_user(app, "partie@beaulac.example", {"beaulac": "agent"})
+    engine = app.state.site.engine
+    procedure = next(p for p in functions.processors(engine, organisation_id(app, "beaulac")) if p.id == gone)
+    with engine.connect() as connection:
+        from sqlalchemy import select
+
+        from runtime.models import Procedure
+        procedure_id = connection.execute(select(Procedure.id).where(Procedure.slug == "signalement-voirie")).scalar()
+    functions.bind(engine, procedure_id, "instructeur", {procedure.id}, {procedure.id})
+    await signed_in(app, client, "agent@beaulac.example", {"beaulac": "agent"})
+    url = case_url((await client.get("/staff/o/beaulac/inbox")).text, reference)
+    assert transitions((await client.get(url)).text) == {}
+    _deactivate(engine, gone)  # the only holder leaves
+    assert "Prendre en charge" in transitions((await client.get(url)).text)
+
+
+def _deactivate(engine: Any, user_id: int) -> None:
+    from sqlalchemy import update
+
+    from designer.models import StaffUser
+    with engine.begin() as connection:
+        connection.execute(update(StaffUser).where(StaffUser.id == user_id).values(active=False))

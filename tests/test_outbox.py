@@ -257,3 +257,21 @@ async def test_two_agents_taking_the_same_transition_at_once(tmp_path: Path) -> 
         assert len(outbox_rows(app)) == 1  # one notification, not two
     finally:
         app.state.site.engine.dispose()
+
+
+async def test_webhook_targets_that_reach_inside_are_refused() -> None:
+    for url in ("http://127.0.0.1/hook", "http://[::1]/hook", "http://[64:ff9b::a9fe:a9fe]/hook",
+                "http://[::ffff:10.0.0.1]/hook", "http://93.184.215.14:6379/hook", "file:///etc/passwd"):
+        with pytest.raises(webhooks.TargetRefused):
+            await webhooks.check_target(url, "")
+    allowed = await webhooks.check_target("http://localhost:8080/hook", "localhost")
+    assert allowed.host == "localhost" and ":8080/hook" in allowed.url
+
+
+def test_answers_cannot_add_markdown_to_an_issued_document() -> None:
+    from runtime.documents import escape_markdown
+    from runtime.text import markdown_html
+
+    answer = "[Payez ici](https://evil.example)\n## DÉCISION : ACCORDÉE"
+    html = str(markdown_html(f"Lieu : {escape_markdown(answer)}"))
+    assert "<a" not in html and "<h2" not in html and "Payez ici" in html

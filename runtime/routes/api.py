@@ -44,10 +44,18 @@ async def _token(request: Request, organisation: Organisation) -> ApiToken | Non
 
 
 async def _json(request: Request) -> Any:
-    body = await request.body()
-    if len(body) > MAX_BODY:
+    declared = request.headers.get("content-length", "")
+    if declared.isascii() and declared.isdigit() and int(declared) > MAX_BODY:
         raise ValueError("too large")
-    return json.loads(body)
+    body = b""
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_BODY:
+            raise ValueError("too large")
+    try:
+        return json.loads(body)
+    except RecursionError:
+        raise ValueError("too deep") from None
 
 
 async def openapi_document(request: Request) -> Response:
@@ -75,7 +83,8 @@ async def get_procedure(request: Request) -> Response:
         return error(request, 404, N_("There is no published procedure at this address."))
     lang = _lang(request, published.organisation)
     return JSONResponse({**api.procedure_json(published, lang, site.base_url(request)),
-                         "definition": published.compiled.definition, "schema": published.compiled.schema})
+                         "definition": api.public_definition(published.compiled.definition),
+                         "schema": published.compiled.schema})
 
 
 async def create_submission(request: Request) -> Response:
@@ -137,7 +146,9 @@ async def transition(request: Request) -> Response:
         return error(request, 401, N_("Give an API token of this organisation in the Authorization header (Bearer pvs_…)."))
     try:
         body = await _json(request)
-    except ValueError:
+    except ValueError as problem:
+        if str(problem) == "too large":
+            return error(request, 413, N_("The request is too large."))
         return error(request, 400, N_("The body is not valid JSON."))
     if not isinstance(body, dict) or not isinstance(body.get("to"), str) \
             or not isinstance(body.get("comment", ""), str):

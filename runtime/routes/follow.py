@@ -8,7 +8,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 
-from runtime import i18n, processing
+from runtime import i18n, notices, processing
 from runtime.receipts import receipt_file
 from runtime.render_tree import Renderer
 from runtime.site import site_of
@@ -51,11 +51,11 @@ async def follow_page(request: Request) -> Response:
                      current=states.get(current or "", {}), withdrawn=found.submission.state == processing.WITHDRAWN,
                      sections=renderer.review(found.submission.answers),
                      open_request=processing.open_complement(found.events),
-                     can_withdraw=processing.can_withdraw(definition, found.submission),
+                     can_withdraw=processing.can_withdraw(definition, found.submission, found.events),
                      documents=[f for f in files if f.kind == "document"],
                      event_files={event.id: [f for f in files if f.event_id == event.id] for event in history},
-                     notice=request.query_params.get("notice", "")[:300],
-                     error=request.query_params.get("error", "")[:300])
+                     notice=notices.read(site.settings.data_dir, request.query_params.get("notice")),
+                     error=notices.read(site.settings.data_dir, request.query_params.get("error")))
 
 
 async def receipt_pdf(request: Request) -> Response:

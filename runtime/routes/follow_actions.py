@@ -4,14 +4,14 @@ files), write to the service, withdraw a request nobody has started, open docume
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote
 
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
+from starlette.formparsers import MultiPartException
 from starlette.requests import Request
 from starlette.responses import FileResponse, RedirectResponse, Response
 
-from runtime import i18n, processing, uploads
+from runtime import i18n, notices, processing, uploads
 from runtime.fields.base import FieldError
 from runtime.messages import message as error_message
 from runtime.models import Attachment
@@ -22,8 +22,10 @@ from runtime.uploads import path_for
 MAX_FILES = 5
 
 
-def _back(token: str, notice: str = "", error: str = "") -> Response:
-    query = f"?notice={quote(notice)}" if notice else (f"?error={quote(error)}" if error else "")
+def _back(request: Request, token: str, notice: str = "", error: str = "") -> Response:
+    data_dir = site_of(request).settings.data_dir
+    query = (f"?notice={notices.sign(data_dir, notice)}" if notice
+             else f"?error={notices.sign(data_dir, error)}" if error else "")
     return RedirectResponse(f"/s/{token}{query}#status", status_code=303)
 
 
@@ -40,7 +42,15 @@ async def complement(request: Request) -> Response:
         return site.not_found(request)
     lang = site.lang(request, info.organisation)
     token = found.submission.follow_token
-    form = await request.form(max_files=MAX_FILES + 1, max_fields=10)
+    if processing.open_complement(found.events) is None:
+        return _back(request, token, error=i18n.gettext(lang, "There is no request for a complement waiting for your answer."))
+    length = request.headers.get("content-length", "")
+    if not length.isascii() or not length.isdigit() or int(length) > site.settings.max_form_bytes:
+        return _back(request, token, error=i18n.gettext(lang, "Your answer is too large: send fewer or smaller files."))
+    try:
+        form = await request.form(max_files=MAX_FILES + 1, max_fields=10)
+    except (MultiPartException, ValueError):
+        return _back(request, token, error=i18n.gettext(lang, "Attach at most %(limit)s files.", limit=MAX_FILES))
     files: list[Attachment] = []
     problems: list[str] = []
     uploaded = [value for value in form.getlist("files") if isinstance(value, UploadFile) and value.filename]
@@ -60,14 +70,18 @@ async def complement(request: Request) -> Response:
     text = str(form.get("text", ""))[:10_000]
     await form.close()
     if problems:
-        return _back(token, error=" ".join(problems))
+        for stored in files:
+            path_for(site.settings.data_dir, stored.id).unlink(missing_ok=True)
+        return _back(request, token, error=" ".join(problems))
     try:
         await run_in_threadpool(processing.answer_complement, site.engine, found.submission.id, found.events, text,
                                 files, info.compiled.definition, site.base_url(request))
     except processing.Refused as refused:
-        return _back(token, error=i18n.gettext(lang, refused.message, **refused.values))
+        for stored in files:  # nothing of a refused answer is kept
+            path_for(site.settings.data_dir, stored.id).unlink(missing_ok=True)
+        return _back(request, token, error=i18n.gettext(lang, refused.message, **refused.values))
     _wake(request)
-    return _back(token, notice=i18n.gettext(lang, "Thank you: your answer has been sent to the service."))
+    return _back(request, token, notice=i18n.gettext(lang, "Thank you: your answer has been sent to the service."))
 
 
 async def write(request: Request) -> Response:
@@ -81,9 +95,9 @@ async def write(request: Request) -> Response:
         await run_in_threadpool(processing.send_message, site.engine, found.submission.id, citizen,
                                 str(form.get("text", ""))[:10_000], base_url=site.base_url(request))
     except processing.Refused as refused:
-        return _back(found.submission.follow_token, error=i18n.gettext(lang, refused.message, **refused.values))
+        return _back(request, found.submission.follow_token, error=i18n.gettext(lang, refused.message, **refused.values))
     _wake(request)
-    return _back(found.submission.follow_token, notice=i18n.gettext(lang, "Your message has been sent to the service."))
+    return _back(request, found.submission.follow_token, notice=i18n.gettext(lang, "Your message has been sent to the service."))
 
 
 async def withdraw(request: Request) -> Response:
@@ -93,15 +107,15 @@ async def withdraw(request: Request) -> Response:
     lang = site.lang(request, info.organisation)
     form = await request.form(max_files=0, max_fields=5)
     if form.get("confirm") != "yes":
-        return _back(found.submission.follow_token,
+        return _back(request, found.submission.follow_token,
                      error=i18n.gettext(lang, "Tick the box to confirm that you withdraw your request."))
     try:
         await run_in_threadpool(processing.withdraw, site.engine, found.submission.id, info.compiled.definition,
                                 str(form.get("reason", "")), site.base_url(request))
     except processing.Refused as refused:
-        return _back(found.submission.follow_token, error=i18n.gettext(lang, refused.message, **refused.values))
+        return _back(request, found.submission.follow_token, error=i18n.gettext(lang, refused.message, **refused.values))
     _wake(request)
-    return _back(found.submission.follow_token, notice=i18n.gettext(lang, "Your request has been withdrawn."))
+    return _back(request, found.submission.follow_token, notice=i18n.gettext(lang, "Your request has been withdrawn."))
 
 
 async def file(request: Request) -> Response:

@@ -94,11 +94,13 @@ def upgrade() -> None:
         # JSONB sorts object keys; a definition's key order is what citizens see.
         op.execute("ALTER TABLE procedure_version ALTER COLUMN definition TYPE json USING definition::text::json")
 
+    _fill_search_text()
     if op.get_bind().dialect.name == "sqlite":
         # The inbox's search: a full-text index of each submission's search text, kept up to
         # date by triggers (PostgreSQL searches the column itself).
         for statement in SQLITE_SEARCH:
             op.execute(statement)
+        op.execute("INSERT INTO submission_fts(submission_fts) VALUES ('rebuild')")
 
     op.create_table('api_token',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -114,6 +116,25 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('api_token', schema=None) as batch_op:
         batch_op.create_index('ix_api_token_organisation_id', ['organisation_id'], unique=False)
+
+
+def _fill_search_text() -> None:
+    """Submissions received before this revision become searchable too."""
+    from runtime.search import search_text
+
+    submissions = sa.table("submission", sa.column("id", sa.Integer), sa.column("reference", sa.String),
+                           sa.column("answers", JSON), sa.column("search_text", sa.String))
+    connection = op.get_bind()
+    last = 0
+    while True:
+        rows = connection.execute(sa.select(submissions.c.id, submissions.c.reference, submissions.c.answers)
+                                  .where(submissions.c.id > last).order_by(submissions.c.id).limit(500)).all()
+        if not rows:
+            return
+        for row in rows:
+            connection.execute(submissions.update().where(submissions.c.id == row.id)
+                               .values(search_text=search_text(row.reference, row.answers or {})))
+        last = rows[-1].id
 
 
 def downgrade() -> None:
