@@ -11,8 +11,9 @@ import asyncio
 import dataclasses
 from typing import TYPE_CHECKING, Any, Callable, Mapping
 
-from runtime import i18n, processing, workflow
+from runtime import i18n, workflow
 from runtime.i18n import N_
+from runtime.job_context import context_of
 from runtime.mail import Mail, citizen_address, fill, send
 from runtime.models import Submission, SubmissionEvent
 from runtime.outbox import Job
@@ -82,14 +83,10 @@ async def run(site: "Site", job: Job) -> None:
 
 def prepare(site: "Site", job: Job) -> Mail | None:
     """The mail a queued notification sends, or None when there is nobody to send it to."""
-    loaded = processing.load(site.engine, int(job.payload["submission_id"]))
-    if loaded is None:
+    found = context_of(site, job)
+    if found is None:
         return None
-    submission, events = loaded
-    event = next((e for e in events if e.id == job.event_id), None)
-    info = site.version(submission.version_id)
-    if event is None or info is None:
-        return None
+    submission, event, info = found.submission, found.event, found.info
     action = job.payload.get("action") or {}
     base_url = site.settings.base_url or job.payload.get("base_url") or ""
     if action.get("notify") == "citizen":

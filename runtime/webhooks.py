@@ -25,8 +25,8 @@ from urllib.parse import urlsplit, urlunsplit
 import httpx
 from sqlalchemy import select, update
 
-from runtime import processing
 from runtime.db import write_transaction
+from runtime.job_context import context_of
 from runtime.models import Organisation
 from runtime.outbox import Job
 
@@ -120,14 +120,10 @@ def organisation_secret(site: "Site", organisation_id: int) -> str:
 
 
 def payload(site: "Site", job: Job) -> tuple[int, dict[str, Any]] | None:
-    loaded = processing.load(site.engine, int(job.payload["submission_id"]))
-    if loaded is None:
+    found = context_of(site, job)
+    if found is None or found.info.organisation.id is None:
         return None
-    submission, events = loaded
-    event = next((e for e in events if e.id == job.event_id), None)
-    info = site.version(submission.version_id)
-    if event is None or info is None or info.organisation.id is None:
-        return None
+    submission, event, info = found.submission, found.event, found.info
     return info.organisation.id, {
         "type": f"submission.{event.kind}",
         "timestamp": event.created_at.isoformat(),
