@@ -84,6 +84,10 @@ def test_report_complement_acceptance_and_document(backend: str, browser: Any, t
             desk.locator("button.primary").click()
             desk.locator('a[href="/staff/o/beaulac/inbox"]').click()
             desk.screenshot(path=str(tmp_path / "inbox.png"), full_page=True)
+            desk.goto(f"{server}/staff/o/beaulac/p/signalement-voirie/inbox")
+            desk.set_viewport_size(PHONE)  # an agent on a phone: nothing scrolls sideways
+            assert desk.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+            desk.set_viewport_size(DESKTOP)
             desk.get_by_role("link", name=reference).click()
             assert "Banc public cassé" in desk.locator(".case-main").inner_text()
             desk.get_by_label("Prendre en charge").check()
