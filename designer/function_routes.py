@@ -8,7 +8,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from designer import functions
+from designer import functions, groups
 from designer.procedure_routes import procedure_for
 from designer.procedures import EDITING_ROLES
 from designer.routes import current_staff, staff_page
@@ -26,17 +26,21 @@ async def bindings_page(request: Request) -> Response:
     site = site_of(request)
     names = workflow.functions(state.latest.definition)
     people = await run_in_threadpool(functions.processors, site.engine, organisation.id)
+    teams = await run_in_threadpool(groups.groups_of, site.engine, organisation.id)
     if request.method == "POST":
         form = await request.form(max_files=0, max_fields=2000)
         allowed = {person.id for person in people}
+        allowed_groups = {team.id for team in teams}
         for name in names:
             chosen = {int(value) for value in form.getlist(f"holders-{name}") if is_number(str(value))}
-            await run_in_threadpool(functions.bind, site.engine, state.procedure.id, name, chosen, allowed)
+            chosen_groups = {int(value) for value in form.getlist(f"groups-{name}") if is_number(str(value))}
+            await run_in_threadpool(functions.bind, site.engine, state.procedure.id, name, chosen, allowed,
+                                    chosen_groups, allowed_groups)
         return RedirectResponse(f"/staff/o/{organisation.slug}/p/{state.procedure.slug}/functions?saved=1",
                                 status_code=303)
-    bound = await run_in_threadpool(functions.bindings, site.engine, state.procedure.id)
+    bound = await run_in_threadpool(functions.bound, site.engine, state.procedure.id)
     return staff_page(request, site, "staff_functions.html", staff=await current_staff(request),
-                      organisation_row=organisation, state=state, function_names=names, people=people, bound=bound,
+                      organisation_row=organisation, state=state, function_names=names, people=people, groups=teams, bound=bound,
                       saved=request.query_params.get("saved") == "1")
 
 

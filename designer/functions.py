@@ -15,7 +15,7 @@ from sqlalchemy import Engine, delete, select
 from sqlmodel import Session
 
 from designer.accounts import Staff
-from designer.models import FunctionBinding, Membership, StaffUser
+from designer.models import FunctionBinding, Membership, StaffGroupMember, StaffUser
 from runtime import workflow
 from runtime.db import session_scope
 from runtime.models import Organisation
@@ -59,12 +59,33 @@ def processors(engine: Engine, organisation_id: int) -> list[Processor]:
 
 
 def bindings(engine: Engine, procedure_id: int) -> dict[str, set[int]]:
+    """Function -> the people holding it, groups expanded to their members."""
     with Session(engine) as session:
-        rows = session.exec(select(FunctionBinding.function, FunctionBinding.user_id)  # type: ignore[call-overload]
+        rows = session.exec(select(FunctionBinding.function, FunctionBinding.user_id,  # type: ignore[call-overload]
+                                   StaffGroupMember.user_id)
+                            .join(StaffGroupMember, StaffGroupMember.group_id == FunctionBinding.group_id,
+                                  isouter=True)
                             .where(FunctionBinding.procedure_id == procedure_id)).all()
     found: dict[str, set[int]] = {}
-    for function, user_id in rows:
-        found.setdefault(function, set()).add(user_id)
+    for function, user_id, member_id in rows:
+        holders = found.setdefault(function, set())
+        holders.update(person for person in (user_id, member_id) if person is not None)
+    return found
+
+
+def bound(engine: Engine, procedure_id: int) -> dict[str, tuple[set[int], set[int]]]:
+    """Function -> (people, groups) as they were bound, for the page that binds them."""
+    with Session(engine) as session:
+        rows = session.exec(select(FunctionBinding.function, FunctionBinding.user_id,  # type: ignore[call-overload]
+                                   FunctionBinding.group_id)
+                            .where(FunctionBinding.procedure_id == procedure_id)).all()
+    found: dict[str, tuple[set[int], set[int]]] = {}
+    for function, user_id, group_id in rows:
+        people, groups = found.setdefault(function, (set(), set()))
+        if user_id is not None:
+            people.add(user_id)
+        if group_id is not None:
+            groups.add(group_id)
     return found
 
 
@@ -86,15 +107,17 @@ def current_bindings(engine: Engine, organisation_id: int, procedure_id: int) ->
     return {name: holders for name, holders in found.items() if holders}
 
 
-def bind(engine: Engine, procedure_id: int, function: str, user_ids: set[int], allowed: set[int]) -> None:
-    """Bind `function` to exactly these people (among `allowed`, the organisation's processors);
-    an empty set leaves it to everyone."""
-    chosen = user_ids & allowed
+def bind(engine: Engine, procedure_id: int, function: str, user_ids: set[int], allowed: set[int],
+         group_ids: set[int] = frozenset(), allowed_groups: set[int] = frozenset()) -> None:  # type: ignore[assignment]
+    """Bind `function` to exactly these people and groups (among the organisation's); none
+    leaves it to everyone."""
     with session_scope(engine) as session:
         session.exec(delete(FunctionBinding).where(FunctionBinding.procedure_id == procedure_id,  # type: ignore[call-overload]
                                                    FunctionBinding.function == function))
-        for user_id in sorted(chosen):
+        for user_id in sorted(user_ids & allowed):
             session.add(FunctionBinding(procedure_id=procedure_id, function=function, user_id=user_id))
+        for group_id in sorted(group_ids & allowed_groups):
+            session.add(FunctionBinding(procedure_id=procedure_id, function=function, group_id=group_id))
 
 
 def recipients_for(engine: Engine) -> Callable[[int, int, str, int | None], list[str]]:

@@ -57,17 +57,40 @@ class LoginFailure(SQLModel, table=True):
     created_at: dt.datetime = Field(default_factory=now, index=True)
 
 
+class StaffGroup(SQLModel, table=True):
+    """A team inside an organisation ("voirie", "urbanisme"): workflow functions are bound to
+    groups as well as to people, so a newcomer joins a group rather than every procedure."""
+
+    __tablename__ = "staff_group"
+    __table_args__ = (UniqueConstraint("organisation_id", "name"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True)
+    name: str = Field(max_length=100)
+
+
+class StaffGroupMember(SQLModel, table=True):
+    __tablename__ = "staff_group_member"
+    __table_args__ = (UniqueConstraint("group_id", "user_id"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    group_id: int = Field(foreign_key="staff_group.id", index=True)
+    user_id: int = Field(foreign_key="staff_user.id", index=True)
+
+
 class FunctionBinding(SQLModel, table=True):
-    """A workflow function (e.g. "instructeur") held by a member of staff for one procedure.
+    """A workflow function (e.g. "instructeur") held, for one procedure, by a member of staff
+    or by a group.
 
     A function nobody is bound to is held by every agent and administrator of the
     organisation: a new procedure works before anyone thinks of functions.
     """
 
     __tablename__ = "function_binding"
-    __table_args__ = (UniqueConstraint("procedure_id", "function", "user_id"),)
+    __table_args__ = (UniqueConstraint("procedure_id", "function", "user_id", "group_id"),)
 
     id: Optional[int] = Field(default=None, primary_key=True)
     procedure_id: int = Field(foreign_key="procedure.id", index=True)
     function: str = Field(max_length=100)
-    user_id: int = Field(foreign_key="staff_user.id", index=True)
+    user_id: Optional[int] = Field(default=None, foreign_key="staff_user.id", index=True)
+    group_id: Optional[int] = Field(default=None, foreign_key="staff_group.id", index=True)

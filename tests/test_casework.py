@@ -389,3 +389,44 @@ def _deactivate(engine: Any, user_id: int) -> None:
     from designer.models import StaffUser
     with engine.begin() as connection:
         connection.execute(update(StaffUser).where(StaffUser.id == user_id).values(active=False))
+
+
+async def test_functions_given_to_a_group_follow_its_members(app: Any, client: httpx.AsyncClient) -> None:
+    from tests.test_accounts import make_user
+
+    reference, _ = await submitted(client)
+    agent = make_user(app, "voirie@beaulac.example", {"beaulac": "agent"})
+    make_user(app, "autre@beaulac.example", {"beaulac": "agent"})
+    await signed_in(app, client, "maire@beaulac.example", {"beaulac": "administrator"})
+    await client.post("/staff/o/beaulac/team", data={"op": "group_create", "name": "Voirie <b>"})
+    team = BeautifulSoup((await client.get("/staff/o/beaulac/team")).text, "html.parser")
+    assert "Voirie <b>" in team.get_text()  # shown literally
+    group = team.select_one('input[name="op"][value="group_add"]').find_parent("form").select_one(
+        'input[name="group"]')["value"]
+    added = await client.post("/staff/o/beaulac/team", data={"op": "group_add", "group": group, "user": str(agent)})
+    assert added.status_code == 303
+    await client.post("/staff/o/beaulac/p/signalement-voirie/functions", data={"groups-instructeur": [group]})
+    page = (await client.get("/staff/o/beaulac/p/signalement-voirie/functions")).text
+    assert f'name="groups-instructeur" value="{group}" checked' in page
+
+    client.cookies.clear()
+    await existing(client, "autre@beaulac.example")
+    url = case_url((await client.get("/staff/o/beaulac/inbox")).text, reference)
+    assert transitions((await client.get(url)).text) == {}  # not in the group
+    client.cookies.clear()
+    await existing(client, "voirie@beaulac.example")
+    assert "Prendre en charge" in transitions((await client.get(url)).text)
+
+    client.cookies.clear()
+    await signed_in(app, client, "maire@saint-aubin.example", {"saint-aubin": "administrator"})
+    forged = await client.post("/staff/o/saint-aubin/team", data={"op": "group_add", "group": group,
+                                                                   "user": str(agent)})
+    assert forged.status_code == 422  # another organisation's group
+
+
+async def existing(client: httpx.AsyncClient, email: str) -> None:
+    """Sign in as someone already made."""
+    from tests.test_accounts import sign_in
+
+    response = await sign_in(client, email)
+    client.cookies.set("parvis_staff", response.cookies["parvis_staff"], path="/staff")
