@@ -306,9 +306,10 @@ async def test_receipts_in_an_edited_charter_keep_the_base_themes_overrides_and_
     themes = tmp_path / "themes"
     shutil.copytree(ROOT / "themes", themes)
     (themes / "beaulac" / "stamp.png").write_bytes(png(41, 19, "#b3261e"))
-    receipt = (ROOT / "runtime" / "templates" / "receipt_pdf.html").read_text(encoding="utf-8")
-    (themes / "beaulac" / "templates" / "receipt_pdf.html").write_text(
-        receipt.replace("{% if charter.logo %}", '<img src="stamp.png" alt="">{% if charter.logo %}', 1))
+    # The letterhead of the receipts (and of every issued PDF), overridden by the base theme.
+    letterhead = (ROOT / "runtime" / "templates" / "_letterhead_pdf.html").read_text(encoding="utf-8")
+    (themes / "beaulac" / "templates" / "_letterhead_pdf.html").write_text(
+        letterhead.replace("{% if charter.logo %}", '<img src="stamp.png" alt="">{% if charter.logo %}', 1))
     application = create_app(make_settings(backend, tmp_path / "data", themes_dir=themes))
     try:
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=application),
