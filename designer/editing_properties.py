@@ -8,6 +8,7 @@ pane that does not show a property never erases it.
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -63,9 +64,39 @@ def set_properties(definition: Definition, page: int, index: int, lang: str,
             element.pop("after", None)
     if "file_settings" in values and element["widget"] == "file":
         _set_file(element, prop, values)
+    if "default" in values and element["widget"] in DEFAULT_WIDGETS:
+        _set_default(element, prop, values["default"].strip())
     if sub < 0:
         set_condition(result, page, index, values, lang)
     return result
+
+
+# Questions that may come pre-filled: one value the citizen can keep or change.
+DEFAULT_WIDGETS = ("text", "textarea", "email", "phone", "url", "number", "integer", "date", "radio", "select",
+                   "postcode", "insee")
+
+
+def _set_default(element: dict[str, Any], prop: dict[str, Any], raw: str) -> None:
+    """The schema's `default`, typed as the answer would be."""
+    if not raw:
+        prop.pop("default", None)
+        return
+    widget = element["widget"]
+    value: Any = raw
+    if widget in ("number", "integer"):
+        try:
+            value = int(raw) if widget == "integer" else float(raw.replace(",", "."))
+        except ValueError:
+            raise EditRefused(N_("The default answer must be a number.")).about(element["field"]) from None
+    elif widget == "date":
+        try:
+            value = dt.date.fromisoformat(raw).isoformat()
+        except ValueError:
+            raise EditRefused(N_("The default answer must be a date, for example 2027-01-31.")).about(
+                element["field"]) from None
+    elif widget in ("radio", "select") and raw not in (prop.get("enum") or []):
+        raise EditRefused(N_("The default answer must be one of the choices.")).about(element["field"])
+    prop["default"] = value
 
 
 def _set_required(definition: Definition, page: int, index: int, sub: int, element: dict[str, Any],

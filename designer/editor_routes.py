@@ -8,9 +8,8 @@ revision (someone else saved meanwhile) is refused.
 
 from __future__ import annotations
 
-import dataclasses
-
 import copy
+import dataclasses
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
@@ -21,6 +20,7 @@ from starlette.routing import Route
 from designer import (
     editing,
     editing_conditions,
+    editing_properties,
     editing_settings,
     editor_view,
     procedures,
@@ -168,7 +168,7 @@ async def _editor_page(request: Request, organisation: Organisation, state: proc
         workflow_warnings=dict(workflow.warnings(definition)), edit_lang=lang, languages_all=i18n.LANGUAGES,
         untranslated=_untranslated(definition, lang), posted=posted or {}, conditions=conditions,
         dates_before=editor_view.dates_before(definition, selection, lang) if selected is not None else [],
-        file_formats=FORMAT_NAMES, panel=panel,
+        file_formats=FORMAT_NAMES, panel=panel, default_widgets=editing_properties.DEFAULT_WIDGETS,
         describe=lambda condition: editing_conditions.describe(condition, questions, lang), rows=rows,
     )
 

@@ -112,7 +112,9 @@ class Renderer:
         node = Node(
             name=name, widget=widget.name, label=self.text(element["label"]),
             help=self.text(element.get("help")), placeholder=self.text(element.get("placeholder")),
-            required=required, value=widget.form_value(value), element=element, prop=prop,
+            # Nothing answered yet: the designer's default answer, if any, is shown filled in.
+            required=required, value=widget.form_value(prop.get("default") if value is None else value),
+            element=element, prop=prop,
             choices=[(key, self.text(label)) for key, label in ordered_choices(element, prop)],
         )
         if name in errors:

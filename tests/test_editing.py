@@ -196,3 +196,29 @@ def test_files_dates_and_numbers_have_their_own_settings() -> None:
         editing_properties.set_properties(definition, 0, 3, "fr", {"minimum": "600"})
     with pytest.raises(editing.EditRefused):
         editing_properties.set_properties(definition, 0, 2, "fr", {"file_settings": "1", "max_size_mb": "80"})
+
+
+def test_a_default_answer_is_typed_checked_and_shown_filled_in() -> None:
+    from runtime.compiler import CompiledVersion
+    from runtime.render_tree import Renderer
+
+    definition = _form("integer", "radio", "date")
+    page = definition["ui"]["pages"][0]["elements"]
+    number = editing_properties.set_properties(definition, 0, 0, "fr", {"default": "3"})
+    assert number["schema"]["properties"][page[0]["field"]]["default"] == 3
+    with pytest.raises(editing.EditRefused):
+        editing_properties.set_properties(definition, 0, 0, "fr", {"default": "trois"})
+    with pytest.raises(editing.EditRefused):
+        editing_properties.set_properties(definition, 0, 1, "fr", {"default": "pas-un-choix"})
+    with pytest.raises(editing.EditRefused):
+        editing_properties.set_properties(definition, 0, 2, "fr", {"default": "31/01/2027"})
+    choice = definition["schema"]["properties"][page[1]["field"]]["enum"][1]
+    both = editing_properties.set_properties(number, 0, 1, "fr", {"default": choice})
+    assert check_definition(both) == []
+    version = CompiledVersion(both)
+    nodes = Renderer(version, "fr").nodes(version.pages[0], {}, {})
+    assert nodes[0].value == 3 and nodes[1].value == choice  # nothing answered yet: pre-filled
+    answered = Renderer(version, "fr").nodes(version.pages[0], {page[0]["field"]: 7}, {})
+    assert answered[0].value == 7
+    cleared = editing_properties.set_properties(both, 0, 0, "fr", {"default": ""})
+    assert "default" not in cleared["schema"]["properties"][page[0]["field"]]
