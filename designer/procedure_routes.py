@@ -3,46 +3,65 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from designer import procedures
-from designer.routes import current_staff, signed_in, staff_page
+from designer import accounts, procedures
+from designer.routes import COOKIE, current_staff, staff_page
 from runtime.catalogue import compiled_for, organisation_by_slug
 from runtime.definition import DefinitionError
 from runtime.models import Organisation
 from runtime.site import site_of
 
 MAX_IMPORT_BYTES = 2_000_000
+MISSING = object()
 
 
 async def organisation_for(request: Request, roles: tuple[str, ...]) -> Organisation | Response:
     """The organisation in the URL if the staff member has one of `roles` there; else a 404,
     whatever the organisation, so that nothing tells what exists elsewhere."""
-    site = site_of(request)
-    staff = await signed_in(request)
-    if isinstance(staff, Response):
-        return staff
-    organisation = await run_in_threadpool(organisation_by_slug, site.engine, request.path_params["org"])
-    if organisation is None or organisation.id is None or staff.role_in(organisation.id) not in roles:
-        return site.not_found(request)
-    return organisation
+    found = await _looked_up(request, roles, None)
+    return found if isinstance(found, Response) else found[0]
 
 
 async def procedure_for(request: Request, roles: tuple[str, ...]
                         ) -> tuple[Organisation, procedures.ProcedureState] | Response:
     """The organisation and the procedure in the URL, under the same rule as `organisation_for`."""
-    found = await organisation_for(request, roles)
+    found = await _looked_up(request, roles, request.path_params["slug"])
     if isinstance(found, Response):
         return found
-    state = await run_in_threadpool(procedures.procedure_state, site_of(request).engine, found,
-                                    request.path_params["slug"])
+    organisation, state = found
     if state is None or state.latest is None:
         return site_of(request).not_found(request)
-    return found, state
+    return organisation, state
+
+
+async def _looked_up(request: Request, roles: tuple[str, ...], slug: str | None
+                     ) -> tuple[Organisation, procedures.ProcedureState | None] | Response:
+    """The person, the organisation and the procedure read in one trip to the thread pool:
+    every staff page starts here, and each trip costs a thread's wake-up."""
+    site = site_of(request)
+    cookie = request.cookies.get(COOKIE)
+    known = request.scope.get("state", {}).get("staff", MISSING)
+
+    def read() -> tuple[Any, Organisation | None, procedures.ProcedureState | None]:
+        staff = accounts.staff_for(site.engine, cookie) if known is MISSING else known
+        organisation = organisation_by_slug(site.engine, request.path_params["org"]) if staff else None
+        allowed = organisation is not None and organisation.id is not None and staff.role_in(organisation.id) in roles
+        state = procedures.procedure_state(site.engine, organisation, slug) if allowed and slug else None
+        return staff, organisation if allowed else None, state
+
+    staff, organisation, state = await run_in_threadpool(read)
+    request.state.staff = staff
+    if staff is None:
+        return RedirectResponse("/staff/login", status_code=303)
+    if organisation is None:
+        return site.not_found(request)
+    return organisation, state
 
 
 async def export_definition(request: Request) -> Response:
