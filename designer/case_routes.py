@@ -10,8 +10,8 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from designer import casework, functions
-from designer.inbox_routes import ACT_ROLES, VIEW_ROLES, procedures_of, state_labels
+from designer import casework, functions, groups
+from designer.inbox_routes import ACT_ROLES, VIEW_ROLES, assignment, procedures_of, state_labels
 from designer.procedure_routes import organisation_for
 from designer.routes import current_staff, staff_page
 from runtime import i18n, notices, processing
@@ -71,7 +71,9 @@ async def page(request: Request) -> Response:
     site, organisation, staff, case, info, infos = found
     lang = site.lang(request)
     renderer = Renderer(info.compiled, lang)
+    teams = await run_in_threadpool(groups.groups_of, site.engine, organisation.id)
     return staff_page(request, site, "staff_case.html", lang=lang, staff=staff, organisation_row=organisation,
+                      teams=teams,
                       timezone=ZoneInfo(organisation.timezone),
                       case=case, info=info, r=renderer, sections=renderer.review(case.submission.answers),
                       labels=state_labels({case.submission.procedure_id: infos[case.submission.procedure_id]}, lang),
@@ -109,12 +111,11 @@ async def act(request: Request) -> Response:
             await run_in_threadpool(processing.add_note, site.engine, submission_id, actor, text)
             notice = i18n.gettext(lang, "Note kept (the applicant does not see it).")
         elif what == "assign":
-            target = str(form.get("assignee", ""))
-            person = next((p for p in case.processors if str(p.id) == target), None)
-            if target and person is None:
+            chosen = await assignment(site, organisation, str(form.get("assignee", "")))
+            if chosen is None:
                 raise processing.Refused(N_("Choose someone who processes this procedure."))
-            await run_in_threadpool(processing.assign, site.engine, [submission_id],
-                                    person.id if person else None, person.name if person else "", actor)
+            await run_in_threadpool(processing.assign, site.engine, [submission_id], chosen[0], chosen[2], actor,
+                                    chosen[1])
             notice = i18n.gettext(lang, "Assignment saved.")
         elif what == "link":
             other = str(form.get("other", ""))

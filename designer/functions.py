@@ -120,13 +120,20 @@ def bind(engine: Engine, procedure_id: int, function: str, user_ids: set[int], a
             session.add(FunctionBinding(procedure_id=procedure_id, function=function, group_id=group_id))
 
 
-def recipients_for(engine: Engine) -> Callable[[int, int, str, int | None], list[str]]:
-    """The runtime's hook for staff notifications: addresses of the assignee, or of the holders
-    of a function; with nobody assigned, everyone who may process the procedure."""
-    def recipients(organisation_id: int, procedure_id: int, to: str, assignee_id: int | None) -> list[str]:
+def recipients_for(engine: Engine) -> Callable[..., list[str]]:
+    """The runtime's hook for staff notifications: addresses of the assignee (a person, or the
+    members of a group), or of the holders of a function; with nobody assigned, everyone who
+    may process the procedure."""
+    def recipients(organisation_id: int, procedure_id: int, to: str, assignee_id: int | None,
+                   group_id: int | None = None) -> list[str]:
         people = processors(engine, organisation_id)
         if to == "assignee" and assignee_id is not None:
             return [p.email for p in people if p.id == assignee_id]
+        if to == "assignee" and group_id is not None:
+            with Session(engine) as session:
+                members = {row[0] for row in session.exec(select(StaffGroupMember.user_id)  # type: ignore[call-overload]
+                                                          .where(StaffGroupMember.group_id == group_id)).all()}
+            return [p.email for p in people if p.id in members]
         bound = current_bindings(engine, organisation_id, procedure_id)
         if to.startswith("function:"):
             holders = bound.get(to.split(":", 1)[1])

@@ -36,7 +36,7 @@ MAX_PAGE = 200  # COUNT_LIMIT / PAGE_SIZE: beyond, the agent narrows the filter
 class Filters:
     tab: str = "todo"
     status: str = ""
-    assignee: str = ""           # a staff id, "none", or "" for anyone
+    assignee: str = ""           # a staff id, "g" and a group id, "none", or "" for anyone
     received_from: dt.date | None = None
     received_to: dt.date | None = None
     text: str = ""
@@ -144,7 +144,8 @@ def _matches(words: list[str], dialect: str) -> Any:
     return and_(*parts)
 
 
-def conditions(where: Scope, filters: Filters, staff_id: int | None, dialect: str = "sqlite") -> list[Any]:
+def conditions(where: Scope, filters: Filters, staff_id: int | None, dialect: str = "sqlite",
+               groups: Sequence[int] = ()) -> list[Any]:
     """The SQL conditions the filters mean; the inbox, its bulk actions and the exports of
     the filtered list all use these."""
     if not where.procedure_ids:
@@ -155,13 +156,18 @@ def conditions(where: Scope, filters: Filters, staff_id: int | None, dialect: st
     elif filters.tab in ("todo", "mine"):
         found.append(_open(where))
         if filters.tab == "mine":
-            found.append(Submission.assignee_id == staff_id)
+            # Mine, or my team's.
+            found.append(or_(Submission.assignee_id == staff_id,
+                             Submission.assignee_group_id.in_(list(groups))))  # type: ignore[union-attr]
     if filters.status:
         found.append(Submission.state == filters.status)
     if filters.assignee == "none":
         found.append(Submission.assignee_id.is_(None))  # type: ignore[union-attr]
+        found.append(Submission.assignee_group_id.is_(None))  # type: ignore[union-attr]
     elif is_number(filters.assignee):
         found.append(Submission.assignee_id == int(filters.assignee))
+    elif filters.assignee.startswith("g") and is_number(filters.assignee[1:]):
+        found.append(Submission.assignee_group_id == int(filters.assignee[1:]))
     if filters.received_from:
         found.append(Submission.created_at >= _day_start(filters.received_from, where.timezone))
     if filters.received_to:
@@ -175,10 +181,11 @@ def conditions(where: Scope, filters: Filters, staff_id: int | None, dialect: st
     return found
 
 
-def statement(where: Scope, filters: Filters, staff_id: int | None,
-              dialect: str = "sqlite") -> Select:  # type: ignore[type-arg]
+def statement(where: Scope, filters: Filters, staff_id: int | None, dialect: str = "sqlite",
+              groups: Sequence[int] = ()) -> Select:  # type: ignore[type-arg]
     """The rows the filters select, in order (without the page's limits)."""
-    return select(Submission).where(*conditions(where, filters, staff_id, dialect)).order_by(*SORTS[filters.sort])
+    return (select(Submission).where(*conditions(where, filters, staff_id, dialect, groups))
+            .order_by(*SORTS[filters.sort]))
 
 
 # Counting every match of a broad filter would cost more than showing the page: beyond this
@@ -201,8 +208,8 @@ class Page:
         return max(1, -(-min(self.total, COUNT_LIMIT) // PAGE_SIZE))
 
 
-def page(engine: Engine, where: Scope, filters: Filters, staff_id: int | None) -> Page:
-    query = statement(where, filters, staff_id, engine.dialect.name)
+def page(engine: Engine, where: Scope, filters: Filters, staff_id: int | None, groups: Sequence[int] = ()) -> Page:
+    query = statement(where, filters, staff_id, engine.dialect.name, groups)
     counted = select(func.count()).select_from(query.order_by(None).limit(COUNT_LIMIT + 1).subquery())
     # The page's ids first, sorting narrow rows, then those rows whole: sorting thousands of
     # matches with their answers attached costs several times more.

@@ -12,7 +12,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from designer import functions, inbox
+from designer import functions, groups, inbox
 from designer.procedure_routes import organisation_for
 from designer.routes import current_staff, staff_page
 from runtime import drafts, i18n, notices, processing, workflow
@@ -76,7 +76,9 @@ async def _inbox(request: Request, procedure_slug: str | None) -> Response:
             return site.not_found(request)
     filters = inbox.Filters.parse(request.query_params)
     where = await run_in_threadpool(inbox.scope, site.engine, [organisation.id], procedure_id, organisation.timezone)
-    result = await run_in_threadpool(inbox.page, site.engine, where, filters, staff.user.id)
+    teams = await run_in_threadpool(groups.groups_of, site.engine, organisation.id)
+    mine = [team.id for team in teams if staff.user.id in team.member_ids]
+    result = await run_in_threadpool(inbox.page, site.engine, where, filters, staff.user.id, mine)
     people = await run_in_threadpool(functions.processors, site.engine, organisation.id)
     labels = state_labels(infos if procedure_id is None else {procedure_id: infos[procedure_id]}, lang)
     statuses = sorted({(name, label) for (_pid, name), label in labels.items()}, key=lambda pair: pair[1])
@@ -99,7 +101,7 @@ async def _inbox(request: Request, procedure_slug: str | None) -> Response:
     return staff_page(request, site, "staff_inbox.html", lang=lang, staff=staff, organisation_row=organisation,
                       timezone=ZoneInfo(organisation.timezone),
                       result=result, filters=filters, infos=infos, labels=labels, statuses=statuses,
-                      people={p.id: p for p in people}, base=base, procedure=infos.get(procedure_id or -1),
+                      people={p.id: p for p in people}, teams={team.id: team for team in teams}, base=base, procedure=infos.get(procedure_id or -1),
                       bulk=bulk, bulk_labels=bulk_labels, questions=questions, can_act=staff.role_in(organisation.id) in ACT_ROLES,
                       notice=notices.read(site.settings.data_dir, request.query_params.get("notice")), now=now(), withdrawn=processing.WITHDRAWN)
 
@@ -138,13 +140,11 @@ async def bulk(request: Request) -> Response:
     action = str(form.get("action", ""))
     actor = processing.Actor(staff.user.name, staff.user.id)
     if action == "assign":
-        target = str(form.get("assignee", ""))
-        people = {p.id: p for p in await run_in_threadpool(functions.processors, site.engine, organisation.id)}
-        assignee = people.get(int(target)) if is_number(target) else None
-        if target and assignee is None:
+        chosen = await assignment(site, organisation, str(form.get("assignee", "")))
+        if chosen is None:
             return _back(request, back, i18n.gettext(lang, N_("Choose someone who processes this procedure.")))
         count = await run_in_threadpool(processing.assign, site.engine, [r.id for r in rows if r.id is not None],
-                                        assignee.id if assignee else None, assignee.name if assignee else "", actor)
+                                        chosen[0], chosen[2], actor, chosen[1])
         return _back(request, back, i18n.gettext(lang, N_("Submissions assigned: %(n)s."), n=count))
     if not is_number(action):
         return _back(request, back, i18n.gettext(lang, N_("Choose what to do with the selection.")))
@@ -175,6 +175,22 @@ async def bulk(request: Request) -> Response:
     message = i18n.gettext(lang, N_("%(taken)s done, %(refused)s left as they were (the transition does not apply "
                                     "to them, or it needs a comment)."), taken=taken, refused=refused)
     return _back(request, back, message)
+
+
+async def assignment(site: Site, organisation: Organisation, target: str) -> tuple[int | None, int | None, str] | None:
+    """(person id, group id, name) that a form's "assigned to" value names: "" is nobody, a
+    number a person who processes the organisation's procedures, "g" and a number one of its
+    groups; None for anything else."""
+    assert organisation.id is not None
+    if not target:
+        return None, None, ""
+    if target.startswith("g") and is_number(target[1:]):
+        teams = await run_in_threadpool(groups.groups_of, site.engine, organisation.id)
+        team = next((t for t in teams if t.id == int(target[1:])), None)
+        return (None, team.id, team.name) if team else None
+    people = {p.id: p for p in await run_in_threadpool(functions.processors, site.engine, organisation.id)}
+    person = people.get(int(target)) if is_number(target) else None
+    return (person.id, None, person.name) if person else None
 
 
 CHANNELS = ("counter", "phone", "mail")

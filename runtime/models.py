@@ -103,6 +103,8 @@ class Submission(SQLModel, table=True):
     # runtime does not know), the date by which something must happen, and the text the
     # inbox searches (reference and answers, folded to lower case without accents).
     assignee_id: Optional[int] = Field(default=None, index=True)
+    # Or a group of the staff side (a team), when the whole team is in charge.
+    assignee_group_id: Optional[int] = Field(default=None, index=True)
     deadline: Optional[dt.datetime] = Field(default=None, index=True)
     search_text: str = Field(default="")
 

@@ -100,7 +100,7 @@ def prepare(site: "Site", job: Job) -> Mail | None:
             return None
         assert info.organisation.id is not None and info.procedure.id is not None
         addresses = recipients(info.organisation.id, info.procedure.id, str(action.get("to") or "assignee"),
-                               submission.assignee_id)
+                               submission.assignee_id, submission.assignee_group_id)
         if not addresses:
             return None
         mail = compose(site, info, submission, event, action, base_url, addresses, False)

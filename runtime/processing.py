@@ -115,7 +115,8 @@ def _run_actions(connection: Connection, submission: Submission, transition: wor
             if action["assign"] == "actor" and actor.id is None:
                 continue  # taken through the API or by the worker: nobody to put in charge
             assignee = actor.id if action["assign"] == "actor" else None
-            connection.execute(update(Submission).where(Submission.id == submission.id).values(assignee_id=assignee))
+            connection.execute(update(Submission).where(Submission.id == submission.id)
+                               .values(assignee_id=assignee, assignee_group_id=None))
             _event(connection, submission.id, "assigned", actor, visible=False, at=at,
                    data={"assignee_id": assignee, "assignee": actor.name if assignee else ""})
         elif "deadline_days" in action:
@@ -219,17 +220,17 @@ def add_note(engine: Engine, submission_id: int, actor: Actor, text: str) -> int
 
 
 def assign(engine: Engine, submission_ids: Iterable[int], assignee_id: int | None, assignee_name: str,
-           actor: Actor) -> int:
-    """Put submissions in someone's hands (or nobody's); returns how many changed."""
+           actor: Actor, group_id: int | None = None) -> int:
+    """Put submissions in someone's hands, or a team's, or nobody's; returns how many changed."""
     changed = 0
     with write_transaction(engine) as connection:
         for submission_id in submission_ids:
             moved = connection.execute(update(Submission).where(Submission.id == submission_id)
-                                       .values(assignee_id=assignee_id)).rowcount
+                                       .values(assignee_id=assignee_id, assignee_group_id=group_id)).rowcount
             if moved:
                 changed += 1
                 _event(connection, submission_id, "assigned", actor, visible=False,
-                       data={"assignee_id": assignee_id, "assignee": assignee_name})
+                       data={"assignee_id": assignee_id, "group_id": group_id, "assignee": assignee_name})
     return changed
 
 

@@ -430,3 +430,31 @@ async def existing(client: httpx.AsyncClient, email: str) -> None:
 
     response = await sign_in(client, email)
     client.cookies.set("parvis_staff", response.cookies["parvis_staff"], path="/staff")
+
+
+async def test_a_group_takes_charge_and_its_members_see_it_as_theirs(app: Any, client: httpx.AsyncClient) -> None:
+    from tests.test_accounts import make_user
+
+    reference, _ = await submitted(client)
+    member = make_user(app, "equipe@beaulac.example", {"beaulac": "agent"})
+    await signed_in(app, client, "maire@beaulac.example", {"beaulac": "administrator"})
+    await client.post("/staff/o/beaulac/team", data={"op": "group_create", "name": "Voirie"})
+    team = BeautifulSoup((await client.get("/staff/o/beaulac/team")).text, "html.parser")
+    group = team.select_one('input[name="op"][value="group_add"]').find_parent("form").select_one(
+        'input[name="group"]')["value"]
+    await client.post("/staff/o/beaulac/team", data={"op": "group_add", "group": group, "user": str(member)})
+    url = case_url((await client.get("/staff/o/beaulac/inbox")).text, reference)
+    await client.post(f"{url}/act", data={"do": "assign", "assignee": f"g{group}"})
+    facts = BeautifulSoup((await client.get(url)).text, "html.parser").select_one(".case-facts").get_text()
+    assert "Groupe\u00a0: Voirie" in facts
+    listed = await client.get("/staff/o/beaulac/inbox", params={"assignee": f"g{group}"})
+    assert reference in listed.text
+    from designer.functions import recipients_for
+    from tests.test_accounts import organisation_id
+    recipients = recipients_for(app.state.site.engine)
+    assert recipients(organisation_id(app, "beaulac"), 1, "assignee", None, int(group)) == ["equipe@beaulac.example"]
+    forged = await client.post(f"{url}/act", data={"do": "assign", "assignee": "g999999"})
+    assert "Choisissez" in (await client.get(forged.headers["location"])).text
+    client.cookies.clear()
+    await existing(client, "equipe@beaulac.example")
+    assert reference in (await client.get("/staff/o/beaulac/inbox", params={"tab": "mine"})).text

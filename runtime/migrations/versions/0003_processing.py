@@ -42,10 +42,12 @@ def upgrade() -> None:
 
     with op.batch_alter_table('submission', schema=None) as batch_op:
         batch_op.add_column(sa.Column('assignee_id', sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column('assignee_group_id', sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column('deadline', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True))
         batch_op.add_column(sa.Column('search_text', sqlmodel.sql.sqltypes.AutoString(),
                                       nullable=False, server_default=''))
         batch_op.create_index('ix_submission_assignee_id', ['assignee_id'], unique=False)
+        batch_op.create_index('ix_submission_assignee_group_id', ['assignee_group_id'], unique=False)
         batch_op.create_index('ix_submission_deadline', ['deadline'], unique=False)
         # The inbox lists one procedure's submissions, newest first, often of one status.
         batch_op.create_index('ix_submission_procedure_created', ['procedure_id', 'created_at', 'id'])
@@ -160,7 +162,9 @@ def downgrade() -> None:
         batch_op.drop_index('ix_submission_procedure_state_created')
         batch_op.drop_index('ix_submission_procedure_created')
         batch_op.drop_index('ix_submission_deadline')
+        batch_op.drop_index('ix_submission_assignee_group_id')
         batch_op.drop_index('ix_submission_assignee_id')
+        batch_op.drop_column('assignee_group_id')
         batch_op.drop_column('search_text')
         batch_op.drop_column('deadline')
         batch_op.drop_column('assignee_id')
