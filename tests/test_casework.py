@@ -458,3 +458,25 @@ async def test_a_group_takes_charge_and_its_members_see_it_as_theirs(app: Any, c
     client.cookies.clear()
     await existing(client, "equipe@beaulac.example")
     assert reference in (await client.get("/staff/o/beaulac/inbox", params={"tab": "mine"})).text
+
+
+async def test_overdue_submissions_are_listed_apart(app: Any, client: httpx.AsyncClient) -> None:
+    import datetime as dt
+
+    from sqlalchemy import update
+
+    from runtime.models import Submission
+
+    late, _ = await submitted(client)
+    on_time, _ = await submitted(client)
+    await signed_in(app, client, "agent@beaulac.example", {"beaulac": "agent"})
+    for reference in (late, on_time):
+        await take(client, case_url((await client.get("/staff/o/beaulac/inbox")).text, reference),
+                   "Prendre en charge")  # sets a 15-day deadline
+    with app.state.site.engine.begin() as connection:
+        connection.execute(update(Submission).where(Submission.reference == late)
+                           .values(deadline=dt.datetime(2020, 1, 1, tzinfo=dt.timezone.utc)))
+    overdue = await client.get("/staff/o/beaulac/inbox", params={"overdue": "1"})
+    assert late in overdue.text and on_time not in overdue.text
+    row = BeautifulSoup(overdue.text, "html.parser").find("a", string=late).find_parent("tr")
+    assert row.select_one(".overdue") is not None  # shown as late
