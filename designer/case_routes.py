@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import FileResponse, RedirectResponse, Response
+from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from designer import casework, functions, groups
@@ -18,9 +18,9 @@ from runtime import i18n, notices, processing
 from runtime.i18n import N_
 from runtime.models import Organisation
 from runtime.render_tree import Renderer
+from runtime.routes.files import download
 from runtime.site import Site, site_of
 from runtime.text import is_number
-from runtime.uploads import path_for
 
 
 async def _case(request: Request, roles: tuple[str, ...]):  # type: ignore[no-untyped-def]
@@ -149,14 +149,7 @@ async def attachment_response(site: Site, request: Request, submission_id: int |
     found = await run_in_threadpool(casework.attachment, site.engine, attachment_id, submission_id)
     if found is None or (kinds is not None and found.kind not in kinds):
         return site.not_found(request)
-    path = path_for(site.settings.data_dir, found.id)
-    if not path.exists():
-        return site.not_found(request)
-    # Never shown inline as HTML: an uploaded file cannot run in the site's origin.
-    inline = found.content_type in ("application/pdf", "image/png", "image/jpeg", "image/webp")
-    return FileResponse(path, media_type=found.content_type, filename=found.name,
-                        content_disposition_type="inline" if inline else "attachment",
-                        headers={"Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff"})
+    return download(site, found) or site.not_found(request)
 
 
 routes = [

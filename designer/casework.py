@@ -27,9 +27,6 @@ class Case:
     duplicates: list[Submission]              # probable, not yet linked
     linked: dict[int, str]                    # id -> reference of linked submissions
 
-    def attachments_of(self, kind: str) -> list[Attachment]:
-        return [a for a in self.attachments if a.kind == kind]
-
     def event_files(self, event_id: int | None) -> list[Attachment]:
         return [a for a in self.attachments if a.event_id == event_id and a.kind != "answer"]
 

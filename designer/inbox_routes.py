@@ -150,12 +150,16 @@ async def bulk(request: Request) -> Response:
         return _back(request, back, i18n.gettext(lang, N_("Choose what to do with the selection.")))
     taken, refused = 0, 0
     comment = str(form.get("comment", ""))
+    held_by_version: dict[int, frozenset[str]] = {}
     for row in rows:
         info = site.version(row.version_id)
         if info is None or row.id is None:
             continue
         definition = info.compiled.definition
-        held = await run_in_threadpool(functions.held, site.engine, staff, organisation.id, procedure_id, definition)
+        if row.version_id not in held_by_version:  # one reading per version, not per row
+            held_by_version[row.version_id] = await run_in_threadpool(
+                functions.held, site.engine, staff, organisation.id, procedure_id, definition)
+        held = held_by_version[row.version_id]
         # Versions may number their transitions differently: match by statuses, not index.
         chosen = workflow.transitions(infos[procedure_id].definition)[int(action)] \
             if int(action) < len(workflow.transitions(infos[procedure_id].definition)) else None

@@ -22,6 +22,7 @@ from runtime.render_tree import Renderer, plain_text
 from runtime.settings import Settings
 
 if TYPE_CHECKING:
+    from runtime.compiler import CompiledVersion
     from runtime.site import VersionInfo
 
 PLACEHOLDER = re.compile(r"\{([A-Za-z0-9_.-]{1,100})\}")
@@ -38,13 +39,18 @@ class Mail:
     message_id: str = ""
 
 
+def email_fields(version: "CompiledVersion") -> list[str]:
+    """The form's e-mail questions, in form order: where the applicant's address is."""
+    return [name for name, spec in version.fields.items()
+            if spec.element.get("widget") == "email" or spec.prop.get("format") == "email"]
+
+
 def citizen_address(info: "VersionInfo", answers: Mapping[str, Any]) -> str | None:
     """The applicant's e-mail: the answer to the first e-mail field of the form."""
-    for name, spec in info.compiled.fields.items():
-        if spec.element.get("widget") == "email" or spec.prop.get("format") == "email":
-            value = answers.get(name)
-            if isinstance(value, str) and "@" in value and "\n" not in value:
-                return value.strip()
+    for name in email_fields(info.compiled):
+        value = answers.get(name)
+        if isinstance(value, str) and "@" in value and "\n" not in value:
+            return value.strip()
     return None
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-from typing import TYPE_CHECKING, Any, Callable, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
 
 from runtime import i18n, workflow
 from runtime.i18n import N_
@@ -21,9 +21,6 @@ from runtime.render_tree import Renderer
 
 if TYPE_CHECKING:
     from runtime.site import Site, VersionInfo
-
-# (organisation id, procedure id, "assignee" or "function:<name>", assignee id) -> addresses.
-StaffRecipients = Callable[[int, int, str, "int | None"], list[str]]
 
 
 def staff_link(base_url: str, info: "VersionInfo", submission: Submission) -> str:

@@ -24,8 +24,9 @@ from runtime.outbox import enqueue
 MESSAGES_PER_HOUR = 5
 # A status no designer can name (slugs have no underscore): the applicant withdrew.
 WITHDRAWN = "_withdrawn"
-# Actions carried out by a worker after the commit; the others change the submission at once.
-QUEUED = {"notify": "notify", "document": "document", "webhook": "webhook"}
+# Actions carried out by a worker after the commit (runtime.worker.RUNNERS); the others
+# change the submission at once.
+QUEUED = ("notify", "document", "webhook")
 
 
 class Refused(Exception):

@@ -28,4 +28,13 @@ def _leaves(value: Any) -> Iterator[str]:
 
 
 def search_text(reference: str, answers: Mapping[str, Any]) -> str:
-    return fold(" ".join([reference, *_leaves(answers)]))[:MAX_LENGTH]
+    return with_reference(reference, answers_text(answers))
+
+
+def answers_text(answers: Mapping[str, Any]) -> str:
+    """The answers' part, which can be worked out before the reference number exists."""
+    return fold(" ".join(_leaves(answers)))
+
+
+def with_reference(reference: str, folded_answers: str) -> str:
+    return f"{fold(reference)} {folded_answers}"[:MAX_LENGTH]

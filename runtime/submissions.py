@@ -21,10 +21,17 @@ from sqlmodel import Session
 from sqlmodel import select as select_model
 
 from runtime.db import write_transaction
+from runtime.mail import email_fields
 from runtime.models import (
-    Attachment, Draft, ReferenceCounter, Submission, SubmissionEvent, now,
+    Attachment,
+    Draft,
+    ReferenceCounter,
+    Submission,
+    SubmissionEvent,
+    now,
 )
-from runtime.search import search_text
+from runtime.processing import WITHDRAWN
+from runtime.search import answers_text, with_reference
 
 
 @dataclass(frozen=True)
@@ -93,6 +100,7 @@ def submit(engine: Engine, draft: Draft, answers: Mapping[str, Any], *, procedur
         draft_id=draft.id, fingerprint="", created_at=created, updated_at=created).model_dump(exclude={"id"})
     event = {"kind": "submitted", "to_state": initial_state, "visible": True, "created_at": created}
     kept = _attachment_ids(answers)
+    folded = answers_text(answers)  # worked out before the write lock, not inside it
     next_number = _NEXT_NUMBER["postgresql" if engine.dialect.name == "postgresql" else "sqlite"]
     try:
         with write_transaction(engine) as connection:
@@ -102,7 +110,7 @@ def submit(engine: Engine, draft: Draft, answers: Mapping[str, Any], *, procedur
             reference = f"{prefix}-{created.year}-{number:06d}"
             row["reference"] = reference
             row["fingerprint"] = fingerprint(reference, version_hash, answers, created)
-            row["search_text"] = search_text(reference, answers)
+            row["search_text"] = with_reference(reference, folded)
             # draft_id is unique: a draft submitted twice fails here, and the first one wins.
             submission_id = connection.execute(_INSERT_SUBMISSION, row).scalar_one()
             connection.execute(_INSERT_EVENT, {**event, "submission_id": submission_id})
@@ -163,13 +171,12 @@ def already_answered(engine: Engine, procedure_id: int, version: Any, address: s
     withdrawn), through any of the version's e-mail questions."""
     from sqlalchemy import func, or_
 
-    names = [name for name, spec in version.fields.items()
-             if spec.element.get("widget") == "email" or spec.prop.get("format") == "email"]
+    names = email_fields(version)
     if not names:
         return False
     wanted = address.strip().lower()
     matches = or_(*(func.lower(Submission.answers[name].as_string()) == wanted for name in names))  # type: ignore[index]
     with engine.connect() as connection:
         return connection.execute(select(Submission.id).where(
-            Submission.procedure_id == procedure_id, Submission.state != "_withdrawn", matches).limit(1)).first() \
+            Submission.procedure_id == procedure_id, Submission.state != WITHDRAWN, matches).limit(1)).first() \
             is not None

@@ -18,6 +18,7 @@ from runtime.routes.forms import _is_open
 from runtime.site import Site, site_of
 
 MAX_BODY = 2_000_000
+NO_TOKEN = N_("Give an API token of this organisation in the Authorization header (Bearer pvs_…).")
 
 
 def _lang(request: Request, organisation: Organisation | None = None) -> str:
@@ -58,6 +59,16 @@ async def _json(request: Request) -> Any:
         raise ValueError("too deep") from None
 
 
+async def _body(request: Request) -> Any:
+    """The request's JSON, or the error response saying why it cannot be read."""
+    try:
+        return await _json(request)
+    except ValueError as problem:
+        if str(problem) == "too large":
+            return error(request, 413, N_("The request is too large."))
+        return error(request, 400, N_("The body is not valid JSON."))
+
+
 async def openapi_document(request: Request) -> Response:
     return JSONResponse(openapi.document())
 
@@ -94,18 +105,15 @@ async def create_submission(request: Request) -> Response:
         return error(request, 404, N_("There is no published procedure at this address."))
     token = await _token(request, published.organisation)
     if token is None:
-        return error(request, 401, N_("Give an API token of this organisation in the Authorization header (Bearer pvs_…)."))
+        return error(request, 401, NO_TOKEN)
     if not _is_open(published.compiled):
         return error(request, 410, N_("This procedure is closed."))
     key = request.headers.get("idempotency-key", "").strip()
     if not key or len(key) > 200:
         return error(request, 400, N_("Give an Idempotency-Key header (any unique text, at most 200 characters)."))
-    try:
-        body = await _json(request)
-    except ValueError as problem:
-        if str(problem) == "too large":
-            return error(request, 413, N_("The request is too large."))
-        return error(request, 400, N_("The body is not valid JSON."))
+    body = await _body(request)
+    if isinstance(body, Response):
+        return body
     if not isinstance(body, dict) or not isinstance(body.get("answers"), dict) \
             or set(body) - {"answers", "lang"} or not isinstance(body.get("lang", ""), str):
         return error(request, 400, N_("The body must be an object with \"answers\" (an object) and optionally \"lang\"."))
@@ -134,7 +142,7 @@ async def _status(request: Request, site: Site, organisation: Organisation, refe
 async def get_submission(request: Request) -> Response:
     organisation = await _organisation(request)
     if organisation is None or await _token(request, organisation) is None:
-        return error(request, 401, N_("Give an API token of this organisation in the Authorization header (Bearer pvs_…)."))
+        return error(request, 401, NO_TOKEN)
     return await _status(request, site_of(request), organisation, request.path_params["reference"])
 
 
@@ -143,13 +151,10 @@ async def transition(request: Request) -> Response:
     organisation = await _organisation(request)
     token = await _token(request, organisation) if organisation else None
     if organisation is None or token is None or organisation.id is None:
-        return error(request, 401, N_("Give an API token of this organisation in the Authorization header (Bearer pvs_…)."))
-    try:
-        body = await _json(request)
-    except ValueError as problem:
-        if str(problem) == "too large":
-            return error(request, 413, N_("The request is too large."))
-        return error(request, 400, N_("The body is not valid JSON."))
+        return error(request, 401, NO_TOKEN)
+    body = await _body(request)
+    if isinstance(body, Response):
+        return body
     if not isinstance(body, dict) or not isinstance(body.get("to"), str) \
             or not isinstance(body.get("comment", ""), str):
         return error(request, 400, N_("The body must be an object with \"to\" (a status) and optionally \"comment\"."))

@@ -15,7 +15,9 @@ from runtime.site import site_of
 from runtime.submissions import by_fingerprint, follow
 
 
-async def _followed(request: Request):  # type: ignore[no-untyped-def]
+async def followed(request: Request):  # type: ignore[no-untyped-def]
+    """(site, the submission with its history, its version) for the token in the address;
+    None for the last two when the token opens nothing."""
     site = site_of(request)
     found = await run_in_threadpool(follow, site.engine, request.path_params["token"])
     if found is None:
@@ -24,7 +26,7 @@ async def _followed(request: Request):  # type: ignore[no-untyped-def]
 
 
 async def receipt_page(request: Request) -> Response:
-    site, found, info = await _followed(request)
+    site, found, info = await followed(request)
     if found is None or info is None:
         return site.not_found(request)
     lang = site.lang(request, info.organisation)
@@ -34,7 +36,7 @@ async def receipt_page(request: Request) -> Response:
 
 
 async def follow_page(request: Request) -> Response:
-    site, found, info = await _followed(request)
+    site, found, info = await followed(request)
     if found is None or info is None:
         return site.not_found(request)
     lang = site.lang(request, info.organisation)
@@ -63,7 +65,7 @@ async def receipt_pdf(request: Request) -> Response:
     known = site.receipt_files.get(request.path_params["token"])
     if known is not None:
         return _pdf_response(known)
-    site, found, info = await _followed(request)
+    site, found, info = await followed(request)
     if found is None or info is None:
         return site.not_found(request)
     path = await receipt_file(site, found.submission, site.base_url(request))

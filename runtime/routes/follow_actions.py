@@ -3,20 +3,19 @@ files), write to the service, withdraw a request nobody has started, open docume
 
 from __future__ import annotations
 
-from typing import Any
-
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.formparsers import MultiPartException
 from starlette.requests import Request
-from starlette.responses import FileResponse, RedirectResponse, Response
+from starlette.responses import RedirectResponse, Response
 
 from runtime import i18n, notices, processing, uploads
 from runtime.fields.base import FieldError
 from runtime.messages import message as error_message
 from runtime.models import Attachment
+from runtime.routes.files import download
+from runtime.routes.follow import followed
 from runtime.site import site_of
-from runtime.submissions import follow
 from runtime.uploads import path_for
 
 MAX_FILES = 5
@@ -29,15 +28,8 @@ def _back(request: Request, token: str, notice: str = "", error: str = "") -> Re
     return RedirectResponse(f"/s/{token}{query}#status", status_code=303)
 
 
-async def _followed(request: Request) -> Any:
-    site = site_of(request)
-    found = await run_in_threadpool(follow, site.engine, request.path_params["token"])
-    info = site.version(found.submission.version_id) if found else None
-    return site, found, info
-
-
 async def complement(request: Request) -> Response:
-    site, found, info = await _followed(request)
+    site, found, info = await followed(request)
     if found is None or info is None:
         return site.not_found(request)
     lang = site.lang(request, info.organisation)
@@ -85,7 +77,7 @@ async def complement(request: Request) -> Response:
 
 
 async def write(request: Request) -> Response:
-    site, found, info = await _followed(request)
+    site, found, info = await followed(request)
     if found is None or info is None:
         return site.not_found(request)
     lang = site.lang(request, info.organisation)
@@ -101,7 +93,7 @@ async def write(request: Request) -> Response:
 
 
 async def withdraw(request: Request) -> Response:
-    site, found, info = await _followed(request)
+    site, found, info = await followed(request)
     if found is None or info is None:
         return site.not_found(request)
     lang = site.lang(request, info.organisation)
@@ -119,19 +111,14 @@ async def withdraw(request: Request) -> Response:
 
 
 async def file(request: Request) -> Response:
-    site, found, info = await _followed(request)
+    site, found, info = await followed(request)
     attachment_id = request.path_params["file"]
     if found is None or info is None or len(attachment_id) > 43:
         return site.not_found(request)
     stored = next((a for a in await run_in_threadpool(processing.visible_files, site.engine, found.submission.id, found.events)
                    if a.id == attachment_id), None)
-    path = path_for(site.settings.data_dir, stored.id) if stored else None
-    if stored is None or path is None or not path.exists():
-        return site.not_found(request, info.organisation)
-    inline = stored.content_type in ("application/pdf", "image/png", "image/jpeg", "image/webp")
-    return FileResponse(path, media_type=stored.content_type, filename=stored.name,
-                        content_disposition_type="inline" if inline else "attachment",
-                        headers={"Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff"})
+    response = download(site, stored) if stored else None
+    return response or site.not_found(request, info.organisation)
 
 
 def _wake(request: Request) -> None:

@@ -17,13 +17,17 @@ from runtime.compiler import CompiledVersion, Page
 from runtime.fields.base import FieldError
 from runtime.i18n import N_
 from runtime.journey import (
-    first_invalid_page, page_errors, post_page, previous_page, visible_page_indexes,
+    first_invalid_page,
+    page_errors,
+    post_page,
+    previous_page,
+    visible_page_indexes,
 )
+from runtime.mail import citizen_address
 from runtime.models import Attachment, Draft, now
 from runtime.receipts import schedule_receipt
 from runtime.render_tree import Renderer
 from runtime.site import Site, VersionInfo, site_of
-from runtime.mail import citizen_address
 from runtime.submissions import already_answered, submit
 
 MAX_FIELDS = 3000
