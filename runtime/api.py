@@ -5,16 +5,19 @@ store once per idempotency key, channel "api"), and the JSON shapes it answers w
 from __future__ import annotations
 
 import hashlib
+import json
+import unicodedata
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Mapping
 
-from runtime import i18n, processing, workflow
+from runtime import i18n, processing, reception, workflow
 from runtime.catalogue import Published
+from runtime.fields.base import FieldError
+from runtime.i18n import N_
 from runtime.messages import message
 from runtime.models import ApiToken, Draft, Submission, SubmissionEvent
-from runtime.submissions import submission_for_draft, submit
+from runtime.submissions import submission_for_draft
 from runtime.text import localize
-from runtime.validation import validate
 
 if TYPE_CHECKING:
     from runtime.site import Site, VersionInfo
@@ -23,6 +26,65 @@ if TYPE_CHECKING:
 @dataclass(frozen=True)
 class Invalid(Exception):
     errors: list[dict[str, str]]
+
+
+@dataclass(frozen=True)
+class Unreadable(Exception):
+    """A body that is not the strict JSON the API takes: what is wrong, and where."""
+
+    text: str
+    pointer: str = ""
+
+
+def read_json(body: bytes) -> Any:
+    """The body as JSON, refusing what JSON parsers disagree on or what no form could send:
+    NaN and Infinity, duplicate keys, lone surrogates, NUL characters. Texts come back in
+    Unicode NFC, the form a browser sends (é is one character, not e and an accent)."""
+
+    def constant(name: str) -> Any:
+        raise Unreadable(N_("NaN and Infinity are not numbers JSON allows."))
+
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        found: dict[str, Any] = {}
+        for key, value in items:
+            if key in found:
+                raise Unreadable(N_("The key “%(key)s” appears twice in one object."), key)
+            found[key] = value
+        return found
+
+    try:
+        document = json.loads(body, parse_constant=constant, object_pairs_hook=pairs)
+    except (ValueError, UnicodeDecodeError) as problem:
+        if isinstance(problem, Unreadable):
+            raise
+        raise Unreadable(N_("The body is not valid JSON.")) from None
+    except RecursionError:
+        raise Unreadable(N_("The body is not valid JSON.")) from None
+    return _clean(document, "")
+
+
+def _clean(value: Any, pointer: str) -> Any:
+    if isinstance(value, str):
+        return _text(value, pointer)
+    if isinstance(value, list):
+        return [_clean(item, f"{pointer}/{index}") for index, item in enumerate(value)]
+    if isinstance(value, dict):
+        cleaned = {}
+        for key, item in value.items():
+            inner = f"{pointer}/{key.replace('~', '~0').replace('/', '~1')}"
+            cleaned[_text(key, inner)] = _clean(item, inner)
+        return cleaned
+    return value
+
+
+def _text(value: str, pointer: str) -> str:
+    if "\x00" in value:
+        raise Unreadable(N_("A text contains a NUL character."), pointer)
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise Unreadable(N_("A text contains a lone surrogate, which is not a character."), pointer) from None
+    return unicodedata.normalize("NFC", value)
 
 
 def idempotency_id(token: ApiToken, procedure_id: int, key: str) -> str:
@@ -39,22 +101,39 @@ def create_submission(site: "Site", published: Published, token: ApiToken, key: 
     if earlier is not None:
         return earlier, False
     info = site.version(published.version_id)
-    assert info is not None and info.procedure.id is not None
+    assert info is not None
     compiled = info.compiled
-    pruned = compiled.prune(answers)
-    errors = validate(compiled, pruned)
-    if errors:
-        raise Invalid([{"field": path, "code": error.code,
-                        "message": message(error, _widget(compiled, path), _element(compiled, path), lang,
-                                           compiled.lang)} for path, error in errors.items()])
+    errors = _foreign(compiled, answers)
     draft = Draft(id=draft_id, version_id=published.version_id, answers={}, lang=lang, channel="api")
-    submission = submit(site.engine, draft, pruned, procedure_id=info.procedure.id,
-                        prefix=info.procedure.reference_prefix, version_hash=info.version.content_hash,
-                        initial_state=workflow.workflow_of(compiled.definition).get("initial", "recue"),
-                        channel="api")
+    try:
+        if errors:
+            raise reception.Invalid(errors)
+        submission = reception.receive(site.engine, info, draft, answers, channel="api")
+    except reception.Invalid as invalid:
+        raise Invalid([{"field": path, "pointer": "/answers/" + path.replace(".", "/"), "code": error.code,
+                        "message": message(error, _widget(compiled, path), _element(compiled, path), lang,
+                                           compiled.lang)} for path, error in invalid.errors.items()]) from None
     # Two requests racing with one key both end on the first one's submission (the unique
     # draft id); the loser is told "created" too, with the same reference.
     return submission, True
+
+
+def _foreign(compiled: Any, answers: Mapping[str, Any]) -> dict[str, FieldError]:
+    """What the web form could never send: fields the form does not have, and files (the
+    API takes none; a file answer is a pointer to bytes received by the form)."""
+    errors = {name: FieldError(name, "unknown") for name in answers if name not in compiled.fields}
+    for name, field in compiled.fields.items():
+        if name not in answers:
+            continue
+        if field.widget.name == "file":
+            errors[name] = FieldError(name, "api:file")
+        elif field.widget.name == "group" and isinstance(answers[name], list):
+            files = [sub["field"] for sub in field.element.get("elements") or [] if sub.get("widget") == "file"]
+            for index, item in enumerate(answers[name]):
+                for sub in files:
+                    if isinstance(item, dict) and sub in item:
+                        errors[f"{name}.{index}.{sub}"] = FieldError(f"{name}.{index}.{sub}", "api:file")
+    return errors
 
 
 def _widget(compiled: Any, path: str) -> str:

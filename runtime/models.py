@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Optional
 
-from sqlalchemy import JSON, Column, Index, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, UniqueConstraint, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Field, SQLModel
 
@@ -78,11 +78,18 @@ class Draft(SQLModel, table=True):
     updated_at: dt.datetime = Field(default_factory=now)
 
 
+PERSON_HELD = "person_key IS NOT NULL AND state != '_withdrawn'"
+
+
 class Submission(SQLModel, table=True):
     # The inbox lists one procedure's submissions, newest first, often of one status.
     __table_args__ = (
         Index("ix_submission_procedure_created", "procedure_id", "created_at", "id"),
         Index("ix_submission_procedure_state_created", "procedure_id", "state", "created_at", "id"),
+        # One answer per person: a second submission with the same address fails here, however
+        # close together the two arrive; a withdrawn one no longer counts.
+        Index("ux_submission_person", "procedure_id", "person_key", unique=True,
+              sqlite_where=text(PERSON_HELD), postgresql_where=text(PERSON_HELD)),
     )
 
     id: Optional[int] = Field(default=None, primary_key=True)
@@ -107,6 +114,9 @@ class Submission(SQLModel, table=True):
     assignee_group_id: Optional[int] = Field(default=None, index=True)
     deadline: Optional[dt.datetime] = Field(default=None, index=True)
     search_text: str = Field(default="")
+    # The applicant's address in lower case, set only when the procedure takes one answer
+    # per person (see runtime.reception.person_key).
+    person_key: Optional[str] = Field(default=None, max_length=320)
 
 
 class SubmissionEvent(SQLModel, table=True):
@@ -145,9 +155,13 @@ class Attachment(SQLModel, table=True):
 
 
 class ReferenceCounter(SQLModel, table=True):
-    __tablename__ = "reference_counter"
+    """The last number given to a reference prefix in a year. Counted per prefix, not per
+    procedure: two procedures sharing a prefix then share its numbers, and references stay
+    unique (a second procedure's submit used to collide with the first's reference)."""
 
-    procedure_id: int = Field(foreign_key="procedure.id", primary_key=True)
+    __tablename__ = "reference_sequence"
+
+    prefix: str = Field(primary_key=True, max_length=5)
     year: int = Field(primary_key=True)
     last: int = 0
 

@@ -9,7 +9,8 @@ NULLABLE_STRING = {"type": ["string", "null"]}
 
 
 def _error(description: str) -> dict[str, Any]:
-    return {"description": description, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+    return {"description": description,
+            "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}
 
 
 def _ok(description: str, schema: str) -> dict[str, Any]:
@@ -25,12 +26,19 @@ REFERENCE = {"name": "reference", "in": "path", "required": True, "schema": {"ty
 SECURED = [{"token": []}]
 
 SCHEMAS: dict[str, Any] = {
-    "Error": {"type": "object", "required": ["error"], "properties": {
-        "error": {"type": "string", "description": "What is wrong, in the language asked for."},
+    "Problem": {"type": "object", "required": ["type", "title", "status", "detail"],
+                "description": "An error, as RFC 9457 describes (`application/problem+json`).", "properties": {
+        "type": {"type": "string"}, "status": {"type": "integer"},
+        "title": {"type": "string"},
+        "detail": {"type": "string", "description": "What is wrong, in the language of `Accept-Language`."},
         "errors": {"type": "array", "items": {"$ref": "#/components/schemas/FieldError"}}}},
-    "FieldError": {"type": "object", "required": ["field", "code", "message"], "properties": {
+    "FieldError": {"type": "object", "required": ["pointer", "field", "code", "message"], "properties": {
+        "pointer": {"type": "string", "description": "JSON pointer into the request body, e.g. "
+                                                     "`/answers/enfants/0/prenom`."},
         "field": {"type": "string", "description": "Path of the answer, e.g. `enfants.0.prenom`."},
-        "code": {"type": "string"}, "message": {"type": "string"}}},
+        "code": {"type": "string", "description": "The rule broken: `required`, `unknown`, `maxLength`, "
+                                                  "`format:email`, `api:file`..."},
+        "message": {"type": "string"}}},
     "Procedure": {"type": "object", "required": ["slug", "kind", "title", "version", "url"], "properties": {
         "slug": {"type": "string"}, "kind": {"enum": ["procedure", "survey", "consultation"]},
         "title": {"type": "string"}, "version": {"type": "integer"}, "url": {"type": "string"}}},
@@ -42,7 +50,11 @@ SCHEMAS: dict[str, Any] = {
                                                         "its workflow without the actions of its transitions."},
             "schema": {"type": "object", "description": "The data schema answers must satisfy (JSON Schema 2020-12)."}}}]},
     "NewSubmission": {"type": "object", "required": ["answers"], "additionalProperties": False, "properties": {
-        "answers": {"type": "object", "description": "Answers by field name, typed as the data schema says."},
+        "answers": {"type": "object", "description": "Answers by field name, typed as the data schema says. A name the form does not "
+                                          "have is refused (code `unknown`). File questions take no answer "
+                                          "through the API (code `api:file`): files are received by the web form. "
+                                          "Texts are stored in Unicode NFC; NaN, Infinity, duplicate keys, lone "
+                                          "surrogates and NUL characters are refused (400)."},
         "lang": {"type": "string", "description": "The applicant's language (default: the organisation's)."}}},
     "Status": {"type": "object", "required": ["reference", "procedure", "version", "status", "channel", "created_at",
                                               "updated_at", "follow_url", "receipt_url", "history", "transitions"],
@@ -72,8 +84,9 @@ def document(base_url: str = "") -> dict[str, Any]:
         "openapi": "3.1.0",
         "info": {"title": "Parvis API", "version": "1",
                  "description": "Read published procedures, create submissions (validated as on the web, channel "
-                                "`api`), read their status and move them through their workflow. Errors are JSON "
-                                "objects with an `error` sentence in the language of `Accept-Language`."},
+                                "`api`), read their status and move them through their workflow. Errors are "
+                                "`application/problem+json` (RFC 9457) with a `detail` sentence in the language of "
+                                "`Accept-Language`, and `errors` giving a JSON pointer to each answer at fault."},
         "servers": [{"url": base_url or "/"}],
         "components": {"schemas": SCHEMAS, "securitySchemes": {"token": {
             "type": "http", "scheme": "bearer",
@@ -98,8 +111,9 @@ def document(base_url: str = "") -> dict[str, Any]:
                 "requestBody": {"required": True, "content": {"application/json": {
                     "schema": {"$ref": "#/components/schemas/NewSubmission"}}}},
                 "responses": {"201": _ok("Received.", "Status"), "200": _ok("Already received with this key.", "Status"),
-                              "400": _error("Not JSON, or no Idempotency-Key."), "401": _error("No valid token."),
-                              "404": _error("No such published procedure."), "410": _error("The procedure is closed."),
+                              "400": _error("Not strict JSON (see `answers`), or no Idempotency-Key."), "401": _error("No valid token."),
+                              "404": _error("No such published procedure."), "409": _error("One answer per person: this address already sent one."),
+                              "410": _error("The procedure is closed (dates in the organisation's time zone)."),
                               "413": _error("Too large."), "422": _error("The answers are not valid: see `errors`.")}}},
             "/api/{org}/submissions/{reference}": {"get": {
                 "operationId": "getSubmission", "summary": "A submission's status, history and answers.",

@@ -21,7 +21,6 @@ from sqlmodel import Session
 from sqlmodel import select as select_model
 
 from runtime.db import write_transaction
-from runtime.mail import email_fields
 from runtime.models import (
     Attachment,
     Draft,
@@ -30,7 +29,6 @@ from runtime.models import (
     SubmissionEvent,
     now,
 )
-from runtime.processing import WITHDRAWN
 from runtime.search import answers_text, with_reference
 
 
@@ -59,9 +57,13 @@ _ATTACHMENT = Attachment.__table__  # type: ignore[attr-defined]
 
 def _counter_upsert(dialect_insert: Any) -> Any:
     return (dialect_insert(_COUNTER)
-            .values(procedure_id=bindparam("procedure"), year=bindparam("year"), last=1)
-            .on_conflict_do_update(index_elements=["procedure_id", "year"], set_={"last": _COUNTER.c.last + 1})
+            .values(prefix=bindparam("prefix"), year=bindparam("year"), last=1)
+            .on_conflict_do_update(index_elements=["prefix", "year"], set_={"last": _COUNTER.c.last + 1})
             .returning(_COUNTER.c.last))
+
+
+class AlreadyAnswered(Exception):
+    """This address already sent an answer to a procedure that takes one per person."""
 
 
 # The statements of a submission, built once: each execution then only binds its values
@@ -78,15 +80,18 @@ _LINK_ATTACHMENTS = (update(_ATTACHMENT)
 _BY_DRAFT = select(*_SUBMISSION.columns).where(_SUBMISSION.c.draft_id == bindparam("draft"))
 
 
-def _next_number(connection: Any, procedure_id: int, year: int) -> int:
+def _next_number(connection: Any, prefix: str, year: int) -> int:
     dialect = connection.dialect.name if hasattr(connection, "dialect") else connection.get_bind().dialect.name
     statement = _NEXT_NUMBER["postgresql" if dialect == "postgresql" else "sqlite"]
-    return int(connection.execute(statement, {"procedure": procedure_id, "year": year}).scalar_one())
+    return int(connection.execute(statement, {"prefix": prefix, "year": year}).scalar_one())
 
 
 def submit(engine: Engine, draft: Draft, answers: Mapping[str, Any], *, procedure_id: int, prefix: str,
-           version_hash: str, initial_state: str, channel: str = "web") -> Submission:
+           version_hash: str, initial_state: str, channel: str = "web", person: str | None = None) -> Submission:
     """Store the draft's answers as a submission, or return the one it already became.
+
+    `person` is the applicant's key when the procedure takes one answer per person: a second
+    submission with the same key raises AlreadyAnswered (the database's unique index decides).
 
     Everything is prepared before the write lock is taken, with statements built once: this
     is the hottest write of the product, and the lock is held only for the statements.
@@ -97,7 +102,8 @@ def submit(engine: Engine, draft: Draft, answers: Mapping[str, Any], *, procedur
     row = Submission.model_construct(
         procedure_id=procedure_id, version_id=draft.version_id, reference="", state=initial_state,
         answers=dict(answers), lang=draft.lang, channel=channel, follow_token=secrets.token_urlsafe(24),
-        draft_id=draft.id, fingerprint="", created_at=created, updated_at=created).model_dump(exclude={"id"})
+        draft_id=draft.id, fingerprint="", created_at=created, updated_at=created,
+        person_key=person).model_dump(exclude={"id"})
     event = {"kind": "submitted", "to_state": initial_state, "visible": True, "created_at": created}
     kept = _attachment_ids(answers)
     folded = answers_text(answers)  # worked out before the write lock, not inside it
@@ -106,7 +112,7 @@ def submit(engine: Engine, draft: Draft, answers: Mapping[str, Any], *, procedur
         with write_transaction(engine) as connection:
             # The counter's upsert comes first: on SQLite it takes the write lock before any
             # read, so two racing submits queue up instead of failing with "locked".
-            number = connection.execute(next_number, {"procedure": procedure_id, "year": created.year}).scalar_one()
+            number = connection.execute(next_number, {"prefix": prefix, "year": created.year}).scalar_one()
             reference = f"{prefix}-{created.year}-{number:06d}"
             row["reference"] = reference
             row["fingerprint"] = fingerprint(reference, version_hash, answers, created)
@@ -121,9 +127,11 @@ def submit(engine: Engine, draft: Draft, answers: Mapping[str, Any], *, procedur
     except IntegrityError:
         # Another request submitted the same draft first: theirs is the submission.
         found = submission_for_draft(engine, draft.id)
-        if found is None:
-            raise
-        return found
+        if found is not None:
+            return found
+        if person is not None:
+            raise AlreadyAnswered() from None
+        raise
     return Submission.model_construct(id=submission_id, **row)
 
 
@@ -164,19 +172,3 @@ def follow(engine: Engine, token: str) -> Follow | None:
 def by_fingerprint(engine: Engine, digest: str) -> Submission | None:
     with Session(engine, expire_on_commit=False) as session:
         return session.exec(select_model(Submission).where(Submission.fingerprint == digest)).first()
-
-
-def already_answered(engine: Engine, procedure_id: int, version: Any, address: str) -> bool:
-    """Whether this e-mail address already sent an answer to the procedure (one not
-    withdrawn), through any of the version's e-mail questions."""
-    from sqlalchemy import func, or_
-
-    names = email_fields(version)
-    if not names:
-        return False
-    wanted = address.strip().lower()
-    matches = or_(*(func.lower(Submission.answers[name].as_string()) == wanted for name in names))  # type: ignore[index]
-    with engine.connect() as connection:
-        return connection.execute(select(Submission.id).where(
-            Submission.procedure_id == procedure_id, Submission.state != WITHDRAWN, matches).limit(1)).first() \
-            is not None

@@ -34,7 +34,9 @@ def conforms(response: httpx.Response, path: str, method: str) -> Any:
     declared = operation["responses"].get(str(response.status_code))
     assert declared is not None, f"{method.upper()} {path} answered {response.status_code}, not documented"
     body = response.json()
-    schema = {**declared["content"]["application/json"]["schema"], "components": SPEC["components"]}
+    media_type = response.headers["content-type"].split(";")[0]
+    assert media_type == ("application/problem+json" if response.status_code >= 400 else "application/json")
+    schema = {**declared["content"][media_type]["schema"], "components": SPEC["components"]}
     jsonschema.validate(body, schema, cls=jsonschema.Draft202012Validator)
     return body
 
@@ -60,7 +62,7 @@ async def test_submitting_validating_and_idempotency(app: Any, client: httpx.Asy
     path = "/api/{org}/procedures/{slug}/submissions"
     url = "/api/beaulac/procedures/signalement-voirie/submissions"
     headers = {**token_for(app, "beaulac"), "idempotency-key": "k-1", "accept-language": "fr"}
-    assert conforms(await client.post(url, json={"answers": ANSWERS}), path, "post")["error"]
+    assert conforms(await client.post(url, json={"answers": ANSWERS}), path, "post")["detail"]
     missing_key = await client.post(url, json={"answers": ANSWERS}, headers=token_for(app, "beaulac"))
     assert missing_key.status_code == 400 and conforms(missing_key, path, "post")
     not_json = await client.post(url, content=b"{nope", headers=headers)
@@ -73,10 +75,13 @@ async def test_submitting_validating_and_idempotency(app: Any, client: httpx.Asy
     assert {e["field"] for e in body["errors"]} >= {"courriel", "categorie"}
     assert any("adresse" in e["message"] for e in body["errors"])  # in French, for people
 
-    created = await client.post(url, json={"answers": {**ANSWERS, "inconnu": "x"}}, headers=headers)
+    unknown = await client.post(url, json={"answers": {**ANSWERS, "inconnu": "x"}}, headers=headers)
+    assert unknown.status_code == 422
+    assert [(e["pointer"], e["code"]) for e in conforms(unknown, path, "post")["errors"]] == [("/answers/inconnu", "unknown")]
+    created = await client.post(url, json={"answers": ANSWERS}, headers=headers)
     first = conforms(created, path, "post")
     assert created.status_code == 201 and re.fullmatch(r"VOI-\d{4}-\d{6}", first["reference"])
-    assert first["channel"] == "api" and "inconnu" not in first["answers"]  # unknown answers dropped
+    assert first["channel"] == "api"
     replay = await client.post(url, json={"answers": ANSWERS}, headers=headers)
     assert replay.status_code == 200 and conforms(replay, path, "post")["reference"] == first["reference"]
     other = await client.post(url, json={"answers": ANSWERS}, headers={**headers, "idempotency-key": "k-2"})
@@ -96,7 +101,7 @@ async def test_status_and_transitions_with_functions(app: Any, client: httpx.Asy
     status = conforms(await client.get(f"/api/beaulac/submissions/{reference}", headers=writer), status_path, "get")
     assert status["status"]["name"] == "en-construction"
     assert "en-instruction" in [t["to"] for t in status["transitions"]]
-    assert conforms(await client.get(f"/api/beaulac/submissions/{reference}"), status_path, "get")["error"]
+    assert conforms(await client.get(f"/api/beaulac/submissions/{reference}"), status_path, "get")["detail"]
 
     outsider = token_for(app, "saint-aubin")
     hidden = await client.get(f"/api/saint-aubin/submissions/{reference}", headers=outsider)
@@ -122,7 +127,7 @@ async def test_status_and_transitions_with_functions(app: Any, client: httpx.Asy
     assert again.status_code == 409 and conforms(again, move_path, "post")
     comment_needed = await client.post(f"/api/beaulac/submissions/{reference}/transitions",
                                        json={"to": "refusee"}, headers=writer)
-    assert comment_needed.status_code == 409 and "comment" in conforms(comment_needed, move_path, "post")["error"]
+    assert comment_needed.status_code == 409 and "comment" in conforms(comment_needed, move_path, "post")["detail"]
 
 
 async def test_revoked_tokens_open_nothing(app: Any, client: httpx.AsyncClient) -> None:

@@ -73,8 +73,8 @@ def test_references_are_numbered_per_procedure(backend: str, tmp_path: Path, yea
         connection.execute(text("INSERT INTO procedure (organisation_id, slug, kind, reference_prefix, created_at) "
                                 "VALUES (1, 'p', 'procedure', 'PRO', CURRENT_TIMESTAMP)"))
     with Session(engine) as session:
-        numbers = [_next_number(session, 1, 2026) for _ in range(year_count)]
-        numbers.append(_next_number(session, 1, 2027))
+        numbers = [_next_number(session, "PRO", 2026) for _ in range(year_count)]
+        numbers.append(_next_number(session, "PRO", 2027))
         session.commit()
     engine.dispose()
     assert numbers == [1, 2, 3, 1]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
@@ -10,11 +9,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from runtime import api, api_tokens, i18n, openapi, processing, workflow
+from runtime import api, api_tokens, i18n, openapi, processing, reception, workflow
 from runtime.catalogue import open_procedures, organisation_by_slug
 from runtime.i18n import N_
 from runtime.models import ApiToken, Organisation
-from runtime.routes.forms import _is_open
 from runtime.site import Site, site_of
 
 MAX_BODY = 2_000_000
@@ -26,10 +24,20 @@ def _lang(request: Request, organisation: Organisation | None = None) -> str:
                           organisation.lang if organisation else site_of(request).settings.default_lang)
 
 
-def error(request: Request, status: int, text: str, **extra: Any) -> JSONResponse:
+class Problem(JSONResponse):
+    media_type = "application/problem+json"
+
+
+def error(request: Request, status: int, text: str, *, values: dict[str, Any] | None = None,
+          pointer: str = "", **extra: Any) -> JSONResponse:
+    """An RFC 9457 problem: `title` and `detail` in the language asked for, `errors` with a
+    JSON pointer into the request body for each answer at fault."""
     lang = _lang(request)
-    return JSONResponse({"error": i18n.gettext(lang, text), **extra}, status_code=status,
-                        headers={"Cache-Control": "no-store"})
+    detail = i18n.gettext(lang, text, **(values or {}))
+    body: dict[str, Any] = {"type": "about:blank", "title": detail, "status": status, "detail": detail, **extra}
+    if pointer:
+        body["errors"] = [{"pointer": pointer, "field": pointer.lstrip("/"), "code": "body", "message": detail}]
+    return Problem(body, status_code=status, headers={"Cache-Control": "no-store"})
 
 
 async def _organisation(request: Request) -> Organisation | None:
@@ -44,29 +52,22 @@ async def _token(request: Request, organisation: Organisation) -> ApiToken | Non
     return found if found is not None and found.organisation_id == organisation.id else None
 
 
-async def _json(request: Request) -> Any:
+async def _body(request: Request) -> Any:
+    """The request's JSON, or the error response saying why it cannot be read."""
     declared = request.headers.get("content-length", "")
+    too_large = error(request, 413, N_("The request is too large."))
     if declared.isascii() and declared.isdigit() and int(declared) > MAX_BODY:
-        raise ValueError("too large")
+        return too_large
     body = b""
     async for chunk in request.stream():
         body += chunk
         if len(body) > MAX_BODY:
-            raise ValueError("too large")
+            return too_large
     try:
-        return json.loads(body)
-    except RecursionError:
-        raise ValueError("too deep") from None
-
-
-async def _body(request: Request) -> Any:
-    """The request's JSON, or the error response saying why it cannot be read."""
-    try:
-        return await _json(request)
-    except ValueError as problem:
-        if str(problem) == "too large":
-            return error(request, 413, N_("The request is too large."))
-        return error(request, 400, N_("The body is not valid JSON."))
+        return api.read_json(body)
+    except api.Unreadable as unreadable:
+        return error(request, 400, unreadable.text, values={"key": unreadable.pointer.rsplit("/", 1)[-1]},
+                     pointer=unreadable.pointer)
 
 
 async def openapi_document(request: Request) -> Response:
@@ -106,7 +107,7 @@ async def create_submission(request: Request) -> Response:
     token = await _token(request, published.organisation)
     if token is None:
         return error(request, 401, NO_TOKEN)
-    if not _is_open(published.compiled):
+    if not reception.is_open(published.compiled, published.organisation.timezone):
         return error(request, 410, N_("This procedure is closed."))
     key = request.headers.get("idempotency-key", "").strip()
     if not key or len(key) > 200:
@@ -123,6 +124,11 @@ async def create_submission(request: Request) -> Response:
                                                       body["answers"], lang)
     except api.Invalid as invalid:
         return error(request, 422, N_("The answers are not valid."), errors=invalid.errors)
+    except reception.Closed:
+        return error(request, 410, N_("This procedure is closed."))
+    except reception.AlreadyAnswered:
+        return error(request, 409, N_("This procedure takes one answer per person, and this e-mail address "
+                                      "has already sent one."))
     return await _status(request, site, published.organisation, submission.reference, 201 if created else 200)
 
 
@@ -178,8 +184,7 @@ async def transition(request: Request) -> Response:
                                 actor, body.get("comment", ""), expected_state=submission.state,
                                 base_url=site.base_url(request))
     except processing.Refused as refused:
-        lang = _lang(request, organisation)
-        return JSONResponse({"error": i18n.gettext(lang, refused.message, **refused.values)}, status_code=409)
+        return error(request, 409, refused.message, values=refused.values)
     if site.wake_worker:
         site.wake_worker()
     return await _status(request, site, organisation, submission.reference)

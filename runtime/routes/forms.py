@@ -10,7 +10,7 @@ from starlette.datastructures import FormData, UploadFile
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
-from runtime import drafts, i18n, uploads
+from runtime import drafts, i18n, reception, uploads
 from runtime.answers import PostedForm
 from runtime.catalogue import Published
 from runtime.compiler import CompiledVersion, Page
@@ -23,12 +23,10 @@ from runtime.journey import (
     previous_page,
     visible_page_indexes,
 )
-from runtime.mail import citizen_address
-from runtime.models import Attachment, Draft, now
+from runtime.models import Attachment, Draft
 from runtime.receipts import schedule_receipt
 from runtime.render_tree import Renderer
 from runtime.site import Site, VersionInfo, site_of
-from runtime.submissions import already_answered, submit
 
 MAX_FIELDS = 3000
 MAX_FILES = 30
@@ -52,10 +50,17 @@ def with_draft(handler: DraftHandler) -> Callable[[Request], Awaitable[Response]
     return endpoint
 
 
-def _is_open(compiled: CompiledVersion) -> bool:
-    settings = compiled.definition.get("settings", {})
-    today = now().date().isoformat()
-    return (settings.get("opens_at") or "") <= today <= (settings.get("closes_at") or "9999")
+def closed_page(request: Request, site: Site, info: VersionInfo | Published) -> Response | None:
+    """The page saying the procedure is closed, with its dates, or None while it is open:
+    checked on every step (start, pages, review, send), in the organisation's time zone."""
+    compiled, organisation = info.compiled, info.organisation
+    if reception.is_open(compiled, organisation.timezone):
+        return None
+    settings = compiled.definition.get("settings") or {}
+    lang = site.lang(request, organisation)
+    return site.page(request, organisation, "closed.html", status_code=410, lang=lang, version=compiled,
+                     r=Renderer(compiled, lang), opens_at=settings.get("opens_at"), closes_at=settings.get("closes_at"),
+                     ended=reception.has_ended(compiled, organisation.timezone))
 
 
 async def start(request: Request) -> Response:
@@ -64,10 +69,9 @@ async def start(request: Request) -> Response:
     if published is None:
         return site.not_found(request)
     organisation = published.organisation
-    if not _is_open(published.compiled):
-        lang = site.lang(request, organisation)
-        return site.page(request, organisation, "closed.html", status_code=410, lang=lang,
-                         version=published.compiled, r=Renderer(published.compiled, lang))
+    closed = closed_page(request, site, published)
+    if closed is not None:
+        return closed
     if request.method == "GET":
         return _start_page(request, site, published)
     info = site.version(published.version_id)
@@ -163,6 +167,10 @@ async def send(request: Request) -> Response:
         return site.not_found(request)
     if isinstance(outcome, tuple):
         token, invalid = outcome
+        if invalid == CLOSED:
+            closed = await _draft_and_version(request, site)
+            if isinstance(closed, Response):
+                return closed  # the closed page, with its dates
         if invalid == ALREADY_ANSWERED:
             return RedirectResponse(f"/d/{token}/review?already=1", status_code=303)
         return RedirectResponse(f"/d/{token}/p/{invalid + 1}?check=1", status_code=303)
@@ -172,6 +180,7 @@ async def send(request: Request) -> Response:
 # What `_send` answers, in place of a page number, when the procedure takes one answer per
 # person and this person's address has already sent one.
 ALREADY_ANSWERED = -1
+CLOSED = -2
 
 
 def _send(site: Site, token: str, base_url: str) -> str | tuple[str, int] | None:
@@ -193,18 +202,14 @@ def _send(site: Site, token: str, base_url: str) -> str | tuple[str, int] | None
     info = site.version(draft.version_id)
     if info is None:
         return None
-    compiled = info.compiled
-    invalid = first_invalid_page(compiled, draft.answers)
-    if invalid is not None:
-        return draft.id, invalid
-    if (compiled.definition.get("settings") or {}).get("one_answer_per_person"):
-        address = citizen_address(info, draft.answers)
-        if address and already_answered(site.engine, info.procedure.id, compiled, address):
-            return draft.id, ALREADY_ANSWERED
-    initial = (compiled.definition.get("workflow") or {}).get("initial", "recue")
-    submission = submit(site.engine, draft, compiled.prune(draft.answers), procedure_id=info.procedure.id,
-                        prefix=info.procedure.reference_prefix, version_hash=info.version.content_hash,
-                        initial_state=initial, channel=draft.channel or "web")
+    try:
+        submission = reception.receive(site.engine, info, draft, draft.answers, channel=draft.channel or "web")
+    except reception.Closed:
+        return draft.id, CLOSED
+    except reception.Invalid:
+        return draft.id, first_invalid_page(info.compiled, draft.answers) or 0
+    except reception.AlreadyAnswered:
+        return draft.id, ALREADY_ANSWERED
     schedule_receipt(site, submission, base_url, eager=True)
     return submission.follow_token
 
@@ -236,7 +241,7 @@ async def _draft_and_version(request: Request, site: Site) -> tuple[Draft, Versi
     info = site.version(draft.version_id)
     if info is None:
         return site.not_found(request)
-    return draft, info
+    return closed_page(request, site, info) or (draft, info)
 
 
 def _page_index(request: Request, compiled: CompiledVersion) -> int | None:
