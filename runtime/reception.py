@@ -40,10 +40,15 @@ class Invalid(Exception):
     errors: dict[str, FieldError]
 
 
+def clock() -> dt.datetime:
+    """The present moment (tests set another)."""
+    return dt.datetime.now(dt.timezone.utc)
+
+
 def local_today(timezone: str, at: dt.datetime | None = None) -> dt.date:
     """Today's date where the organisation is: a form closing on 28 March closes at
     midnight in Paris, not at midnight in Greenwich."""
-    moment = at or dt.datetime.now(dt.timezone.utc)
+    moment = at or clock()
     try:
         zone: dt.tzinfo = ZoneInfo(timezone)
     except (ValueError, KeyError):
