@@ -19,6 +19,15 @@ from runtime.fields.base import Widget
 from runtime.formats import validator_for
 
 JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
+# Rules JSON Schema cannot state (a date after another, a budget's total), as keywords of
+# Parvis's own vocabulary, documented in docs/definition.md. Declared as not required
+# (false): a validator that does not know it still checks everything else.
+PARVIS_VOCABULARY = "https://parvis.fr/vocab/2026/answer-rules"
+VOCABULARIES = {
+    **{f"https://json-schema.org/draft/2020-12/vocab/{name}": True
+       for name in ("core", "applicator", "unevaluated", "validation", "meta-data", "format-annotation", "content")},
+    PARVIS_VOCABULARY: False,
+}
 
 
 @dataclass(frozen=True)
@@ -76,6 +85,12 @@ class CompiledVersion:
     def schema(self) -> dict[str, Any]:
         """The data contract as any JSON Schema validator reads it (the export)."""
         schema = copy.deepcopy(dict(self.definition["schema"]))
+        properties = schema["properties"]
+        after: dict[str, str] = {}
+        for name, field in self.fields.items():
+            properties[name] = copy.deepcopy(field.widget.export(field.element, field.prop))
+            if field.element.get("after"):
+                after[name] = field.element["after"]
         required = [name for name, field in self.fields.items() if field.required and field.condition is None]
         rules = []
         for name, field in self.fields.items():
@@ -87,7 +102,9 @@ class CompiledVersion:
                 rules.append({"if": shown, "then": {"required": [name]}, "else": absent})
             else:
                 rules.append({"if": {"not": shown}, "then": absent})
-        schema = {"$schema": JSON_SCHEMA_DIALECT, **schema, "additionalProperties": False}
+        schema = {"$schema": JSON_SCHEMA_DIALECT, "$vocabulary": VOCABULARIES, **schema, "additionalProperties": False}
+        if after:
+            schema["parvisAfter"] = after
         if required:
             schema["required"] = required
         else:

@@ -119,7 +119,18 @@ def _walk(schema: Any, path: str) -> Iterator[tuple[str, Mapping[str, Any]]]:
             yield from _walk(value, f"{path}/{index}")
 
 
+# What the top of a definition's schema may hold: the runtime enforces rules on the fields
+# (and its own if/then/else for conditions); a rule across fields written there (anyOf,
+# dependentRequired...) would be exported yet not enforced on the web form, so it is refused.
+ROOT_KEYWORDS = frozenset({"type", "properties", "required", "$defs", "title", "description", "$comment"})
+
+
 def _schema_problems(schema: Mapping[str, Any]) -> Iterator[Problem]:
+    for key in schema:
+        if key not in ROOT_KEYWORDS:
+            yield Problem(f"/schema/{key}", f"{key!r} at the top of the schema is not supported: a rule across "
+                                            "fields would not be checked on the form; make a field required when "
+                                            "shown (\"required\": true with \"visible_if\") instead")
     for path, node in _walk(schema, "/schema"):
         for key in ("$id", "$dynamicRef", "$anchor", "$dynamicAnchor"):
             if isinstance(node.get(key), str):

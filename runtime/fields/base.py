@@ -84,6 +84,17 @@ class Widget:
             problems.append(f'widget "{self.name}" needs "format": "{self.default_format}"')
         return problems
 
+    def export(self, element: Element, prop: Schema) -> dict[str, Any]:
+        """The property schema as exported: the definition's, with the rules this widget
+        enforces written in, so a validator of the export refuses what Parvis refuses."""
+        schema = dict(prop)
+        if self.default_format == schema.get("format") and self.shape and "pattern" not in schema:
+            schema["pattern"] = self.shape
+        return schema
+
+    # The stored shape of identifier widgets (spaces removed, capitals), as a pattern.
+    shape: ClassVar[str | None] = None
+
     def default_schema(self) -> dict[str, Any]:
         """The property schema a designer gets when adding this widget."""
         schema: dict[str, Any] = {"type": self.schema_types[0]}

@@ -26,6 +26,10 @@ class BudgetWidget(Widget):
             problems.append("a budget field needs \"budget\": the total that choices must fit")
         return problems
 
+    def export(self, element: Element, prop: Schema) -> dict[str, Any]:
+        # A sum JSON Schema cannot state: Parvis's own keyword (docs/definition.md).
+        return {**prop, "parvisBudget": {"total": element["budget"], "costs": dict(element.get("costs") or {})}}
+
     def parse(self, source: FormSource, name: str, element: Element, prop: Schema) -> Any:
         values = [value for value in source.getlist(name) if value]
         return list(dict.fromkeys(values)) or None

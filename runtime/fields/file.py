@@ -10,6 +10,7 @@ from typing import Any
 
 from runtime.fields.base import DisplayContext, Element, FormSource, Schema, Widget
 from runtime.i18n import number_text
+from runtime.uploads import DEFAULT_ACCEPT
 
 FILE_SCHEMA = {
     "type": "object",
@@ -34,6 +35,17 @@ class FileWidget(Widget):
 
     def default_schema(self) -> dict[str, Any]:
         return {"type": "array", "items": FILE_SCHEMA, "maxItems": 1}
+
+    def export(self, element: Element, prop: Schema) -> dict[str, Any]:
+        schema = dict(prop)
+        items = dict(schema.get("items") or FILE_SCHEMA)
+        properties = dict(items.get("properties") or {})
+        properties["type"] = {**properties.get("type", {}), "enum": list(element.get("accept") or DEFAULT_ACCEPT)}
+        properties["size"] = {**properties.get("size", {}), "maximum": element.get("max_size", DEFAULT_MAX_SIZE)}
+        schema["items"] = {**items, "properties": properties, "additionalProperties": False}
+        if not element.get("multiple"):
+            schema["maxItems"] = min(schema.get("maxItems", 1), 1)
+        return schema
 
     def parse(self, source: FormSource, name: str, element: Element, prop: Schema) -> Any:
         previous = source.previous(name) or []

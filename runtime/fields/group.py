@@ -67,6 +67,30 @@ class GroupWidget(Widget):
                 problems.append(f"the item property {name!r} has no element")
         return problems
 
+    def export(self, element: Element, prop: Schema) -> dict[str, Any]:
+        from runtime.fields import widget_for
+
+        schema = dict(prop)
+        items = dict(schema.get("items") or {})
+        item_props = dict(items.get("properties") or {})
+        required = list(items.get("required") or [])
+        after: dict[str, str] = {}
+        for sub in element.get("elements") or []:
+            name, widget = sub["field"], widget_for(sub["widget"])
+            if widget is not None and name in item_props:
+                item_props[name] = widget.export(sub, item_props[name])
+            if sub.get("required") and name not in required:
+                required.append(name)
+            if sub.get("after"):
+                after[name] = sub["after"]
+        items.update(properties=item_props, additionalProperties=False)
+        if required:
+            items["required"] = required
+        if after:
+            items["parvisAfter"] = after
+        schema["items"] = items
+        return schema
+
     def item_count(self, source: FormSource, name: str) -> int:
         raw = source.get(f"{name}.count") or "0"
         return min(int(raw), MAX_ITEMS) if raw.isdigit() else 0

@@ -9,3 +9,4 @@ class IbanWidget(IdentifierWidget):
     name = "iban"
     default_format = "iban"
     input_mode = None
+    shape = "^[A-Z]{2}[0-9]{2}[A-Z0-9]{10,30}$"

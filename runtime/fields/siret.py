@@ -9,3 +9,4 @@ class SiretWidget(IdentifierWidget):
     name = "siret"
     default_format = "fr-siret"
     input_mode = "numeric"
+    shape = "^[0-9]{14}$"
