@@ -48,7 +48,8 @@ def read_json(body: bytes) -> Any:
         found: dict[str, Any] = {}
         for key, value in items:
             if key in found:
-                raise Unreadable(N_("The key “%(key)s” appears twice in one object."), key)
+                # Marked, not raised: only the walk below knows where this object is.
+                return _Duplicated(found, duplicate=key)
             found[key] = value
         return found
 
@@ -63,7 +64,19 @@ def read_json(body: bytes) -> Any:
     return _clean(document, "")
 
 
+class _Duplicated(dict[str, Any]):
+    def __init__(self, items: dict[str, Any], duplicate: str):
+        super().__init__(items)
+        self.duplicate = duplicate
+
+
+def _escape(key: str) -> str:
+    return key.replace("~", "~0").replace("/", "~1")
+
+
 def _clean(value: Any, pointer: str) -> Any:
+    if isinstance(value, _Duplicated):
+        raise Unreadable(N_("The key “%(key)s” appears twice in one object."), f"{pointer}/{_escape(value.duplicate)}")
     if isinstance(value, str):
         return _text(value, pointer)
     if isinstance(value, list):
@@ -71,7 +84,7 @@ def _clean(value: Any, pointer: str) -> Any:
     if isinstance(value, dict):
         cleaned = {}
         for key, item in value.items():
-            inner = f"{pointer}/{key.replace('~', '~0').replace('/', '~1')}"
+            inner = f"{pointer}/{_escape(key)}"
             cleaned[_text(key, inner)] = _clean(item, inner)
         return cleaned
     return value

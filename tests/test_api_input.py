@@ -1,0 +1,99 @@
+"""The API is exactly as strict as the form: strict JSON, NFC texts, no files, no unknown
+fields, RFC 9457 problems with pointers; and the nastiest values validation lets through
+never make a page, an export or the API answer 500."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.test_api import ANSWERS, conforms, token_for
+from tests.test_procedures import signed_in
+
+pytestmark = pytest.mark.anyio
+URL = "/api/beaulac/procedures/signalement-voirie/submissions"
+PATH = "/api/{org}/procedures/{slug}/submissions"
+
+
+async def _post(app: Any, client: httpx.AsyncClient, content: bytes, key: str) -> httpx.Response:
+    headers = {**token_for(app, "beaulac"), "idempotency-key": key, "content-type": "application/json",
+               "accept-language": "fr"}
+    return await client.post(URL, content=content, headers=headers)
+
+
+@pytest.mark.parametrize(("raw", "pointer"), [
+    ('"description": NaN', ""),
+    ('"description": Infinity', ""),
+    ('"description": -Infinity', ""),
+    ('"description": "a", "description": "b"', "/answers/description"),
+    ('"description": "\\ud800"', "/answers/description"),
+    ('"description": "nul \\u0000 ici"', "/answers/description"),
+])
+async def test_what_json_parsers_disagree_on_is_refused(app: Any, client: httpx.AsyncClient, raw: str,
+                                                       pointer: str) -> None:
+    base = json.dumps({k: v for k, v in ANSWERS.items() if k != "description"})[1:-1]
+    response = await _post(app, client, f'{{"answers": {{{base}, {raw}}}}}'.encode(), "strict")
+    problem = conforms(response, PATH, "post")
+    assert response.status_code == 400 and problem["status"] == 400 and problem["detail"]
+    assert response.headers["content-type"] == "application/problem+json"
+    assert [error["pointer"] for error in problem.get("errors", [])] == ([pointer] if pointer else [])
+
+
+async def test_texts_are_stored_in_nfc(app: Any, client: httpx.AsyncClient) -> None:
+    decomposed = "Le pre\u0301 fleuri"
+    response = await _post(app, client, json.dumps({"answers": {**ANSWERS, "description": decomposed}}).encode(), "nfc")
+    assert response.status_code == 201
+    assert conforms(response, PATH, "post")["answers"]["description"] == "Le pr\u00e9 fleuri"
+
+
+@pytest.mark.parametrize("value", ["not-a-file", 42, [{"id": "x", "name": "a.jpg", "type": "image/jpeg", "size": 3}]])
+async def test_a_file_question_takes_no_answer_through_the_api(app: Any, client: httpx.AsyncClient, value: Any) -> None:
+    response = await _post(app, client, json.dumps({"answers": {**ANSWERS, "photo": value}}).encode(), "file")
+    problem = conforms(response, PATH, "post")
+    assert response.status_code == 422
+    assert [(e["pointer"], e["code"]) for e in problem["errors"]] == [("/answers/photo", "api:file")]
+
+
+NASTY = {
+    "description": "=HYPERLINK(\"http://x\";\"a\") <script>alert(1)</script> {{ 7*7 }} %s %(x)s \u202eevil\u202c "
+                   "\u200b\u2028\u2029 \x01\x1b[31m \U0001F600 \U00010000 e\u0301 " + "ﷺ" * 50,
+    "nom": "'; DROP TABLE submission; --",
+    "prenom": "\t\r\n\u00a0",
+    "lieu": {"street": "\u0000".replace("\u0000", "") + "@SUM(1+1)*cmd|' /C calc'!A0", "postcode": "61250",
+             "city": "-2+3"},
+}
+
+
+async def test_the_nastiest_stored_values_open_every_page_and_export(app: Any, client: httpx.AsyncClient) -> None:
+    response = await _post(app, client, json.dumps({"answers": {**ANSWERS, **NASTY}}).encode(), "nasty")
+    assert response.status_code == 201, response.text
+    created = response.json()
+    reference = created["reference"]
+    follow = created["follow_url"].replace("http://testserver", "")
+    for url in (follow, f"{follow}/receipt.pdf"):
+        page = await client.get(url)
+        assert page.status_code in (200, 202), (url, page.status_code)
+    again = await client.get(f"/api/beaulac/submissions/{reference}", headers=token_for(app, "beaulac"))
+    assert again.status_code == 200 and again.json()["answers"]["nom"] == NASTY["nom"]
+
+    await signed_in(app, client, "agent@beaulac.example", {"beaulac": "administrator"})
+    from sqlalchemy import select
+
+    from runtime.models import Submission
+
+    with app.state.site.engine.connect() as connection:
+        submission_id = connection.execute(select(Submission.id).where(Submission.reference == reference)).scalar_one()
+    base = "/staff/o/beaulac/p/signalement-voirie"
+    for url in (f"/staff/o/beaulac/s/{submission_id}", f"{base}/statistics", f"{base}/export.csv",
+                f"{base}/export.csv?dialect=rfc4180", f"{base}/export.xlsx", f"{base}/export.json",
+                f"/staff/o/beaulac/p/signalement-voirie/inbox?q=DROP"):
+        page = await client.get(url)
+        assert page.status_code == 200, (url, page.status_code)
+        if url.endswith("export.json"):
+            exported = json.loads(page.content)
+            assert reference in json.dumps(exported, ensure_ascii=False)
+        if url.endswith("export.xlsx"):
+            assert page.content.startswith(b"PK")
