@@ -176,3 +176,18 @@ def test_a_rule_across_fields_at_the_top_of_the_schema_is_refused_at_check() -> 
     problems = check_definition(definition)
     assert [problem.path for problem in problems] == ["/schema/anyOf"]
     assert "not supported" in problems[0].message
+
+
+async def test_the_loaders_messages_are_shown_in_french(app: Any, client: httpx.AsyncClient) -> None:
+    import json
+
+    from tests.test_procedures import import_file, signed_in
+
+    await signed_in(app, client, "designer@beaulac.example", {"beaulac": "designer"})
+    definition = _definition(anyOf=[{"required": ["quotient"]}, {"required": ["avis"]}])
+    definition["ui"]["pages"][0]["elements"][0]["visible_if"] = {"field": "avis", "equals": "x"}
+    response = await import_file(client, "beaulac", json.dumps(definition).encode())
+    assert response.status_code in (400, 422), response.status_code
+    assert "n’est pas accepté à la racine du schéma" in response.text
+    assert "vient plus loin dans le formulaire" in response.text
+    assert "at the top of the schema" not in response.text
