@@ -7,6 +7,7 @@ check, so a page can never be judged two different ways.
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from typing import Any, Mapping
 from zoneinfo import ZoneInfo
 
@@ -14,6 +15,12 @@ from runtime.compiler import CompiledVersion, Page
 from runtime.fields.group import MAX_ITEMS
 
 MAX_TEXT = 100_000
+
+
+def normal_text(value: str) -> str:
+    """A text as stored: Unicode NFC (é one character, whatever the keyboard sent), without
+    NUL, which no one types and PostgreSQL cannot keep in JSON."""
+    return unicodedata.normalize("NFC", value.replace("\x00", ""))
 
 
 class PostedForm:
@@ -30,10 +37,10 @@ class PostedForm:
         value = self._form.get(name)
         # Files come through `uploaded`; a text longer than any form allows is cut here
         # and then refused by maxLength, never stored whole.
-        return value[:MAX_TEXT] if isinstance(value, str) else None
+        return normal_text(value[:MAX_TEXT]) if isinstance(value, str) else None
 
     def getlist(self, name: str) -> list[str]:
-        return [value[:MAX_TEXT] for value in self._form.getlist(name) if isinstance(value, str)][:500]
+        return [normal_text(value[:MAX_TEXT]) for value in self._form.getlist(name) if isinstance(value, str)][:500]
 
     def uploaded(self, name: str) -> list[dict[str, Any]]:
         return list(self._uploaded.get(name, []))

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import unicodedata
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Mapping
 
 from runtime import i18n, processing, reception, workflow
+from runtime.answers import normal_text
 from runtime.catalogue import Published
 from runtime.fields.base import FieldError
 from runtime.i18n import N_
@@ -97,7 +97,7 @@ def _text(value: str, pointer: str) -> str:
         value.encode("utf-8")
     except UnicodeEncodeError:
         raise Unreadable(N_("A text contains a lone surrogate, which is not a character."), pointer) from None
-    return unicodedata.normalize("NFC", value)
+    return normal_text(value)
 
 
 def idempotency_id(token: ApiToken, procedure_id: int, key: str) -> str:

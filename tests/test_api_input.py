@@ -97,3 +97,19 @@ async def test_the_nastiest_stored_values_open_every_page_and_export(app: Any, c
             assert reference in json.dumps(exported, ensure_ascii=False)
         if url.endswith("export.xlsx"):
             assert page.content.startswith(b"PK")
+
+
+async def test_the_web_form_keeps_texts_in_nfc_without_nul(app: Any, client: httpx.AsyncClient) -> None:
+    from sqlalchemy import select
+
+    from runtime.models import Draft
+    from tests.conftest import post_page
+    from tests.example_answers import EXAMPLES
+
+    data, files = EXAMPLES["beaulac/signalement-voirie"][0]
+    typed = {**data, "description": "Le pre\u0301 \x00fleuri"}
+    response = await post_page(client, "/beaulac/signalement-voirie", typed, files)
+    assert response.status_code == 303, response.text
+    with app.state.site.engine.connect() as connection:
+        answers = connection.execute(select(Draft.answers)).scalar_one()
+    assert answers["description"] == "Le pr\u00e9 fleuri"
