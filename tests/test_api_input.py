@@ -113,3 +113,11 @@ async def test_the_web_form_keeps_texts_in_nfc_without_nul(app: Any, client: htt
     with app.state.site.engine.connect() as connection:
         answers = connection.execute(select(Draft.answers)).scalar_one()
     assert answers["description"] == "Le pr\u00e9 fleuri"
+
+
+async def test_unknown_api_addresses_and_methods_answer_problems(client: httpx.AsyncClient) -> None:
+    missing = await client.get("/api/beaulac/nothing/here")
+    assert missing.status_code == 404 and missing.headers["content-type"] == "application/problem+json"
+    assert missing.json()["status"] == 404
+    wrong = await client.delete("/api/beaulac/procedures")
+    assert wrong.status_code == 405 and wrong.headers["content-type"] == "application/problem+json"

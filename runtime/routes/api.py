@@ -7,7 +7,7 @@ from typing import Any
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from starlette.routing import Match, Route
 
 from runtime import api, api_tokens, i18n, openapi, processing, reception, workflow
 from runtime.catalogue import open_procedures, organisation_by_slug
@@ -190,6 +190,14 @@ async def transition(request: Request) -> Response:
     return await _status(request, site, organisation, submission.reference)
 
 
+async def elsewhere(request: Request) -> Response:
+    """Any other address under /api: a problem document too, never the site's HTML page."""
+    for route in routes[:-1]:
+        if route.matches(request.scope)[0] == Match.PARTIAL:  # the address exists, not the method
+            return error(request, 405, N_("This address does not take this method."))
+    return error(request, 404, N_("There is nothing at this address of the API."))
+
+
 routes = [
     Route("/api/openapi.json", openapi_document, name="api_openapi"),
     Route("/api/{org}/procedures", list_procedures, name="api_procedures"),
@@ -197,4 +205,6 @@ routes = [
     Route("/api/{org}/procedures/{slug}/submissions", create_submission, methods=["POST"], name="api_submit"),
     Route("/api/{org}/submissions/{reference}", get_submission, name="api_submission"),
     Route("/api/{org}/submissions/{reference}/transitions", transition, methods=["POST"], name="api_transition"),
+    Route("/api/{rest:path}", elsewhere, methods=["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
+          name="api_elsewhere"),
 ]
