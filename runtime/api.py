@@ -9,14 +9,14 @@ import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Mapping
 
-from runtime import i18n, processing, reception, workflow
+from runtime import api_files, i18n, processing, reception, workflow
 from runtime.answers import normal_text
 from runtime.catalogue import Published
 from runtime.fields.base import FieldError
 from runtime.i18n import N_
 from runtime.messages import message
 from runtime.models import ApiToken, Draft, Submission, SubmissionEvent
-from runtime.submissions import submission_for_draft
+from runtime.submissions import attachment_ids, submission_for_draft
 from runtime.text import localize
 
 if TYPE_CHECKING:
@@ -116,37 +116,32 @@ def create_submission(site: "Site", published: Published, token: ApiToken, key: 
     info = site.version(published.version_id)
     assert info is not None
     compiled = info.compiled
-    errors = _foreign(compiled, answers)
+    data_dir = site.settings.data_dir
+    answers, files, errors = api_files.receive(data_dir, compiled, answers, site.settings.max_upload_bytes)
+    errors = {**_unknown(compiled, answers), **errors}
     draft = Draft(id=draft_id, version_id=published.version_id, answers={}, lang=lang, channel="api")
     try:
         if errors:
             raise reception.Invalid(errors)
-        submission = reception.receive(site.engine, info, draft, answers, channel="api")
-    except reception.Invalid as invalid:
+        submission = reception.receive(site.engine, info, draft, answers, channel="api", files=files)
+    except BaseException as refused:
+        api_files.discard(data_dir, files)
+        if not isinstance(refused, reception.Invalid):
+            raise
+        invalid = refused
         raise Invalid([{"field": path, "pointer": "/answers/" + path.replace(".", "/"), "code": error.code,
                         "message": message(error, _widget(compiled, path), _element(compiled, path), lang,
                                            compiled.lang)} for path, error in invalid.errors.items()]) from None
+    kept = set(attachment_ids(submission.answers))
+    api_files.discard(data_dir, [item for item in files if item.id not in kept])  # a race another request won
     # Two requests racing with one key both end on the first one's submission (the unique
     # draft id); the loser is told "created" too, with the same reference.
     return submission, True
 
 
-def _foreign(compiled: Any, answers: Mapping[str, Any]) -> dict[str, FieldError]:
-    """What the web form could never send: fields the form does not have, and files (the
-    API takes none; a file answer is a pointer to bytes received by the form)."""
-    errors = {name: FieldError(name, "unknown") for name in answers if name not in compiled.fields}
-    for name, field in compiled.fields.items():
-        if name not in answers:
-            continue
-        if field.widget.name == "file":
-            errors[name] = FieldError(name, "api:file")
-        elif field.widget.name == "group" and isinstance(answers[name], list):
-            files = [sub["field"] for sub in field.element.get("elements") or [] if sub.get("widget") == "file"]
-            for index, item in enumerate(answers[name]):
-                for sub in files:
-                    if isinstance(item, dict) and sub in item:
-                        errors[f"{name}.{index}.{sub}"] = FieldError(f"{name}.{index}.{sub}", "api:file")
-    return errors
+def _unknown(compiled: Any, answers: Mapping[str, Any]) -> dict[str, FieldError]:
+    """Answers to questions the form does not have: refused by name, never dropped."""
+    return {name: FieldError(name, "unknown") for name in answers if name not in compiled.fields}
 
 
 def _widget(compiled: Any, path: str) -> str:

@@ -51,8 +51,12 @@ SCHEMAS: dict[str, Any] = {
             "schema": {"type": "object", "description": "The data schema answers must satisfy (JSON Schema 2020-12)."}}}]},
     "NewSubmission": {"type": "object", "required": ["answers"], "additionalProperties": False, "properties": {
         "answers": {"type": "object", "description": "Answers by field name, typed as the data schema says. A name the form does not "
-                                          "have is refused (code `unknown`). File questions take no answer "
-                                          "through the API (code `api:file`): files are received by the web form. "
+                                          "have is refused (code `unknown`). A file question takes a list of "
+                                          "`{\"name\": \"plan.pdf\", \"content\": \"<the bytes in base64>\"}`: "
+                                          "each is checked as on the web (type read from the bytes, the question's "
+                                          "accepted types and size; codes `upload:type`, `upload:too_large`, "
+                                          "`upload:empty`, or `api:file` for another shape) and stored; the "
+                                          "answer then holds `{id, name, type, size}` as the data schema says. "
                                           "Texts are stored in Unicode NFC; NaN, Infinity, duplicate keys, lone "
                                           "surrogates and NUL characters are refused (400)."},
         "lang": {"type": "string", "description": "The applicant's language (default: the organisation's)."}}},

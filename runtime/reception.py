@@ -10,15 +10,15 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping, Sequence
 from zoneinfo import ZoneInfo
 
 from runtime import workflow
 from runtime.compiler import CompiledVersion
 from runtime.fields.base import FieldError
 from runtime.mail import citizen_address
-from runtime.models import Draft, Submission
-from runtime.submissions import AlreadyAnswered, submit
+from runtime.models import Attachment, Draft, Submission
+from runtime.submissions import AlreadyAnswered, attachment_ids, submit
 from runtime.validation import validate
 
 if TYPE_CHECKING:
@@ -89,7 +89,7 @@ def person_key(info: "VersionInfo", answers: Mapping[str, Any]) -> str | None:
 
 
 def receive(engine: "Engine", info: "VersionInfo", draft: Draft, answers: Mapping[str, Any], *,
-            channel: str) -> Submission:
+            channel: str, files: Sequence[Attachment] = ()) -> Submission:
     """The draft's answers become a submission, or Closed, Invalid or AlreadyAnswered says
     why not. A draft already submitted returns its submission (the draft id is unique)."""
     compiled = info.compiled
@@ -102,7 +102,8 @@ def receive(engine: "Engine", info: "VersionInfo", draft: Draft, answers: Mappin
     return submit(engine, draft, pruned, procedure_id=info.procedure.id, prefix=info.procedure.reference_prefix,
                   version_hash=info.version.content_hash,
                   initial_state=workflow.workflow_of(compiled.definition).get("initial", "recue"),
-                  channel=channel, person=person_key(info, pruned))
+                  channel=channel, person=person_key(info, pruned),
+                  files=[item for item in files if item.id in set(attachment_ids(pruned))])
 
 
 __all__ = ["AlreadyAnswered", "Closed", "Invalid", "check_open", "has_ended", "is_open", "local_today", "person_key", "receive"]

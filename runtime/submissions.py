@@ -11,7 +11,7 @@ import hashlib
 import json
 import secrets
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 from sqlalchemy import Engine, bindparam, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -77,6 +77,8 @@ _LINK_ATTACHMENTS = (update(_ATTACHMENT)
                      .where(_ATTACHMENT.c.draft_id == bindparam("draft"),
                             _ATTACHMENT.c.id.in_(bindparam("kept", expanding=True)))
                      .values(submission_id=bindparam("submission")))
+_INSERT_ATTACHMENTS = insert(_ATTACHMENT)
+_ATTACHMENT_FIELDS = tuple(column.name for column in _ATTACHMENT.columns)
 _BY_DRAFT = select(*_SUBMISSION.columns).where(_SUBMISSION.c.draft_id == bindparam("draft"))
 
 
@@ -87,9 +89,11 @@ def _next_number(connection: Any, prefix: str, year: int) -> int:
 
 
 def submit(engine: Engine, draft: Draft, answers: Mapping[str, Any], *, procedure_id: int, prefix: str,
-           version_hash: str, initial_state: str, channel: str = "web", person: str | None = None) -> Submission:
+           version_hash: str, initial_state: str, channel: str = "web", person: str | None = None,
+           files: Sequence[Attachment] = ()) -> Submission:
     """Store the draft's answers as a submission, or return the one it already became.
 
+    `files` are attachments received with the answers (the API's), saved with the submission.
     `person` is the applicant's key when the procedure takes one answer per person: a second
     submission with the same key raises AlreadyAnswered (the database's unique index decides).
 
@@ -105,7 +109,7 @@ def submit(engine: Engine, draft: Draft, answers: Mapping[str, Any], *, procedur
         draft_id=draft.id, fingerprint="", created_at=created, updated_at=created,
         person_key=person).model_dump(exclude={"id"})
     event = {"kind": "submitted", "to_state": initial_state, "visible": True, "created_at": created}
-    kept = _attachment_ids(answers)
+    kept = attachment_ids(answers)
     folded = answers_text(answers)  # worked out before the write lock, not inside it
     next_number = _NEXT_NUMBER["postgresql" if engine.dialect.name == "postgresql" else "sqlite"]
     try:
@@ -121,6 +125,10 @@ def submit(engine: Engine, draft: Draft, answers: Mapping[str, Any], *, procedur
             submission_id = connection.execute(_INSERT_SUBMISSION, row).scalar_one()
             connection.execute(_INSERT_EVENT, {**event, "submission_id": submission_id})
             connection.execute(_LINK_DRAFT, {"draft": draft.id, "submission": submission_id})
+            if files:
+                connection.execute(_INSERT_ATTACHMENTS, [
+                    {**{name: getattr(item, name) for name in _ATTACHMENT_FIELDS}, "submission_id": submission_id}
+                    for item in files])
             if kept:
                 connection.execute(_LINK_ATTACHMENTS, {"draft": draft.id, "kept": kept,
                                                        "submission": submission_id})
@@ -135,17 +143,17 @@ def submit(engine: Engine, draft: Draft, answers: Mapping[str, Any], *, procedur
     return Submission.model_construct(id=submission_id, **row)
 
 
-def _attachment_ids(answers: Any) -> list[str]:
+def attachment_ids(answers: Any) -> list[str]:
     """Ids of every file the answers point at, however deep (files inside a group)."""
     found: list[str] = []
     if isinstance(answers, dict):
         if {"id", "name", "size", "type"} <= answers.keys() and isinstance(answers["id"], str):
             found.append(answers["id"])
         for value in answers.values():
-            found.extend(_attachment_ids(value))
+            found.extend(attachment_ids(value))
     elif isinstance(answers, list):
         for value in answers:
-            found.extend(_attachment_ids(value))
+            found.extend(attachment_ids(value))
     return found
 
 

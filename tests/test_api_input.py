@@ -4,6 +4,7 @@ never make a page, an export or the API answer 500."""
 
 from __future__ import annotations
 
+import base64
 import json
 from typing import Any
 
@@ -49,12 +50,50 @@ async def test_texts_are_stored_in_nfc(app: Any, client: httpx.AsyncClient) -> N
     assert conforms(response, PATH, "post")["answers"]["description"] == "Le pr\u00e9 fleuri"
 
 
-@pytest.mark.parametrize("value", ["not-a-file", 42, [{"id": "x", "name": "a.jpg", "type": "image/jpeg", "size": 3}]])
-async def test_a_file_question_takes_no_answer_through_the_api(app: Any, client: httpx.AsyncClient, value: Any) -> None:
+def _content(data: bytes, name: str = "photo.png") -> dict[str, str]:
+    return {"name": name, "content": base64.b64encode(data).decode()}
+
+
+@pytest.mark.parametrize(("value", "code"), [
+    ("not-a-file", "api:file"), (42, "api:file"),
+    ([{"id": "x", "name": "a.jpg", "type": "image/jpeg", "size": 3}], "api:file"),  # a pointer to nothing
+    ([{"name": "a.png", "content": "pas du base64 !"}], "api:file"),
+    ([_content(b"%PDF-1.4 not an image", "a.pdf")], "upload:type"),
+    ([_content(b"")], "upload:empty"),
+])
+async def test_a_file_question_takes_only_files(app: Any, client: httpx.AsyncClient, value: Any, code: str) -> None:
     response = await _post(app, client, json.dumps({"answers": {**ANSWERS, "photo": value}}).encode(), "file")
     problem = conforms(response, PATH, "post")
     assert response.status_code == 422
-    assert [(e["pointer"], e["code"]) for e in problem["errors"]] == [("/answers/photo", "api:file")]
+    assert [(e["pointer"], e["code"]) for e in problem["errors"]] == [("/answers/photo", code)]
+    assert not list((app.state.site.settings.data_dir / "uploads").glob("*/*"))  # nothing kept of a refusal
+
+
+async def test_a_file_sent_through_the_api_is_stored_like_an_upload(app: Any, client: httpx.AsyncClient) -> None:
+    from sqlalchemy import select
+
+    from runtime.models import Attachment
+    from tests.example_answers import png_bytes
+
+    data = png_bytes()
+    refused = await _post(app, client, json.dumps({"answers": {**ANSWERS, "courriel": "non", "photo": [_content(data)]}})
+                          .encode(), "photo")
+    assert refused.status_code == 422
+    assert not list((app.state.site.settings.data_dir / "uploads").glob("*/*"))  # the other answer was refused
+    response = await _post(app, client, json.dumps({"answers": {**ANSWERS, "photo": [_content(data)]}}).encode(),
+                           "photo")
+    created = conforms(response, PATH, "post")
+    assert response.status_code == 201, response.text
+    [pointer] = created["answers"]["photo"]
+    assert pointer["name"] == "photo.png" and pointer["type"] == "image/png" and pointer["size"] == len(data)
+    with app.state.site.engine.connect() as connection:
+        row = connection.execute(select(Attachment).where(Attachment.id == pointer["id"])).one()
+    assert row.submission_id is not None and row.sha256
+    follow = created["follow_url"].replace("http://testserver", "")
+    page = await client.get(follow)
+    assert page.status_code == 200 and "photo.png" in page.text
+    downloaded = await client.get(f"{follow}/files/{pointer['id']}")
+    assert downloaded.status_code == 200 and downloaded.content == data
 
 
 NASTY = {

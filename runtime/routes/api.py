@@ -52,17 +52,19 @@ async def _token(request: Request, organisation: Organisation) -> ApiToken | Non
     return found if found is not None and found.organisation_id == organisation.id else None
 
 
-async def _body(request: Request) -> Any:
+async def _body(request: Request, limit: int = MAX_BODY) -> Any:
     """The request's JSON, or the error response saying why it cannot be read."""
     declared = request.headers.get("content-length", "")
     too_large = error(request, 413, N_("The request is too large."))
-    if declared.isascii() and declared.isdigit() and int(declared) > MAX_BODY:
+    if declared.isascii() and declared.isdigit() and int(declared) > limit:
         return too_large
-    body = b""
+    chunks, size = [], 0
     async for chunk in request.stream():
-        body += chunk
-        if len(body) > MAX_BODY:
+        chunks.append(chunk)
+        size += len(chunk)
+        if size > limit:
             return too_large
+    body = b"".join(chunks)
     try:
         return api.read_json(body)
     except api.Unreadable as unreadable:
@@ -112,7 +114,8 @@ async def create_submission(request: Request) -> Response:
     key = request.headers.get("idempotency-key", "").strip()
     if not key or len(key) > 200:
         return error(request, 400, N_("Give an Idempotency-Key header (any unique text, at most 200 characters)."))
-    body = await _body(request)
+    # Files come in base64 (a third larger): the same total as a form post, and a margin.
+    body = await _body(request, max(MAX_BODY, site.settings.max_form_bytes * 4 // 3 + MAX_BODY))
     if isinstance(body, Response):
         return body
     if not isinstance(body, dict) or not isinstance(body.get("answers"), dict) \
