@@ -13,8 +13,8 @@ _BY_CODE = {
     "required": N_("This field is required."),
     "hidden": N_("This answer is not expected given your other answers; remove it."),
     "unknown": N_("This field is not part of the form."),
-    "api:file": N_("A file question takes a list of files, each {\"name\": its file name, \"content\": its bytes in "
-                   "base64}."),
+    "api:file": N_("A file question takes a list of files, each with name (its file name) and content (its bytes "
+                   "in base64)."),
     "type": N_("This answer is not of the expected kind."),
     "enum": N_("Choose one of the options offered."),
     "const": N_("Tick this box to continue."),
