@@ -194,7 +194,8 @@ def open_procedures(engine: Engine, organisation: Organisation) -> list[Compiled
 
     A procedure with access "link" is still open to whoever has its address.
     """
-    today = now().date().isoformat()
+    from runtime.reception import is_open
+
     with Session(engine) as session:
         rows = session.exec(
             select(ProcedureVersion)
@@ -207,6 +208,6 @@ def open_procedures(engine: Engine, organisation: Organisation) -> list[Compiled
         compiled = compiled_for(version)
         settings = compiled.definition.get("settings", {})
         listed = settings.get("access", "public") == "public"
-        if listed and (settings.get("opens_at") or "") <= today and (settings.get("closes_at") or "9999") >= today:
+        if listed and is_open(compiled, organisation.timezone):  # the same rule as every step of the form
             result.append(compiled)
     return result

@@ -51,6 +51,9 @@ async def test_a_closed_procedure_refuses_every_step(app: Any, client: httpx.Asy
     _at(monkeypatch, PARIS_MIDNIGHT_PAST)
     start = await client.get(f"/{BALLOT}")
     assert start.status_code == 410
+    assert "/val-dorne/budget-participatif" not in (await client.get("/val-dorne")).text
+    listed = (await client.get("/api/val-dorne/procedures")).json()["procedures"]
+    assert "budget-participatif" not in [procedure["slug"] for procedure in listed]
     for response in (await client.get(f"{draft}/p/2"), await post_page(client, f"{draft}/p/2", {"projets": ["repair-cafe"]}),
                      await client.get(f"{draft}/review"), await client.post(f"{draft}/submit")):
         assert response.status_code == 410
