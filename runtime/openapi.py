@@ -48,7 +48,10 @@ SCHEMAS: dict[str, Any] = {
         "type": "object", "required": ["definition", "schema"], "properties": {
             "definition": {"type": "object", "description": "The procedure definition (docs/definition.md), "
                                                         "its workflow without the actions of its transitions."},
-            "schema": {"type": "object", "description": "The data schema answers must satisfy (JSON Schema 2020-12)."}}}]},
+            "schema": {"type": "object", "description": "The data schema answers must satisfy (JSON Schema 2020-12), "
+                                                    "every rule of the form written in; what JSON Schema cannot say "
+                                                    "(`parvisAfter`, `parvisBudget`) in the Parvis vocabulary its "
+                                                    "`$vocabulary` declares (docs/definition.md)."}}}]},
     "NewSubmission": {"type": "object", "required": ["answers"], "additionalProperties": False, "properties": {
         "answers": {"type": "object", "description": "Answers by field name, typed as the data schema says. A name the form does not "
                                           "have is refused (code `unknown`). A file question takes a list of "
