@@ -70,7 +70,7 @@ async def test_a_hostile_or_broken_definition_is_refused_with_every_problem(app:
     refused = await import_file(client, "beaulac", json.dumps(definition).encode())
     assert refused.status_code == 422
     problems = [li.get_text(" ", strip=True) for li in BeautifulSoup(refused.text, "html.parser").select(".problems li")]
-    assert any("/schema/properties/nom/$ref" in p and "external" in p for p in problems)
+    assert any("/schema/properties/nom/$ref" in p and "externe" in p for p in problems)
     assert any("/ui/pages/0/elements/0/widget" in p for p in problems)
     for content in (b"{not json", b"[" * 50_000, b" " * 3_000_000, b""):
         assert (await import_file(client, "beaulac", content)).status_code == 422
