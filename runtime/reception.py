@@ -99,11 +99,13 @@ def receive(engine: "Engine", info: "VersionInfo", draft: Draft, answers: Mappin
     errors = validate(compiled, pruned)
     if errors:
         raise Invalid(errors)
+    answered = set(attachment_ids(pruned))  # a file of a question hidden by the answers is not kept
     return submit(engine, draft, pruned, procedure_id=info.procedure.id, prefix=info.procedure.reference_prefix,
                   version_hash=info.version.content_hash,
                   initial_state=workflow.workflow_of(compiled.definition).get("initial", "recue"),
                   channel=channel, person=person_key(info, pruned),
-                  files=[item for item in files if item.id in set(attachment_ids(pruned))])
+                  files=[item for item in files if item.id in answered])
 
 
-__all__ = ["AlreadyAnswered", "Closed", "Invalid", "check_open", "has_ended", "is_open", "local_today", "person_key", "receive"]
+__all__ = ["AlreadyAnswered", "Closed", "Invalid", "check_open", "has_ended", "is_open", "local_today", "person_key",
+           "receive"]
