@@ -41,7 +41,8 @@ class FileWidget(Widget):
         items = dict(schema.get("items") or FILE_SCHEMA)
         properties = dict(items.get("properties") or {})
         properties["type"] = {**properties.get("type", {}), "enum": list(element.get("accept") or DEFAULT_ACCEPT)}
-        properties["size"] = {**properties.get("size", {}), "maximum": element.get("max_size", DEFAULT_MAX_SIZE)}
+        if "max_size" in element:  # otherwise the site's limit, which is no part of the procedure
+            properties["size"] = {**properties.get("size", {}), "maximum": element["max_size"]}
         schema["items"] = {**items, "properties": properties, "additionalProperties": False}
         if not element.get("multiple"):
             schema["maxItems"] = min(schema.get("maxItems", 1), 1)
