@@ -107,7 +107,11 @@ NASTY = {
 
 
 async def test_the_nastiest_stored_values_open_every_page_and_export(app: Any, client: httpx.AsyncClient) -> None:
-    response = await _post(app, client, json.dumps({"answers": {**ANSWERS, **NASTY}}).encode(), "nasty")
+    from tests.example_answers import png_bytes
+
+    photo = _content(png_bytes(), "<img src=x onerror=alert(1)>\u202egpj.exe;=1+1.png")
+    response = await _post(app, client, json.dumps({"answers": {**ANSWERS, **NASTY, "photo": [photo]}}).encode(),
+                           "nasty")
     assert response.status_code == 201, response.text
     created = response.json()
     reference = created["reference"]
