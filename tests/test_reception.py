@@ -117,3 +117,15 @@ async def test_two_procedures_with_one_prefix_both_take_answers(app: Any, client
         references = connection.execute(select(Submission.reference).order_by(Submission.id)).scalars().all()
     year = dt.date.today().year
     assert references == [f"MEM-{year}-000001", f"MEM-{year}-000002"]
+
+
+async def test_four_api_submits_with_one_address_at_once_make_one_submission(app: Any,
+                                                                             client: httpx.AsyncClient) -> None:
+    url = f"/api/{BALLOT.replace('/', '/procedures/')}/submissions"
+    token = token_for(app, "val-dorne")
+    answers = {"resident": True, "commune": "beaulac", "projets": ["repair-cafe"], "attestation": True}
+    responses = await asyncio.gather(*(
+        client.post(url, json={"answers": {**answers, "courriel": address}},
+                    headers={**token, "idempotency-key": f"race-{index}"})
+        for index, address in enumerate(("Marc@example.fr", "marc@example.fr", "MARC@example.fr", "marc@EXAMPLE.fr"))))
+    assert sorted(response.status_code for response in responses) == [201, 409, 409, 409]
