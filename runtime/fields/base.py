@@ -81,6 +81,9 @@ class Widget:
     # Widgets made of several controls are a <fieldset> with a <legend>.
     is_group: ClassVar[bool] = False
     default_format: ClassVar[str | None] = None
+    # The stored shape of identifier widgets (spaces removed, capitals), as a pattern: the
+    # export states it, since the format alone would accept what the form never stores.
+    shape: ClassVar[str | None] = None
 
     @property
     def template(self) -> str:
@@ -105,9 +108,6 @@ class Widget:
         if self.default_format == schema.get("format") and self.shape and "pattern" not in schema:
             schema["pattern"] = self.shape
         return schema
-
-    # The stored shape of identifier widgets (spaces removed, capitals), as a pattern.
-    shape: ClassVar[str | None] = None
 
     def default_schema(self) -> dict[str, Any]:
         """The property schema a designer gets when adding this widget."""
