@@ -15,6 +15,10 @@ from runtime.fields.base import Display, DisplayContext, FieldError
 from runtime.messages import message
 from runtime.text import localize, markdown_html
 
+# The name under which a form posts the conditional slots it shows (never a field name:
+# those have no hyphen).
+SHOWN_SLOT = "parvis-shown"
+
 
 @dataclass
 class Node:

@@ -22,6 +22,7 @@ from markupsafe import Markup
 from runtime import i18n
 from runtime.charter import theme_folders
 from runtime.fields.file import FORMAT_NAMES, size_text
+from runtime.render_tree import SHOWN_SLOT
 from runtime.text import markdown_html
 
 DEFAULT_TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -87,8 +88,9 @@ def _field_html(context: Context, node: Any) -> Markup:
     cache: FragmentCache = context.environment.globals["fragments"]
     renderer = context["r"]
     oob = context.get("oob", False)
+    # A content block has no name: its own text tells it from the page's other blocks.
     key = (renderer.version.key, renderer.lang, oob, node.name, node.slot, node.shown, node.error,
-           _frozen(node.item_errors), _frozen(node.value), node.required)
+           _frozen(node.item_errors), _frozen(node.value), node.required, node.content)
     html = cache.get(key)
     if html is None:
         template = context.environment.get_template("_field.html")
@@ -162,6 +164,7 @@ class Templates:
         env.tests["rows"] = _is_rows
         env.globals["languages"] = i18n.LANGUAGE_NAMES
         env.globals["field_html"] = _field_html
+        env.globals["SHOWN_SLOT"] = SHOWN_SLOT
         env.globals["fragments"] = FragmentCache()
         return env
 

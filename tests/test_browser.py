@@ -16,6 +16,7 @@ from typing import Any, Iterator
 
 import pytest
 
+from runtime.settings import Settings
 from tests.conftest import BACKENDS, CHROMIUM, make_settings
 from tests.example_answers import EXAMPLES
 
@@ -33,10 +34,11 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def running_parvis(backend: str, data_dir: Path, log: Path, extra_env: dict[str, str] | None = None) -> Iterator[str]:
+def running_parvis(backend: str, data_dir: Path, log: Path, extra_env: dict[str, str] | None = None,
+                   settings: Settings | None = None) -> Iterator[str]:
     """`python app.py` as a new user starts it, on a free port; its address."""
     port = free_port()
-    settings = make_settings(backend, data_dir)
+    settings = settings or make_settings(backend, data_dir)
     env = {**os.environ, "PARVIS_DATA_DIR": str(data_dir), "PARVIS_DATABASE_URL": settings.database_url,
            **(extra_env or {})}
     with log.open("wb") as output:

@@ -26,7 +26,7 @@ from runtime.journey import (
 from runtime.mail import citizen_address
 from runtime.models import Attachment, Draft, now
 from runtime.receipts import schedule_receipt
-from runtime.render_tree import Renderer
+from runtime.render_tree import SHOWN_SLOT, Renderer
 from runtime.site import Site, VersionInfo, site_of
 from runtime.submissions import already_answered, submit
 
@@ -131,13 +131,14 @@ async def refresh_page(request: Request, site: Site, info: VersionInfo, index: i
     if isinstance(form, Response):
         return form
     await form.close()  # files are never read here: conditions look at answers, not uploads
+    shown = {slot for slot in form.getlist(SHOWN_SLOT) if isinstance(slot, str)}
     compiled = info.compiled
     source = PostedForm(form, {}, answers, info.organisation.timezone)
     step = post_page(compiled, compiled.pages[index], source, answers, "refresh", {})
     lang = site.lang(request, info.organisation)
     renderer = Renderer(compiled, lang)
     nodes = renderer.nodes(compiled.pages[index], step.answers, {})
-    return site.page(request, info.organisation, "_live.html", lang=lang, nodes=nodes, r=renderer)
+    return site.page(request, info.organisation, "_live.html", lang=lang, nodes=nodes, r=renderer, shown=shown)
 
 
 @with_draft
