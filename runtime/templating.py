@@ -90,7 +90,7 @@ def _field_html(context: Context, node: Any) -> Markup:
     oob = context.get("oob", False)
     # A content block has no name: its own text tells it from the page's other blocks.
     key = (renderer.version.key, renderer.lang, oob, node.name, node.slot, node.shown, node.error,
-           _frozen(node.item_errors), _frozen(node.value), node.required, node.content)
+           _frozen(node.item_errors), _frozen(node.value), node.required, node.content, node.autofocus)
     html = cache.get(key)
     if html is None:
         template = context.environment.get_template("_field.html")

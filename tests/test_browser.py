@@ -142,3 +142,22 @@ def test_errors_take_the_focus_and_link_to_their_fields(server: str, browser: An
     focused = page.evaluate("document.activeElement.id")
     assert focused.startswith("f-")
     context.close()
+
+
+@pytest.mark.parametrize("scripts", [True, False], ids=["js", "nojs"])
+def test_adding_a_child_lands_on_the_new_item_ready_to_type(server: str, browser: Any, scripts: bool) -> None:
+    from playwright.sync_api import expect
+
+    context = browser.new_context(viewport=PHONE, java_script_enabled=scripts, locale="fr-FR")
+    page = context.new_page()
+    page.goto(f"{server}/saint-aubin/inscription-cantine")
+    page.locator('[name="enfants.0.nom"]').fill("Durand")
+    page.get_by_role("button", name="Ajouter un enfant").click()
+    page.wait_for_load_state()
+    new_item = page.locator('[name="enfants.1.nom"]')
+    expect(new_item).to_be_focused()
+    expect(new_item).to_be_in_viewport()
+    page.keyboard.type("Martin")
+    expect(new_item).to_have_value("Martin")
+    expect(page.locator('[name="enfants.0.nom"]')).to_have_value("Durand")
+    context.close()

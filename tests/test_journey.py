@@ -117,14 +117,14 @@ async def test_review_lists_every_answer_and_links_back_to_each_page(client: htt
     assert "Tout à fait d’accord" in text or "tout-a-fait" not in text
     assert "Très bon accueil." in text
     edits = [a["href"] for a in review.select("a.edit-link")]
-    assert edits and all(re.search(r"/p/\d+$", href) for href in edits)
+    assert edits and all(re.search(r"/p/\d+\?return=review$", href) for href in edits)
 
 
 async def test_a_repeatable_group_adds_and_removes_items_without_javascript(client: httpx.AsyncClient) -> None:
     first = await post_page(client, "/saint-aubin/inscription-cantine",
                             {"enfants.count": "1", "enfants.0.prenom": "Léa"}, action="add:enfants")
-    assert first.status_code == 303 and first.headers["location"].endswith("#f-enfants")
-    page_url = first.headers["location"].split("#")[0]
+    assert first.status_code == 303 and first.headers["location"].endswith("?focus=enfants.1.nom")
+    page_url = first.headers["location"].split("?")[0]
     soup = BeautifulSoup((await client.get(page_url)).text, "html.parser")
     assert soup.find(id="f-enfants-1-prenom") is not None
     assert soup.find(id="f-enfants-0-prenom")["value"] == "Léa"
