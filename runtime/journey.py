@@ -64,6 +64,9 @@ def post_page(version: CompiledVersion, page: Page, source: PostedForm, answers:
     if action == "refresh":
         return Step(updated)
     if action == "save":
+        # A refused file is not kept: the citizen hears it now, not when they come back.
+        if upload_errors:
+            return Step(updated, errors=dict(upload_errors))
         return Step(updated, go_to="saved")
     if action == "back":
         before = previous_page(version, updated, page.index)

@@ -101,3 +101,19 @@ async def test_a_change_from_the_review_comes_back_to_the_review(client: httpx.A
     # Without coming from the review, "continue" goes on to the next page.
     onwards = await post_page(client, change.split("?")[0], data)
     assert onwards.headers["location"].endswith("/p/2")
+
+
+async def test_saving_for_later_says_when_a_file_was_not_kept(client: httpx.AsyncClient) -> None:
+    url = "/beaulac/signalement-voirie"
+    refused = await post_page(client, url, {"description": "Trou"}, action="save",
+                              files={"photo": ("photo.png", b"not an image at all", "image/png")})
+    assert refused.status_code == 422
+    page = BeautifulSoup(refused.text, "html.parser")
+    assert "un fichier n’a pas été gardé" in page.select_one(".panel[role=note]").get_text()
+    assert "«\u00a0photo.png\u00a0» n’est pas dans un format accepté" in page.select_one(".error-summary").get_text()
+    action = page.select_one("form.procedure-form")["action"]
+    assert action.startswith("/d/")  # the other answers are in the draft already
+    kept = BeautifulSoup((await client.get(action)).text, "html.parser")
+    assert kept.find(id="f-description").get_text() == "Trou"
+    again = await post_page(client, action, {"description": "Trou"}, action="save")
+    assert again.status_code == 303 and again.headers["location"].endswith("/saved")

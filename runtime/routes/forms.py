@@ -33,6 +33,8 @@ from runtime.submissions import already_answered, submit
 
 MAX_FIELDS = 3000
 MAX_FILES = 30
+FILE_NOT_KEPT = N_("Your answers are saved, but a file was not kept (see below). Choose another file, "
+                   "or save again to finish later without it.")
 
 
 DraftHandler = Callable[[Request, Site, Draft, VersionInfo], Awaitable[Response]]
@@ -286,7 +288,9 @@ async def _handle_post(request: Request, site: Site, info: VersionInfo, draft: D
     saved_page = target if isinstance(target, int) else index
     await run_in_threadpool(drafts.save_draft, site.engine, draft, step.answers, saved_page, attachments, new=new)
     if step.errors:
-        return render_form_page(request, site, info, index, step.answers, step.errors, draft=draft, status_code=422)
+        banner = i18n.gettext(site.lang(request, info.organisation), FILE_NOT_KEPT) if action == "save" else ""
+        return render_form_page(request, site, info, index, step.answers, step.errors, draft=draft, status_code=422,
+                                banner=banner)
     if target == "review":
         return RedirectResponse(f"/d/{draft.id}/review", status_code=303)
     if target == "saved":
