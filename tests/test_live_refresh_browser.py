@@ -244,3 +244,30 @@ def test_a_file_picked_in_a_conditional_question_stays_picked(server: tuple[str,
     page.wait_for_load_state()
     assert page.locator(".error-summary").count() == 0, page.locator(".error-summary").inner_text()
     context.close()
+
+
+def test_a_question_kept_back_for_the_focus_goes_once_the_citizen_leaves_it(server: tuple[str, Settings],
+                                                                            browser: Any) -> None:
+    address, _settings = server
+    context = browser.new_context(viewport=PHONE, locale="fr-FR")
+    page = context.new_page()
+    posts = refresh_count(page)
+    page.goto(f"{address}/beaulac/signalement-voirie")
+    page.locator('[name="categorie"][value="autre"]').check()
+    precision = page.locator("#f-precision")
+    expect(precision).to_be_visible()
+    held: list[Any] = []
+    page.route("**/refresh", lambda route: held.append(route))
+    with page.expect_request("**/refresh"):
+        page.locator('[name="categorie"][value="eclairage"]').check()
+    precision.focus()  # in the question when the answer hiding it arrives, nothing typed
+    held.pop().continue_()
+    settled(page)
+    expect(precision).to_be_visible()
+    page.unroute("**/refresh")
+    with page.expect_request("**/refresh"):
+        page.locator("#f-description").click()  # leaving it changed nothing, yet asks again
+    expect(precision).to_have_count(0)
+    settled(page)
+    assert len(posts) == 3  # autre, eclairage, and the question asked again
+    context.close()
