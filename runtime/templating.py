@@ -90,13 +90,20 @@ def _field_html(context: Context, node: Any) -> Markup:
     oob = context.get("oob", False)
     # A content block has no name: its own text tells it from the page's other blocks.
     key = (renderer.version.key, renderer.lang, oob, node.name, node.slot, node.shown, node.error,
-           _frozen(node.item_errors), _frozen(node.value), node.required, node.content, node.autofocus)
+           _frozen(node.item_errors), _frozen(node.value), node.required, node.content, _focused(node))
     html = cache.get(key)
     if html is None:
         template = context.environment.get_template("_field.html")
         html = Markup(template.render(node=node, r=renderer, lang=renderer.lang, oob=oob))
         cache.put(key, html)
     return html
+
+
+def _focused(node: Any) -> str:
+    """The input that takes the focus in this fragment (a group's item just added), if any."""
+    if node.autofocus:
+        return str(node.name)
+    return next((found for item in node.items for sub in item if (found := _focused(sub))), "")
 
 
 def _frozen(value: Any) -> str:

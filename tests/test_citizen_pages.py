@@ -117,3 +117,13 @@ async def test_saving_for_later_says_when_a_file_was_not_kept(client: httpx.Asyn
     assert kept.find(id="f-description").get_text() == "Trou"
     again = await post_page(client, action, {"description": "Trou"}, action="save")
     assert again.status_code == 303 and again.headers["location"].endswith("/saved")
+
+
+async def test_the_focus_is_given_only_when_an_item_was_just_added(client: httpx.AsyncClient) -> None:
+    added = await post_page(client, "/saint-aubin/inscription-cantine",
+                            {"enfants.count": "1", "enfants.0.nom": "Durand"}, action="add:enfants")
+    with_focus = BeautifulSoup((await client.get(added.headers["location"])).text, "html.parser")
+    assert [element["name"] for element in with_focus.select("[autofocus]")] == ["enfants.1.nom"]
+    # The same answers again, the page opened another way: no question grabs the focus.
+    plain = BeautifulSoup((await client.get(added.headers["location"].split("?")[0])).text, "html.parser")
+    assert plain.select("[autofocus]") == []
