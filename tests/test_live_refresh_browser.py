@@ -2,8 +2,8 @@
 
 Every page with conditions of every example is typed at 20 keys a second, with scripts on
 and the latency of a mobile network, every file is picked, and the draft stored on the
-server must hold exactly what was typed and picked. Answers held back on the way show that a late answer never
-replaces what is being typed, nor a file just picked.
+server must hold exactly what was typed and picked. Answers held back on the way show that
+a late answer never replaces what is being typed, nor a file just picked.
 """
 
 from __future__ import annotations
@@ -16,23 +16,19 @@ from typing import Any, Iterator
 import pytest
 from playwright.sync_api import expect
 from sqlalchemy import text
-from starlette.datastructures import FormData
 
-from runtime.answers import PostedForm, parse_page
-from runtime.compiler import CompiledVersion
 from runtime.db import make_engine
-from runtime.definition import load_definition
 from runtime.settings import Settings
 from runtime.uploads import path_for
 from tests.conftest import CHROMIUM, make_settings
 from tests.example_answers import EXAMPLES, Page, pdf_bytes
 from tests.test_browser import PHONE, fill_page, running_parvis
+from tests.test_citizen_pages import compiled, parsed_answers
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed"),
 ]
-EXAMPLES_DIR = Path(__file__).resolve().parent.parent / "examples"
 KEY_DELAY = 50  # ms between keys: 20 keys a second
 # The optional conditional question of the canteen (a quotient reveals the attestation).
 EXTRA: dict[str, dict[int, Page]] = {
@@ -63,11 +59,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Sett
 def postgresql_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Settings]]:
     with parvis_with_settings("postgresql", tmp_path_factory) as running:
         yield running
-
-
-def compiled(procedure: str) -> CompiledVersion:
-    org, slug = procedure.split("/")
-    return CompiledVersion(load_definition((EXAMPLES_DIR / org / "procedures" / f"{slug}.json").read_bytes()))
 
 
 def pages_of(procedure: str) -> list[Page]:
@@ -103,15 +94,6 @@ def type_page(page: Any, data: dict[str, Any], files: dict[str, tuple[str, bytes
             first.press("Tab")  # and on to the next question
     for name, (filename, content, kind) in files.items():
         page.locator(f'[name="{name}"]').set_input_files({"name": filename, "mimeType": kind, "buffer": content})
-
-
-def expected_answers(version: CompiledVersion, pages: list[Page]) -> dict[str, Any]:
-    """What the server keeps from these pages, files aside (compared by their bytes)."""
-    answers: dict[str, Any] = {}
-    for page, (data, _files) in zip(version.pages, pages):
-        items = [(name, item) for name, value in data.items() for item in (value if isinstance(value, list) else [value])]
-        answers = parse_page(version, page, PostedForm(FormData(items), {}, answers, "Europe/Paris"), answers)
-    return answers
 
 
 def slow_network(context: Any, page: Any) -> None:
@@ -161,7 +143,7 @@ def type_and_check(address: str, settings: Settings, browser: Any, procedure: st
         pointers = stored.pop(name)
         assert [pointer["name"] for pointer in pointers] == [filename], name
         assert path_for(settings.data_dir, pointers[0]["id"]).read_bytes() == content, name
-    assert stored == json.loads(json.dumps(expected_answers(version, pages)))
+    assert stored == json.loads(json.dumps(parsed_answers(version, pages)))
 
 
 def stored_answers(settings: Settings, token: str) -> dict[str, Any]:
