@@ -22,6 +22,7 @@ class Step:
     errors: dict[str, FieldError] = field(default_factory=dict)
     go_to: int | str | None = None   # a page index, "review", "saved", or None to stay
     anchor: str = ""
+    focus: str = ""                  # the input to take the focus when the page comes back
 
 
 def visible_page_indexes(version: CompiledVersion, answers: Mapping[str, Any]) -> list[int]:
@@ -54,14 +55,18 @@ def first_invalid_page(version: CompiledVersion, answers: Mapping[str, Any]) -> 
 
 
 def post_page(version: CompiledVersion, page: Page, source: PostedForm, answers: Mapping[str, Any],
-              action: str, upload_errors: Mapping[str, FieldError]) -> Step:
+              action: str, upload_errors: Mapping[str, FieldError], *, to_review: bool = False) -> Step:
+    """`to_review`: the citizen came from the review page to change this page, and goes back
+    to it once the page is saved, rather than through every later page again."""
     updated = parse_page(version, page, source, answers)
     if action.startswith(("add:", "remove:")):
-        apply_group_action(version, updated, action)
-        return Step(updated, anchor="f-" + action.split(":")[1])
+        return _group_step(version, updated, action)
     if action == "refresh":
         return Step(updated)
     if action == "save":
+        # A refused file is not kept: the citizen hears it now, not when they come back.
+        if upload_errors:
+            return Step(updated, errors=dict(upload_errors))
         return Step(updated, go_to="saved")
     if action == "back":
         before = previous_page(version, updated, page.index)
@@ -69,4 +74,16 @@ def post_page(version: CompiledVersion, page: Page, source: PostedForm, answers:
     errors = {**page_errors(version, page, updated), **upload_errors}
     if errors:
         return Step(updated, errors=errors)
-    return Step(updated, go_to=next_page(version, updated, page.index))
+    return Step(updated, go_to="review" if to_review else next_page(version, updated, page.index))
+
+
+def _group_step(version: CompiledVersion, answers: dict[str, Any], action: str) -> Step:
+    """An item added: the page comes back on it, its first question ready to type in; an
+    item removed: on the group."""
+    name = action.split(":")[1]
+    added = apply_group_action(version, answers, action) and action.startswith("add:")
+    group = version.fields.get(name)
+    questions = (group.element.get("elements") or []) if group else []
+    if added and questions:
+        return Step(answers, focus=f"{name}.{len(answers[name]) - 1}.{questions[0]['field']}")
+    return Step(answers, anchor=f"f-{name}-field")

@@ -61,6 +61,8 @@ _BY_WIDGET = {
     ("yesno", "type"): N_("Answer yes or no."),
     ("group", "minItems"): N_("Add at least %(limit)s."),
     ("group", "maxItems"): N_("At most %(limit)s can be added."),
+    # One sentence per statement left unanswered, naming it.
+    ("matrix", "required:row"): N_("Choose an answer for the statement “%(statement)s”."),
 }
 
 
@@ -70,8 +72,13 @@ def message(error: FieldError, widget: str, element: Mapping[str, Any] | None, l
     own = (element or {}).get("messages", {}).get(error.code.split(":")[0])
     if own:
         return localize(own, lang, fallback)
-    template = _BY_WIDGET.get((widget, error.code)) or _BY_CODE.get(error.code) or _BY_CODE["type"]
+    code = error.code
     params = dict(error.params)
+    rows = (element or {}).get("rows")
+    if widget == "matrix" and code == "required" and "." in error.path and isinstance(rows, Mapping):
+        row = error.path.rsplit(".", 1)[1]
+        code, params["statement"] = "required:row", localize(rows.get(row, row), lang, fallback)
+    template = _BY_WIDGET.get((widget, code)) or _BY_CODE.get(code) or _BY_CODE["type"]
     if error.code == "budget":
         params["total"] = money_text(params["total"], params["currency"], lang)
         params["budget"] = money_text(params["budget"], params["currency"], lang)

@@ -15,6 +15,10 @@ from runtime.fields.base import Display, DisplayContext, FieldError
 from runtime.messages import message
 from runtime.text import localize, markdown_html
 
+# The name under which a form posts the conditional slots it shows (never a field name:
+# those have no hyphen).
+SHOWN_SLOT = "parvis-shown"
+
 
 @dataclass
 class Node:
@@ -38,6 +42,7 @@ class Node:
     # live refresh can fill or empty it without touching what the citizen is typing.
     slot: str = ""
     shown: bool = True
+    autofocus: bool = False   # the question to type in first (a group's item just added)
 
     @property
     def id(self) -> str:
@@ -79,8 +84,12 @@ class Renderer:
         title = self.text(page.definition.get("title"))
         return title or self.text(self.version.definition["title"])
 
-    def nodes(self, page: Page, answers: Mapping[str, Any], errors: Mapping[str, FieldError]) -> list[Node]:
-        """Every element of a page, with values and error sentences; hidden ones as empty slots."""
+    def nodes(self, page: Page, answers: Mapping[str, Any], errors: Mapping[str, FieldError],
+              focus: str = "") -> list[Node]:
+        """Every element of a page, with values and error sentences; hidden ones as empty slots.
+
+        `focus` names the input that takes the focus when the page opens, if any.
+        """
         from runtime.conditions import evaluate
 
         pruned = self.version.prune(answers)
@@ -101,6 +110,9 @@ class Renderer:
             node.slot = slot
             if node.shown or slot:
                 result.append(node)
+        if focus:
+            for node, _prefix in _flatten(result, "", self.text):
+                node.autofocus = node.name == focus
         return result
 
     def field_node(self, element: Mapping[str, Any], prop: Mapping[str, Any], name: str, value: Any,

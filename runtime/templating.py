@@ -22,6 +22,7 @@ from markupsafe import Markup
 from runtime import i18n
 from runtime.charter import theme_folders
 from runtime.fields.file import FORMAT_NAMES, size_text
+from runtime.render_tree import SHOWN_SLOT
 from runtime.text import markdown_html
 
 DEFAULT_TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -87,14 +88,22 @@ def _field_html(context: Context, node: Any) -> Markup:
     cache: FragmentCache = context.environment.globals["fragments"]
     renderer = context["r"]
     oob = context.get("oob", False)
+    # A content block has no name: its own text tells it from the page's other blocks.
     key = (renderer.version.key, renderer.lang, oob, node.name, node.slot, node.shown, node.error,
-           _frozen(node.item_errors), _frozen(node.value), node.required)
+           _frozen(node.item_errors), _frozen(node.value), node.required, node.content, _focused(node))
     html = cache.get(key)
     if html is None:
         template = context.environment.get_template("_field.html")
         html = Markup(template.render(node=node, r=renderer, lang=renderer.lang, oob=oob))
         cache.put(key, html)
     return html
+
+
+def _focused(node: Any) -> str:
+    """The input that takes the focus in this fragment (a group's item just added), if any."""
+    if node.autofocus:
+        return str(node.name)
+    return next((found for item in node.items for sub in item if (found := _focused(sub))), "")
 
 
 def _frozen(value: Any) -> str:
@@ -162,6 +171,7 @@ class Templates:
         env.tests["rows"] = _is_rows
         env.globals["languages"] = i18n.LANGUAGE_NAMES
         env.globals["field_html"] = _field_html
+        env.globals["SHOWN_SLOT"] = SHOWN_SLOT
         env.globals["fragments"] = FragmentCache()
         return env
 

@@ -16,6 +16,7 @@ from typing import Any, Iterator
 
 import pytest
 
+from runtime.settings import Settings
 from tests.conftest import BACKENDS, CHROMIUM, make_settings
 from tests.example_answers import EXAMPLES
 
@@ -33,10 +34,11 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def running_parvis(backend: str, data_dir: Path, log: Path, extra_env: dict[str, str] | None = None) -> Iterator[str]:
+def running_parvis(backend: str, data_dir: Path, log: Path, extra_env: dict[str, str] | None = None,
+                   settings: Settings | None = None) -> Iterator[str]:
     """`python app.py` as a new user starts it, on a free port; its address."""
     port = free_port()
-    settings = make_settings(backend, data_dir)
+    settings = settings or make_settings(backend, data_dir)
     env = {**os.environ, "PARVIS_DATA_DIR": str(data_dir), "PARVIS_DATABASE_URL": settings.database_url,
            **(extra_env or {})}
     with log.open("wb") as output:
@@ -139,4 +141,23 @@ def test_errors_take_the_focus_and_link_to_their_fields(server: str, browser: An
     page.locator(".error-summary a").first.click()
     focused = page.evaluate("document.activeElement.id")
     assert focused.startswith("f-")
+    context.close()
+
+
+@pytest.mark.parametrize("scripts", [True, False], ids=["js", "nojs"])
+def test_adding_a_child_lands_on_the_new_item_ready_to_type(server: str, browser: Any, scripts: bool) -> None:
+    from playwright.sync_api import expect
+
+    context = browser.new_context(viewport=PHONE, java_script_enabled=scripts, locale="fr-FR")
+    page = context.new_page()
+    page.goto(f"{server}/saint-aubin/inscription-cantine")
+    page.locator('[name="enfants.0.nom"]').fill("Durand")
+    page.get_by_role("button", name="Ajouter un enfant").click()
+    page.wait_for_load_state()
+    new_item = page.locator('[name="enfants.1.nom"]')
+    expect(new_item).to_be_focused()
+    expect(new_item).to_be_in_viewport()
+    page.keyboard.type("Martin")
+    expect(new_item).to_have_value("Martin")
+    expect(page.locator('[name="enfants.0.nom"]')).to_have_value("Durand")
     context.close()

@@ -131,3 +131,31 @@ def test_displays_follow_the_language() -> None:
     assert widget_for("yesno").display({}, {}, True, FR) == "Oui"
     assert widget_for("address").display({}, {}, {"street": "1 rue", "postcode": "61250", "city": "Beaulac"}, FR) \
         == "1 rue, 61250 Beaulac"
+
+
+def test_an_incomplete_matrix_names_each_statement_left_unanswered() -> None:
+    import copy
+    import json
+    from pathlib import Path
+
+    from runtime.compiler import CompiledVersion
+    from runtime.journey import page_errors
+    from runtime.render_tree import Renderer
+
+    path = Path(__file__).resolve().parent.parent / "examples/saint-aubin/procedures/satisfaction-services.json"
+    definition = copy.deepcopy(json.loads(path.read_text()))
+    matrix = definition["schema"]["properties"]["appreciations"]
+    matrix["required"] = list(matrix["properties"])
+    definition["schema"]["required"].append("appreciations")
+    version = CompiledVersion(definition)
+    answers = {"note_globale": 4, "appreciations": {"accueil": "tout-a-fait", "horaires": "plutot-non",
+                                                    "information": "plutot-oui"}}
+    errors = page_errors(version, version.pages[0], answers)
+    renderer = Renderer(version, "fr")
+    summary = renderer.summary(errors, renderer.nodes(version.pages[0], answers, errors))
+    rows = version.fields["appreciations"].element["rows"]
+    assert [text for _anchor, _label, text in summary] == [
+        f"Choisissez une réponse pour l’affirmation «\u00a0{rows[row]['fr']}\u00a0»." for row in ("delais", "entretien")]
+    english = Renderer(version, "en")
+    assert english.error_text(errors["appreciations.delais"], "matrix", version.fields["appreciations"].element) == (
+        f"Choose an answer for the statement “{rows['delais']['en']}”.")

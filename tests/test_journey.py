@@ -75,18 +75,24 @@ async def test_a_condition_shows_and_hides_a_field_without_javascript(client: ht
     assert soup.find("input", attrs={"name": "categorie", "value": "autre"}).has_attr("checked")
 
 
-async def test_the_live_refresh_returns_the_fields_fragment(client: httpx.AsyncClient) -> None:
-    response = await client.post("/beaulac/signalement-voirie/refresh", data={"categorie": "autre"},
-                                 headers={"hx-request": "true"})
-    assert response.status_code == 200
-    soup = BeautifulSoup(response.text, "html.parser")
-    assert soup.find("html") is None
-    slot = soup.find(id="slot-precision")
+async def test_the_live_refresh_returns_only_the_slots_whose_visibility_changed(client: httpx.AsyncClient) -> None:
+    async def refresh(data: dict[str, str]) -> BeautifulSoup:
+        response = await client.post("/beaulac/signalement-voirie/refresh", data=data, headers={"hx-request": "true"})
+        assert response.status_code == 200
+        return BeautifulSoup(response.text, "html.parser")
+
+    revealed = await refresh({"categorie": "autre"})
+    assert revealed.find("html") is None
+    slot = revealed.find(id="slot-precision")
     assert slot["hx-swap-oob"] == "true" and slot.find(id="f-precision") is not None
-    assert soup.find(id="f-description") is None  # fields without conditions are left alone
-    hidden = await client.post("/beaulac/signalement-voirie/refresh", data={"categorie": "eclairage"})
-    emptied = BeautifulSoup(hidden.text, "html.parser").find(id="slot-precision")
+    assert revealed.find(id="f-description") is None  # fields without conditions are left alone
+    # The page already shows the question: the answer leaves it, and what is typed in it, alone.
+    unchanged = await refresh({"categorie": "autre", "precision": "Banc", "parvis-shown": "slot-precision"})
+    assert unchanged.find(id="slot-precision") is None
+    hidden = await refresh({"categorie": "eclairage", "parvis-shown": "slot-precision"})
+    emptied = hidden.find(id="slot-precision")
     assert emptied is not None and emptied.find(id="f-precision") is None
+    assert (await refresh({"categorie": "eclairage"})).find(id="slot-precision") is None
 
 
 async def test_a_draft_can_be_saved_and_resumed(client: httpx.AsyncClient) -> None:
@@ -111,14 +117,14 @@ async def test_review_lists_every_answer_and_links_back_to_each_page(client: htt
     assert "Tout à fait d’accord" in text or "tout-a-fait" not in text
     assert "Très bon accueil." in text
     edits = [a["href"] for a in review.select("a.edit-link")]
-    assert edits and all(re.search(r"/p/\d+$", href) for href in edits)
+    assert edits and all(re.search(r"/p/\d+\?return=review$", href) for href in edits)
 
 
 async def test_a_repeatable_group_adds_and_removes_items_without_javascript(client: httpx.AsyncClient) -> None:
     first = await post_page(client, "/saint-aubin/inscription-cantine",
                             {"enfants.count": "1", "enfants.0.prenom": "Léa"}, action="add:enfants")
-    assert first.status_code == 303 and first.headers["location"].endswith("#f-enfants")
-    page_url = first.headers["location"].split("#")[0]
+    assert first.status_code == 303 and first.headers["location"].endswith("?focus=enfants.1.nom")
+    page_url = first.headers["location"].split("?")[0]
     soup = BeautifulSoup((await client.get(page_url)).text, "html.parser")
     assert soup.find(id="f-enfants-1-prenom") is not None
     assert soup.find(id="f-enfants-0-prenom")["value"] == "Léa"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 from typing import Any, Awaitable, Callable
+from urllib.parse import urlencode
 
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
@@ -25,11 +26,13 @@ from runtime.journey import (
 )
 from runtime.models import Attachment, Draft
 from runtime.receipts import schedule_receipt
-from runtime.render_tree import Renderer
+from runtime.render_tree import SHOWN_SLOT, Renderer
 from runtime.site import Site, VersionInfo, site_of
 
 MAX_FIELDS = 3000
 MAX_FILES = 30
+FILE_NOT_KEPT = N_("Your answers are saved, but a file was not kept (see below). Choose another file, "
+                   "or save again to finish later without it.")
 
 
 DraftHandler = Callable[[Request, Site, Draft, VersionInfo], Awaitable[Response]]
@@ -108,7 +111,8 @@ async def page(request: Request, site: Site, draft: Draft, info: VersionInfo) ->
     if request.method == "POST":
         return await _handle_post(request, site, info, draft, index)
     errors = page_errors(info.compiled, info.compiled.pages[index], draft.answers) if request.query_params.get("check") else {}
-    return render_form_page(request, site, info, index, draft.answers, errors, draft=draft)
+    return render_form_page(request, site, info, index, draft.answers, errors, draft=draft,
+                            focus=request.query_params.get("focus", ""))
 
 
 @with_draft
@@ -135,13 +139,14 @@ async def refresh_page(request: Request, site: Site, info: VersionInfo, index: i
     if isinstance(form, Response):
         return form
     await form.close()  # files are never read here: conditions look at answers, not uploads
+    shown = {slot for slot in form.getlist(SHOWN_SLOT) if isinstance(slot, str)}
     compiled = info.compiled
     source = PostedForm(form, {}, answers, info.organisation.timezone)
     step = post_page(compiled, compiled.pages[index], source, answers, "refresh", {})
     lang = site.lang(request, info.organisation)
     renderer = Renderer(compiled, lang)
     nodes = renderer.nodes(compiled.pages[index], step.answers, {})
-    return site.page(request, info.organisation, "_live.html", lang=lang, nodes=nodes, r=renderer)
+    return site.page(request, info.organisation, "_live.html", lang=lang, nodes=nodes, r=renderer, shown=shown)
 
 
 @with_draft
@@ -281,20 +286,30 @@ async def _handle_post(request: Request, site: Site, info: VersionInfo, draft: D
         await form.close()
     source = PostedForm(form, uploaded, draft.answers, info.organisation.timezone)
     action = form.get("action")
+    to_review = _returns_to_review(request)
     step = post_page(compiled, current, source, draft.answers, action if isinstance(action, str) else "next",
-                     upload_errors)
+                     upload_errors, to_review=to_review)
     target = step.go_to
     saved_page = target if isinstance(target, int) else index
     await run_in_threadpool(drafts.save_draft, site.engine, draft, step.answers, saved_page, attachments, new=new)
     if step.errors:
-        return render_form_page(request, site, info, index, step.answers, step.errors, draft=draft, status_code=422)
+        banner = i18n.gettext(site.lang(request, info.organisation), FILE_NOT_KEPT) if action == "save" else ""
+        return render_form_page(request, site, info, index, step.answers, step.errors, draft=draft, status_code=422,
+                                banner=banner)
     if target == "review":
         return RedirectResponse(f"/d/{draft.id}/review", status_code=303)
     if target == "saved":
         return RedirectResponse(f"/d/{draft.id}/saved", status_code=303)
     number = (target if isinstance(target, int) else index) + 1
+    query = urlencode({**({"return": "review"} if to_review and target is None else {}),
+                       **({"focus": step.focus} if step.focus else {})})
     anchor = f"#{step.anchor}" if step.anchor else ""
-    return RedirectResponse(f"/d/{draft.id}/p/{number}{anchor}", status_code=303)
+    return RedirectResponse(f"/d/{draft.id}/p/{number}{'?' + query if query else ''}{anchor}", status_code=303)
+
+
+def _returns_to_review(request: Request) -> bool:
+    """A page opened from the review's "change" link goes back to the review once saved."""
+    return request.query_params.get("return") == "review"
 
 
 async def _store_uploads(site: Site, draft: Draft, current: Page, form: FormData
@@ -353,12 +368,12 @@ def _steps(renderer: Renderer, compiled: CompiledVersion, pages: list[int], curr
 
 def render_form_page(request: Request, site: Site, info: VersionInfo, index: int, answers: dict[str, Any],
                  errors: dict[str, FieldError], *, draft: Draft | None, action: str | None = None,
-                 lang: str | None = None, status_code: int = 200, banner: str = "") -> HTMLResponse:
+                 lang: str | None = None, status_code: int = 200, banner: str = "", focus: str = "") -> HTMLResponse:
     compiled = info.compiled
     lang = lang or site.lang(request, info.organisation)
     renderer = Renderer(compiled, lang)
     current = compiled.pages[index]
-    nodes = renderer.nodes(current, answers, errors)
+    nodes = renderer.nodes(current, answers, errors, focus=focus)
     pages = visible_page_indexes(compiled, answers)
     if index not in pages:
         pages = sorted({*pages, index})
@@ -368,7 +383,8 @@ def render_form_page(request: Request, site: Site, info: VersionInfo, index: int
         request, info.organisation, _names("form", info), status_code=status_code, lang=lang, r=renderer,
         version=compiled, page=current, nodes=nodes, summary=renderer.summary(errors, nodes) if errors else [],
         steps=_steps(renderer, compiled, pages, index), step_number=pages.index(index) + 1,
-        step_count=len(pages) + 1, action=base, refresh_url=f"{base.rstrip('/')}/refresh",
+        step_count=len(pages) + 1, refresh_url=f"{base.rstrip('/')}/refresh",
+        action=base + ("?return=review" if draft and _returns_to_review(request) else ""),
         draft=draft, live=_is_live(compiled, current), has_previous=previous_page(compiled, answers, index) is not None,
         first=index == 0 and draft is None, banner=banner,
     )
