@@ -21,6 +21,9 @@ class Settings:
     max_upload_bytes: int = setting(10 * 1024 * 1024, "Largest file a citizen may upload, in bytes (a field may set less).")
     max_form_bytes: int = setting(25 * 1024 * 1024, "Largest form post accepted, uploads included, in bytes.")
     receipt_timeout: float = setting(30.0, "Seconds a request waits for a receipt PDF before answering 'try again shortly'.")
+    render_processes: int = setting(2, "Processes rendering PDFs (receipts, documents) side by side, so one slow document never holds up the others.")
+    render_timeout: float = setting(20.0, "Seconds one PDF render may take; past it, its process is killed and replaced, and a receipt is issued in a plain form (reference, date, fingerprint, answers attached).")
+    render_memory_mb: int = setting(1024, "Memory (address space, in MiB) of each PDF rendering process; a render needing more is stopped as above. 0 means no limit.")
     themes_dir: Path = setting(Path(__file__).resolve().parent.parent / "themes",
                                "Folder of the graphic charters, one sub-folder each.")
     default_lang: str = setting("fr", "Interface language when neither the citizen nor the browser chooses one.")
