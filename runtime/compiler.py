@@ -64,7 +64,8 @@ class CompiledVersion:
                 assert widget is not None, "definitions are checked before they are compiled"
                 parts = [c for c in (page.get("visible_if"), element.get("visible_if")) if c]
                 condition = parts[0] if len(parts) == 1 else ({"all": parts} if parts else None)
-                field = Field(name, element, schema["properties"][name], widget, index, condition,
+                prop = widget.served_schema(element, schema["properties"][name])
+                field = Field(name, element, prop, widget, index, condition,
                               name in always or bool(element.get("required")))
                 fields[name] = field
                 page_fields.append(field)
@@ -76,6 +77,9 @@ class CompiledVersion:
     def schema(self) -> dict[str, Any]:
         """The data contract as any JSON Schema validator reads it (the export)."""
         schema = copy.deepcopy(dict(self.definition["schema"]))
+        # Each field's schema as it applies, the widgets' defaults included (a text's maxLength).
+        schema["properties"] = {name: copy.deepcopy(dict(self.fields[name].prop)) if name in self.fields else prop
+                                for name, prop in schema["properties"].items()}
         required = [name for name, field in self.fields.items() if field.required and field.condition is None]
         rules = []
         for name, field in self.fields.items():
