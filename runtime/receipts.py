@@ -199,6 +199,8 @@ def _store(path: Path, job: ReceiptJob, done: Future[bytes], stored: Future[Path
         error = done.exception()
         if error is None:
             content = done.result()
+        elif isinstance(error, render_pool.PoolClosed):
+            raise error  # the server is stopping: rendered on the next download
         else:  # too slow, too big, its process dead, or a defect of a template: never "later" for ever
             logger.warning("receipt %s issued in its plain form: %s", job.submission.reference, error)
             content = plain_receipt(job)
@@ -207,7 +209,7 @@ def _store(path: Path, job: ReceiptJob, done: Future[bytes], stored: Future[Path
         temporary.write_bytes(content)
         os.replace(temporary, path)  # atomic: a reader sees the whole file or none
     except BaseException as failure:  # noqa: BLE001 (handed to whoever waits for the file)
-        if not done.cancelled():
+        if not done.cancelled() and not isinstance(failure, render_pool.PoolClosed):
             logger.exception("receipt %s could not be stored", job.submission.reference)
         _settle(path, stored, failure)
     else:

@@ -15,6 +15,7 @@ issue instead (receipts fall back to a plain one, documents are retried by the o
 
 from __future__ import annotations
 
+import atexit
 import itertools
 import logging
 import multiprocessing
@@ -40,6 +41,10 @@ URGENT, AHEAD = 0, 1
 
 class RenderRefused(RuntimeError):
     """A render went over its time or memory limit, or its process died: it was stopped."""
+
+
+class PoolClosed(RuntimeError):
+    """The server is stopping: the render was dropped, to be made on demand another time."""
 
 
 @dataclass(order=True)
@@ -173,6 +178,9 @@ class RenderPool:
                          for slot in range(self.processes)]
         for thread in self._threads:
             thread.start()
+        # Before multiprocessing's own exit handler kills the processes (handlers run last
+        # registered first), so that renders cut short by the exit are not taken for failures.
+        atexit.register(self.shutdown)
 
     def submit(self, function: Callable[[Any], Any], argument: Any, time_limit: float,
                priority: int = URGENT) -> Future[Any]:
@@ -181,7 +189,7 @@ class RenderPool:
         `function` must be importable by name (a module's top-level function).
         """
         if self._closed:
-            raise RuntimeError("the renderer pool is shut down")
+            raise PoolClosed("the renderer pool is shut down")
         future: Future[Any] = Future()
         self._queue.put(_Task(priority, next(self._sequence), function, argument, time_limit, future))
         return future
@@ -206,9 +214,12 @@ class RenderPool:
             try:
                 result = process.run(task.function, task.argument, task.time_limit)
             except (RenderRefused, EOFError, OSError) as error:
-                logger.warning("render stopped and its process replaced: %s", error)
                 process.stop(kill=True)
                 process = self._current[slot] = None
+                if self._closed:  # killed by the shutdown, not by its own fault
+                    task.future.set_exception(PoolClosed("the renderer pool is shut down"))
+                    break
+                logger.warning("render stopped and its process replaced: %s", error or type(error).__name__)
                 task.future.set_exception(error if isinstance(error, RenderRefused)
                                           else RenderRefused("the renderer process died"))
             except BaseException as error:  # noqa: BLE001 (the function's own error, raised in its future)
@@ -220,7 +231,10 @@ class RenderPool:
 
     def shutdown(self) -> None:
         """Stop every process now; renders not yet started are cancelled (they render on demand)."""
+        if self._closed:
+            return
         self._closed = True
+        atexit.unregister(self.shutdown)
         while True:
             try:
                 task = self._queue.get_nowait()
