@@ -203,6 +203,7 @@ class RenderPool:
         while True:
             task = self._queue.get()
             if self._closed or task.function is None:
+                task.future.cancel()
                 break
             if not task.future.set_running_or_notify_cancel():
                 continue
