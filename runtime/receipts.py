@@ -40,8 +40,9 @@ logger = logging.getLogger("parvis")
 # Receipts rendered ahead of their download; past this, the rest wait to be asked for.
 MAX_QUEUED = 50
 
-# Receipt file -> the future that completes once it is written (full or plain).
-_pending: dict[Path, Future[Path]] = {}
+# Receipt file -> the future that completes once it is written (full or plain), and the
+# future of its render.
+_pending: dict[Path, tuple[Future[Path], Future[bytes] | None]] = {}
 _lock = threading.Lock()
 
 
@@ -175,19 +176,27 @@ def schedule_receipt(site: "Site", submission: Submission, base_url: str, *, eag
     """
     path = receipt_path(site.settings.data_dir, submission)
     with _lock:
-        stored = _pending.get(path)
-        if stored is not None:
+        pending = _pending.get(path)
+        if pending is not None:
+            stored, rendered = pending
+            if rendered is not None and not eager:
+                # Made ahead so far, now someone waits for it: it goes before those made ahead.
+                render_pool.pool(site.settings.render_processes, site.settings.render_memory_mb).promote(rendered)
             return stored
         if eager and len(_pending) >= MAX_QUEUED:
             return None
-        stored = _pending[path] = Future()
-    job = job_for(site, submission, base_url)
+        stored = Future()
+        _pending[path] = (stored, None)
     try:
+        job = job_for(site, submission, base_url)
         rendered = in_renderer(site.settings, render_receipt, job,
                                render_pool.AHEAD if eager else render_pool.URGENT)
     except Exception as error:  # the pool shut down under us: nothing rendered, nothing kept
         _settle(path, stored, error)
         return stored
+    with _lock:
+        if _pending.get(path, (None, None))[0] is stored:  # not already written
+            _pending[path] = (stored, rendered)
     rendered.add_done_callback(lambda done: _store(path, job, done, stored))
     return stored
 

@@ -16,6 +16,7 @@ issue instead (receipts fall back to a plain one, documents are retried by the o
 from __future__ import annotations
 
 import atexit
+import dataclasses
 import itertools
 import logging
 import multiprocessing
@@ -173,6 +174,9 @@ class RenderPool:
         self._queue: queue.PriorityQueue[_Task] = queue.PriorityQueue()
         self._sequence = itertools.count()
         self._closed = False
+        # Renders not yet taken, by their future (see `promote`).
+        self._waiting: dict[Future[Any], _Task] = {}
+        self._waiting_lock = threading.Lock()
         self._current: dict[int, _Process | None] = {}
         self._threads = [threading.Thread(target=self._feed, args=(slot,), daemon=True, name=f"renderer-{slot}")
                          for slot in range(self.processes)]
@@ -191,8 +195,21 @@ class RenderPool:
         if self._closed:
             raise PoolClosed("the renderer pool is shut down")
         future: Future[Any] = Future()
-        self._queue.put(_Task(priority, next(self._sequence), function, argument, time_limit, future))
+        task = _Task(priority, next(self._sequence), function, argument, time_limit, future)
+        with self._waiting_lock:
+            self._waiting[future] = task
+        self._queue.put(task)
         return future
+
+    def promote(self, future: Future[Any]) -> None:
+        """Move a render still waiting to the front: someone now waits for it."""
+        with self._waiting_lock:
+            task = self._waiting.get(future)
+            if task is None or task.priority == URGENT:
+                return
+            # The queue cannot move an entry: a copy goes in ahead, the first one taken runs.
+            task = self._waiting[future] = dataclasses.replace(task, priority=URGENT, sequence=next(self._sequence))
+        self._queue.put(task)
 
     def pids(self) -> list[int]:
         """The processes alive now (for tests and the curious)."""
@@ -205,6 +222,9 @@ class RenderPool:
             if self._closed or task.function is None:
                 task.future.cancel()
                 break
+            with self._waiting_lock:
+                if self._waiting.pop(task.future, None) is None:
+                    continue  # a copy of a promoted render, already taken
             if not task.future.set_running_or_notify_cancel():
                 continue
             if process is not None and (process.renders >= RENDERS_PER_PROCESS or not process.process.is_alive()):

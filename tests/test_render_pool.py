@@ -83,3 +83,17 @@ def test_a_renders_own_error_reaches_its_caller_and_the_process_goes_on(pool: re
     with pytest.raises(ValueError, match="defect"):
         pool.submit(failing, None, 600).result(120)
     assert pool.submit(abs, -5, 600).result(120) == 5
+
+
+def test_a_render_someone_waits_for_goes_before_those_made_ahead(tmp_path: Path) -> None:
+    single = render_pool.pool(1, 1024)
+    release = tmp_path / "release"
+    busy = single.submit(wait_for, str(release), 600)
+    finished: list[str] = []
+    ahead = [single.submit(abs, -n, 600, render_pool.AHEAD) for n in range(3)]
+    for n, future in enumerate(ahead):
+        future.add_done_callback(lambda _done, n=n: finished.append(f"ahead {n}"))
+    single.promote(ahead[2])  # its citizen asks for it
+    release.touch()
+    assert busy.result(120) == "done" and [future.result(120) for future in ahead] == [0, 1, 2]
+    assert finished == ["ahead 2", "ahead 0", "ahead 1"]
