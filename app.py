@@ -42,7 +42,7 @@ from designer.team_routes import routes as team_routes
 from runtime.routes import routes
 from runtime.routes.results import routes as results_routes
 from runtime.security import SecurityMiddleware
-from runtime.settings import Settings, documentation
+from runtime.settings import Settings, documentation, server_address
 from runtime.site import ROOT, Site
 from runtime.templating import Templates
 
@@ -218,8 +218,7 @@ def serve(host: str, port: int) -> None:
     from runtime.catalogue import organisations
 
     settings = Settings.from_env()
-    shown = "localhost" if host in ("0.0.0.0", "127.0.0.1") else host
-    address = f"http://{shown}:{port}"
+    address = server_address(host, port)
     if not settings.base_url:
         # Links in mails and documents never take their address from a request's Host header,
         # which anyone can set: without PARVIS_BASE_URL, they use the address printed here.
@@ -232,6 +231,8 @@ def serve(host: str, port: int) -> None:
     if demo:
         print(f"Staff sign-in: {address}/staff/login  with the demo administrator {demo[0]} / {demo[1]}", flush=True)
         print("  (created on first start with the examples; change its password at /staff/password)", flush=True)
+    if host in ("", "0.0.0.0", "::") and not Settings.from_env().base_url:
+        print(f"Links in mails and receipts say {address}: set PARVIS_BASE_URL to the address people use.", flush=True)
     uvicorn.run(app, host=host, port=port, loop="uvloop", http="httptools", log_level="warning",
                 proxy_headers=True)
 

@@ -126,5 +126,16 @@ def bench_in_process(tmp: Path) -> None:
     info(f"receipt render: parvis worker process {app_time * 1000:.0f} ms (HTML, QR code, PDF/A-3b, answers.json, "
          f"file), weasyprint.HTML(string=html).write_pdf() {bare_time * 1000:.0f} ms; one worker renders about "
          f"{1 / app_time:.1f} receipts/s")
+
+    # -- one render held for minutes: the other renderer process goes on with the receipts
+    from runtime import render_pool
+
+    held = render_pool.pool(site.settings.render_processes, site.settings.render_memory_mb).submit(
+        time.sleep, 600.0, 600.0)
+    beside = statistics.median([parvis_render(submission) for submission in submissions])
+    assert not held.done()
+    figure("receipt_beside_slow_render", beside / app_time, "x of a receipt's time while another render takes "
+           "10 minutes", "<= 1.5")
+    receipts.shutdown()  # the held render is stopped with its process
     client.close()
     engine.dispose()

@@ -23,7 +23,9 @@ from designer.editing import (
     set_text,
 )
 from designer.editing_conditions import set_condition
+from runtime.fields import widget_for
 from runtime.fields.file import FORMAT_NAMES
+from runtime.fields.text import LimitedText
 from runtime.i18n import N_
 
 MAX_FILE_BYTES = 52_428_800  # the meta-schema's limit for max_size
@@ -51,6 +53,7 @@ def set_properties(definition: Definition, page: int, index: int, lang: str,
         raise EditRefused(N_("Every question needs a label.")).about(element["field"])
     _set_required(result, page, index, sub, element, values.get("required") == "on")
     _set_limits(prop, values)
+    _check_length_cap(element, prop)
     if "pattern" in values:
         _set_pattern(element, prop, lang, values)
     if "choices" in values and element["widget"] in CHOICE_WIDGETS:
@@ -127,6 +130,14 @@ def _number(raw: str, what: str) -> float | int | None:
     except ValueError:
         raise EditRefused(N_("%(what)s must be a number."), what=what) from None
     return int(number) if number.is_integer() else number
+
+
+def _check_length_cap(element: Mapping[str, Any], prop: Mapping[str, Any]) -> None:
+    widget = widget_for(element["widget"])
+    limit = prop.get("maxLength")
+    if isinstance(widget, LimitedText) and isinstance(limit, int) and limit > widget.max_length_cap:
+        raise EditRefused(N_("The maximum length may be at most %(cap)s characters: a longer answer could not be "
+                             "laid out on its receipt."), cap=widget.max_length_cap).about(element["field"])
 
 
 def _set_limits(prop: dict[str, Any], values: Mapping[str, str]) -> None:

@@ -73,7 +73,8 @@ class CompiledVersion:
                 assert widget is not None, "definitions are checked before they are compiled"
                 parts = [c for c in (page.get("visible_if"), element.get("visible_if")) if c]
                 condition = parts[0] if len(parts) == 1 else ({"all": parts} if parts else None)
-                field = Field(name, element, schema["properties"][name], widget, index, condition,
+                prop = widget.served_schema(element, schema["properties"][name])
+                field = Field(name, element, prop, widget, index, condition,
                               name in always or bool(element.get("required")))
                 fields[name] = field
                 page_fields.append(field)

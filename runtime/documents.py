@@ -2,7 +2,8 @@
 action's title and text, with the answers filled in, stored with the submission and shown
 to the applicant when the status that issued it is visible.
 
-Rendered in the receipts' renderer process, for the same reasons as receipts.
+Rendered in the renderer processes (`runtime.render_pool`), for the same reasons as
+receipts; a render refused for its time or memory is tried again by the outbox.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 
-from runtime import processing, receipts
+from runtime import processing, receipts, render_pool
 from runtime.charter import charter_for
 from runtime.db import write_transaction
 from runtime.mail import fill
@@ -79,7 +80,8 @@ async def run(site: "Site", job: Job) -> None:
     if document is None:
         return
     attachment_id, spec = document
-    data = await asyncio.wrap_future(receipts.in_renderer(render_document, spec))
+    data = await asyncio.wrap_future(receipts.in_renderer(site.settings, render_document, spec,
+                                                                render_pool.AHEAD))
     await asyncio.to_thread(store, site, job, attachment_id, spec, data)
 
 

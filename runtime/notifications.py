@@ -16,7 +16,7 @@ from runtime.i18n import N_
 from runtime.job_context import context_of
 from runtime.mail import Mail, citizen_address, fill, send
 from runtime.models import Submission, SubmissionEvent
-from runtime.outbox import Job
+from runtime.outbox import NO_ADDRESS, Job, Skipped
 from runtime.render_tree import Renderer
 
 if TYPE_CHECKING:
@@ -79,7 +79,11 @@ async def run(site: "Site", job: Job) -> None:
 
 
 def prepare(site: "Site", job: Job) -> Mail | None:
-    """The mail a queued notification sends, or None when there is nobody to send it to."""
+    """The mail a queued notification sends, or None when it has nothing to tell.
+
+    Raises `Skipped` when there is no address to send it to (a form without an e-mail
+    question, nobody on the staff side), so the history says so instead of "carried out".
+    """
     found = context_of(site, job)
     if found is None:
         return None
@@ -87,9 +91,11 @@ def prepare(site: "Site", job: Job) -> Mail | None:
     action = job.payload.get("action") or {}
     base_url = site.settings.base_url or job.payload.get("base_url") or ""
     if action.get("notify") == "citizen":
+        if event.kind == "transition" and not event.visible:
+            return None  # a status the applicant does not see
         address = citizen_address(info, submission.answers)
-        if address is None or (event.kind == "transition" and not event.visible):
-            return None  # nobody to write to, or a status the applicant does not see
+        if address is None:
+            raise Skipped(NO_ADDRESS)
         mail = compose(site, info, submission, event, action, base_url, [address], True)
     else:
         recipients = site.staff_recipients
@@ -99,6 +105,6 @@ def prepare(site: "Site", job: Job) -> Mail | None:
         addresses = recipients(info.organisation.id, info.procedure.id, str(action.get("to") or "assignee"),
                                submission.assignee_id, submission.assignee_group_id)
         if not addresses:
-            return None
+            raise Skipped(NO_ADDRESS)
         mail = compose(site, info, submission, event, action, base_url, addresses, False)
     return dataclasses.replace(mail, message_id=f"parvis-outbox-{job.id}")

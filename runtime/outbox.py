@@ -22,6 +22,18 @@ MAX_ATTEMPTS = 8
 LEASE = dt.timedelta(minutes=5)
 
 
+# Why an action was not carried out (kept in `last_error` of a "skipped" row, shown to staff).
+NO_ADDRESS = "no-address"
+
+
+class Skipped(Exception):
+    """An action with nothing to act on (a mail with no address): recorded, never retried."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
 @dataclass(frozen=True)
 class Job:
     id: int
@@ -70,6 +82,13 @@ def done(engine: Engine, job: Job) -> None:
     with write_transaction(engine, durable=False) as connection:
         connection.execute(update(Outbox).where(Outbox.id == job.id)
                            .values(status="done", done_at=now(), claimed_until=None, last_error=None))
+
+
+def skipped(engine: Engine, job: Job, reason: str) -> None:
+    """Not carried out, for a reason that no retry would change; the history says which."""
+    with write_transaction(engine, durable=False) as connection:
+        connection.execute(update(Outbox).where(Outbox.id == job.id)
+                           .values(status="skipped", done_at=now(), claimed_until=None, last_error=reason))
 
 
 def failed(engine: Engine, job: Job, error: str) -> None:

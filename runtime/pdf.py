@@ -3,7 +3,8 @@
 `render_pdf` turns HTML into an archival PDF (PDF/A-3b) that carries its attachments, such
 as the answers as JSON, so a machine can read the receipt back with `read_attachments`.
 The HTML may load only data: URIs and files inside the theme's assets folder: nothing from
-the network or the rest of the disk. `qr_svg_data_uri` draws the follow-up link's QR code.
+the network or the rest of the disk. `qr_svg_data_uri` draws the follow-up link's QR code. `plain_pdf` writes a page of plain
+lines without WeasyPrint, for when a full render was refused.
 
 WeasyPrint, pypdf and segno are imported inside the functions: start-up must not pay for
 them (importing WeasyPrint alone takes 0.3 to 0.7 s here and loads Pango).
@@ -87,6 +88,70 @@ def render_pdf(
         document.metadata.lang = lang
         pdf: bytes = document.write_pdf(finisher=_list_associated_files_once, **options)
     return pdf
+
+
+# A4 in points, its margins, and the standard font every PDF reader has (no file to embed).
+_PAGE_WIDTH, _PAGE_HEIGHT, _MARGIN, _LEADING = 595, 842, 56, 14
+_LINE_CHARACTERS = 95  # at 10 pt Helvetica, what fits between the margins
+
+
+def plain_pdf(lines: Sequence[tuple[str, int]], *, attachments: dict[str, bytes] | None = None,
+              title: str = "", lang: str = "fr") -> bytes:
+    """A PDF of plain lines (text, size in points), with attached files; no layout engine.
+
+    Made in milliseconds whatever the answers: it is what is issued when a full render was
+    refused. The standard Helvetica font reads Windows-1252, which covers French; another
+    character shows as "?" (the attached files keep the exact text).
+    """
+    import textwrap
+
+    import pydyf
+    from pypdf import PdfWriter
+    from pypdf.generic import NameObject, TextStringObject
+
+    document = pydyf.PDF()
+    font = pydyf.Dictionary({"Type": "/Font", "Subtype": "/Type1", "BaseFont": "/Helvetica",
+                             "Encoding": "/WinAnsiEncoding"})
+    document.add_object(font)
+    pages: list[pydyf.Stream] = []
+    stream: pydyf.Stream | None = None
+    y = 0.0
+    for text, size in lines:
+        width = int(_LINE_CHARACTERS * 10 / size)
+        for piece in textwrap.wrap(text, width, break_long_words=True) or [""]:
+            if stream is None or y < _MARGIN:
+                stream = pydyf.Stream()
+                pages.append(stream)
+                y = _PAGE_HEIGHT - _MARGIN
+            y -= size * _LEADING / 10
+            stream.begin_text()
+            stream.set_font_size("F1", size)
+            stream.set_text_matrix(1, 0, 0, 1, _MARGIN, y)
+            stream.stream.append(b"(" + _pdf_string(piece) + b") Tj")
+            stream.end_text()
+        y -= size * 0.4
+    for content in pages or [pydyf.Stream()]:
+        document.add_object(content)
+        page = pydyf.Dictionary({
+            "Type": "/Page", "Parent": document.pages.reference,
+            "MediaBox": pydyf.Array([0, 0, _PAGE_WIDTH, _PAGE_HEIGHT]), "Contents": content.reference,
+            "Resources": pydyf.Dictionary({"Font": pydyf.Dictionary({"F1": font.reference})})})
+        document.add_page(page)
+    output = BytesIO()
+    document.write(output)
+    writer = PdfWriter(clone_from=BytesIO(output.getvalue()))
+    for name, data in (attachments or {}).items():
+        writer.add_attachment(name, data)
+    writer.add_metadata({"/Title": title})
+    writer._root_object[NameObject("/Lang")] = TextStringObject(lang)
+    result = BytesIO()
+    writer.write(result)
+    return result.getvalue()
+
+
+def _pdf_string(text: str) -> bytes:
+    encoded = text.encode("cp1252", errors="replace")
+    return encoded.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)")
 
 
 def read_attachments(pdf: bytes) -> dict[str, bytes]:

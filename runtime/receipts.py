@@ -1,45 +1,48 @@
 """Receipts: the acknowledgement of receipt as a PDF, rendered once per submission and kept.
 
-Everything about a receipt (its HTML, QR code and PDF) is made in a separate worker process:
-a render holds Python's lock for most of its time, so in the server's process it would slow
-every request. A submit returns at once; a download waits for the PDF up to a time limit.
+Everything about a receipt (its HTML, QR code and PDF) is made in a renderer process
+(`runtime.render_pool`), within a time and memory limit. A submit returns at once; a
+download waits for the PDF up to a time limit. A render refused (too slow, too big, its
+process dead) gives a plain receipt instead: the reference, the date, the fingerprint and
+the answers attached, so no citizen is told "try again later" for ever.
 """
 
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import json
 import logging
-import multiprocessing
 import os
 import threading
-import time
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from concurrent.futures import Future
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 from zoneinfo import ZoneInfo
 
+from runtime import i18n, render_pool
+from runtime.i18n import N_
 from runtime.charter import charter_for
 from runtime.compiler import CompiledVersion
 from runtime.models import Organisation, Submission
-from runtime.pdf import qr_svg_data_uri, render_pdf
+from runtime.pdf import plain_pdf, qr_svg_data_uri, render_pdf
 from runtime.render_tree import Renderer
+from runtime.settings import Settings
 from runtime.templating import Templates
+from runtime.text import localize
 
 if TYPE_CHECKING:
     from runtime.site import Site
 
 logger = logging.getLogger("parvis")
-# A renderer process is replaced after this many documents, so its memory never creeps up.
-RENDERS_PER_PROCESS = 500
 # Receipts rendered ahead of their download; past this, the rest wait to be asked for.
 MAX_QUEUED = 50
 
-_renderer: ProcessPoolExecutor | None = None
-_pending: dict[Path, Future[bytes]] = {}
+# Receipt file -> the future that completes once it is written (full or plain), and the
+# future of its render.
+_pending: dict[Path, tuple[Future[Path], Future[bytes] | None]] = {}
 _lock = threading.Lock()
 
 
@@ -68,21 +71,7 @@ def job_for(site: "Site", submission: Submission, base_url: str) -> ReceiptJob:
                       dict(info.version.definition), submission, site.theme_roots, base_url)
 
 
-# -- in the worker process ------------------------------------------------------------
-
-def _start_worker() -> None:
-    # Citizens' requests come first: a receipt can wait a few milliseconds more.
-    os.nice(10)
-    # A worker whose server is gone (killed, crashed) must not go on rendering for nobody.
-    parent = os.getppid()
-    threading.Thread(target=_exit_with, args=(parent,), daemon=True, name="parent-watch").start()
-
-
-def _exit_with(parent: int) -> None:
-    while os.getppid() == parent:
-        time.sleep(1)
-    os._exit(0)
-
+# -- in the renderer process ----------------------------------------------------------
 
 _versions: dict[str, CompiledVersion] = {}
 
@@ -139,65 +128,110 @@ def render_receipt(job: ReceiptJob) -> bytes:
                       attachments={"answers.json": attachment}, title=title, lang=job.submission.lang)
 
 
+def plain_receipt(job: ReceiptJob) -> bytes:
+    """The receipt issued when the full one was refused: made in the server's process, in
+    milliseconds, from what identifies the submission; the answers are the attached file."""
+    submission, organisation, lang = job.submission, job.organisation, job.submission.lang
+    fallback = job.definition.get("lang", "fr")
+    receipt = job.definition.get("receipt") or {}
+    heading = localize(receipt.get("title"), lang, fallback) or i18n.gettext(lang, "Acknowledgement of receipt")
+    moment = submission.created_at
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.timezone.utc)
+    received = i18n.datetime_text(moment.astimezone(ZoneInfo(organisation.timezone)), lang)
+    follow_url = f"{job.base_url}/s/{submission.follow_token}"
+    # The sentences of the full receipt, so they read the same and are translated once.
+    lines: list[tuple[str, int]] = [
+        (organisation.name, 12), (heading, 18), (localize(job.definition.get("title"), lang, fallback), 13),
+        (submission.reference, 14), (i18n.gettext(lang, "Received on %(date)s.", date=received), 11),
+        (i18n.gettext(lang, "Follow your request online:"), 10), (follow_url, 10)]
+    silence = receipt.get("silence")
+    if silence:
+        sentence = (N_("Without an answer from the administration within %(days)s days of the date of receipt, your request will be deemed accepted.")
+                    if silence.get("means") == "acceptance" else
+                    N_("Without an answer from the administration within %(days)s days of the date of receipt, your request will be deemed refused."))
+        lines.append((i18n.gettext(lang, sentence, days=silence.get("delay_days")), 10))
+    lines += [
+        (i18n.gettext(lang, "Your answers could not be laid out on this receipt, which is issued in a simplified form. They are kept as you sent them, and attached to this PDF as a file (answers.json)."), 10),
+        (i18n.gettext(lang, "Fingerprint of the data received (SHA-256). The answers are also attached to this PDF as a file (answers.json). To check this receipt, visit:"), 9),
+        (submission.fingerprint, 10), (f"{job.base_url}/verify/{submission.fingerprint}", 9)]
+    attachment = json.dumps(answers_document(job), ensure_ascii=False, indent=2).encode()
+    return plain_pdf(lines, attachments={"answers.json": attachment}, title=f"{heading} – {submission.reference}",
+                     lang=lang)
+
+
 # -- in the server process ------------------------------------------------------------
 
-def _executor() -> ProcessPoolExecutor:
-    global _renderer
-    with _lock:
-        if _renderer is None:
-            _renderer = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
-                                            max_tasks_per_child=RENDERS_PER_PROCESS,
-                                            initializer=_start_worker)
-        return _renderer
+def in_renderer(settings: Settings, function: Callable[[Any], bytes], job: Any,
+                priority: int = render_pool.URGENT) -> Future[bytes]:
+    """Run `function(job)` in a renderer process, within the configured limits."""
+    pool = render_pool.pool(settings.render_processes, settings.render_memory_mb)
+    return pool.submit(function, job, settings.render_timeout, priority)
 
 
-def in_renderer(function: Callable[[Any], bytes], job: Any) -> Future[bytes]:
-    """Run `function(job)` in the renderer process (receipts, workflow documents)."""
-    for _attempt in range(2):
-        executor = _executor()
-        try:
-            return executor.submit(function, job)
-        except BrokenProcessPool:
-            _discard(executor)  # the worker died (killed, out of memory): start a new one
-    raise RuntimeError("the PDF renderer could not be started")
-
-
-def schedule_receipt(site: "Site", submission: Submission, base_url: str, *, eager: bool = False) -> Future[bytes] | None:
-    """Start rendering (or join the render under way); the file is written when it is done.
+def schedule_receipt(site: "Site", submission: Submission, base_url: str, *, eager: bool = False) -> Future[Path] | None:
+    """Start rendering (or join the render under way); the future gives the file once written.
 
     `eager` renders ahead of a download, unless many are queued already.
     """
     path = receipt_path(site.settings.data_dir, submission)
     with _lock:
-        future = _pending.get(path)
-        if future is not None:
-            return future
+        pending = _pending.get(path)
+        if pending is not None:
+            stored, rendered = pending
+            if rendered is not None and not eager:
+                # Made ahead so far, now someone waits for it: it goes before those made ahead.
+                render_pool.pool(site.settings.render_processes, site.settings.render_memory_mb).promote(rendered)
+            return stored
         if eager and len(_pending) >= MAX_QUEUED:
             return None
-    future = in_renderer(render_receipt, job_for(site, submission, base_url))
-    with _lock:
-        _pending[path] = future
-    future.add_done_callback(lambda done: _store(path, done))
-    return future
-
-
-def _store(path: Path, done: Future[bytes]) -> None:
+        stored = Future()
+        _pending[path] = (stored, None)
     try:
-        if not done.cancelled() and done.exception() is None:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            temporary = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
-            temporary.write_bytes(done.result())
-            os.replace(temporary, path)  # atomic: a reader sees the whole file or none
-    finally:
-        with _lock:
-            _pending.pop(path, None)
-
-
-def _discard(executor: ProcessPoolExecutor) -> None:
-    global _renderer
+        job = job_for(site, submission, base_url)
+        rendered = in_renderer(site.settings, render_receipt, job,
+                               render_pool.AHEAD if eager else render_pool.URGENT)
+    except Exception as error:  # the pool shut down under us: nothing rendered, nothing kept
+        _settle(path, stored, error)
+        return stored
     with _lock:
-        if _renderer is executor:
-            _renderer = None
+        if _pending.get(path, (None, None))[0] is stored:  # not already written
+            _pending[path] = (stored, rendered)
+    rendered.add_done_callback(lambda done: _store(path, job, done, stored))
+    return stored
+
+
+def _store(path: Path, job: ReceiptJob, done: Future[bytes], stored: Future[Path]) -> None:
+    try:
+        if done.cancelled():
+            raise render_pool.RenderRefused("cancelled")
+        error = done.exception()
+        if error is None:
+            content = done.result()
+        elif isinstance(error, render_pool.PoolClosed):
+            raise error  # the server is stopping: rendered on the next download
+        else:  # too slow, too big, its process dead, or a defect of a template: never "later" for ever
+            logger.warning("receipt %s issued in its plain form: %s", job.submission.reference, error)
+            content = plain_receipt(job)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
+        temporary.write_bytes(content)
+        os.replace(temporary, path)  # atomic: a reader sees the whole file or none
+    except BaseException as failure:  # noqa: BLE001 (handed to whoever waits for the file)
+        if not done.cancelled() and not isinstance(failure, render_pool.PoolClosed):
+            logger.exception("receipt %s could not be stored", job.submission.reference)
+        _settle(path, stored, failure)
+    else:
+        _settle(path, stored, path)
+
+
+def _settle(path: Path, stored: Future[Path], outcome: Path | BaseException) -> None:
+    with _lock:
+        _pending.pop(path, None)
+    if isinstance(outcome, BaseException):
+        stored.set_exception(outcome)
+    else:
+        stored.set_result(outcome)
 
 
 async def receipt_file(site: "Site", submission: Submission, base_url: str) -> Path | None:
@@ -205,30 +239,16 @@ async def receipt_file(site: "Site", submission: Submission, base_url: str) -> P
     path = receipt_path(site.settings.data_dir, submission)
     if path.exists():
         return path
-    future = schedule_receipt(site, submission, base_url)
-    assert future is not None
+    stored = schedule_receipt(site, submission, base_url)
+    assert stored is not None
     try:
-        await asyncio.wait_for(asyncio.shield(asyncio.wrap_future(future)), site.settings.receipt_timeout)
+        return await asyncio.wait_for(asyncio.shield(asyncio.wrap_future(stored)), site.settings.receipt_timeout)
     except asyncio.TimeoutError:
         return None
-    except BrokenProcessPool:
-        _discard(_executor())
-        return None
     except Exception:
-        logger.exception("receipt %s could not be rendered", submission.reference)
-        return None
-    # The callback that writes the file may still be running in the executor's thread.
-    for _ in range(100):
-        if path.exists():
-            return path
-        await asyncio.sleep(0.01)
-    return None
+        return path if path.exists() else None
 
 
 def shutdown() -> None:
-    """Stop the renderer without waiting for receipts not yet started (they render on demand)."""
-    global _renderer
-    with _lock:
-        renderer, _renderer = _renderer, None
-    if renderer is not None:
-        renderer.shutdown(wait=False, cancel_futures=True)
+    """Stop the renderers without waiting for receipts not yet started (they render on demand)."""
+    render_pool.shutdown()

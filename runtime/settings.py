@@ -16,11 +16,14 @@ def setting(default: Any, help: str) -> Any:
 class Settings:
     data_dir: Path = setting(Path("./data"), "Folder of the SQLite database, uploads and receipts.")
     database_url: str = setting("", "Database URL (e.g. postgresql+psycopg://host/db); empty means SQLite in the data folder.")
-    base_url: str = setting("", "Public address of this server, for links in receipts and e-mails; empty means the address of each request.")
+    base_url: str = setting("", "Public address of this server, for links in receipts and e-mails; empty means the address the server listens on, as printed at start-up.")
     load_examples: bool = setting(True, "Load the organisations and procedures of examples/ on first start.")
     max_upload_bytes: int = setting(10 * 1024 * 1024, "Largest file a citizen may upload, in bytes (a field may set less).")
     max_form_bytes: int = setting(25 * 1024 * 1024, "Largest form post accepted, uploads included, in bytes.")
     receipt_timeout: float = setting(30.0, "Seconds a request waits for a receipt PDF before answering 'try again shortly'.")
+    render_processes: int = setting(2, "Processes rendering PDFs (receipts, documents) side by side, so one slow document never holds up the others.")
+    render_timeout: float = setting(20.0, "Seconds one PDF render may take; past it, its process is killed and replaced, and a receipt is issued in a plain form (reference, date, fingerprint, answers attached).")
+    render_memory_mb: int = setting(1024, "Memory (address space, in MiB) of each PDF rendering process; a render needing more is stopped as above. 0 means no limit.")
     themes_dir: Path = setting(Path(__file__).resolve().parent.parent / "themes",
                                "Folder of the graphic charters, one sub-folder each.")
     default_lang: str = setting("fr", "Interface language when neither the citizen nor the browser chooses one.")
@@ -61,6 +64,19 @@ class Settings:
                 url = "postgresql+psycopg://" + url.split("://", 1)[1]
             return url
         return f"sqlite:///{(self.data_dir / 'parvis.db').resolve()}"
+
+
+def server_address(host: str, port: int) -> str:
+    """The address `python app.py` prints, and puts in links when PARVIS_BASE_URL is unset.
+
+    It is the address the server is bound to, as given (127.0.0.1 stays 127.0.0.1: cookies
+    and links belong to one host name), never one read from a request's Host header, which
+    anyone can set. Bound to every address, it names this machine's loopback.
+    """
+    shown = {"": "127.0.0.1", "0.0.0.0": "127.0.0.1", "::": "[::1]"}.get(host, host)
+    if ":" in shown and not shown.startswith("["):
+        shown = f"[{shown}]"  # an IPv6 address in a URL
+    return f"http://{shown}:{port}"
 
 
 def documentation() -> list[tuple[str, str, str]]:

@@ -34,6 +34,8 @@ async def run_job(site: "Site", job: Job) -> None:
         if runner is None:
             raise webhooks.TargetRefused(f"no runner for {job.kind!r}")
         await runner(site, job)
+    except outbox.Skipped as skipped:
+        await asyncio.to_thread(outbox.skipped, site.engine, job, skipped.reason)
     except webhooks.TargetRefused as refused:
         await asyncio.to_thread(outbox.failed, site.engine, Job(job.id, job.event_id, job.kind, job.payload,
                                                                 outbox.MAX_ATTEMPTS), str(refused))

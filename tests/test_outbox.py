@@ -275,3 +275,38 @@ def test_answers_cannot_add_markdown_to_an_issued_document() -> None:
     answer = "[Payez ici](https://evil.example)\n## DÉCISION : ACCORDÉE"
     html = str(markdown_html(f"Lieu : {escape_markdown(answer)}"))
     assert "<a" not in html and "<h2" not in html and "Payez ici" in html
+
+
+async def test_notifying_a_citizen_who_gave_no_address_is_recorded_as_not_sent(app: Any, client: Any,
+                                                                               settings: Any) -> None:
+    from bs4 import BeautifulSoup
+
+    from runtime.catalogue import publish
+    from runtime.db import session_scope
+    from runtime.site import ROOT
+    from tests.test_casework import case_url, take
+    from tests.test_exports import organisation
+    from tests.test_procedures import signed_in
+
+    definition = json.loads((ROOT / "examples/beaulac/procedures/signalement-voirie.json").read_text())
+    del definition["schema"]["properties"]["courriel"]
+    definition["schema"]["required"] = [n for n in definition["schema"].get("required", []) if n != "courriel"]
+    for page in definition["ui"]["pages"]:
+        page["elements"] = [e for e in page["elements"] if e.get("field") != "courriel"]
+    with session_scope(app.state.site.engine) as session:
+        publish(session, organisation(app), definition)
+    app.state.site.published.clear()
+    contact = {k: v for k, v in EXAMPLES[REPORT][1][0].items() if k != "courriel"}
+    receipt = await complete(client, REPORT, [EXAMPLES[REPORT][0], (contact, {})])
+    reference = BeautifulSoup(receipt.text, "html.parser").select_one(".reference").get_text(strip=True)
+
+    await signed_in(app, client, "agent@beaulac.example", {"beaulac": "agent"})
+    url = case_url((await client.get("/staff/o/beaulac/inbox")).text, reference)
+    assert (await take(client, url, "Prendre en charge")).status_code == 303
+    await worker.drain(app.state.site)
+
+    assert [(row.kind, row.status) for row in outbox_rows(app) if row.kind == "notify"][:1] == [("notify", "skipped")]
+    assert not list((settings.data_dir / "mail").glob("*.eml"))
+    history = BeautifulSoup((await client.get(url)).text, "html.parser").select(".delivery")
+    assert any("Courriel" in p.get_text() and "aucune adresse" in p.get_text() for p in history), \
+        [p.get_text() for p in history]

@@ -15,8 +15,11 @@ import pytest
 from bs4 import BeautifulSoup
 from pypdf import PdfReader
 
+from app import create_app
+from runtime import receipts, render_pool
 from runtime.pdf import read_attachments
-from tests.conftest import complete
+from tests.conftest import complete, make_settings
+from tests.test_render_pool import killed, wait_for
 from tests.example_answers import EXAMPLES
 
 pytestmark = pytest.mark.anyio
@@ -88,9 +91,10 @@ async def test_the_receipt_speaks_the_citizens_language(client: httpx.AsyncClien
 def test_the_renderer_stops_when_its_server_is_gone(tmp_path: Path) -> None:
     script = """
 import os, sys
-from runtime import receipts
-executor = receipts._executor()
-print(executor.submit(os.getpid).result(60), flush=True)
+from runtime import render_pool
+pool = render_pool.pool(1, 0)
+pool.submit(abs, -1, 60).result(120)
+print(pool.pids()[0], flush=True)
 os._exit(0)  # the server dies without shutting anything down
 """
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120,
@@ -100,3 +104,52 @@ os._exit(0)  # the server dies without shutting anything down
     while time.monotonic() < deadline and Path(f"/proc/{worker}").exists():
         time.sleep(0.2)
     assert not Path(f"/proc/{worker}").exists()
+
+
+async def test_a_render_over_its_limit_gives_a_plain_receipt_with_the_answers(backend: str, tmp_path: Path) -> None:
+    # No real render is done in a millisecond: every full receipt goes over this limit.
+    app = create_app(make_settings(backend, tmp_path, render_timeout=0.001))
+    try:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver",
+                                     headers={"accept-language": "fr"}) as client:
+            reference, content, link = await receipt_for(client, "beaulac/occupation-terrasse")
+        text = " ".join(pdf_text(content).split())
+        document = json.loads(read_attachments(content)["answers.json"])
+        assert reference in text and document["reference"] == reference
+        assert document["fingerprint"] in text and f"/verify/{document['fingerprint']}" in text
+        assert "Ville de Beaulac" in text and "forme simplifiée" in text
+        assert "60 jours" in text  # what the silence of the administration means
+        assert document["answers"]["raison_sociale"] == "Le Café du Port"  # the answers, attached
+        # Kept like any receipt: the next download is the same file, not another attempt.
+        path = app.state.site.settings.data_dir / "receipts" / f"{reference}.pdf"
+        assert path.read_bytes() == content
+    finally:
+        app.state.site.engine.dispose()
+
+
+async def test_a_slow_document_does_not_hold_up_another_citizens_receipt(client: httpx.AsyncClient,
+                                                                          tmp_path: Path, app: Any) -> None:
+    release = tmp_path / "release"
+    slow = receipts.in_renderer(app.state.site.settings, wait_for, str(release))
+    try:
+        reference, content, _ = await receipt_for(client, "beaulac/signalement-voirie")
+        assert not slow.done()
+        text = " ".join(pdf_text(content).split())
+        assert reference in text and "forme simplifiée" not in text  # the full receipt
+    finally:
+        release.touch()
+    assert slow.result(120) == "done"
+
+
+async def test_the_renderer_recovers_after_a_render_is_killed(backend: str, tmp_path: Path) -> None:
+    app = create_app(make_settings(backend, tmp_path))
+    try:
+        with pytest.raises(render_pool.RenderRefused):
+            receipts.in_renderer(app.state.site.settings, killed, None).result(120)
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver",
+                                     headers={"accept-language": "fr"}) as client:
+            reference, content, _ = await receipt_for(client, "val-dorne/demande-composteur")
+        text = " ".join(pdf_text(content).split())
+        assert reference in text and "Vos réponses" in text and "forme simplifiée" not in text
+    finally:
+        app.state.site.engine.dispose()

@@ -116,6 +116,12 @@ class Widget:
             schema["format"] = self.default_format
         return schema
 
+    def served_schema(self, element: Element, prop: Schema) -> Schema:
+        """The property schema that applies: the definition's, with this widget's defaults
+        for what it leaves out (a text's maximum length). Forms, validation and the exported
+        schema all read this one."""
+        return prop
+
     # -- the answers ----------------------------------------------------------------
     def parse(self, source: FormSource, name: str, element: Element, prop: Schema) -> Any:
         """The value typed on the page; None when left empty (absent from the answers)."""

@@ -91,6 +91,17 @@ class GroupWidget(Widget):
         schema["items"] = items
         return schema
 
+    def served_schema(self, element: Element, prop: Schema) -> Schema:
+        from runtime.fields import widget_for
+
+        items = prop.get("items") or {}
+        item_props = dict(items.get("properties") or {})
+        for sub in element.get("elements") or []:
+            widget = widget_for(sub.get("widget", ""))
+            if widget is not None and sub.get("field") in item_props:
+                item_props[sub["field"]] = widget.served_schema(sub, item_props[sub["field"]])
+        return {**prop, "items": {**items, "properties": item_props}} if item_props else prop
+
     def item_count(self, source: FormSource, name: str) -> int:
         raw = source.get(f"{name}.count") or "0"
         return min(int(raw), MAX_ITEMS) if raw.isdigit() else 0

@@ -1,14 +1,17 @@
-"""Long text: several lines, usually with a maximum length shown to the citizen."""
+"""Long text: several lines, with a maximum length shown to the citizen (see `LimitedText`)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from runtime.fields.base import Element, FormSource, Schema, Widget
+from runtime.fields.base import Element, FormSource, Schema
+from runtime.fields.text import LimitedText
 
 
-class TextareaWidget(Widget):
+class TextareaWidget(LimitedText):
     name = "textarea"
+    default_max_length = 5_000
+    max_length_cap = 20_000
 
     def parse(self, source: FormSource, name: str, element: Element, prop: Schema) -> Any:
         raw = source.get(name)
