@@ -20,7 +20,7 @@
       values.element = String(from);
     }
     htmx.ajax("POST", editor.dataset.editUrl, {
-      source: editor, values: values, target: "#editor-root", select: "#editor-root", swap: "outerHTML"
+      source: editor, values: values, target: "#editor-root", select: "#editor-root", swap: "outerHTML settle:0ms"
     });
   }
 
