@@ -93,10 +93,7 @@ async def editor(request: Request) -> Response:
     operation = values.get("op", "")
     posted = values if operation == "properties" or operation.startswith("condition_") else None
     if values.get("revision") != content_hash(definition):
-        message = i18n.gettext(lang, N_("Someone else changed this procedure since you opened it. "
-                                        "Nothing was saved: here is their version; make your change again."))
-        return await _editor_page(request, found, state, definition, selection, [Problem("", message)], edit_lang,
-                                  409, panel=panel)
+        return await _stale(request, found, state, definition, selection, edit_lang, panel)
     if operation == "condition_rows":
         # Only show the answers of the questions chosen in the condition rows: nothing saved.
         return await _editor_page(request, found, state, definition, selection, [], edit_lang, posted=posted)
@@ -112,7 +109,12 @@ async def editor(request: Request) -> Response:
     if problems:
         return await _editor_page(request, found, state, definition, selection, problems, edit_lang, 422,
                                   changed=changed, posted=posted, panel=panel)
-    draft = await run_in_threadpool(procedures.save_draft, site.engine, found, changed, True)
+    draft = await run_in_threadpool(procedures.save_edit, site.engine, found, changed, values["revision"])
+    if draft is None:  # someone saved on the same revision a moment before
+        fresh = await run_in_threadpool(procedures.procedure_state, site.engine, found, slug)
+        if fresh is None or fresh.latest is None:
+            return RedirectResponse("/staff", status_code=303)
+        return await _stale(request, found, fresh, fresh.latest.definition, selection, edit_lang, panel)
     where = f"{after.query()}&edit_lang={edit_lang}" + (f"&panel={panel}" if panel else "")
     address = f"/staff/o/{found.slug}/p/{slug}/edit?{where}"
     if request.headers.get("hx-request") != "true":
@@ -123,6 +125,17 @@ async def editor(request: Request) -> Response:
                                   edit_lang, panel=panel)
     response.headers["HX-Replace-Url"] = address
     return response
+
+
+async def _stale(request: Request, organisation: Organisation, state: procedures.ProcedureState,
+                 definition: dict[str, Any], selection: editor_view.Selection, edit_lang: str | None,
+                 panel: str) -> Response:
+    """The 409 page: someone else's version, and the change to make again."""
+    message = i18n.gettext(site_of(request).lang(request), N_(
+        "Someone else changed this procedure since you opened it. "
+        "Nothing was saved: here is their version; make your change again."))
+    return await _editor_page(request, organisation, state, definition, selection, [Problem("", message)],
+                              edit_lang, 409, panel=panel)
 
 
 async def _editor_page(request: Request, organisation: Organisation, state: procedures.ProcedureState,

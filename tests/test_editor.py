@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import httpx
@@ -319,3 +320,23 @@ async def test_a_repeatable_group_is_built_in_the_editor(app: Any, client: httpx
     page = await client.get("/beaulac/permis-velo")
     form = BeautifulSoup(page.text, "html.parser")
     assert "Ajouter un enfant" in form.get_text() and form.select_one('[name="group.0.date"]') is not None
+
+
+async def test_two_saves_on_the_same_revision_one_wins_the_other_is_told(app: Any, client: httpx.AsyncClient) -> None:
+    editor = await _new(app, client)
+    for trial in range(6):
+        if trial == 5:  # from a published version, where the first save makes a new draft
+            assert (await client.post(f"{BASE}/publish")).status_code == 303
+        revision = await editor.revision()
+
+        async def save(title: str) -> httpx.Response:
+            return await client.post(f"{BASE}/edit", data={"revision": revision, "page": "0", "element": "-1",
+                                                            "edit_lang": "fr", "op": "page_title", "title": title})
+
+        first, second = await asyncio.gather(save(f"Première {trial}"), save(f"Seconde {trial}"))
+        assert sorted([first.status_code, second.status_code]) == [303, 409], trial
+        winner = f"Première {trial}" if first.status_code == 303 else f"Seconde {trial}"
+        loser = second if first.status_code == 303 else first
+        assert "Quelqu’un d’autre a modifié" in BeautifulSoup(loser.text, "html.parser").select_one(
+            ".error-summary").get_text()
+        assert (await _draft(client))["ui"]["pages"][0]["title"]["fr"] == winner
