@@ -340,3 +340,29 @@ async def test_two_saves_on_the_same_revision_one_wins_the_other_is_told(app: An
         assert "Quelqu’un d’autre a modifié" in BeautifulSoup(loser.text, "html.parser").select_one(
             ".error-summary").get_text()
         assert (await _draft(client))["ui"]["pages"][0]["title"]["fr"] == winner
+
+
+async def test_a_label_changed_in_english_leaves_the_choices_untranslated(app: Any, client: httpx.AsyncClient) -> None:
+    editor = await _new(app, client)
+    await editor.do("add", widget="radio")
+    await editor.do("properties", label="Type de vélo", choices="classique | Vélo classique\ncargo | Vélo cargo")
+    # The English pane shows the French choices (not translated yet); only the label is changed.
+    page = await client.get(f"{BASE}/edit?page=0&element={editor.element}&edit_lang=en")
+    soup = BeautifulSoup(page.text, "html.parser")
+    shown = soup.select_one("#p-choices").get_text()
+    assert "Vélo cargo" in shown
+    data = {"revision": soup.select_one('input[name="revision"]')["value"], "page": "0",
+            "element": str(editor.element), "sub": "-1", "edit_lang": "en", "op": "properties",
+            "label": "Type of bike", "choices": shown}
+    assert (await client.post(f"{BASE}/edit", data=data)).status_code == 303
+    element = (await _draft(client))["ui"]["pages"][0]["elements"][editor.element]
+    assert element["label"] == {"fr": "Type de vélo", "en": "Type of bike"}
+    assert element["choices"] == {"classique": {"fr": "Vélo classique"}, "cargo": {"fr": "Vélo cargo"}}
+    # A choice written in English becomes its translation.
+    data["choices"] = shown.replace("Vélo cargo", "Cargo bike")
+    data["revision"] = BeautifulSoup((await client.get(f"{BASE}/edit?edit_lang=en")).text, "html.parser") \
+        .select_one('input[name="revision"]')["value"]
+    assert (await client.post(f"{BASE}/edit", data=data)).status_code == 303
+    element = (await _draft(client))["ui"]["pages"][0]["elements"][editor.element]
+    assert element["choices"]["cargo"] == {"fr": "Vélo cargo", "en": "Cargo bike"}
+    assert element["choices"]["classique"] == {"fr": "Vélo classique"}
