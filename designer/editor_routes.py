@@ -27,7 +27,7 @@ from designer import (
     workflow,
 )
 from designer.procedure_routes import organisation_for, procedure_for
-from designer.routes import current_staff, staff_page
+from designer.routes import current_staff, dashboard_page, staff_page
 from runtime import i18n
 from runtime.answers import PostedForm
 from runtime.catalogue import content_hash
@@ -48,19 +48,30 @@ async def new_procedure(request: Request) -> Response:
         return found
     site = site_of(request)
     form = await request.form(max_files=0, max_fields=20)
-    slug = str(form.get("slug", "")).strip().lower()
-    title = str(form.get("title", "")).strip() or slug
-    kind = str(form.get("kind", "procedure"))
-    template = str(form.get("template", ""))
+    typed = {key: str(form.get(key, "")).strip() for key in ("title", "slug", "kind", "template")}
+    # Left empty, the address is made from the title, as the page does live with scripts.
+    slug = typed["slug"].lower() or procedures.slug_from_title(typed["title"])
+    title = typed["title"] or slug
+    kind = typed["kind"] or "procedure"
+    template = typed["template"]
     lang = found.lang
+    state = await run_in_threadpool(procedures.procedure_state, site.engine, found, slug) if slug else None
+    refused = procedures.slug_problem(slug) or (
+        N_("Another procedure of this organisation already has the identifier “%(slug)s”: choose another.")
+        if state is not None else None)
+    if refused:
+        staff = await current_staff(request)
+        assert staff is not None  # organisation_for let only a signed-in person through
+        error = i18n.gettext(site.lang(request), refused, slug=slug)
+        return await dashboard_page(request, staff, 422, new={**typed, "slug": slug, "org": found.slug,
+                                                              "error": error})
     examples = procedures.templates()
     if template in examples:
         definition = {**copy.deepcopy(examples[template]), "id": slug}
         definition["title"] = {**definition["title"], lang: title}
     else:
         definition = editing.blank(slug, title, kind if kind in ("procedure", "survey", "consultation") else "procedure", lang)
-    state = await run_in_threadpool(procedures.procedure_state, site.engine, found, slug)
-    problems = check_definition(definition) if state is None else [Problem("/id", "this identifier is already used")]
+    problems = check_definition(definition)
     if problems:
         staff = await current_staff(request)
         return staff_page(request, site, "staff_import_errors.html", status_code=422, staff=staff,

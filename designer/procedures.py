@@ -7,6 +7,8 @@ nothing outside it.
 from __future__ import annotations
 
 import json
+import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Iterator
@@ -22,12 +24,35 @@ from runtime.catalogue import content_hash, save_version
 from runtime.db import session_scope
 from runtime.definition import load_definition
 from runtime.fields.base import Problem
+from runtime.i18n import N_
 from runtime.models import Organisation, Procedure, ProcedureVersion
 from runtime.site import ROOT
 
 EDITING_ROLES = ("administrator", "designer")
 ALL_ROLES = ("administrator", "designer", "agent", "reader")
 EXAMPLES = ROOT / "examples"
+
+
+# The identifier in a procedure's address, as the definition's schema has it.
+SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,62}")
+
+
+def slug_from_title(title: str) -> str:
+    """The address a title suggests: "Inscription à la cantine" → inscription-a-la-cantine."""
+    lower = title.lower().replace("œ", "oe").replace("æ", "ae")
+    plain = "".join(c for c in unicodedata.normalize("NFKD", lower) if not unicodedata.combining(c))
+    return re.sub(r"[^a-z0-9]+", "-", plain).strip("-")[:63].rstrip("-")
+
+
+def slug_problem(slug: str) -> str | None:
+    """What is wrong with an identifier typed for a new procedure's address (to translate)."""
+    if not slug:
+        return N_("Give a title or an identifier for the address.")
+    if not SLUG.fullmatch(slug):
+        return N_("The identifier may hold only lower-case letters without accents, digits and hyphens, "
+                  "at most 63 characters, and begins with a letter or a digit (for example "
+                  "inscription-a-la-cantine).")
+    return None
 
 
 @dataclass(frozen=True)

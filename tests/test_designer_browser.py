@@ -397,3 +397,27 @@ def test_a_question_chosen_right_after_a_swap_is_not_lost(parvis: tuple[str, Pat
     page.locator("#p-condition_field_0").select_option("raison_sociale")
     expect(page.locator("#p-condition_field_2")).to_have_count(1)
     expect(page.locator("#p-condition_field_1")).to_have_value("enseigne")
+
+
+def test_the_new_procedure_address_follows_the_title_and_the_browser_checks_it(
+        parvis: tuple[str, Path], browser: Any) -> None:
+    address, data_dir = parvis
+    email, password = (data_dir / "demo-login.txt").read_text().split()[:2]
+    page = browser.new_context(viewport={"width": 1280, "height": 900}, locale="fr-FR").new_page()
+    page.goto(f"{address}/staff/login")
+    page.fill("#email", email)
+    page.fill("#password", password)
+    page.click("button.primary")
+    new = page.locator("details.staff-new", has=page.locator("#new-title-beaulac"))
+    new.locator("summary").click()
+    slug = new.locator("#new-slug-beaulac")
+    new.locator("#new-title-beaulac").fill("Inscription à la cantine")
+    expect(slug).to_have_value("inscription-a-la-cantine")
+    # The browser itself checks the pattern (one the "v" flag accepts), before any request.
+    slug.fill("Cantine Scolaire")
+    assert slug.evaluate("e => e.validity.patternMismatch") is True
+    slug.fill("cantine-scolaire")
+    new.locator("#new-title-beaulac").fill("Autre titre")  # typed by the person: no longer follows
+    expect(slug).to_have_value("cantine-scolaire")
+    new.locator("button.primary").click()
+    expect(page).to_have_url(f"{address}/staff/o/beaulac/p/cantine-scolaire/edit")
