@@ -366,3 +366,20 @@ async def test_a_label_changed_in_english_leaves_the_choices_untranslated(app: A
     element = (await _draft(client))["ui"]["pages"][0]["elements"][editor.element]
     assert element["choices"]["cargo"] == {"fr": "Vélo cargo", "en": "Cargo bike"}
     assert element["choices"]["classique"] == {"fr": "Vélo classique"}
+
+
+async def test_notifying_the_citizen_without_an_email_question_is_flagged(app: Any, client: httpx.AsyncClient) -> None:
+    editor = await _new(app, client)
+    await editor.do("add", widget="text")
+    soup = await editor.soup()
+    flow = soup.select_one("details.workflow-editor")
+    assert flow.select_one("summary").get_text().endswith("1 avertissement")
+    assert "aucune question de courriel" in flow.select_one(".citizen-unreachable").get_text()
+    notifying = [li for li in flow.select(".transitions li") if "prévenir l’usager" in li.get_text()]
+    assert notifying and all("aucune question de courriel" in li.get_text() for li in notifying)
+    assert flow.select_one("#tr-notify")["aria-describedby"] == "tr-notify-warning"
+
+    await editor.do("add", widget="email")
+    flow = (await editor.soup()).select_one("details.workflow-editor")
+    assert flow.select_one(".citizen-unreachable") is None and "aucune question de courriel" not in flow.get_text()
+    assert not flow.select_one("#tr-notify").has_attr("aria-describedby")
