@@ -149,11 +149,11 @@ def save_edit(engine: Engine, organisation: Organisation, definition: dict[str, 
     """
     digest = content_hash(definition)
     with session_scope(engine, durable=False) as session:
-        procedure = session.exec(select(Procedure).where(Procedure.organisation_id == organisation.id,
-                                                         Procedure.slug == definition["id"])).first()
-        latest = procedure and session.exec(select(ProcedureVersion).where(
-            ProcedureVersion.procedure_id == procedure.id).order_by(ProcedureVersion.number.desc())).first()  # type: ignore[attr-defined]
-        if not latest or latest.content_hash != revision:
+        latest = session.exec(
+            select(ProcedureVersion).join(Procedure, Procedure.id == ProcedureVersion.procedure_id)  # type: ignore[arg-type]
+            .where(Procedure.organisation_id == organisation.id, Procedure.slug == definition["id"])
+            .order_by(ProcedureVersion.number.desc())).first()  # type: ignore[attr-defined]
+        if latest is None or latest.content_hash != revision:
             return None
         if latest.published_at is None:
             written = session.execute(update(ProcedureVersion).where(
