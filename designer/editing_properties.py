@@ -57,7 +57,7 @@ def set_properties(definition: Definition, page: int, index: int, lang: str,
     if "pattern" in values:
         _set_pattern(element, prop, lang, values)
     if "choices" in values and element["widget"] in CHOICE_WIDGETS:
-        _set_choices(element, prop, lang, values["choices"])
+        _set_choices(element, prop, lang, values["choices"], result["lang"])
     if element["widget"] == "number":
         _set_number(element, values)
     if "after" in values and element["widget"] == "date":
@@ -212,8 +212,12 @@ def _set_pattern(element: dict[str, Any], prop: dict[str, Any], lang: str, value
         element.pop("messages", None)
 
 
-def _set_choices(element: dict[str, Any], prop: dict[str, Any], lang: str, lines: str) -> None:
-    """One choice a line, `value | label`, or just a label (its value is made from it)."""
+def _set_choices(element: dict[str, Any], prop: dict[str, Any], lang: str, lines: str, fallback: str) -> None:
+    """One choice a line, `value | label`, or just a label (its value is made from it).
+
+    A choice not yet translated into `lang` is shown in the `fallback` language: given back
+    unchanged, it stays untranslated rather than becoming its own translation.
+    """
     choices: dict[str, Any] = {}
     old = element.get("choices") or {}
     for line in lines.splitlines():
@@ -225,7 +229,8 @@ def _set_choices(element: dict[str, Any], prop: dict[str, Any], lang: str, lines
             label = value
             value = re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-") or f"option-{len(choices) + 1}"
         text = dict(old.get(value) or {})
-        text[lang] = label
+        if lang in text or label != text.get(fallback):
+            text[lang] = label
         choices[value] = text
     if not choices:
         raise EditRefused(N_("Give at least one choice."))

@@ -27,7 +27,7 @@ from designer import (
     workflow,
 )
 from designer.procedure_routes import organisation_for, procedure_for
-from designer.routes import current_staff, staff_page
+from designer.routes import current_staff, dashboard_page, staff_page
 from runtime import i18n
 from runtime.answers import PostedForm
 from runtime.catalogue import content_hash
@@ -48,19 +48,30 @@ async def new_procedure(request: Request) -> Response:
         return found
     site = site_of(request)
     form = await request.form(max_files=0, max_fields=20)
-    slug = str(form.get("slug", "")).strip().lower()
-    title = str(form.get("title", "")).strip() or slug
-    kind = str(form.get("kind", "procedure"))
-    template = str(form.get("template", ""))
+    typed = {key: str(form.get(key, "")).strip() for key in ("title", "slug", "kind", "template")}
+    # Left empty, the address is made from the title, as the page does live with scripts.
+    slug = typed["slug"].lower() or procedures.slug_from_title(typed["title"])
+    title = typed["title"] or slug
+    kind = typed["kind"] or "procedure"
+    template = typed["template"]
     lang = found.lang
+    state = await run_in_threadpool(procedures.procedure_state, site.engine, found, slug) if slug else None
+    refused = procedures.slug_problem(slug) or (
+        N_("Another procedure of this organisation already has the identifier “%(slug)s”: choose another.")
+        if state is not None else None)
+    if refused:
+        staff = await current_staff(request)
+        assert staff is not None  # organisation_for let only a signed-in person through
+        error = i18n.gettext(site.lang(request), refused, slug=slug)
+        return await dashboard_page(request, staff, 422, new={**typed, "slug": slug, "org": found.slug,
+                                                              "error": error})
     examples = procedures.templates()
     if template in examples:
         definition = {**copy.deepcopy(examples[template]), "id": slug}
         definition["title"] = {**definition["title"], lang: title}
     else:
         definition = editing.blank(slug, title, kind if kind in ("procedure", "survey", "consultation") else "procedure", lang)
-    state = await run_in_threadpool(procedures.procedure_state, site.engine, found, slug)
-    problems = check_definition(definition) if state is None else [Problem("/id", "this identifier is already used")]
+    problems = check_definition(definition)
     if problems:
         staff = await current_staff(request)
         return staff_page(request, site, "staff_import_errors.html", status_code=422, staff=staff,
@@ -93,10 +104,7 @@ async def editor(request: Request) -> Response:
     operation = values.get("op", "")
     posted = values if operation == "properties" or operation.startswith("condition_") else None
     if values.get("revision") != content_hash(definition):
-        message = i18n.gettext(lang, N_("Someone else changed this procedure since you opened it. "
-                                        "Nothing was saved: here is their version; make your change again."))
-        return await _editor_page(request, found, state, definition, selection, [Problem("", message)], edit_lang,
-                                  409, panel=panel)
+        return await _stale(request, found, state, definition, selection, edit_lang, panel)
     if operation == "condition_rows":
         # Only show the answers of the questions chosen in the condition rows: nothing saved.
         return await _editor_page(request, found, state, definition, selection, [], edit_lang, posted=posted)
@@ -112,7 +120,12 @@ async def editor(request: Request) -> Response:
     if problems:
         return await _editor_page(request, found, state, definition, selection, problems, edit_lang, 422,
                                   changed=changed, posted=posted, panel=panel)
-    draft = await run_in_threadpool(procedures.save_draft, site.engine, found, changed, True)
+    draft = await run_in_threadpool(procedures.save_edit, site.engine, found, changed, values["revision"])
+    if draft is None:  # someone saved on the same revision a moment before
+        fresh = await run_in_threadpool(procedures.procedure_state, site.engine, found, slug)
+        if fresh is None or fresh.latest is None:
+            return RedirectResponse("/staff", status_code=303)
+        return await _stale(request, found, fresh, fresh.latest.definition, selection, edit_lang, panel)
     where = f"{after.query()}&edit_lang={edit_lang}" + (f"&panel={panel}" if panel else "")
     address = f"/staff/o/{found.slug}/p/{slug}/edit?{where}"
     if request.headers.get("hx-request") != "true":
@@ -123,6 +136,17 @@ async def editor(request: Request) -> Response:
                                   edit_lang, panel=panel)
     response.headers["HX-Replace-Url"] = address
     return response
+
+
+async def _stale(request: Request, organisation: Organisation, state: procedures.ProcedureState,
+                 definition: dict[str, Any], selection: editor_view.Selection, edit_lang: str | None,
+                 panel: str) -> Response:
+    """The 409 page: someone else's version, and the change to make again."""
+    message = i18n.gettext(site_of(request).lang(request), N_(
+        "Someone else changed this procedure since you opened it. "
+        "Nothing was saved: here is their version; make your change again."))
+    return await _editor_page(request, organisation, state, definition, selection, [Problem("", message)],
+                              edit_lang, 409, panel=panel)
 
 
 async def _editor_page(request: Request, organisation: Organisation, state: procedures.ProcedureState,
@@ -165,7 +189,9 @@ async def _editor_page(request: Request, organisation: Organisation, state: proc
         selected_prop=selected_prop, group=group, schema=definition["schema"]["properties"], problems=problems,
         placed=placed, key=editor_view.key, palette=editing.palette(), group_palette=editing.palette(in_group=True),
         widget_labels=editing.WIDGET_LABELS, legal_keys=editing_settings.LEGAL_KEYS,
-        workflow_warnings=dict(workflow.warnings(definition)), edit_lang=lang, languages_all=i18n.LANGUAGES,
+        workflow_warnings=dict(workflow.warnings(definition)),
+        citizen_unreachable=workflow.citizen_unreachable(definition),
+        notifies_citizen=workflow.notifies_citizen(definition), edit_lang=lang, languages_all=i18n.LANGUAGES,
         untranslated=_untranslated(definition, lang), posted=posted or {}, conditions=conditions,
         dates_before=editor_view.dates_before(definition, selection, lang) if selected is not None else [],
         file_formats=FORMAT_NAMES, panel=panel, default_widgets=editing_properties.DEFAULT_WIDGETS,

@@ -7,26 +7,52 @@ nothing outside it.
 from __future__ import annotations
 
 import json
+import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Iterator
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, update
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from designer.schema_import import from_json_schema, is_plain_schema
 from designer.xlsform import from_xlsform
 from designer.xlsform_workbook import looks_like_workbook
-from runtime.catalogue import save_version
+from runtime.catalogue import content_hash, save_version
 from runtime.db import session_scope
 from runtime.definition import load_definition
 from runtime.fields.base import Problem
+from runtime.i18n import N_
 from runtime.models import Organisation, Procedure, ProcedureVersion
 from runtime.site import ROOT
 
 EDITING_ROLES = ("administrator", "designer")
 ALL_ROLES = ("administrator", "designer", "agent", "reader")
 EXAMPLES = ROOT / "examples"
+
+
+# The identifier in a procedure's address, as the definition's schema has it.
+SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,62}")
+
+
+def slug_from_title(title: str) -> str:
+    """The address a title suggests: "Inscription à la cantine" → inscription-a-la-cantine."""
+    lower = title.lower().replace("œ", "oe").replace("æ", "ae")
+    plain = "".join(c for c in unicodedata.normalize("NFKD", lower) if not unicodedata.combining(c))
+    return re.sub(r"[^a-z0-9]+", "-", plain).strip("-")[:63].rstrip("-")
+
+
+def slug_problem(slug: str) -> str | None:
+    """What is wrong with an identifier typed for a new procedure's address (to translate)."""
+    if not slug:
+        return N_("Give a title or an identifier for the address.")
+    if not SLUG.fullmatch(slug):
+        return N_("The identifier may hold only lower-case letters without accents, digits and hyphens, "
+                  "at most 63 characters, and begins with a letter or a digit (for example "
+                  "inscription-a-la-cantine).")
+    return None
 
 
 @dataclass(frozen=True)
@@ -109,6 +135,45 @@ def save_draft(engine: Engine, organisation: Organisation, definition: dict[str,
     """
     with session_scope(engine, durable=False) as session:
         return save_version(session, organisation, definition, publish=False, checked=checked)
+
+
+def save_edit(engine: Engine, organisation: Organisation, definition: dict[str, Any],
+              revision: str) -> ProcedureVersion | None:
+    """Keep an editor's change (already checked by the loader) as the draft, only if the
+    procedure is still at `revision`, the content hash the editor was opened on; None when
+    someone saved or published meanwhile, and nothing is written.
+
+    Two saves on the same revision may run at the same moment: the check is part of the
+    write itself (compare and set in the UPDATE's WHERE, or the unique version number of a
+    new draft), so exactly one of them wins on SQLite and PostgreSQL alike.
+    """
+    digest = content_hash(definition)
+    with session_scope(engine, durable=False) as session:
+        latest = session.exec(
+            select(ProcedureVersion).join(Procedure, Procedure.id == ProcedureVersion.procedure_id)  # type: ignore[arg-type]
+            .where(Procedure.organisation_id == organisation.id, Procedure.slug == definition["id"])
+            .order_by(ProcedureVersion.number.desc())).first()  # type: ignore[attr-defined]
+        if latest is None or latest.content_hash != revision:
+            return None
+        if latest.published_at is None:
+            written = session.execute(update(ProcedureVersion).where(
+                ProcedureVersion.id == latest.id, ProcedureVersion.content_hash == revision,  # type: ignore[arg-type]
+                ProcedureVersion.published_at.is_(None))  # type: ignore[union-attr]
+                .values(definition=dict(definition), content_hash=digest))
+            if written.rowcount != 1:  # type: ignore[attr-defined]
+                return None
+            session.refresh(latest)
+            return latest
+        if digest == revision:
+            return latest  # the published version already says exactly this
+        draft = ProcedureVersion(procedure_id=latest.procedure_id, number=latest.number + 1,
+                                 definition=dict(definition), content_hash=digest)
+        try:
+            with session.begin_nested():
+                session.add(draft)
+        except IntegrityError:  # another save made this draft first
+            return None
+        return draft
 
 
 def publish_draft(engine: Engine, organisation: Organisation, slug: str) -> ProcedureVersion | None:

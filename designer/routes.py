@@ -75,14 +75,20 @@ async def logout(request: Request) -> Response:
 
 
 async def dashboard(request: Request) -> Response:
-    site = site_of(request)
     staff = await signed_in(request)
     if isinstance(staff, Response):
         return staff
+    return await dashboard_page(request, staff)
+
+
+async def dashboard_page(request: Request, staff: accounts.Staff, status_code: int = 200,
+                         new: dict[str, str] | None = None) -> Response:
+    """The dashboard; `new` is a refused new procedure: what was typed, its organisation, the error."""
+    site = site_of(request)
     lang = site.lang(request)
     rows = await run_in_threadpool(overview, site.engine, staff.roles, lang)
-    return staff_page(request, site, "staff_dashboard.html", lang=lang, staff=staff, rows=rows,
-                      template_names=sorted(templates()))
+    return staff_page(request, site, "staff_dashboard.html", status_code=status_code, lang=lang, staff=staff,
+                      rows=rows, template_names=sorted(templates()), new=new)
 
 
 async def password(request: Request) -> Response:

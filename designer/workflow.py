@@ -14,7 +14,9 @@ from typing import Any
 
 from designer.editing import Definition, EditRefused
 from designer.editing import set_text as _set_text
+from runtime.compiler import CompiledVersion
 from runtime.i18n import N_
+from runtime.mail import email_fields
 
 ACTIONS = ("notify_citizen", "notify_staff", "ask_complement", "generate_document")
 
@@ -143,3 +145,13 @@ def warnings(definition: Definition) -> list[tuple[str, str]]:
         elif not state.get("final") and not any(t["from"] == status for t in transitions):
             found.append((status, "dead_end"))
     return found
+
+
+def citizen_unreachable(definition: Definition) -> bool:
+    """True when the form asks no e-mail question: "notify the citizen" then reaches nobody."""
+    return not email_fields(CompiledVersion(definition))
+
+
+def notifies_citizen(definition: Definition) -> bool:
+    return any(action.get("notify") == "citizen" for transition in (definition.get("workflow") or {}).get(
+        "transitions", []) for action in transition.get("actions", []))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -15,6 +16,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 import pytest
+from playwright.sync_api import expect
 
 from runtime.settings import Settings
 from tests.conftest import BACKENDS, CHROMIUM, make_settings
@@ -136,11 +138,10 @@ def test_errors_take_the_focus_and_link_to_their_fields(server: str, browser: An
     page = context.new_page()
     page.goto(f"{server}/beaulac/signalement-voirie")
     page.locator("button.primary").click()
-    assert page.title().startswith("Erreur")
-    assert page.evaluate("document.activeElement.classList.contains('error-summary')")
+    expect(page).to_have_title(re.compile("^Erreur"))
+    expect(page.locator(".error-summary")).to_be_focused()  # once the page's script has run
     page.locator(".error-summary a").first.click()
-    focused = page.evaluate("document.activeElement.id")
-    assert focused.startswith("f-")
+    expect(page.locator(":focus")).to_have_id(re.compile("^f-"))
     context.close()
 
 

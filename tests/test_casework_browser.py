@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
+from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from tests.conftest import BACKENDS, CHROMIUM
@@ -73,6 +74,7 @@ def test_report_complement_acceptance_and_document(backend: str, browser: Any, t
                 phone.locator("button.primary").click()
                 phone.wait_for_load_state()
             phone.locator("form.send-form button.primary").click()
+            expect(phone.locator(".reference")).to_be_visible()
             reference = phone.locator(".reference").inner_text()
 
             email, password = (data_dir / "demo-login.txt").read_text().split()[:2]
@@ -89,13 +91,14 @@ def test_report_complement_acceptance_and_document(backend: str, browser: Any, t
             assert desk.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
             desk.set_viewport_size(DESKTOP)
             desk.get_by_role("link", name=reference).click()
-            assert "Banc public cassé" in desk.locator(".case-main").inner_text()
+            expect(desk.locator(".case-main")).to_contain_text("Banc public cassé")
             desk.get_by_label("Prendre en charge").check()
             desk.get_by_role("button", name="Confirmer").click()
+            expect(desk.locator(".case-facts")).to_contain_text("En cours d’examen")
             desk.get_by_label("Demander des précisions").check()
             desk.fill("#transition-text", "Pouvez-vous préciser le numéro du banc ?")
             desk.get_by_role("button", name="Confirmer").click()
-            assert "En attente de vos précisions" in desk.locator(".case-facts").inner_text()
+            expect(desk.locator(".case-facts")).to_contain_text("En attente de vos précisions")
             desk.screenshot(path=str(tmp_path / "case.png"), full_page=True)
 
             mail = mailbox.wait_for(f"besoin de précisions sur votre demande {reference}")
@@ -107,7 +110,7 @@ def test_report_complement_acceptance_and_document(backend: str, browser: Any, t
             phone.locator("#complement-files").set_input_files(
                 {"name": "photo-banc.pdf", "mimeType": "application/pdf", "buffer": pdf_bytes()})
             phone.get_by_role("button", name="Envoyer ma réponse").click()
-            assert "transmise" in phone.locator(".notice").inner_text()
+            expect(phone.locator(".notice")).to_contain_text("transmise")
             assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
             phone.screenshot(path=str(tmp_path / "follow.png"), full_page=True)
 
@@ -115,6 +118,7 @@ def test_report_complement_acceptance_and_document(backend: str, browser: Any, t
             assert "banc n° 12" in desk.locator(".history").inner_text()
             desk.get_by_label("Marquer comme traité").check()
             desk.get_by_role("button", name="Confirmer").click()
+            expect(desk.locator(".case-facts")).to_contain_text("Traité")
 
             phone.reload()
             wait_for(phone, '.status-panel a[href*="/files/doc-"]')

@@ -4,11 +4,13 @@ and on a 360 px phone, and the saved charter is what citizens then see."""
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.conftest import BACKENDS, CHROMIUM
 from tests.test_browser import PHONE, running_parvis
@@ -46,8 +48,7 @@ def test_the_preview_follows_a_colour_and_the_saved_charter_is_public(
     page.click("button.primary")
     page.wait_for_load_state()
     page.click("a[href='/staff/o/val-dorne/charter']")
-    page.wait_for_load_state()
-    assert page.locator("h1").inner_text() == "Charte graphique"
+    expect(page.locator("h1")).to_have_text("Charte graphique")
 
     colour = "#1f5f3a" if viewport["width"] > 400 else "#3b2a7a"
     rgb = {"#1f5f3a": "rgb(31, 95, 58)", "#3b2a7a": "rgb(59, 42, 122)"}[colour]
@@ -57,12 +58,12 @@ def test_the_preview_follows_a_colour_and_the_saved_charter_is_public(
     # A function, not a string: the page's CSP forbids the eval a string predicate needs.
     page.wait_for_function("([selector, rgb]) => getComputedStyle(document.querySelector(selector))"
                            ".backgroundColor === rgb", arg=[button, rgb])
-    assert page.locator("#colour-note-primary .colour-hex").inner_text() == colour
+    expect(page.locator("#colour-note-primary .colour-hex")).to_have_text(colour)
 
     page.locator("#color-text").fill("#bbbbbb")  # a contrast problem shows next to the field
     page.locator("#colour-note-text .error-message").first.wait_for()
-    assert "#bbbbbb" in page.locator("#colour-note-text").inner_text()
-    assert "problème" in page.locator("#charter-status").inner_text()
+    expect(page.locator("#colour-note-text")).to_contain_text("#bbbbbb")
+    expect(page.locator("#charter-status")).to_contain_text("problème")
     page.locator("#color-text").fill("#2a181d")
     page.locator("#colour-note-text .error-message").first.wait_for(state="detached")
     page.locator("#link-3").fill("Plan d’accès")  # typing alone updates the preview
@@ -73,9 +74,8 @@ def test_the_preview_follows_a_colour_and_the_saved_charter_is_public(
     page.screenshot(path=str(shots / f"charter-editor-{viewport['width']}.png"), full_page=True)
 
     page.locator("button[value='save']:not(.visually-hidden)").click()
-    page.wait_for_load_state()
-    assert "/charter?saved=1" in page.url
-    assert page.locator(".panel-success").count() == 1
+    expect(page).to_have_url(re.compile(r"/charter\?saved=1$"))
+    expect(page.locator(".panel-success")).to_have_count(1)
 
     public = context.new_page()
     public.goto(f"{address}/val-dorne")

@@ -15,6 +15,8 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
+from playwright.sync_api import expect
+
 from tests.conftest import BACKENDS, CHROMIUM
 from tests.example_answers import pdf_bytes
 from tests.test_browser import PHONE, running_parvis
@@ -33,6 +35,15 @@ def parvis(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
         yield address, data_dir
 
 
+def settled(page: Any) -> None:
+    """Wait until htmx has finished its swaps: no request under way, nothing new left to settle.
+
+    htmx marks a request's element, what it swaps out and what it has just put in; the marks
+    are gone once the new content listens to the person, as it does with its own classes.
+    """
+    expect(page.locator(".htmx-request, .htmx-swapping, .htmx-settling, .htmx-added")).to_have_count(0)
+
+
 class Designer:
     """The editor as a person uses it with scripts on: each change is swapped in by htmx."""
 
@@ -43,10 +54,11 @@ class Designer:
         return str(self.page.locator("#editor-root").get_attribute("data-revision"))
 
     def saving(self, act: Any) -> None:
-        """Do something that saves, and wait until the editor shows the saved revision."""
+        """Do something that saves, and wait until the editor shows the saved revision, settled."""
         before = self.revision()
         act()
-        self.page.wait_for_function("r => document.getElementById('editor-root').dataset.revision !== r", arg=before)
+        expect(self.page.locator("#editor-root")).not_to_have_attribute("data-revision", before)
+        settled(self.page)
         assert self.page.locator(".error-summary").count() == 0, self.page.locator(".error-summary").inner_text()
 
     def add(self, widget_label: str) -> None:
@@ -56,6 +68,7 @@ class Designer:
     def select(self, index: int) -> None:
         self.page.locator(f"#element-{index} > .element-name").click()
         self.page.locator(f"#element-{index}.element-selected").wait_for()
+        settled(self.page)
 
     def properties(self, **values: str) -> None:
         pane = self.page.locator(".editor-properties")
@@ -76,6 +89,7 @@ class Designer:
             pane.locator(f"#p-condition_field_{number}").select_option(label=question)
             # htmx brings the rows back with this question's answers and one more empty row.
             pane.locator(f"#p-condition_field_{number + 1}").wait_for()
+            settled(self.page)
             pane.locator(f"#p-condition_operator_{number}").select_option(operator)
             value = pane.locator(f"#p-condition_value_{number}")
             if answer and value.evaluate("e => e.tagName") == "SELECT":
@@ -183,9 +197,12 @@ def test_a_designer_builds_the_terrace_request_publishes_and_revises_it(
     page.mouse.down()
     for step in range(1, 11):
         page.mouse.move(start_x, start_y + (end_y - start_y) * step / 10)
-        page.wait_for_timeout(50)  # SortableJS looks where the pointer is every 50 ms
+    # SortableJS looks where the pointer rests and moves the dragged element there: wait to see
+    # it placed before the other one, as the person does before letting go.
+    expect(page.locator("section.editor-pages > ol.elements > li.element-ghost + li#element-1")).to_have_count(1)
     page.mouse.up()
-    page.wait_for_function("r => document.getElementById('editor-root').dataset.revision !== r", arg=before)
+    expect(page.locator("#editor-root")).not_to_have_attribute("data-revision", before)
+    settled(page)
     page.reload()
     assert designer.labels()[1:] == ["Nom", "Adresse électronique"]
 
@@ -206,6 +223,7 @@ def test_a_designer_builds_the_terrace_request_publishes_and_revises_it(
     # The English label of a status, as the example has it.
     page.locator(".editor-links a", has_text="English").click()
     page.locator('.editor-links a[aria-current="true"]', has_text="English").wait_for()
+    settled(page)
     page.locator("details.workflow-editor > summary").click()
     page.locator("#st-classee-sans-suite").fill("Closed without further action")
     designer.saving(lambda: page.locator('#status-classee-sans-suite button[value="status_set"]').click())
@@ -292,3 +310,114 @@ def test_a_designer_builds_the_terrace_request_publishes_and_revises_it(
     assert "Raison sociale" in answers and "Nom de la société" not in answers
     citizen.goto(f"{address}/beaulac/terrasse")
     assert "Nom de la société" in citizen.content()
+
+
+def rows(page: Any) -> list[str]:
+    """The page's elements as the list shows them: name and type."""
+    return [" ".join(text.split()) for text in
+            page.locator("section.editor-pages > ol.elements > li.element > .element-name").all_inner_texts()]
+
+
+@pytest.mark.parametrize("scripts", [True, False], ids=["js", "nojs"])
+def test_every_palette_entry_and_element_button_with_and_without_scripts(
+        parvis: tuple[str, Path], browser: Any, scripts: bool) -> None:
+    address, data_dir = parvis
+    email, password = (data_dir / "demo-login.txt").read_text().split()[:2]
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="fr-FR",
+                                  java_script_enabled=scripts)
+    page = context.new_page()
+    page.goto(f"{address}/staff/login")
+    page.fill("#email", email)
+    page.fill("#password", password)
+    page.click("button.primary")
+    slug = f"boutons-{'js' if scripts else 'nojs'}"
+    new = page.locator("details.staff-new", has=page.locator("#new-title-beaulac"))
+    new.locator("summary").click()
+    new.locator('input[name="title"]').fill("Les boutons")
+    new.locator('input[name="slug"]').fill(slug)
+    new.locator("button.primary").click()
+    expect(page).to_have_url(f"{address}/staff/o/beaulac/p/{slug}/edit")
+    designer = Designer(page)
+
+    entries = page.locator(".palette button").all_inner_texts()
+    assert len(entries) == 26
+    for number, entry in enumerate(entries, 1):
+        designer.saving(lambda: page.locator(".palette").get_by_role("button", name=entry, exact=True).click())
+        shown = rows(page)
+        assert len(shown) == number, entry
+        # The new element comes last, selected, with the type chosen (an information text has none).
+        expected = "Texte d’information." if entry == "Texte d’information" else f"({entry}"
+        assert expected in shown[-1], (entry, shown[-1])
+        assert page.locator("li.element-selected > .element-name").inner_text() == \
+            page.locator(f"#element-{number - 1} > .element-name").inner_text()
+
+    def press(index: int, label: str) -> None:
+        designer.saving(lambda: page.locator(f"#element-{index} > .element-actions")
+                        .get_by_role("button", name=label, exact=True).click())
+
+    before = rows(page)
+    press(0, "Descendre")
+    assert rows(page) == [before[1], before[0], *before[2:]]
+    press(2, "Monter")
+    assert rows(page) == [before[1], before[2], before[0], *before[3:]]
+    press(1, "Dupliquer")
+    assert rows(page) == [before[1], before[2], before[2], before[0], *before[3:]]
+    press(3, "Supprimer")
+    assert rows(page) == [before[1], before[2], before[2], *before[3:]]
+    press(len(before) - 1, "Supprimer")  # the last one: the group
+    assert rows(page) == [before[1], before[2], before[2], *before[3:-1]]
+    context.close()
+
+
+def test_a_question_chosen_right_after_a_swap_is_not_lost(parvis: tuple[str, Path], browser: Any) -> None:
+    """A person quicker than htmx's settling: the second condition row is chosen in the very
+    next task after the first choice's rows come back, and its own rows still come back."""
+    address, data_dir = parvis
+    email, password = (data_dir / "demo-login.txt").read_text().split()[:2]
+    page = browser.new_context(viewport={"width": 1280, "height": 900}, locale="fr-FR").new_page()
+    page.goto(f"{address}/staff/login")
+    page.fill("#email", email)
+    page.fill("#password", password)
+    page.click("button.primary")
+    page.wait_for_url(f"{address}/staff")
+    page.goto(f"{address}/staff/o/beaulac/p/occupation-terrasse/edit?page=0&element=6")
+    settled(page)
+    page.evaluate("""() => {
+        const watcher = new MutationObserver(() => {
+            const next = document.getElementById("p-condition_field_1");
+            if (!next) { return; }
+            watcher.disconnect();
+            setTimeout(() => {
+                next.value = "enseigne";
+                next.dispatchEvent(new Event("change", {bubbles: true}));
+            }, 0);
+        });
+        watcher.observe(document.body, {childList: true, subtree: true});
+    }""")
+    page.locator("#p-condition_field_0").select_option("raison_sociale")
+    expect(page.locator("#p-condition_field_2")).to_have_count(1)
+    expect(page.locator("#p-condition_field_1")).to_have_value("enseigne")
+
+
+def test_the_new_procedure_address_follows_the_title_and_the_browser_checks_it(
+        parvis: tuple[str, Path], browser: Any) -> None:
+    address, data_dir = parvis
+    email, password = (data_dir / "demo-login.txt").read_text().split()[:2]
+    page = browser.new_context(viewport={"width": 1280, "height": 900}, locale="fr-FR").new_page()
+    page.goto(f"{address}/staff/login")
+    page.fill("#email", email)
+    page.fill("#password", password)
+    page.click("button.primary")
+    new = page.locator("details.staff-new", has=page.locator("#new-title-beaulac"))
+    new.locator("summary").click()
+    slug = new.locator("#new-slug-beaulac")
+    new.locator("#new-title-beaulac").fill("Inscription à la cantine")
+    expect(slug).to_have_value("inscription-a-la-cantine")
+    # The browser itself checks the pattern (one the "v" flag accepts), before any request.
+    slug.fill("Cantine Scolaire")
+    assert slug.evaluate("e => e.validity.patternMismatch") is True
+    slug.fill("cantine-scolaire")
+    new.locator("#new-title-beaulac").fill("Autre titre")  # typed by the person: no longer follows
+    expect(slug).to_have_value("cantine-scolaire")
+    new.locator("button.primary").click()
+    expect(page).to_have_url(f"{address}/staff/o/beaulac/p/cantine-scolaire/edit")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import httpx
@@ -319,3 +320,66 @@ async def test_a_repeatable_group_is_built_in_the_editor(app: Any, client: httpx
     page = await client.get("/beaulac/permis-velo")
     form = BeautifulSoup(page.text, "html.parser")
     assert "Ajouter un enfant" in form.get_text() and form.select_one('[name="group.0.date"]') is not None
+
+
+async def test_two_saves_on_the_same_revision_one_wins_the_other_is_told(app: Any, client: httpx.AsyncClient) -> None:
+    editor = await _new(app, client)
+    for trial in range(6):
+        if trial == 5:  # from a published version, where the first save makes a new draft
+            assert (await client.post(f"{BASE}/publish")).status_code == 303
+        revision = await editor.revision()
+
+        async def save(title: str) -> httpx.Response:
+            return await client.post(f"{BASE}/edit", data={"revision": revision, "page": "0", "element": "-1",
+                                                            "edit_lang": "fr", "op": "page_title", "title": title})
+
+        first, second = await asyncio.gather(save(f"Première {trial}"), save(f"Seconde {trial}"))
+        assert sorted([first.status_code, second.status_code]) == [303, 409], trial
+        winner = f"Première {trial}" if first.status_code == 303 else f"Seconde {trial}"
+        loser = second if first.status_code == 303 else first
+        assert "Quelqu’un d’autre a modifié" in BeautifulSoup(loser.text, "html.parser").select_one(
+            ".error-summary").get_text()
+        assert (await _draft(client))["ui"]["pages"][0]["title"]["fr"] == winner
+
+
+async def test_a_label_changed_in_english_leaves_the_choices_untranslated(app: Any, client: httpx.AsyncClient) -> None:
+    editor = await _new(app, client)
+    await editor.do("add", widget="radio")
+    await editor.do("properties", label="Type de vélo", choices="classique | Vélo classique\ncargo | Vélo cargo")
+    # The English pane shows the French choices (not translated yet); only the label is changed.
+    page = await client.get(f"{BASE}/edit?page=0&element={editor.element}&edit_lang=en")
+    soup = BeautifulSoup(page.text, "html.parser")
+    shown = soup.select_one("#p-choices").get_text()
+    assert "Vélo cargo" in shown
+    data = {"revision": soup.select_one('input[name="revision"]')["value"], "page": "0",
+            "element": str(editor.element), "sub": "-1", "edit_lang": "en", "op": "properties",
+            "label": "Type of bike", "choices": shown}
+    assert (await client.post(f"{BASE}/edit", data=data)).status_code == 303
+    element = (await _draft(client))["ui"]["pages"][0]["elements"][editor.element]
+    assert element["label"] == {"fr": "Type de vélo", "en": "Type of bike"}
+    assert element["choices"] == {"classique": {"fr": "Vélo classique"}, "cargo": {"fr": "Vélo cargo"}}
+    # A choice written in English becomes its translation.
+    data["choices"] = shown.replace("Vélo cargo", "Cargo bike")
+    data["revision"] = BeautifulSoup((await client.get(f"{BASE}/edit?edit_lang=en")).text, "html.parser") \
+        .select_one('input[name="revision"]')["value"]
+    assert (await client.post(f"{BASE}/edit", data=data)).status_code == 303
+    element = (await _draft(client))["ui"]["pages"][0]["elements"][editor.element]
+    assert element["choices"]["cargo"] == {"fr": "Vélo cargo", "en": "Cargo bike"}
+    assert element["choices"]["classique"] == {"fr": "Vélo classique"}
+
+
+async def test_notifying_the_citizen_without_an_email_question_is_flagged(app: Any, client: httpx.AsyncClient) -> None:
+    editor = await _new(app, client)
+    await editor.do("add", widget="text")
+    soup = await editor.soup()
+    flow = soup.select_one("details.workflow-editor")
+    assert flow.select_one("summary").get_text().endswith("1 avertissement")
+    assert "aucune question de courriel" in flow.select_one(".citizen-unreachable").get_text()
+    notifying = [li for li in flow.select(".transitions li") if "prévenir l’usager" in li.get_text()]
+    assert notifying and all("aucune question de courriel" in li.get_text() for li in notifying)
+    assert flow.select_one("#tr-notify")["aria-describedby"] == "tr-notify-warning"
+
+    await editor.do("add", widget="email")
+    flow = (await editor.soup()).select_one("details.workflow-editor")
+    assert flow.select_one(".citizen-unreachable") is None and "aucune question de courriel" not in flow.get_text()
+    assert not flow.select_one("#tr-notify").has_attr("aria-describedby")

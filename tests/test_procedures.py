@@ -113,3 +113,26 @@ async def test_a_plain_json_schema_is_imported_as_a_procedure(app: Any, client: 
     editor = await client.get("/staff/o/beaulac/p/demande-de-salle-municipale/edit")
     assert editor.status_code == 200 and "Salle des fêtes" in (await client.get(
         "/staff/o/beaulac/p/demande-de-salle-municipale/preview/0")).text
+
+
+async def test_a_new_procedure_takes_its_address_from_its_title_or_says_what_is_wrong(
+        app: Any, client: httpx.AsyncClient) -> None:
+    await signed_in(app, client, "designer@beaulac.example", {"beaulac": "designer"})
+    made = await client.post("/staff/o/beaulac/new", data={"title": "Inscription à la cantine", "slug": "",
+                                                           "kind": "procedure", "template": ""})
+    assert made.status_code == 303 and made.headers["location"] == "/staff/o/beaulac/p/inscription-a-la-cantine/edit"
+
+    for slug, words in (("cantine scolaire", "lettres minuscules sans accents"), ("été", "sans accents"),
+                        ("inscription-a-la-cantine", "déjà l’identifiant «\u00a0inscription-a-la-cantine\u00a0»")):
+        refused = await client.post("/staff/o/beaulac/new", data={"title": "Cantine", "slug": slug,
+                                                                  "kind": "survey", "template": ""})
+        assert refused.status_code == 422, slug
+        soup = BeautifulSoup(refused.text, "html.parser")
+        link = soup.select_one(".error-summary a")
+        assert words in link.get_text(), link.get_text()
+        assert link["href"] == "#new-slug-beaulac" and soup.select_one("#new-slug-beaulac")["aria-invalid"] == "true"
+        assert soup.select_one("#new-title-beaulac")["value"] == "Cantine"  # what was typed is kept
+        assert soup.select_one("#new-kind-beaulac option[selected]")["value"] == "survey"
+        assert "does not match" not in refused.text
+    page = BeautifulSoup((await client.get("/staff")).text, "html.parser")
+    assert page.select_one("#new-slug-beaulac")["pattern"] == "[a-z0-9][a-z0-9\\-]*"  # valid with the v flag

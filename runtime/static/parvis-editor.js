@@ -1,6 +1,7 @@
-// The procedure editor's comforts on top of forms that work without scripts:
-// drag and drop of elements (SortableJS), posting the editor's own "move" operation through
-// htmx; the refused answers (409, 422) swapped in like the others; focus kept after a swap.
+// The procedure editor's comforts on top of forms that work without scripts: drag and drop
+// of elements (SortableJS), posting the editor's own "move" operation through htmx; the
+// refused answers (409, 422) swapped in like the others; focus kept after a swap. On the
+// dashboard: the new procedure's address made from its title as it is typed.
 (function () {
   "use strict";
   document.documentElement.classList.add("js");
@@ -20,7 +21,7 @@
       values.element = String(from);
     }
     htmx.ajax("POST", editor.dataset.editUrl, {
-      source: editor, values: values, target: "#editor-root", select: "#editor-root", swap: "outerHTML"
+      source: editor, values: values, target: "#editor-root", select: "#editor-root", swap: "outerHTML settle:0ms"
     });
   }
 
@@ -75,8 +76,26 @@
     }
   });
 
+  // A new procedure's address follows its title, accents removed, until the person types one
+  // (the server makes the same one from the title when the field is left empty).
+  function slugOf(title) {
+    return title.toLowerCase().replace(/œ/g, "oe").replace(/æ/g, "ae").normalize("NFKD")
+      .replace(/\p{M}/gu, "").replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 63).replace(/-+$/, "");
+  }
+  function slugFields(scope) {
+    scope.querySelectorAll("input[data-slug-from]").forEach(function (slug) {
+      var title = document.getElementById(slug.dataset.slugFrom);
+      if (!title || slug.dataset.follows) { return; }
+      slug.dataset.follows = slug.value === "" || slug.value === slugOf(title.value) ? "1" : "0";
+      slug.addEventListener("input", function () { slug.dataset.follows = slug.value === "" ? "1" : "0"; });
+      title.addEventListener("input", function () {
+        if (slug.dataset.follows === "1") { slug.value = slugOf(title.value); }
+      });
+    });
+  }
+
   if (typeof htmx !== "undefined") {
     htmx.onLoad(function (element) { sortable(element); });  // each swapped editor
   }
-  document.addEventListener("DOMContentLoaded", function () { sortable(document); });
+  document.addEventListener("DOMContentLoaded", function () { sortable(document); slugFields(document); });
 })();
