@@ -32,10 +32,29 @@ class FormSource(Protocol):
 
 @dataclass(frozen=True)
 class Problem:
-    """A defect of a definition, at a JSON path, in a sentence for its author."""
+    """A defect of a definition, at a JSON path, in a sentence for its author.
+
+    `message` is the English sentence; a problem made by `Problem.of` also keeps its
+    translatable text and values, so a French page shows it in French (`text`)."""
 
     path: str
     message: str
+    template: str = field(default="", compare=False)
+    params: Mapping[str, Any] = field(default_factory=dict, compare=False)
+
+    @classmethod
+    def of(cls, path: str, template: str, **params: Any) -> "Problem":
+        return cls(path, template % params if params else template, template, params)
+
+    def text(self, lang: str) -> str:
+        from runtime.i18n import gettext
+
+        # A value may itself be a sentence (the reason a row was skipped): in the same language.
+        params = {key: value.text(lang) if isinstance(value, Problem) else value for key, value in self.params.items()}
+        return gettext(lang, self.template, **params) if self.template else self.message
+
+    def __str__(self) -> str:
+        return self.message
 
 
 @dataclass(frozen=True)
