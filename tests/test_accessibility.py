@@ -53,7 +53,7 @@ class Axe:
 
     def __post_init__(self) -> None:
         def serve(route: Any) -> None:
-            if route.request.resource_type == "document":
+            if route.request.resource_type == "document" and route.request.frame.parent_frame is None:
                 route.fulfill(status=200, content_type="text/html; charset=utf-8", body=self.served)
             else:
                 route.continue_()
@@ -121,14 +121,21 @@ def submit_empty(page: Any) -> bool:
     return False
 
 
+def questions(page: Any) -> list[str]:
+    return list(page.locator("form.procedure-form [name]").evaluate_all("all => all.map(e => e.name)"))
+
+
 def citizen_journey(page: Any, axe: Axe, address: str, procedure: str, scripts: bool) -> None:
-    """Every page fresh and with its errors, the review, the receipt and the follow-up page."""
+    """Every page fresh, with its errors and with the questions its answers reveal; the review, the receipt and the follow-up page."""
     page.goto(f"{address}/{procedure}")
     for number, (data, files) in enumerate(EXAMPLES[procedure], start=1):
         axe.check(page, f"{procedure}, page {number}", scripts)
         if submit_empty(page):
             axe.check(page, f"{procedure}, page {number} with errors", scripts)
+        asked = questions(page)
         fill_page(page, data, files, scripts)
+        if questions(page) != asked:  # the answers revealed other questions
+            axe.check(page, f"{procedure}, page {number} filled in", scripts)
         page.locator("form.procedure-form button.primary").click()
         page.wait_for_load_state()
         assert page.locator(".error-summary").count() == 0, page.locator(".error-summary").inner_text()
