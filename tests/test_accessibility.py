@@ -218,8 +218,10 @@ def test_every_staff_page(parvis: tuple[str, Path], browser: Any, axe: Axe, scri
                        f"{address}/staff/o/saint-aubin/p/inscription-cantine/edit?page=0&element=0&sub=0"),
                       ("statistics", f"{base}/p/{slug}/statistics"),
                       ("charter", f"{base}/charter"), ("team", f"{base}/team"),
-                      ("functions", f"{base}/p/{slug}/functions"), ("publication", f"{base}/p/{slug}/publish")]:
-        page.goto(url)
+                      ("functions", f"{base}/p/{slug}/functions"), ("publication", f"{base}/p/{slug}/publish"),
+                      ("preview", f"{base}/p/{slug}/preview/0"), ("API tokens", f"{base}/api"),
+                      ("password", f"{address}/staff/password")]:
+        assert page.goto(url).ok, what
         axe.check(page, what, scripts)
     page.goto(f"{base}/p/{slug}/inbox")
     page.get_by_role("link", name=reference).click()
