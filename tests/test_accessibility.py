@@ -70,7 +70,8 @@ class Axe:
             target.set_viewport_size({"width": width, "height": 900})
             if target.evaluate("typeof window.axe") == "undefined":
                 target.evaluate(AXE_SCRIPT)
-            violations = target.evaluate("axe.run(document, {resultTypes: ['violations']}).then(r => r.violations)")
+            violations = target.evaluate("axe.run(document, {resultTypes: ['violations']})"
+                                         ".then(results => results.violations)")
             self.checked += 1
             for violation in violations:
                 key = violation["id"] + repr([node["target"] for node in violation["nodes"]])
@@ -91,7 +92,8 @@ class Axe:
         return self.reader
 
     def assert_clean(self) -> None:
-        assert not self.failures, f"{len(self.failures)} accessibility violations:\n\n" + "\n\n".join(self.failures)
+        assert not self.failures, (f"{len(self.failures)} accessibility violations:\n\n"
+                                   + "\n\n".join(self.failures))
 
 
 def describe(what: str, mode: str, url: str, violation: dict[str, Any]) -> str:
@@ -126,7 +128,8 @@ def questions(page: Any) -> list[str]:
 
 
 def citizen_journey(page: Any, axe: Axe, address: str, procedure: str, scripts: bool) -> None:
-    """Every page fresh, with its errors and with the questions its answers reveal; the review, the receipt and the follow-up page."""
+    """Every page fresh, with its errors and with the questions its answers reveal; then the
+    review, the receipt and the follow-up page."""
     page.goto(f"{address}/{procedure}")
     for number, (data, files) in enumerate(EXAMPLES[procedure], start=1):
         axe.check(page, f"{procedure}, page {number}", scripts)
@@ -135,7 +138,7 @@ def citizen_journey(page: Any, axe: Axe, address: str, procedure: str, scripts: 
         asked = questions(page)
         fill_page(page, data, files, scripts)
         if questions(page) != asked:  # the answers revealed other questions
-            axe.check(page, f"{procedure}, page {number} filled in", scripts)
+            axe.check(page, f"{procedure}, page {number} answered", scripts)
         page.locator("form.procedure-form button.primary").click()
         page.wait_for_load_state()
         assert page.locator(".error-summary").count() == 0, page.locator(".error-summary").inner_text()
