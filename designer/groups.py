@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import Engine, delete, select
 from sqlalchemy.exc import IntegrityError
@@ -10,10 +11,19 @@ from sqlmodel import Session
 
 from designer.models import FunctionBinding, StaffGroup, StaffGroupMember
 from runtime.db import session_scope
+from runtime.fields.base import Problem
+from runtime.i18n import N_
 
 
 class GroupRefused(ValueError):
-    """A change of groups that cannot be made; the text says why."""
+    """A change of groups that cannot be made; `text` says why in the reader's language."""
+
+    def __init__(self, template: str, **params: Any) -> None:
+        self.problem = Problem.of("", template, **params)
+        super().__init__(self.problem.message)
+
+    def text(self, lang: str) -> str:
+        return self.problem.text(lang)
 
 
 @dataclass(frozen=True)
@@ -40,25 +50,25 @@ def groups_of(engine: Engine, organisation_id: int) -> list[Group]:
 def create(engine: Engine, organisation_id: int, name: str) -> None:
     name = " ".join(name.split())[:100]
     if not name:
-        raise GroupRefused("a group needs a name")
+        raise GroupRefused(N_("a group needs a name"))
     try:
         with session_scope(engine) as session:
             session.add(StaffGroup(organisation_id=organisation_id, name=name))
     except IntegrityError:
-        raise GroupRefused(f"there is already a group named {name!r}") from None
+        raise GroupRefused(N_("there is already a group named “%(name)s”"), name=name) from None
 
 
 def _own(session: Session, organisation_id: int, group_id: int) -> StaffGroup:
     group = session.get(StaffGroup, group_id)
     if group is None or group.organisation_id != organisation_id:
-        raise GroupRefused("there is no such group in this organisation")
+        raise GroupRefused(N_("there is no such group in this organisation"))
     return group
 
 
 def add_member(engine: Engine, organisation_id: int, group_id: int, user_id: int, allowed: set[int]) -> None:
     """Put someone of the organisation (among `allowed`) in one of its groups."""
     if user_id not in allowed:
-        raise GroupRefused("choose someone of this organisation")
+        raise GroupRefused(N_("choose someone of this organisation"))
     with session_scope(engine) as session:
         _own(session, organisation_id, group_id)
         if session.exec(select(StaffGroupMember).where(StaffGroupMember.group_id == group_id,  # type: ignore[call-overload]

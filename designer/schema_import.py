@@ -9,6 +9,7 @@ from typing import Any, Mapping
 
 from designer.editing import default_workflow
 from runtime.fields.base import Problem
+from runtime.i18n import N_
 
 FORMAT_WIDGETS = {"email": "email", "date": "date", "date-time": "datetime", "uri": "url"}
 KEPT_KEYWORDS = ("minLength", "maxLength", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum",
@@ -39,16 +40,16 @@ def from_json_schema(schema: Mapping[str, Any], lang: str = "fr",
     elements: list[dict[str, Any]] = []
     for key in ("if", "then", "else", "dependencies", "dependentSchemas", "allOf", "anyOf", "oneOf"):
         if key in schema:
-            report.append(Problem(f"/{key}", "conditions written in the schema are not imported; "
-                                             "add them with the condition editor"))
+            report.append(Problem.of(f"/{key}", N_("conditions written in the schema are not imported; "
+                                                   "add them with the condition editor")))
     for original, prop in (schema.get("properties") or {}).items():
         name = _field_name(original)
         path = f"/properties/{original}"
         if not isinstance(prop, dict):
-            report.append(Problem(path, "not a schema object; skipped"))
+            report.append(Problem.of(path, N_("not a schema object; skipped")))
             continue
         if name in properties:
-            report.append(Problem(path, f"its name becomes {name!r}, already taken; skipped"))
+            report.append(Problem.of(path, N_("its name becomes %(name)s, already taken; skipped"), name=repr(name)))
             continue
         converted = _convert(prop, path, report)
         if converted is None:
@@ -61,12 +62,12 @@ def from_json_schema(schema: Mapping[str, Any], lang: str = "fr",
         if choices:
             element["choices"] = {value: {lang: label} for value, label in choices.items()}
         if "default" in prop:
-            report.append(Problem(f"{path}/default", "default values are not imported"))
+            report.append(Problem.of(f"{path}/default", N_("default values are not imported")))
         properties[name] = data_schema
         elements.append(element)
     required = [_field_name(name) for name in schema.get("required") or [] if _field_name(name) in properties]
     if not elements:
-        report.append(Problem("/properties", "no property could be imported"))
+        report.append(Problem.of("/properties", N_("no property could be imported")))
     definition = {
         "id": slugify(title), "kind": "procedure", "lang": lang, "title": {lang: title},
         "schema": {"type": "object", "properties": properties, **({"required": required} if required else {})},
@@ -84,7 +85,7 @@ def _convert(prop: Mapping[str, Any], path: str, report: list[Problem]
     kind = prop.get("type")
     kept = {key: prop[key] for key in KEPT_KEYWORDS if key in prop}
     if "$ref" in prop:
-        report.append(Problem(path, "references ($ref) are not imported; skipped"))
+        report.append(Problem.of(path, N_("references ($ref) are not imported; skipped")))
         return None
     if kind == "string" and "enum" in prop:
         values = [str(v) for v in prop["enum"]]
@@ -94,7 +95,8 @@ def _convert(prop: Mapping[str, Any], path: str, report: list[Problem]
     if kind == "string":
         fmt = prop.get("format")
         if fmt and fmt not in FORMAT_WIDGETS:
-            report.append(Problem(f"{path}/format", f"format {fmt!r} is not known; imported as plain text"))
+            report.append(Problem.of(f"{path}/format", N_("format %(format)s is not known; imported as plain text"),
+                                     format=repr(fmt)))
         widget = FORMAT_WIDGETS.get(fmt or "") or ("textarea" if int(prop.get("maxLength", 0)) > 200 else "text")
         data = {"type": "string", **kept}
         if widget in FORMAT_WIDGETS.values():
@@ -112,7 +114,10 @@ def _convert(prop: Mapping[str, Any], path: str, report: list[Problem]
         data = {"type": "array", "items": {"type": "string", "enum": values}, "uniqueItems": True}
         data.update({key: prop[key] for key in ("minItems", "maxItems") if key in prop})
         return "checkboxes", data, dict(zip(values, map(str, names)))
-    report.append(Problem(path, f"type {kind!r} ({'nested object' if kind == 'object' else 'list'}"
-                                f") is not imported yet; skipped" if kind in ("object", "array")
-                          else f"type {kind!r} is not supported; skipped"))
+    if kind == "object":
+        report.append(Problem.of(path, N_("type %(type)s (nested object) is not imported yet; skipped"), type=repr(kind)))
+    elif kind == "array":
+        report.append(Problem.of(path, N_("type %(type)s (list) is not imported yet; skipped"), type=repr(kind)))
+    else:
+        report.append(Problem.of(path, N_("type %(type)s is not supported; skipped"), type=repr(kind)))
     return None

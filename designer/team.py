@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import Engine, delete
 from sqlmodel import Session, select
@@ -11,11 +12,20 @@ from sqlmodel import Session, select
 from designer.accounts import create_user, normalise_email
 from designer.models import ROLES, Membership, StaffSession, StaffUser
 from runtime.db import session_scope
+from runtime.fields.base import Problem
+from runtime.i18n import N_
 from runtime.models import Organisation
 
 
 class TeamRefused(ValueError):
-    pass
+    """A change of the team that cannot be made; `text` says why in the reader's language."""
+
+    def __init__(self, template: str, **params: Any) -> None:
+        self.problem = Problem.of("", template, **params)
+        super().__init__(self.problem.message)
+
+    def text(self, lang: str) -> str:
+        return self.problem.text(lang)
 
 
 @dataclass(frozen=True)
@@ -36,10 +46,10 @@ def members(engine: Engine, organisation: Organisation) -> list[Member]:
 def add_member(engine: Engine, organisation: Organisation, email: str, name: str, role: str) -> str | None:
     """Give someone a role here; a new account gets a temporary password, returned once."""
     if role not in ROLES:
-        raise TeamRefused(f"unknown role {role!r}")
+        raise TeamRefused(N_("unknown role %(role)s"), role=repr(role))
     email = normalise_email(email)
     if "@" not in email or not name.strip():
-        raise TeamRefused("give a name and an e-mail address")
+        raise TeamRefused(N_("give a name and an e-mail address"))
     with Session(engine) as session:
         user = session.exec(select(StaffUser).where(StaffUser.email == email)).first()
     if user is None:
@@ -53,7 +63,7 @@ def add_member(engine: Engine, organisation: Organisation, email: str, name: str
 
 def set_role(engine: Engine, organisation: Organisation, user_id: int, role: str) -> None:
     if role not in ROLES:
-        raise TeamRefused(f"unknown role {role!r}")
+        raise TeamRefused(N_("unknown role %(role)s"), role=repr(role))
     with session_scope(engine) as session:
         found = session.exec(select(Membership).where(Membership.user_id == user_id,
                                                       Membership.organisation_id == organisation.id)).first()
@@ -80,4 +90,4 @@ def _keep_an_administrator(session: Session, organisation: Organisation, user_id
     administrators = session.exec(select(Membership.user_id).where(
         Membership.organisation_id == organisation.id, Membership.role == "administrator")).all()
     if list(administrators) == [user_id]:
-        raise TeamRefused("an organisation keeps at least one administrator")
+        raise TeamRefused(N_("an organisation keeps at least one administrator"))

@@ -13,6 +13,7 @@ from designer import groups, team
 from designer.models import ROLES
 from designer.procedure_routes import organisation_for
 from designer.routes import current_staff, staff_page
+from runtime.i18n import N_
 from runtime.models import Organisation
 from runtime.site import Site, site_of
 from runtime.text import is_number
@@ -55,7 +56,7 @@ async def team_page(request: Request) -> Response:
         else:
             return site.not_found(request)
     except (team.TeamRefused, groups.GroupRefused) as refused:
-        return await _page(request, found, status_code=422, error=str(refused))
+        return await _page(request, found, status_code=422, error=refused.text(site.lang(request)))
     return RedirectResponse(f"/staff/o/{found.slug}/team", status_code=303)
 
 
@@ -72,7 +73,7 @@ async def _group_change(site: Site, organisation: Organisation, operation: str, 
     elif operation == "group_delete":
         await run_in_threadpool(groups.delete_group, site.engine, organisation.id, group_id)
     else:
-        raise groups.GroupRefused("unknown change")
+        raise groups.GroupRefused(N_("unknown change"))
 
 
 routes = [Route("/staff/o/{org}/team", team_page, methods=["GET", "POST"], name="staff_team")]

@@ -29,6 +29,7 @@ from designer.xlsform_sheets import (
     ChoiceList,
     Columns,
     RowSkipped,
+    at_row,
     base_name,
     form_language,
     read_choices,
@@ -37,6 +38,7 @@ from designer.xlsform_sheets import (
 from designer.xlsform_workbook import Row, read_workbook
 from runtime.definition import DefinitionError
 from runtime.fields.base import Problem
+from runtime.i18n import N_
 
 MAX_PAGE_ELEMENTS = 200
 MAX_REPEAT_ELEMENTS = 50
@@ -50,11 +52,11 @@ def from_xlsform(raw: bytes, lang: str, fallback_title: str = "DÃ©marche importÃ
     sheets = read_workbook(raw)
     survey = sheets.get("survey")
     if survey is None:
-        raise DefinitionError([Problem("", "the workbook has no sheet named \"survey\", where "
-                                           "an XLSForm lists its questions")])
+        raise DefinitionError([Problem.of("", N_("the workbook has no sheet named \"survey\", where an "
+                                                 "XLSForm lists its questions"))])
     if not any(base_name(header) == "type" for header in survey.headers):
-        raise DefinitionError([Problem("survey!1", "the first row of the survey sheet has no "
-                                                   "\"type\" column")])
+        raise DefinitionError([Problem.of("survey!1", N_("the first row of the survey sheet has no "
+                                                         "\"type\" column"))])
     report: list[Problem] = []
     settings = read_settings(sheets.get("settings"), report)
     lang = form_language(survey, settings, lang, report)
@@ -64,8 +66,8 @@ def from_xlsform(raw: bytes, lang: str, fallback_title: str = "DÃ©marche importÃ
         form.add(row)
     form.finish()
     if not form.properties:
-        raise DefinitionError([*report, Problem("survey", "no question of the survey sheet could "
-                                                          "be imported")])
+        raise DefinitionError([*report, Problem.of("survey", N_("no question of the survey sheet "
+                                                                "could be imported"))])
     title = settings.get("form_title") or fallback_title
     definition = {
         "id": slugify(settings.get("form_id") or title), "kind": "procedure", "lang": lang,
@@ -124,9 +126,10 @@ class _Form:
     def finish(self) -> None:
         while self.stack:
             frame = self.stack.pop()
-            opened = "repeat" if frame.kind in ("repeat", "skip") else "group"
-            self.columns.report.append(Problem(frame.ref, f"row {frame.row}: begin {opened} has no "
-                                                          f"end {opened}; it ends with the sheet"))
+            template = (N_("row %(row)s: begin repeat has no end repeat; it ends with the sheet")
+                        if frame.kind in ("repeat", "skip") else
+                        N_("row %(row)s: begin group has no end group; it ends with the sheet"))
+            self.columns.report.append(Problem.of(frame.ref, template, row=frame.row))
             self._close(frame)
 
     # -- questions and notes --------------------------------------------------------------
@@ -137,12 +140,13 @@ class _Form:
         widget, prop, extra = widget_of(columns, row, kind, parts, self.choices)
         repeat = self._repeat()
         if repeat is not None and len(repeat.element["elements"]) >= MAX_REPEAT_ELEMENTS:
-            raise columns.skip(row, "type", f"a repeat holds at most {MAX_REPEAT_ELEMENTS} "
-                                            "questions; the row was not imported")
+            raise columns.skip(row, "type", N_("a repeat holds at most %(limit)s questions; the row was "
+                                               "not imported"), limit=MAX_REPEAT_ELEMENTS)
         original, name = field_name(columns, row, self.used)
         label = columns.texts(row, "label")
         if not label:
-            columns.note(row, "label", f"the question {original!r} has no label; its name is shown")
+            columns.note(row, "label", N_("the question %(name)s has no label; its name is shown"),
+                         name=repr(original))
         element: dict[str, Any] = {"field": name, "widget": widget,
                                    "label": columns.in_lang(row, "label", label, original), **extra}
         hint = columns.texts(row, "hint")
@@ -161,8 +165,8 @@ class _Form:
             self.known[original] = Question(name, widget, tuple(offered))
             return None
         if columns.plain(row, "relevant"):
-            columns.note(row, "relevant", "conditions inside a repeat are not imported; the "
-                                          "question is always shown")
+            columns.note(row, "relevant", N_("conditions inside a repeat are not imported; the "
+                                             "question is always shown"))
         items = repeat.prop["items"]
         if required:
             items.setdefault("required", []).append(name)
@@ -174,10 +178,10 @@ class _Form:
     def _note(self, row: Row) -> None:
         texts = self.columns.texts(row, "label")
         if not texts:
-            raise self.columns.skip(row, "label", "the note has no label; the row was not imported")
+            raise self.columns.skip(row, "label", N_("the note has no label; the row was not imported"))
         if self._repeat() is not None:
-            raise self.columns.skip(row, "type", "notes inside a repeat are not supported; the row "
-                                                 "was not imported")
+            raise self.columns.skip(row, "type", N_("notes inside a repeat are not supported; the row "
+                                                    "was not imported"))
         content = self.columns.in_lang(row, "label", texts, None)
         for lang, hint in self.columns.texts(row, "hint").items():
             content[lang] = f"{content.get(lang, '')}\n\n{hint}".strip()
@@ -192,24 +196,25 @@ class _Form:
         try:
             return relevant_condition(expression, self._resolve)
         except Unsupported as why:
-            self.columns.note(row, "relevant", f"the condition {expression[:80]!r} is not imported "
-                                               f"({why}); it is always shown")
+            self.columns.note(row, "relevant", N_("the condition %(expression)s is not imported "
+                                                  "(%(why)s); it is always shown"),
+                              expression=repr(expression[:80]), why=why.problem)
             return None
 
     def _resolve(self, original: str) -> Question:
         if original in self.known:
             return self.known[original]
         if original in self.inner:
-            raise Unsupported(f"${{{original}}} is inside a repeat")
+            raise Unsupported(N_("${%(name)s} is inside a repeat"), name=original)
         row = self.rows_of.get(original)
         if row is None:
-            raise Unsupported(f"there is no question named {original!r}")
+            raise Unsupported(N_("there is no question named %(name)s"), name=repr(original))
         if row == self.row:
-            raise Unsupported("it depends on the question itself")
+            raise Unsupported(N_("it depends on the question itself"))
         if row > self.row:
-            raise Unsupported(f"${{{original}}} comes later (row {row}); a condition may only "
-                              "depend on earlier answers")
-        raise Unsupported(f"${{{original}}} (row {row}) was not imported")
+            raise Unsupported(N_("${%(name)s} comes later (row %(row)s); a condition may only "
+                                 "depend on earlier answers"), name=original, row=row)
+        raise Unsupported(N_("${%(name)s} (row %(row)s) was not imported"), name=original, row=row)
 
     # -- groups, repeats, pages -----------------------------------------------------------
     def _begin_group(self, row: Row) -> None:
@@ -222,8 +227,8 @@ class _Form:
         title = self.columns.in_lang(row, "label", label, None) if label else None
         if self._repeat() is not None:
             if self.columns.plain(row, "relevant"):
-                self.columns.note(row, "relevant", "conditions inside a repeat are not imported; "
-                                                   "its questions are always shown")
+                self.columns.note(row, "relevant", N_("conditions inside a repeat are not imported; "
+                                                      "its questions are always shown"))
             self.stack.append(_Frame("group", row.number, ref))
             return
         condition = self._relevant(row)
@@ -252,14 +257,14 @@ class _Form:
             return
         if self._repeat() is not None:
             self.stack.append(_Frame("skip", row.number, ref))
-            raise self.columns.skip(row, "type", "a repeat inside a repeat is not supported; it "
-                                                 "was not imported, nor the questions it holds")
+            raise self.columns.skip(row, "type", N_("a repeat inside a repeat is not supported; it "
+                                                    "was not imported, nor the questions it holds"))
         try:
             original, name = field_name(self.columns, row, self.used)
         except RowSkipped as skipped:
             self.stack.append(_Frame("skip", row.number, ref))
-            raise RowSkipped(Problem(skipped.problem.path, f"{skipped.problem.message}, nor the "
-                                                           "questions of the repeat")) from None
+            raise RowSkipped(Problem.of(skipped.problem.path, N_("%(problem)s, nor the questions of the "
+                                                                 "repeat"), problem=skipped.problem)) from None
         unsupported_columns(self.columns, row)
         label = self.columns.in_lang(row, "label", self.columns.texts(row, "label"), original)
         element: dict[str, Any] = {"field": name, "widget": "group", "label": label,
@@ -282,14 +287,15 @@ class _Form:
 
     def _end(self, row: Row, expected: str) -> None:
         if not self.stack:
-            raise self.columns.skip(row, "type", f"end {expected} without a begin {expected}; "
-                                                 "ignored")
+            raise self.columns.skip(row, "type", N_("end repeat without a begin repeat; ignored")
+                                    if expected == "repeat" else N_("end group without a begin group; ignored"))
         frame = self.stack[-1]
         if frame.kind != "skip" and (frame.kind == "repeat") != (expected == "repeat"):
-            opened = "repeat" if frame.kind == "repeat" else "group"
-            raise self.columns.skip(row, "type", f"end {expected} where end {opened} was "
-                                                 f"expected (the {opened} begins on row "
-                                                 f"{frame.row}); ignored")
+            template = (N_("end group where end repeat was expected (the repeat begins on row "
+                           "%(other)s); ignored") if frame.kind == "repeat" else
+                        N_("end repeat where end group was expected (the group begins on row "
+                           "%(other)s); ignored"))
+            raise self.columns.skip(row, "type", template, other=frame.row)
         self._close(self.stack.pop())
 
     def _close(self, frame: _Frame) -> None:
@@ -298,9 +304,9 @@ class _Form:
         if frame.kind != "repeat":
             return
         if not frame.element["elements"]:
-            self.columns.report.append(Problem(frame.ref, f"row {frame.row}: the repeat holds no "
-                                                          "question that could be imported; it was "
-                                                          "not imported"))
+            self.columns.report.append(Problem.of(frame.ref, N_("row %(row)s: the repeat holds no "
+                                                                "question that could be imported; it "
+                                                                "was not imported"), row=frame.row))
             return
         self._place(frame.element, frame.prop, frame.condition)
         self.known[frame.name] = Question(frame.element["field"], "group")

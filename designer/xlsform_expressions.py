@@ -14,7 +14,9 @@ from typing import Any
 
 import re2
 
+from runtime.fields.base import Problem
 from runtime.formats import compile_pattern
+from runtime.i18n import N_
 
 MAX_LENGTH = 1000
 MAX_NESTING = 8
@@ -31,12 +33,17 @@ _TOKEN = re.compile(r"""\s*(?:
 )""", re.VERBOSE)
 
 
-_WANTED = {"ref": "a question, as ${name},", "op": "a comparison (=, !=, >, >=, <, <=)",
-           "str": "a text in quotes", "num": "a number", "dot": "'.'"}
+_WANTED = {"ref": N_("a question, as ${name},"), "op": N_("a comparison (=, !=, >, >=, <, <=)"),
+           "str": N_("a text in quotes"), "num": N_("a number"), "dot": "'.'"}
 
 
 class Unsupported(ValueError):
-    """An expression outside the subset, with the reason in a sentence."""
+    """An expression outside the subset, with the reason in a sentence (`problem`, shown in
+    the reader's language)."""
+
+    def __init__(self, template: str, **params: Any) -> None:
+        self.problem = Problem.of("", template, **params)
+        super().__init__(self.problem.message)
 
 
 @dataclass(frozen=True)
@@ -59,13 +66,13 @@ class Token:
 
 def tokens(expression: str) -> list[Token]:
     if len(expression) > MAX_LENGTH:
-        raise Unsupported(f"the expression is longer than {MAX_LENGTH} characters")
+        raise Unsupported(N_("the expression is longer than %(limit)s characters"), limit=MAX_LENGTH)
     found, position = [], 0
     expression = expression.strip()
     while position < len(expression):
         match = _TOKEN.match(expression, position)
         if match is None or match.end() == position:
-            raise Unsupported(f"{expression[position:position + 20]!r} is not understood")
+            raise Unsupported(N_("%(text)s is not understood"), text=repr(expression[position:position + 20]))
         kind = match.lastgroup or ""
         found.append(Token(kind, match.group(kind)))
         position = match.end()
@@ -87,20 +94,20 @@ class _Parser:
     def take(self, text: str | None = None, kind: str | None = None) -> Token:
         if not self.peek(text, kind):
             found = (repr(self.tokens[self.position].text) if self.position < len(self.tokens)
-                     else "the end of the expression")
-            wanted = repr(text) if text else _WANTED.get(kind or "", "something more")
-            raise Unsupported(f"{wanted} was expected, not {found}")
+                     else Problem.of("", N_("the end of the expression")))
+            wanted = repr(text) if text else Problem.of("", _WANTED.get(kind or "", N_("something more")))
+            raise Unsupported(N_("%(wanted)s was expected, not %(found)s"), wanted=wanted, found=found)
         self.position += 1
         return self.tokens[self.position - 1]
 
     def finish(self) -> None:
         if self.position < len(self.tokens):
-            raise Unsupported(f"{self.tokens[self.position].text!r} is not understood here")
+            raise Unsupported(N_("%(text)s is not understood here"), text=repr(self.tokens[self.position].text))
 
     def nested(self) -> None:
         self.depth += 1
         if self.depth > MAX_NESTING:
-            raise Unsupported(f"parentheses are nested more than {MAX_NESTING} deep")
+            raise Unsupported(N_("parentheses are nested more than %(limit)s deep"), limit=MAX_NESTING)
 
 
 def literal(token: Token) -> str | float | int:
@@ -109,7 +116,7 @@ def literal(token: Token) -> str | float | int:
     if token.kind == "num":
         number = float(token.text)
         return int(number) if number.is_integer() and "." not in token.text else number
-    raise Unsupported(f"{token.text!r} is not a value (write text in quotes, or a number)")
+    raise Unsupported(N_("%(text)s is not a value (write text in quotes, or a number)"), text=repr(token.text))
 
 
 # -- relevant -> visible_if -----------------------------------------------------------------
@@ -118,7 +125,7 @@ def relevant_condition(expression: str, resolve: Resolve) -> dict[str, Any]:
     """The visibility condition that `relevant` says, or Unsupported."""
     parser = _Parser(expression)
     if not parser.tokens:
-        raise Unsupported("the expression is empty")
+        raise Unsupported(N_("the expression is empty"))
     condition = _either(parser, resolve)
     parser.finish()
     return condition
@@ -145,7 +152,7 @@ def _joined(key: str, parts: list[dict[str, Any]]) -> dict[str, Any]:
         return parts[0]
     flat = [piece for part in parts for piece in part.get(key, [part])]
     if len(flat) > MAX_PARTS:
-        raise Unsupported(f"at most {MAX_PARTS} conditions can be combined")
+        raise Unsupported(N_("at most %(limit)s conditions can be combined"), limit=MAX_PARTS)
     return {key: flat}
 
 
@@ -175,7 +182,7 @@ def _single(parser: _Parser, resolve: Resolve) -> dict[str, Any]:
         return _selected(question, str(value))
     if parser.peek(kind="word"):
         word = parser.tokens[parser.position].text
-        raise Unsupported(f"the function or word {word!r} is not supported")
+        raise Unsupported(N_("the function or word %(word)s is not supported"), word=repr(word))
     left = parser.take()
     operator = parser.take(kind="op").text
     right = parser.take()
@@ -183,7 +190,7 @@ def _single(parser: _Parser, resolve: Resolve) -> dict[str, Any]:
         left, right = right, left
         operator = {">": "<", "<": ">", ">=": "<=", "<=": ">="}.get(operator, operator)
     if left.kind != "ref":
-        raise Unsupported("a comparison must name a question, as ${name}")
+        raise Unsupported(N_("a comparison must name a question, as ${name}"))
     return _comparison(resolve(_name(left)), operator, literal(right))
 
 
@@ -193,7 +200,7 @@ def _name(token: Token) -> str:
 
 def _selected(question: Question, value: str) -> dict[str, Any]:
     if question.kind not in ("radio", "select", "checkboxes"):
-        raise Unsupported(f"selected() needs a choice question; {question.field!r} is not one")
+        raise Unsupported(N_("selected() needs a choice question; %(field)s is not one"), field=repr(question.field))
     _check_choice(question, value)
     operator = "contains" if question.kind == "checkboxes" else "equals"
     return {"field": question.field, operator: value}
@@ -201,7 +208,8 @@ def _selected(question: Question, value: str) -> dict[str, Any]:
 
 def _check_choice(question: Question, value: str) -> None:
     if value not in question.values:
-        raise Unsupported(f"{value!r} is not one of the choices of {question.field!r}")
+        raise Unsupported(N_("%(value)s is not one of the choices of %(field)s"), value=repr(value),
+                          field=repr(question.field))
 
 
 def _comparison(question: Question, operator: str, value: str | float) -> dict[str, Any]:
@@ -217,10 +225,15 @@ def _comparison(question: Question, operator: str, value: str | float) -> dict[s
             return {"field": field, key: _number(value, question)}
         if question.kind in ("text", "textarea"):
             return {"field": field, key: str(value)}
-        hint = f"; use selected(${{{field}}}, 'value')" if question.kind == "checkboxes" else ""
-        raise Unsupported(f"{operator} on {field!r} ({question.kind}) is not supported{hint}")
+        if question.kind == "checkboxes":
+            raise Unsupported(N_("%(operator)s on %(field)s (%(kind)s) is not supported; use "
+                                 "selected(${%(name)s}, 'value')"), operator=operator, field=repr(field),
+                              kind=question.kind, name=field)
+        raise Unsupported(N_("%(operator)s on %(field)s (%(kind)s) is not supported"), operator=operator,
+                          field=repr(field), kind=question.kind)
     if question.kind not in NUMERIC:
-        raise Unsupported(f"{operator} compares numbers, and {field!r} is not a number question")
+        raise Unsupported(N_("%(operator)s compares numbers, and %(field)s is not a number question"),
+                          operator=operator, field=repr(field))
     number = _number(value, question)
     if operator == ">":
         return {"field": field, "greater_than": number}
@@ -236,8 +249,8 @@ def _number(value: str | float, question: Question) -> float | int:
     try:
         number = float(value)
     except ValueError:
-        raise Unsupported(f"{question.field!r} is a number question; {value!r} is not a "
-                          "number") from None
+        raise Unsupported(N_("%(field)s is a number question; %(value)s is not a number"),
+                          field=repr(question.field), value=repr(value)) from None
     return int(number) if number.is_integer() else number
 
 
@@ -252,7 +265,7 @@ def constraint_keywords(expression: str, widget: str) -> dict[str, Any]:
     """The JSON Schema keywords that `constraint` says for a question shown with `widget`."""
     parser = _Parser(expression)
     if not parser.tokens:
-        raise Unsupported("the expression is empty")
+        raise Unsupported(N_("the expression is empty"))
     keywords = _rules(parser, widget)
     parser.finish()
     return keywords
@@ -264,7 +277,7 @@ def _rules(parser: _Parser, widget: str) -> dict[str, Any]:
         parser.take()
         for key, value in _rule(parser, widget).items():
             if key in keywords:
-                raise Unsupported(f"the constraint sets {key} twice")
+                raise Unsupported(N_("the constraint sets %(key)s twice"), key=key)
             keywords[key] = value
     return keywords
 
@@ -285,12 +298,12 @@ def _rule(parser: _Parser, widget: str) -> dict[str, Any]:
         pattern = str(literal(parser.take(kind="str")))
         parser.take(")")
         if widget not in ("text", "textarea"):
-            raise Unsupported(f"regex() applies to text questions, not to a {widget} question")
+            raise Unsupported(N_("regex() applies to text questions, not to a %(widget)s question"), widget=widget)
         try:
             compile_pattern(pattern)
         except re2.error:
-            raise Unsupported(f"the pattern {pattern!r} is not accepted (no backreferences or "
-                              "lookaround)") from None
+            raise Unsupported(N_("the pattern %(pattern)s is not accepted (no backreferences or "
+                                 "lookaround)"), pattern=repr(pattern)) from None
         return {"pattern": pattern}
     if parser.peek("string-length", "word"):
         parser.take()
@@ -301,8 +314,8 @@ def _rule(parser: _Parser, widget: str) -> dict[str, Any]:
         limit = literal(parser.take(kind="num"))
         if (widget not in ("text", "textarea") or operator not in _LENGTHS
                 or not isinstance(limit, int)):
-            raise Unsupported("string-length(.) is supported on text questions, compared with a "
-                              "whole number")
+            raise Unsupported(N_("string-length(.) is supported on text questions, compared with a "
+                                 "whole number"))
         key, shift = _LENGTHS[operator]
         return {key: max(limit + shift, 0)}
     left = parser.take()
@@ -312,8 +325,9 @@ def _rule(parser: _Parser, widget: str) -> dict[str, Any]:
         left, right = right, left
         operator = {">": "<", "<": ">", ">=": "<=", "<=": ">="}.get(operator, operator)
     if left.kind != "dot" or right.kind != "num" or operator not in _BOUNDS:
-        raise Unsupported("only . >= n, . <= n, . > n, . < n, regex(., '...') and "
-                          "string-length(.) are supported")
+        raise Unsupported(N_("only . >= n, . <= n, . > n, . < n, regex(., '...') and "
+                             "string-length(.) are supported"))
     if widget not in NUMERIC:
-        raise Unsupported(f"{operator} compares numbers, and this is a {widget} question")
+        raise Unsupported(N_("%(operator)s compares numbers, and this is a %(widget)s question"),
+                          operator=operator, widget=widget)
     return {_BOUNDS[operator]: literal(right)}

@@ -10,6 +10,7 @@ from designer.xlsform_expressions import Unsupported, constraint_keywords
 from designer.xlsform_sheets import ChoiceList, Columns, base_name
 from designer.xlsform_workbook import Row
 from runtime.fields.file import FILE_SCHEMA
+from runtime.i18n import N_
 
 COLUMNS = {"type", "name", "label", "hint", "required", "required_message", "relevant",
            "constraint", "constraint_message", "appearance", "default"}
@@ -35,7 +36,7 @@ def question_type(columns: Columns, row: Row) -> tuple[str, list[str]]:
     """`select_one motif` -> ("select_one", ["motif"]); `begin group` -> ("begin_group", [])."""
     text = columns.plain(row, "type", needed=True)
     if not text:
-        raise columns.skip(row, "type", "the row has no type; it was not imported")
+        raise columns.skip(row, "type", N_("the row has no type; it was not imported"))
     parts = text.split()
     if parts[0].lower() in ("begin", "end") and len(parts) > 1:
         return f"{parts[0]}_{parts[1]}".lower(), parts[2:]
@@ -66,28 +67,29 @@ def widget_of(columns: Columns, row: Row, kind: str, parts: list[str],
             prop = {"type": "array", "items": {"type": "string", "enum": values},
                     "uniqueItems": True}
     else:
-        raise columns.skip(row, "type", f"the type {kind!r} is not supported; "
-                                        "the row was not imported")
+        raise columns.skip(row, "type", N_("the type %(type)s is not supported; the row was not imported"),
+                           type=repr(kind))
     for appearance in sorted(appearances - understood):
-        columns.note(row, "appearance", f"the appearance {appearance!r} is not supported; ignored")
+        columns.note(row, "appearance", N_("the appearance %(appearance)s is not supported; ignored"),
+                     appearance=repr(appearance))
     return widget, prop, extra
 
 
 def _choices(columns: Columns, row: Row, kind: str, parts: list[str],
              choices: dict[str, ChoiceList], extra: dict[str, Any]) -> list[str]:
     if not parts:
-        raise columns.skip(row, "type", f"{kind} needs the name of a choice list, as {kind} "
-                                        "list_name; the row was not imported")
+        raise columns.skip(row, "type", N_("%(type)s needs the name of a choice list, as %(type)s "
+                                           "list_name; the row was not imported"), type=kind)
     found = choices.get(parts[0])
     if found is None:
-        raise columns.skip(row, "type", f"the choice list {parts[0]!r} is not in the choices "
-                                        "sheet; the row was not imported")
+        raise columns.skip(row, "type", N_("the choice list %(list)s is not in the choices sheet; the "
+                                           "row was not imported"), list=repr(parts[0]))
     if len(found.labels) > MAX_CHOICES:
-        raise columns.skip(row, "type", f"the choice list {parts[0]!r} has more than "
-                                        f"{MAX_CHOICES} choices; the row was not imported")
+        raise columns.skip(row, "type", N_("the choice list %(list)s has more than %(limit)s choices; "
+                                           "the row was not imported"), list=repr(parts[0]), limit=MAX_CHOICES)
     for option in parts[1:]:
-        columns.note(row, "type", f"{option!r} is not supported (no free \"other\" answer); "
-                                  "ignored")
+        columns.note(row, "type", N_("%(option)s is not supported (no free \"other\" answer); ignored"),
+                     option=repr(option))
     extra["choices"] = dict(found.labels)
     return list(found.labels)
 
@@ -96,19 +98,20 @@ def field_name(columns: Columns, row: Row, used: dict[str, int]) -> tuple[str, s
     """The XLSForm name and the field name, kept in `used`; the row is skipped without one."""
     original = columns.plain(row, "name", needed=True)
     if not original:
-        raise columns.skip(row, "name", "the question has no name; the row was not imported")
+        raise columns.skip(row, "name", N_("the question has no name; the row was not imported"))
     name = original
     if not FIELD_NAME.match(name):
         name = original.lower().replace("-", "_").replace(".", "_")
     if not FIELD_NAME.match(name):
-        raise columns.skip(row, "name", f"{original!r} is not a valid name (letters, digits and "
-                                        "_, starting with a letter); the row was not imported")
+        raise columns.skip(row, "name", N_("%(name)s is not a valid name (letters, digits and _, "
+                                           "starting with a letter); the row was not imported"),
+                           name=repr(original))
     if name in used:
-        raise columns.skip(row, "name", f"the name {original!r} is already used on row "
-                                        f"{used[name]}; the row was not imported")
+        raise columns.skip(row, "name", N_("the name %(name)s is already used on row %(other)s; the "
+                                           "row was not imported"), name=repr(original), other=used[name])
     if name != original:
-        columns.note(row, "name", f"the name {original!r} becomes {name!r} (field names are "
-                                  "lower-case)")
+        columns.note(row, "name", N_("the name %(name)s becomes %(field)s (field names are lower-case)"),
+                     name=repr(original), field=repr(name))
     used[name] = row.number
     return original, name
 
@@ -118,8 +121,8 @@ def required_of(columns: Columns, row: Row) -> bool:
     text = str(value).strip().lower() if value is not None else ""
     if isinstance(value, bool) or text in YES | NO:
         return value is True or text in YES
-    columns.note(row, "required", f"required {str(value)[:60]!r} is not yes or no (a "
-                                  "condition?); the question is imported as optional")
+    columns.note(row, "required", N_("required %(value)s is not yes or no (a condition?); the question "
+                                     "is imported as optional"), value=repr(str(value)[:60]))
     return False
 
 
@@ -136,8 +139,8 @@ def messages_of(columns: Columns, row: Row, widget: str, prop: dict[str, Any],
     try:
         keywords = constraint_keywords(expression, widget)
     except Unsupported as why:
-        columns.note(row, "constraint", f"the constraint {expression[:80]!r} is not imported: "
-                                        f"{why}")
+        columns.note(row, "constraint", N_("the constraint %(expression)s is not imported: %(why)s"),
+                     expression=repr(expression[:80]), why=why.problem)
         return messages
     prop.update(keywords)
     text = columns.texts(row, "constraint_message")
@@ -151,6 +154,6 @@ def unsupported_columns(columns: Columns, row: Row) -> None:
     for header in row.values:
         base = base_name(header)
         if base == "default":
-            columns.note(row, header, "default values are not imported; ignored")
+            columns.note(row, header, N_("default values are not imported; ignored"))
         elif base not in COLUMNS:
-            columns.note(row, header, f"the column {header!r} is not supported; ignored")
+            columns.note(row, header, N_("the column %(header)s is not supported; ignored"), header=repr(header))

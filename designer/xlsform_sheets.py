@@ -10,6 +10,7 @@ from typing import Any
 
 from designer.xlsform_workbook import Row, Sheet, cell_text, kind_of
 from runtime.fields.base import Problem
+from runtime.i18n import N_
 
 MAX_TEXT = 2000
 LANGUAGE_NAMES = {"french": "fr", "français": "fr", "francais": "fr", "english": "en",
@@ -26,6 +27,12 @@ class RowSkipped(Exception):
     def __init__(self, problem: Problem):
         self.problem = problem
         super().__init__(problem.message)
+
+
+def at_row(ref: str, row: Row, template: str, /, **params: Any) -> Problem:
+    """A problem of a row, said as the spreadsheet shows it: "row 12: ..."."""
+    return Problem.of(ref, N_("row %(row)s: %(problem)s"), row=row.number,
+                      problem=Problem.of("", template, **params))
 
 
 def language_code(name: str) -> str | None:
@@ -59,17 +66,17 @@ class Columns:
             self.languages[header] = code
             if code is None:
                 column = header.split("::", 1)[0]
-                self.report.append(Problem(
+                self.report.append(Problem.of(
                     f"{self.sheet.name}!{self.sheet.letters[header]}1",
-                    f"the column {header!r} names no language code; write it as "
-                    f"{column}::Name (xx); the column was not read"))
+                    N_("the column %(header)s names no language code; write it as "
+                       "%(column)s::Name (xx); the column was not read"), header=repr(header), column=column))
 
-    def note(self, row: Row, column: str, message: str) -> None:
+    def note(self, row: Row, column: str, template: str, /, **params: Any) -> None:
         """Report something about a row, at its cell in `column`."""
-        self.report.append(Problem(self.ref(row, column), f"row {row.number}: {message}"))
+        self.report.append(at_row(self.ref(row, column), row, template, **params))
 
-    def skip(self, row: Row, column: str, message: str) -> RowSkipped:
-        return RowSkipped(Problem(self.ref(row, column), f"row {row.number}: {message}"))
+    def skip(self, row: Row, column: str, template: str, /, **params: Any) -> RowSkipped:
+        return RowSkipped(at_row(self.ref(row, column), row, template, **params))
 
     def headers_of(self, base: str) -> list[str]:
         return [h for h in self.sheet.letters if base_name(h) == base]
@@ -88,10 +95,10 @@ class Columns:
             value = row.values[header]
             text = cell_text(value)
             if text is None:
-                outcome = "the row was not imported" if needed else "ignored"
-                problem = Problem(row.ref(header),
-                                  f"row {row.number}: the {base} cell holds {kind_of(value)} where "
-                                  f"text is expected; {outcome}")
+                template = (N_("the %(column)s cell holds %(kind)s where text is expected; the row "
+                               "was not imported") if needed else
+                            N_("the %(column)s cell holds %(kind)s where text is expected; ignored"))
+                problem = at_row(row.ref(header), row, template, column=base, kind=kind_of(value))
                 if needed:
                     raise RowSkipped(problem)
                 self.report.append(problem)
@@ -115,11 +122,12 @@ class Columns:
             value = row.values[header]
             text = cell_text(value)
             if text is None:
-                self.note(row, header, f"the {header} cell holds {kind_of(value)} where text is "
-                                       "expected; ignored")
+                self.note(row, header, N_("the %(column)s cell holds %(kind)s where text is expected; "
+                                          "ignored"), column=header, kind=kind_of(value))
                 continue
             if len(text) > MAX_TEXT:
-                self.note(row, header, f"the text is longer than {MAX_TEXT} characters; it was cut")
+                self.note(row, header, N_("the text is longer than %(limit)s characters; it was cut"),
+                          limit=MAX_TEXT)
                 text = text[:MAX_TEXT]
             if text:
                 found[code] = text
@@ -131,8 +139,8 @@ class Columns:
         if not texts or self.lang in texts:
             return texts if texts or fallback is None else {self.lang: fallback}
         other, text = next(iter(texts.items()))
-        self.report.append(Problem(self.ref(row, base), f"row {row.number}: no {base} in "
-                                   f"{self.lang!r}; the {other!r} text is used"))
+        self.note(row, base, N_("no %(column)s in %(lang)s; the %(other)s text is used"), column=base,
+                  lang=repr(self.lang), other=repr(other))
         return {self.lang: text, **texts}
 
 
@@ -145,8 +153,9 @@ def form_language(survey: Sheet, settings: Mapping[str, str], fallback: str,
         code = language_code(setting)
         if code:
             return code
-        report.append(Problem("settings", f"default_language {setting!r} names no language code; "
-                                          f"write it as Name (xx); {fallback!r} is used"))
+        report.append(Problem.of("settings", N_("default_language %(setting)s names no language code; "
+                                                "write it as Name (xx); %(fallback)s is used"),
+                                 setting=repr(setting), fallback=repr(fallback)))
     codes = [language_code(header.split("::", 1)[1]) for header in survey.headers
              if base_name(header) == "label" and "::" in header]
     plain = any(base_name(h) == "label" and "::" not in h for h in survey.headers)
@@ -164,13 +173,14 @@ def read_settings(sheet: Sheet | None, report: list[Problem]) -> dict[str, str]:
         key = base_name(header)
         text = cell_text(value)
         if text is None:
-            report.append(Problem(row.ref(header), f"the setting {header!r} holds {kind_of(value)} "
-                                                   "where text is expected; ignored"))
+            report.append(Problem.of(row.ref(header), N_("the setting %(header)s holds %(kind)s where "
+                                                         "text is expected; ignored"),
+                                     header=repr(header), kind=kind_of(value)))
         elif key in ("form_title", "form_id", "default_language"):
             found[key] = text[:200]
         elif key != "version":  # a file revision: Parvis numbers its own versions
-            report.append(Problem(row.ref(header), f"the setting {header!r} is not used by Parvis; "
-                                                   "ignored"))
+            report.append(Problem.of(row.ref(header), N_("the setting %(header)s is not used by Parvis; "
+                                                         "ignored"), header=repr(header)))
     return found
 
 
@@ -195,15 +205,17 @@ def read_choices(sheet: Sheet | None, lang: str, report: list[Problem]) -> dict[
         if not list_name or not value:
             if list_name or value:
                 missing = "name" if list_name else "list_name"
-                columns.note(row, missing, f"the choice has no {missing}; it was not imported")
+                columns.note(row, missing, N_("the choice has no %(column)s; it was not imported"),
+                             column=missing)
             continue
         choices = lists.setdefault(list_name, ChoiceList(row.number))
         if value in choices.labels:
-            columns.note(row, "name", f"the list {list_name!r} already has the choice {value!r}; "
-                                      "this one was not imported")
+            columns.note(row, "name", N_("the list %(list)s already has the choice %(value)s; "
+                                         "this one was not imported"), list=repr(list_name), value=repr(value))
             continue
         texts = columns.texts(row, "label")
         if not texts:
-            columns.note(row, "name", f"the choice {value!r} has no label; its name is shown")
+            columns.note(row, "name", N_("the choice %(value)s has no label; its name is shown"),
+                         value=repr(value))
         choices.labels[value] = columns.in_lang(row, "label", texts, value)
     return lists

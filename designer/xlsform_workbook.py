@@ -19,6 +19,7 @@ from typing import Any
 
 from runtime.definition import MAX_BYTES, DefinitionError
 from runtime.fields.base import Problem
+from runtime.i18n import N_
 
 MAX_UNPACKED_BYTES = 20_000_000
 MAX_PARTS = 500
@@ -59,10 +60,10 @@ def looks_like_workbook(raw: bytes) -> bool:
 def read_workbook(raw: bytes) -> dict[str, Sheet]:
     """The survey, choices and settings sheets (by lower-case name), or DefinitionError."""
     if raw[:8] == _OLE2:
-        raise _refused("this is an Excel 97-2003 (.xls) file or a password-protected workbook; "
-                       "save it as an Excel workbook (.xlsx) without a password")
+        raise _refused(N_("this is an Excel 97-2003 (.xls) file or a password-protected workbook; "
+                          "save it as an Excel workbook (.xlsx) without a password"))
     if len(raw) > MAX_BYTES:
-        raise _refused(f"the file is larger than {MAX_BYTES} bytes")
+        raise _refused(N_("the file is larger than %(limit)s bytes"), limit=MAX_BYTES)
     _check_archive(raw)
     import openpyxl  # only staff importing a spreadsheet pay for it
 
@@ -84,50 +85,53 @@ def read_workbook(raw: bytes) -> dict[str, Sheet]:
     except DefinitionError:
         raise
     except Exception as error:  # noqa: BLE001 - a hostile file may break the parser anywhere
-        raise _refused(f"the spreadsheet cannot be read ({type(error).__name__}); "
-                       "open it and save it again as an Excel workbook (.xlsx)") from None
+        raise _refused(N_("the spreadsheet cannot be read (%(error)s); "
+                          "open it and save it again as an Excel workbook (.xlsx)"),
+                       error=type(error).__name__) from None
     if formulas:
         shown = formulas[:MAX_LISTED]
         if len(formulas) > MAX_LISTED:
-            shown.append(Problem("", f"and {len(formulas) - MAX_LISTED} more formulas"))
+            shown.append(Problem.of("", N_("and %(num)s more formulas"), num=len(formulas) - MAX_LISTED))
         raise DefinitionError(shown)
     return sheets
 
 
-def _refused(message: str) -> DefinitionError:
-    return DefinitionError([Problem("", message)])
+def _refused(template: str, **params: Any) -> DefinitionError:
+    return DefinitionError([Problem.of("", template, **params)])
 
 
 def _check_archive(raw: bytes) -> None:
     try:
         archive = zipfile.ZipFile(io.BytesIO(raw))
     except (zipfile.BadZipFile, ValueError, OSError):
-        raise _refused("the file is not a readable Excel workbook (.xlsx)") from None
+        raise _refused(N_("the file is not a readable Excel workbook (.xlsx)")) from None
     with archive:
         parts = archive.infolist()
         names = {part.filename for part in parts}
         if "xl/workbook.xml" not in names:
-            hint = (" (an OpenDocument spreadsheet: save it as .xlsx)"
-                    if "mimetype" in names else "")
-            raise _refused(f"the file is a ZIP archive but not an Excel workbook (.xlsx){hint}")
+            if "mimetype" in names:
+                raise _refused(N_("the file is a ZIP archive but not an Excel workbook (.xlsx) (an "
+                                  "OpenDocument spreadsheet: save it as .xlsx)"))
+            raise _refused(N_("the file is a ZIP archive but not an Excel workbook (.xlsx)"))
         if len(parts) > MAX_PARTS:
-            raise _refused(f"the workbook has {len(parts)} parts; at most {MAX_PARTS} are accepted")
+            raise _refused(N_("the workbook has %(num)s parts; at most %(limit)s are accepted"), num=len(parts),
+                           limit=MAX_PARTS)
         unpacked = sum(part.file_size for part in parts)
         if unpacked > MAX_UNPACKED_BYTES:
-            raise _refused(f"the workbook unpacks to {unpacked} bytes; "
-                           f"at most {MAX_UNPACKED_BYTES} are accepted")
+            raise _refused(N_("the workbook unpacks to %(size)s bytes; at most %(limit)s are accepted"),
+                           size=unpacked, limit=MAX_UNPACKED_BYTES)
         for part in parts:
             if part.flag_bits & 0x1:
-                raise _refused("the workbook is encrypted; save it without a password")
+                raise _refused(N_("the workbook is encrypted; save it without a password"))
             try:
                 # Reading is bounded by the declared sizes just checked, and checks the CRC.
                 data = archive.read(part)
             except (zipfile.BadZipFile, NotImplementedError, RuntimeError, OSError, ValueError):
-                raise _refused(f"the part {part.filename!r} of the workbook is damaged") from None
+                raise _refused(N_("the part %(part)s of the workbook is damaged"), part=repr(part.filename)) from None
             # Any part: the relationships, not the name, say which parts are XML.
             if b"<!doctype" in data.lower():
-                raise _refused(f"the part {part.filename!r} declares a document type, "
-                               "which a spreadsheet never needs; it was not read")
+                raise _refused(N_("the part %(part)s declares a document type, which a spreadsheet "
+                                  "never needs; it was not read"), part=repr(part.filename))
 
 
 def column_letter(index: int) -> str:
@@ -152,9 +156,10 @@ def _read_sheet(name: str, worksheet: Any) -> tuple[Sheet, list[Problem]]:
             return False
         text = str(value.text if isinstance(value, ArrayFormula) else value)
         shown = text if len(text) <= 60 else text[:57] + "…"
-        formulas.append(Problem(f"{name}!{letter}{number}",
-                                f"row {number}, column {letter} holds a formula ({shown}); "
-                                "formulas are not evaluated: type the value itself"))
+        formulas.append(Problem.of(f"{name}!{letter}{number}",
+                                   N_("row %(row)s, column %(column)s holds a formula (%(formula)s); "
+                                      "formulas are not evaluated: type the value itself"),
+                                   row=number, column=letter, formula=shown))
         return True
 
     rows = worksheet.iter_rows(max_row=MAX_ROWS + 1, max_col=MAX_COLUMNS)
@@ -182,8 +187,8 @@ def _read_sheet(name: str, worksheet: Any) -> tuple[Sheet, list[Problem]]:
             if header and letters.get(header) == letter:
                 values[header] = value
         if number > MAX_ROWS and (values or len(formulas) > formulas_before):
-            raise _refused(f"the sheet {name!r} has more than {MAX_ROWS} rows; at most {MAX_ROWS} "
-                           "are read")
+            raise _refused(N_("the sheet %(sheet)s has more than %(limit)s rows; at most %(limit)s "
+                              "are read"), sheet=repr(name), limit=MAX_ROWS)
         if values:
             found.append(Row(name, number, values, letters))
     return Sheet(name, tuple(headers), letters, tuple(found)), formulas
@@ -202,14 +207,14 @@ def cell_text(value: Any) -> str | None:
     return None
 
 
-def kind_of(value: Any) -> str:
+def kind_of(value: Any) -> Problem:
     """What a cell holds, in words, for a message saying it is not what was expected."""
     if isinstance(value, bool):
-        return "a TRUE/FALSE value"
+        return Problem.of("", N_("a TRUE/FALSE value"))
     if isinstance(value, (dt.datetime, dt.date, dt.time)):
-        return "a date or time"
+        return Problem.of("", N_("a date or time"))
     if isinstance(value, dt.timedelta):
-        return "a duration"
+        return Problem.of("", N_("a duration"))
     if isinstance(value, (int, float)):
-        return "a number"
-    return "a value of another kind"
+        return Problem.of("", N_("a number"))
+    return Problem.of("", N_("a value of another kind"))

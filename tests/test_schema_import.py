@@ -47,3 +47,12 @@ def test_a_react_jsonschema_form_schema_becomes_a_procedure() -> None:
 
 def test_a_parvis_definition_is_not_taken_for_a_plain_schema() -> None:
     assert not is_plain_schema({"id": "x", "schema": {}, "ui": {"pages": []}, "properties": {}})
+
+
+def test_the_report_reads_in_the_reader_language() -> None:
+    _, report = from_json_schema({"properties": {"lieu": {"type": "object"}, "when": {"type": "string",
+                                                                                       "format": "week"}}})
+    assert [problem.text("fr") for problem in report] == [
+        "le type 'object' (objet imbriqué) n’est pas encore importé\u00a0; ignoré",
+        "le format 'week' n’est pas connu\u00a0; importé comme texte simple"]
+    assert report[0].text("en") == report[0].message == "type 'object' (nested object) is not imported yet; skipped"

@@ -103,9 +103,10 @@ async def test_a_realistic_xlsform_becomes_a_procedure_that_citizens_fill(
     await signed_in(app, client, "designer@beaulac.example", {"beaulac": "designer"})
     imported = await import_spreadsheet(client, workbook(SURVEY, CHOICES, SETTINGS))
     assert imported.status_code == 200, remarks(imported)
-    report = remarks(imported)
-    assert any(line.startswith("survey!A14") and "row 14" in line
-               and "'calculate' is not supported" in line for line in report)
+    report = remarks(imported)  # a French page says it in French
+    assert any(line.startswith("survey!A14") and "ligne 14\u00a0:" in line
+               and "le type 'calculate' n’est pas pris en charge\u00a0; la ligne n’a pas été importée" in line
+               for line in report), report
     assert any(r.startswith("survey!A20") and "'geopoint'" in r for r in report)
     assert len(report) == 2, report
 
@@ -196,6 +197,7 @@ async def test_rows_outside_the_subset_are_reported_and_the_rest_imports(
     choices = [["list_name", "name", "label"], ["oui_non", "oui", "Oui"], ["oui_non", 0, "Non"],
                ["oui_non", "oui", "Encore oui"]]
     await signed_in(app, client, "designer@beaulac.example", {"beaulac": "designer"})
+    client.headers["accept-language"] = "en"  # the remarks are compared with their English words
     settings = [["form_title"], ["Remarques"]]
     imported = await import_spreadsheet(client, workbook(survey, choices, settings))
     assert imported.status_code == 200
@@ -302,6 +304,7 @@ HOSTILE = [
 async def test_hostile_spreadsheets_are_refused_with_a_clear_message(
         app: Any, client: httpx.AsyncClient) -> None:
     await signed_in(app, client, "designer@beaulac.example", {"beaulac": "designer"})
+    client.headers["accept-language"] = "en"  # the remarks are compared with their English words
     for what, content, words in HOSTILE:
         refused = await import_spreadsheet(client, content)
         assert refused.status_code == 422, what
@@ -385,3 +388,26 @@ def test_constraint_subset() -> None:
                                (". >= 1 and . >= 2", "integer")):
         with pytest.raises(Unsupported):
             constraint_keywords(expression, widget)
+
+
+async def test_a_french_page_gives_every_import_remark_in_french(app: Any, client: httpx.AsyncClient) -> None:
+    """Remarks made of several parts (the row, the condition, its reason, a cell's kind) are all
+    in the reader's language, and a refused file too."""
+    import datetime as dt
+
+    survey = [["type", "name", "label", "relevant"],
+              ["integer", "age", dt.datetime(2024, 1, 1)],
+              ["text", "nom", "Nom", "${plus_tard} != ''"],
+              ["text", "plus_tard", "Plus tard"]]
+    await signed_in(app, client, "designer@beaulac.example", {"beaulac": "designer"})
+    report = remarks(await import_spreadsheet(client, workbook(survey)))
+    assert "survey!C2 – ligne 2\u00a0: la cellule label contient une date ou une heure là où un texte est " \
+           "attendu\u00a0; ignorée" in report, report
+    assert any(line.startswith("survey!D3 – ligne 3\u00a0: la condition") and
+               "(${plus_tard} vient plus loin (ligne 4)\u00a0; une condition ne peut dépendre que de réponses "
+               "précédentes)\u00a0; l’élément est toujours affiché" in line for line in report), report
+    refused = await import_spreadsheet(client, b"PK\x03\x04 this is not an archive at all")
+    assert remarks(refused) == ["/ – le fichier n’est pas un classeur Excel (.xlsx) lisible"]
+    client.headers["accept-language"] = "en"
+    assert remarks(await import_spreadsheet(client, b"PK\x03\x04 nothing")) == [
+        "/ – the file is not a readable Excel workbook (.xlsx)"]

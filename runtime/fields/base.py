@@ -49,7 +49,12 @@ class Problem:
     def text(self, lang: str) -> str:
         from runtime.i18n import gettext
 
-        return gettext(lang, self.template, **self.params) if self.template else self.message
+        # A value may itself be a sentence (the reason a row was skipped): in the same language.
+        params = {key: value.text(lang) if isinstance(value, Problem) else value for key, value in self.params.items()}
+        return gettext(lang, self.template, **params) if self.template else self.message
+
+    def __str__(self) -> str:
+        return self.message
 
 
 @dataclass(frozen=True)
