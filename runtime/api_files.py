@@ -62,7 +62,7 @@ def receive(data_dir: Path, compiled: CompiledVersion, answers: Mapping[str, Any
         if files is None:
             errors[path] = FieldError(path, "api:file")
             continue
-        limit = min(element.get("max_size", max_upload), max_upload)
+        limit = uploads.limit_for(element, max_upload)
         pointers = []
         for filename, data in files:
             try:

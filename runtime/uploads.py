@@ -7,7 +7,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Mapping, Sequence
 
 import filetype
 from runtime.drafts import new_token
@@ -47,6 +47,11 @@ def sniff(data: bytes) -> str | None:
             return None
         return "text/plain"
     return None
+
+
+def limit_for(element: Mapping[str, Any], site_limit: int) -> int:
+    """A file question's size limit: its own, never above the site's."""
+    return min(element.get("max_size", site_limit), site_limit)
 
 
 def path_for(data_dir: Path, attachment_id: str) -> Path:

@@ -7,11 +7,11 @@ from typing import Any, Awaitable, Callable
 from urllib.parse import urlencode
 
 from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import FormData, UploadFile
+from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
-from runtime import drafts, i18n, reception, uploads
+from runtime import drafts, i18n, reception
 from runtime.answers import PostedForm
 from runtime.catalogue import Published
 from runtime.compiler import CompiledVersion, Page
@@ -24,9 +24,10 @@ from runtime.journey import (
     previous_page,
     visible_page_indexes,
 )
-from runtime.models import Attachment, Draft
+from runtime.models import Draft
 from runtime.receipts import schedule_receipt
 from runtime.render_tree import SHOWN_SLOT, Renderer
+from runtime.routes.form_uploads import store_uploads
 from runtime.site import Site, VersionInfo, site_of
 
 MAX_FIELDS = 3000
@@ -281,7 +282,7 @@ async def _handle_post(request: Request, site: Site, info: VersionInfo, draft: D
     compiled = info.compiled
     current = compiled.pages[index]
     try:
-        uploaded, attachments, upload_errors = await _store_uploads(site, draft, current, form)
+        uploaded, attachments, upload_errors = await store_uploads(site, draft, current, form)
     finally:
         await form.close()
     source = PostedForm(form, uploaded, draft.answers, info.organisation.timezone)
@@ -310,46 +311,6 @@ async def _handle_post(request: Request, site: Site, info: VersionInfo, draft: D
 def _returns_to_review(request: Request) -> bool:
     """A page opened from the review's "change" link goes back to the review once saved."""
     return request.query_params.get("return") == "review"
-
-
-async def _store_uploads(site: Site, draft: Draft, current: Page, form: FormData
-                         ) -> tuple[dict[str, list[dict[str, Any]]], list[Attachment], dict[str, FieldError]]:
-    uploaded: dict[str, list[dict[str, Any]]] = {}
-    attachments: list[Attachment] = []
-    errors: dict[str, FieldError] = {}
-    for name, value in form.multi_items():
-        if not isinstance(value, UploadFile) or not value.filename:
-            continue
-        element = _file_element(current, name)
-        if element is None:
-            continue  # a file for a field that is not on this page: ignored
-        limit = min(element.get("max_size", site.settings.max_upload_bytes), site.settings.max_upload_bytes)
-        data = await value.read(limit + 1)
-        try:
-            pointer, attachment = await run_in_threadpool(
-                uploads.store, site.settings.data_dir, draft_id=draft.id, field=name,
-                filename=value.filename, data=data, accept=element.get("accept"), max_size=limit)
-        except uploads.UploadRefused as refused:
-            errors.setdefault(name, FieldError(name, f"upload:{refused.code}", refused.params))
-            continue
-        uploaded.setdefault(name, []).append(pointer)
-        attachments.append(attachment)
-    return uploaded, attachments, errors
-
-
-def _file_element(current: Page, name: str) -> dict[str, Any] | None:
-    """The file element an input name belongs to, top-level or inside a group item."""
-    parts = name.split(".")
-    for field in current.fields:
-        if field.name != parts[0]:
-            continue
-        if len(parts) == 1 and field.widget.name == "file":
-            return dict(field.element)
-        if len(parts) == 3 and field.widget.name == "group" and parts[1].isdigit():
-            for sub in field.element.get("elements") or []:
-                if sub["field"] == parts[2] and sub["widget"] == "file":
-                    return dict(sub)
-    return None
 
 
 def _names(kind: str, info: VersionInfo) -> list[str]:
