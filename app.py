@@ -24,24 +24,29 @@ from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
 
-from runtime import i18n, receipts, worker
+from runtime import i18n
+
+from runtime.pdfs import receipts
+
+from runtime.actions import worker
 from runtime.catalogue import PublishedCache, load_examples
 from runtime.charter import theme_roots
 from runtime.db import make_engine, migrate
-from designer import accounts, functions
-from designer.api_token_routes import routes as api_token_routes
-from designer.case_routes import routes as case_routes
-from designer.charter_routes import routes as charter_routes
-from designer.editor_routes import routes as editor_routes
-from designer.function_routes import routes as function_routes
-from designer.inbox_routes import routes as inbox_routes
-from designer.procedure_routes import routes as procedure_routes
-from designer.report_routes import routes as report_routes
-from designer.routes import routes as staff_routes
-from designer.team_routes import routes as team_routes
-from runtime.routes import routes
-from runtime.routes.results import routes as results_routes
-from runtime.security import SecurityMiddleware
+from designer import accounts
+from designer.admin import functions
+from designer.web.api_tokens import routes as api_token_routes
+from designer.web.case import routes as case_routes
+from designer.web.charter import routes as charter_routes
+from designer.web.editor import routes as editor_routes
+from designer.web.functions import routes as function_routes
+from designer.web.inbox import routes as inbox_routes
+from designer.web.procedures import routes as procedure_routes
+from designer.web.reports import routes as report_routes
+from designer.web.session import routes as staff_routes
+from designer.web.team import routes as team_routes
+from runtime.web.routes import routes
+from runtime.web.results import routes as results_routes
+from runtime.web.security import SecurityMiddleware
 from runtime.settings import Settings, documentation, server_address
 from runtime.site import ROOT, Site
 from runtime.templating import Templates

@@ -26,7 +26,9 @@ async def _measure(tmp: Path) -> None:
     import httpx
 
     import app as parvis
-    from designer import accounts, editing, procedures
+    from designer import accounts
+    from designer.editor import operations as editing
+    from designer.editor import publishing as procedures
     from runtime.catalogue import organisation_by_slug
     from runtime.settings import Settings
 

@@ -143,7 +143,8 @@ class PeakSampler:
 
 def phase(name: str, url: str) -> dict[str, float]:
     """One measured phase, in this (fresh) process."""
-    from runtime import export_formats, exports
+    from runtime.reports import file_formats as export_formats
+    from runtime.reports import exports
     from runtime.catalogue import find_published
     from runtime.db import make_engine
     from runtime.submission_filter import SubmissionFilter, submissions_in_batches

@@ -27,7 +27,7 @@ def bench_in_process(tmp: Path) -> None:
         from starlette.testclient import TestClient
 
     import app as parvis
-    from runtime import receipts
+    from runtime.pdfs import receipts
     from runtime.settings import Settings
     from runtime.submissions import follow
 
@@ -128,7 +128,7 @@ def bench_in_process(tmp: Path) -> None:
          f"{1 / app_time:.1f} receipts/s")
 
     # -- one render held for minutes: the other renderer process goes on with the receipts
-    from runtime import render_pool
+    from runtime.pdfs import pool as render_pool
 
     held = render_pool.pool(site.settings.render_processes, site.settings.render_memory_mb).submit(
         time.sleep, 600.0, 600.0)

@@ -28,7 +28,7 @@ from project import use_project_python  # noqa: E402
 use_project_python("weasyprint")
 import weasyprint  # noqa: E402
 
-from runtime.pdf import qr_svg_data_uri, render_pdf
+from runtime.pdfs.render import qr_svg_data_uri, render_pdf
 
 ANSWERS = {
     "Civilité": "Madame",

@@ -40,7 +40,7 @@ def serve(kind: str, port: int, folder: str) -> None:
         parvis.EXAMPLES = Path(folder)
         application = parvis.create_app()
         if os.environ.get("BENCH_NO_RECEIPTS"):  # the diagnostic server: submit queues no receipt
-            from runtime.routes import forms
+            from runtime.web import forms
 
             forms.schedule_receipt = lambda *args, **kwargs: None
     else:

@@ -17,7 +17,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from sqlalchemy import Engine, delete, func
 from sqlmodel import Session, select
 
-from designer.models import ROLES, LoginFailure, Membership, StaffSession, StaffUser
+from designer.staff_models import ROLES, LoginFailure, Membership, StaffSession, StaffUser
 from runtime.db import session_scope
 from runtime.models import Organisation, now
 

@@ -1,6 +1,6 @@
 """The citizen's way through a form, page by page, without HTTP: what to show, what to keep.
 
-Handlers in `runtime.routes.forms` call these and turn the outcome into a response.
+Handlers in `runtime.web.forms` call these and turn the outcome into a response.
 """
 
 from __future__ import annotations

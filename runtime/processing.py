@@ -18,13 +18,13 @@ from runtime import workflow
 from runtime.db import write_transaction
 from runtime.i18n import N_
 from runtime.models import Attachment, Submission, SubmissionEvent, now
-from runtime.outbox import enqueue
+from runtime.actions.outbox import enqueue
 
 # An applicant's messages per request and hour: each one mails the agents.
 MESSAGES_PER_HOUR = 5
 # A status no designer can name (slugs have no underscore): the applicant withdrew.
 WITHDRAWN = "_withdrawn"
-# Actions carried out by a worker after the commit (runtime.worker.RUNNERS); the others
+# Actions carried out by a worker after the commit (runtime.actions.worker.RUNNERS); the others
 # change the submission at once.
 QUEUED = ("notify", "document", "webhook")
 

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from runtime import workflow
 from runtime.compiler import CompiledVersion
 from runtime.fields.base import FieldError
-from runtime.mail import citizen_address
+from runtime.actions.mail import citizen_address
 from runtime.models import Attachment, Draft, Submission
 from runtime.submissions import AlreadyAnswered, attachment_ids, submit
 from runtime.validation import validate

@@ -12,8 +12,8 @@ import jsonschema
 import pytest
 from openapi_spec_validator import validate as validate_spec
 
-from runtime import api_tokens
-from runtime.openapi import document
+from runtime.api import tokens as api_tokens
+from runtime.api.openapi import document
 from tests.test_accounts import organisation_id
 
 pytestmark = pytest.mark.anyio

@@ -15,7 +15,7 @@ import pytest
 from bs4 import BeautifulSoup
 from pypdf import PdfReader
 
-from runtime import worker
+from runtime.actions import worker
 from tests.conftest import complete
 from tests.example_answers import EXAMPLES, pdf_bytes
 from tests.test_procedures import signed_in
@@ -296,7 +296,7 @@ async def test_forged_notices_and_odd_digits(app: Any, client: httpx.AsyncClient
 
 
 async def test_a_function_whose_holders_left_is_open_again(app: Any, client: httpx.AsyncClient) -> None:
-    from designer import functions
+    from designer.admin import functions
     from tests.test_accounts import make_user, organisation_id
 
     reference, _ = await submitted(client)
@@ -319,7 +319,7 @@ async def test_a_function_whose_holders_left_is_open_again(app: Any, client: htt
 def _deactivate(engine: Any, user_id: int) -> None:
     from sqlalchemy import update
 
-    from designer.models import StaffUser
+    from designer.staff_models import StaffUser
     with engine.begin() as connection:
         connection.execute(update(StaffUser).where(StaffUser.id == user_id).values(active=False))
 

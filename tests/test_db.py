@@ -10,7 +10,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import text
 from sqlmodel import SQLModel
 
-import designer.models  # noqa: F401
+import designer.staff_models  # noqa: F401
 import runtime.models  # noqa: F401
 from app import DESIGNER
 from runtime.db import make_engine, migrate

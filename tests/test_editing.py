@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from designer import editing, editing_conditions, editing_properties, editing_settings
+from designer.editor import operations as editing
+
+from designer.editor import conditions as editing_conditions
+
+from designer.editor import properties as editing_properties
+
+from designer.editor import settings as editing_settings
 from runtime.definition import check_definition
 
 

@@ -19,7 +19,7 @@ from sqlalchemy import insert, update
 from runtime.catalogue import find_published, publish
 from runtime.db import session_scope, write_transaction
 from runtime.drafts import new_token, save_draft
-from runtime.export_formats import csv_chunks, neutralised
+from runtime.reports.file_formats import csv_chunks, neutralised
 from runtime.models import Draft, Organisation, Submission, SubmissionEvent
 from runtime.submission_filter import SubmissionFilter, submissions_in_batches
 from runtime.submissions import submit

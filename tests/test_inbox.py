@@ -124,7 +124,7 @@ async def test_a_group_takes_charge_and_its_members_see_it_as_theirs(app: Any, c
     assert "Groupe\u00a0: Voirie" in facts
     listed = await client.get("/staff/o/beaulac/inbox", params={"assignee": f"g{group}"})
     assert reference in listed.text
-    from designer.functions import recipients_for
+    from designer.admin.functions import recipients_for
     from tests.test_accounts import organisation_id
     recipients = recipients_for(app.state.site.engine)
     assert recipients(organisation_id(app, "beaulac"), 1, "assignee", None, int(group)) == ["equipe@beaulac.example"]

@@ -18,7 +18,9 @@ from aiosmtpd.controller import Controller
 from sqlalchemy import select, update
 
 from app import create_app
-from runtime import processing, webhooks, worker, workflow
+from runtime import processing, workflow
+from runtime.actions import webhooks
+from runtime.actions import worker
 from runtime.models import Outbox, Submission
 from tests.conftest import POSTGRES_URL, complete, make_settings
 from tests.example_answers import EXAMPLES
@@ -269,7 +271,7 @@ async def test_webhook_targets_that_reach_inside_are_refused() -> None:
 
 
 def test_answers_cannot_add_markdown_to_an_issued_document() -> None:
-    from runtime.documents import escape_markdown
+    from runtime.actions.documents import escape_markdown
     from runtime.text import markdown_html
 
     answer = "[Payez ici](https://evil.example)\n## DÉCISION : ACCORDÉE"

@@ -20,7 +20,7 @@ from PIL import Image
 from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject, StreamObject
 
-from runtime import pdf
+from runtime.pdfs import render as pdf
 
 FRENCH = "Accusé de réception : œuvre, façade, élève, à Nîmes — dès aujourd’hui"
 
@@ -266,7 +266,7 @@ def test_every_render_shares_one_font_configuration(assets: Path) -> None:
     script = f"""
 import sys
 from pathlib import Path
-from runtime import pdf
+from runtime.pdfs import render as pdf
 from weasyprint.text.fonts import FontConfiguration
 created = []
 def note(frame, event, arg):
@@ -310,7 +310,7 @@ def test_asset_paths_accept_escaped_names_inside(assets: Path) -> None:
 
 def test_importing_the_module_loads_no_pdf_library() -> None:
     # Start-up must not pay for WeasyPrint (and Pango), pypdf or segno.
-    check = "import sys, runtime.pdf; print(sorted({'weasyprint', 'pypdf', 'segno'} & set(sys.modules)))"
+    check = "import sys, runtime.pdfs.render; print(sorted({'weasyprint', 'pypdf', 'segno'} & set(sys.modules)))"
     root = Path(__file__).resolve().parent.parent
     result = subprocess.run(
         [sys.executable, "-c", check], cwd=root, capture_output=True, text=True, check=True

@@ -9,7 +9,7 @@ import httpx
 import pytest
 from bs4 import BeautifulSoup
 
-from designer.procedures import differences
+from designer.editor.publishing import differences
 from tests.conftest import complete, post_page
 from tests.example_answers import EXAMPLES
 from tests.test_accounts import PASSWORD, make_user, sign_in

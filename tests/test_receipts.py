@@ -16,8 +16,9 @@ from bs4 import BeautifulSoup
 from pypdf import PdfReader
 
 from app import create_app
-from runtime import receipts, render_pool
-from runtime.pdf import read_attachments
+from runtime.pdfs import receipts
+from runtime.pdfs import pool as render_pool
+from runtime.pdfs.render import read_attachments
 from tests.conftest import complete, make_settings
 from tests.test_render_pool import killed, wait_for
 from tests.example_answers import EXAMPLES
@@ -91,7 +92,7 @@ async def test_the_receipt_speaks_the_citizens_language(client: httpx.AsyncClien
 def test_the_renderer_stops_when_its_server_is_gone(tmp_path: Path) -> None:
     script = """
 import os, sys
-from runtime import render_pool
+from runtime.pdfs import pool as render_pool
 pool = render_pool.pool(1, 0)
 pool.submit(abs, -1, 60).result(120)
 print(pool.pids()[0], flush=True)

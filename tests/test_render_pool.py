@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from runtime import render_pool
+from runtime.pdfs import pool as render_pool
 
 MIB = 1024 * 1024
 

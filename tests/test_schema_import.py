@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from designer.schema_import import from_json_schema, is_plain_schema
+from designer.imports.json_schema import from_json_schema, is_plain_schema
 from runtime.compiler import CompiledVersion
 from runtime.definition import check_definition
 from runtime.validation import validate

@@ -10,7 +10,8 @@ import pytest
 from sqlalchemy import select
 
 from app import serve
-from runtime import processing, worker, workflow
+from runtime import processing, workflow
+from runtime.actions import worker
 from runtime.models import Submission
 from runtime.settings import Settings, documentation, server_address
 from tests.conftest import complete, make_settings

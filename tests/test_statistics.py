@@ -13,8 +13,8 @@ import httpx
 import pytest
 from bs4 import BeautifulSoup
 
-from runtime.charts import BarItem, Palette, bar_chart, time_chart
-from runtime.statistics import figures
+from runtime.reports.charts import BarItem, Palette, bar_chart, time_chart
+from runtime.reports.statistics import figures
 from runtime.submission_filter import SubmissionFilter
 from tests.test_exports import (
     BASE,

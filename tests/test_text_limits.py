@@ -11,8 +11,8 @@ import httpx
 import pytest
 from bs4 import BeautifulSoup
 
-from designer.editing import EditRefused
-from designer.editing_properties import set_properties
+from designer.editor.operations import EditRefused
+from designer.editor.properties import set_properties
 from runtime.catalogue import publish
 from runtime.compiler import CompiledVersion
 from runtime.db import session_scope

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from designer import editing, workflow
+from designer.editor import operations as editing
+
+from designer.editor import workflow_editing as workflow
 from runtime.definition import check_definition
 
 

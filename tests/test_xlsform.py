@@ -12,8 +12,8 @@ import pytest
 from bs4 import BeautifulSoup
 from openpyxl import Workbook
 
-from designer.xlsform import from_xlsform
-from designer.xlsform_expressions import (
+from designer.imports.xlsform import from_xlsform
+from designer.imports.xlsform_expressions import (
     Question,
     Unsupported,
     constraint_keywords,

@@ -1,0 +1,1 @@
+"""Organisation administration: the team, groups, workflow functions and the charter."""

@@ -1,0 +1,1 @@
+"""Definitions made from other tools' formats: plain JSON Schema and XLSForm."""

@@ -1,0 +1,1 @@
+"""A procedure's submissions as a whole: statistics, charts, distributions and exports."""
