@@ -1,22 +1,23 @@
 """Parvis: builds the application from its parts; `python app.py` serves it.
 
-    python app.py [serve] [--host H] [--port P]   start the server
-    python app.py check FILE...                   check procedure definitions and charters
-    python app.py create-admin --email E --name N create a staff administrator
-    python app.py worker                          carry out queued actions (mails, documents...)
+python app.py [serve] [--host H] [--port P]   start the server
+python app.py check FILE...                   check procedure definitions and charters
+python app.py create-admin --email E --name N create a staff administrator
+python app.py worker                          carry out queued actions (mails, documents...)
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import dataclasses
 import contextlib
+import dataclasses
 import gc
 import secrets
 import sys
+from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any, AsyncIterator
+from typing import Any
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -24,14 +25,6 @@ from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
 
-from runtime import i18n
-
-from runtime.pdfs import receipts
-
-from runtime.actions import worker
-from runtime.catalogue import PublishedCache, load_examples
-from runtime.charter import theme_roots
-from runtime.db import make_engine, migrate
 from designer import accounts
 from designer.admin import functions
 from designer.web.api_tokens import routes as api_token_routes
@@ -44,12 +37,18 @@ from designer.web.procedures import routes as procedure_routes
 from designer.web.reports import routes as report_routes
 from designer.web.session import routes as staff_routes
 from designer.web.team import routes as team_routes
-from runtime.web.routes import routes
-from runtime.web.results import routes as results_routes
-from runtime.web.security import SecurityMiddleware
+from runtime import i18n
+from runtime.actions import worker
+from runtime.catalogue import PublishedCache, load_examples
+from runtime.charter import theme_roots
+from runtime.db import make_engine, migrate
+from runtime.pdfs import receipts
 from runtime.settings import Settings, documentation, server_address
 from runtime.site import ROOT, Site
 from runtime.templating import Templates
+from runtime.web.results import routes as results_routes
+from runtime.web.routes import routes
+from runtime.web.security import SecurityMiddleware
 
 EXAMPLES = ROOT / "examples"
 DESIGNER = ROOT / "designer"
@@ -79,10 +78,15 @@ def create_app(settings: Settings | None = None) -> Starlette:
             return site.not_found(request)
         lang = site.lang(request)
         title = i18n.gettext(lang, "Something went wrong")
-        text = i18n.gettext(lang, "The server could not answer this request. Your answers already saved are kept; try again in a moment.")
+        text = i18n.gettext(
+            lang,
+            "The server could not answer this request. Your answers already saved are kept; try again in a moment.",
+        )
         if status == 405:
             text = i18n.gettext(lang, "This address cannot be used that way.")
-        return site.page(request, None, "error.html", status_code=status, lang=lang, title=title, message=text)
+        return site.page(
+            request, None, "error.html", status_code=status, lang=lang, title=title, message=text
+        )
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
@@ -96,8 +100,25 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 await task
         receipts.shutdown()
 
-    app = Starlette(routes=[*staff_routes, *report_routes, *procedure_routes, *editor_routes, *team_routes, *charter_routes, *inbox_routes, *case_routes, *api_token_routes, *function_routes, *results_routes, *routes], middleware=[Middleware(SecurityMiddleware)], lifespan=lifespan,
-                    exception_handlers={404: http_error, 405: http_error, 500: http_error})
+    app = Starlette(
+        routes=[
+            *staff_routes,
+            *report_routes,
+            *procedure_routes,
+            *editor_routes,
+            *team_routes,
+            *charter_routes,
+            *inbox_routes,
+            *case_routes,
+            *api_token_routes,
+            *function_routes,
+            *results_routes,
+            *routes,
+        ],
+        middleware=[Middleware(SecurityMiddleware)],
+        lifespan=lifespan,
+        exception_handlers={404: http_error, 405: http_error, 500: http_error},
+    )
     app.state.site = site
     app.state.start_pages = {}
     # What start-up made (templates, schemas, the ORM's tables) lives as long as the process:
@@ -121,6 +142,7 @@ def run_worker() -> int:
 
     async def main() -> None:
         await worker.forever(site, asyncio.Event())
+
     try:
         asyncio.run(main())
     except KeyboardInterrupt:
@@ -139,7 +161,11 @@ def create_demo_administrator(engine: Any, settings: Settings) -> None:
     from runtime.catalogue import organisations
 
     password = secrets.token_urlsafe(12)
-    roles = {organisation.id: "administrator" for organisation in organisations(engine) if organisation.parent_id is None}
+    roles = {
+        organisation.id: "administrator"
+        for organisation in organisations(engine)
+        if organisation.parent_id is None
+    }
     accounts.create_user(engine, DEMO_EMAIL, "Démo Parvis", password, roles)  # type: ignore[arg-type]
     path = settings.data_dir / "demo-login.txt"
     path.write_text(f"{DEMO_EMAIL}\n{password}\n")
@@ -182,7 +208,9 @@ def create_admin(email: str, name: str, organisation: str | None) -> int:
     except Exception as error:  # an e-mail already taken is the usual one
         print(f"Not created: {error.__class__.__name__}: {str(error).splitlines()[0]}")
         return 1
-    print(f"Administrator {email} created for: {', '.join(o.name for o in targets) or 'no organisation yet'}.")
+    print(
+        f"Administrator {email} created for: {', '.join(o.name for o in targets) or 'no organisation yet'}."
+    )
     return 0
 
 
@@ -234,29 +262,47 @@ def serve(host: str, port: int) -> None:
         print(f"  {organisation.name}: {address}/{organisation.slug}", flush=True)
     demo = demo_login(settings, app.state.site.engine)
     if demo:
-        print(f"Staff sign-in: {address}/staff/login  with the demo administrator {demo[0]} / {demo[1]}", flush=True)
-        print("  (created on first start with the examples; change its password at /staff/password)", flush=True)
+        print(
+            f"Staff sign-in: {address}/staff/login  with the demo administrator {demo[0]} / {demo[1]}",
+            flush=True,
+        )
+        print(
+            "  (created on first start with the examples; change its password at /staff/password)", flush=True
+        )
     if host in ("", "0.0.0.0", "::") and not Settings.from_env().base_url:
-        print(f"Links in mails and receipts say {address}: set PARVIS_BASE_URL to the address people use.", flush=True)
-    uvicorn.run(app, host=host, port=port, loop="uvloop", http="httptools", log_level="warning",
-                proxy_headers=True)
+        print(
+            f"Links in mails and receipts say {address}: set PARVIS_BASE_URL to the address people use.",
+            flush=True,
+        )
+    uvicorn.run(
+        app, host=host, port=port, loop="uvloop", http="httptools", log_level="warning", proxy_headers=True
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="parvis", description="Citizen procedures: designer and runtime.",
-                                     epilog="Settings (environment variables):\n" + "\n".join(
-                                         f"  {name} (default {default!r}): {text}" for name, default, text in documentation()),
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="parvis",
+        description="Citizen procedures: designer and runtime.",
+        epilog="Settings (environment variables):\n"
+        + "\n".join(f"  {name} (default {default!r}): {text}" for name, default, text in documentation()),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     commands = parser.add_subparsers(dest="command")
     serve_parser = commands.add_parser("serve", help="start the web server (the default)")
     for sub in (parser, serve_parser):
         sub.add_argument("--host", default="127.0.0.1")
         sub.add_argument("--port", type=int, default=8000)
-    admin_parser = commands.add_parser("create-admin", help="create a staff administrator (password on stdin)")
+    admin_parser = commands.add_parser(
+        "create-admin", help="create a staff administrator (password on stdin)"
+    )
     admin_parser.add_argument("--email", required=True)
     admin_parser.add_argument("--name", required=True)
-    admin_parser.add_argument("--organisation", help="slug of the organisation (default: every top-level one)")
-    commands.add_parser("worker", help="carry out queued mails, documents and webhooks, and automatic transitions")
+    admin_parser.add_argument(
+        "--organisation", help="slug of the organisation (default: every top-level one)"
+    )
+    commands.add_parser(
+        "worker", help="carry out queued mails, documents and webhooks, and automatic transitions"
+    )
     check_parser = commands.add_parser("check", help="check procedure definitions and charter folders")
     check_parser.add_argument("files", nargs="+")
     args = parser.parse_args(argv)

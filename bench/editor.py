@@ -42,11 +42,14 @@ async def _measure(tmp: Path) -> None:
     for number in range(FIELDS):
         definition, _index = editing.add_field(definition, 0, widgets[number % len(widgets)], "fr")
     procedures.save_draft(engine, organisation, definition)
-    accounts.create_user(engine, "bench@parvis.example", "Bench", "bench password 2026", {organisation.id: "designer"})
+    accounts.create_user(
+        engine, "bench@parvis.example", "Bench", "bench password 2026", {organisation.id: "designer"}
+    )
     base = "/staff/o/bench/p/cent-champs/edit"
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://bench") as client:
-        signed = await client.post("/staff/login", data={"email": "bench@parvis.example",
-                                                         "password": "bench password 2026"})
+        signed = await client.post(
+            "/staff/login", data={"email": "bench@parvis.example", "password": "bench password 2026"}
+        )
         client.cookies.set("parvis_staff", signed.cookies["parvis_staff"], path="/staff")
         page = (await client.get(f"{base}?page=0&element=50")).text
         results = {}
@@ -59,9 +62,19 @@ async def _measure(tmp: Path) -> None:
                 assert revision is not None
                 label = f"Question modifiée {name} {number}"
                 started = time.perf_counter()
-                changed = await client.post(base, headers=headers, follow_redirects=True, data={
-                    "revision": revision.group(1), "page": "0", "element": "50", "edit_lang": "fr",
-                    "op": "properties", "label": label})
+                changed = await client.post(
+                    base,
+                    headers=headers,
+                    follow_redirects=True,
+                    data={
+                        "revision": revision.group(1),
+                        "page": "0",
+                        "element": "50",
+                        "edit_lang": "fr",
+                        "op": "properties",
+                        "label": label,
+                    },
+                )
                 elapsed = time.perf_counter() - started
                 assert changed.status_code == 200 and label in changed.text
                 page = changed.text
@@ -72,7 +85,11 @@ async def _measure(tmp: Path) -> None:
     app.state.site.engine.dispose()
     figure("editor_round_trip_p50", results["htmx"][0], "ms", "< 30", ".1f")
     figure("editor_round_trip_p99", results["htmx"][1], "ms", "< 100", ".1f")
-    info(f"editor without scripts (post, redirect, get): p50 {results['plain'][0]:.1f} ms, "
-         f"p99 {results['plain'][1]:.1f} ms")
-    info(f"editor: {EDITS} changes of one label on a {FIELDS}-field page, each saved (checked, one write) "
-         f"and the editor page rendered again; {len(page) // 1024} KiB of HTML")
+    info(
+        f"editor without scripts (post, redirect, get): p50 {results['plain'][0]:.1f} ms, "
+        f"p99 {results['plain'][1]:.1f} ms"
+    )
+    info(
+        f"editor: {EDITS} changes of one label on a {FIELDS}-field page, each saved (checked, one write) "
+        f"and the editor page rendered again; {len(page) // 1024} KiB of HTML"
+    )

@@ -58,9 +58,7 @@ def answers(rng: random.Random) -> dict[str, object]:
     found["appreciations"] = {row: rng.choice(SCALE) for row in STATEMENTS if rng.random() < 0.8}
     found["services"] = rng.sample(SERVICES, rng.randint(1, 3))
     if rng.random() < 0.4:
-        found["commentaire"] = "Accueil agréable ; horaires à revoir le samedi. " * rng.randint(
-            1, 4
-        )
+        found["commentaire"] = "Accueil agréable ; horaires à revoir le samedi. " * rng.randint(1, 4)
     if rng.random() < 0.3:
         found["courriel"] = f"habitant{rng.randint(1, 99999)}@example.fr"
     return found
@@ -143,19 +141,17 @@ class PeakSampler:
 
 def phase(name: str, url: str) -> dict[str, float]:
     """One measured phase, in this (fresh) process."""
-    from runtime.reports import file_formats as export_formats
-    from runtime.reports import exports
     from runtime.catalogue import find_published
     from runtime.db import make_engine
+    from runtime.reports import exports
+    from runtime.reports import file_formats as export_formats
     from runtime.submission_filter import SubmissionFilter, submissions_in_batches
 
     engine = make_engine(url)
     published = find_published(engine, ORG, SLUG)
     assert published is not None
     selection = SubmissionFilter(published.procedure_id, timezone=published.organisation.timezone)
-    table = exports.layout(
-        exports.published_versions(engine, published.procedure_id), "fr", selection.zone
-    )
+    table = exports.layout(exports.published_versions(engine, published.procedure_id), "fr", selection.zone)
     # Warm what both phases share (connection pool, compiled statements, catalogues).
     next(iter(submissions_in_batches(engine, selection, batch_size=10)))
     rows, size = 0, 0
@@ -204,16 +200,12 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="parvis-export-bench-") as folder:
         began = time.perf_counter()
         url = set_up(Path(folder), args.rows)
-        info(
-            f"{args.rows} submissions inserted in {time.perf_counter() - began:.1f} s "
-            "(SQLite, executemany)"
-        )
+        info(f"{args.rows} submissions inserted in {time.perf_counter() - began:.1f} s (SQLite, executemany)")
         bare = run_phase("bare", url)
         export = run_phase("export", url)
     assert export["rows"] == bare["rows"] == args.rows, (export, bare)
     info(
-        f"bare read: {bare['rows'] / bare['seconds']:.0f} rows/s, "
-        f"peak memory growth {bare['growth']:.1f} MiB"
+        f"bare read: {bare['rows'] / bare['seconds']:.0f} rows/s, peak memory growth {bare['growth']:.1f} MiB"
     )
     info(f"CSV size: {export['bytes'] / 2**20:.1f} MiB for {args.rows} rows")
     figure(

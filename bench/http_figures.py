@@ -34,6 +34,7 @@ from servers import Server, start_parvis
 def page_job(path: str) -> Job:
     async def job(connection: Connection) -> None:
         expect(await connection.request("GET", path), 200, f"GET {path}")
+
     return job
 
 
@@ -46,15 +47,22 @@ STEP_TIMES: dict[str, list[float]] = collections.defaultdict(list)  # seconds of
 async def journey(connection: Connection) -> str:
     """A whole submission of the one-page request: post the page, then send it; its follow token."""
     started = time.perf_counter()
-    _s, headers, _b = expect(await connection.request("POST", f"/{ORG}/{REQUEST}", REQUEST_BODY, REQUEST_TYPE),
-                             303, "POST the request's page")
+    _s, headers, _b = expect(
+        await connection.request("POST", f"/{ORG}/{REQUEST}", REQUEST_BODY, REQUEST_TYPE),
+        303,
+        "POST the request's page",
+    )
     location = headers["location"]
     if not location.endswith("/review"):
         raise HTTPError(f"POST the request's page went to {location}, not to the review")
     middle = time.perf_counter()
-    _s, headers, _b = expect(await connection.request("POST", location.replace("/review", "/submit"), b"",
-                                                      "application/x-www-form-urlencoded"),
-                             303, "POST submit")
+    _s, headers, _b = expect(
+        await connection.request(
+            "POST", location.replace("/review", "/submit"), b"", "application/x-www-form-urlencoded"
+        ),
+        303,
+        "POST submit",
+    )
     STEP_TIMES["page"].append(middle - started)
     STEP_TIMES["submit"].append(time.perf_counter() - middle)
     return headers["location"].rsplit("/", 1)[1]
@@ -66,8 +74,10 @@ def steps_text() -> str:
     for step in ("page", "submit", "bare"):
         times = sorted(STEP_TIMES.pop(step, []))
         if times:
-            parts.append(f"{'page POST' if step == 'page' else step} {statistics.median(times) * 1000:.1f} ms "
-                         f"(p90 {times[int(len(times) * 0.9)] * 1000:.1f})")
+            parts.append(
+                f"{'page POST' if step == 'page' else step} {statistics.median(times) * 1000:.1f} ms "
+                f"(p90 {times[int(len(times) * 0.9)] * 1000:.1f})"
+            )
     return ", ".join(parts)
 
 
@@ -82,22 +92,30 @@ async def bare_submit_job(connection: Connection) -> None:
 
 
 def bench_form_page(parvis: Server, bare: Server) -> None:
-    result = compare((parvis, page_job(f"/{ORG}/{FORM_30}")), (bare, page_job("/page")), seconds=2.0, warm=500)
+    result = compare(
+        (parvis, page_job(f"/{ORG}/{FORM_30}")), (bare, page_job("/page")), seconds=2.0, warm=500
+    )
     figure("form_page_ratio", result.ratio, "x of bare", ">= 0.50")
-    info(f"form page (/{ORG}/{FORM_30}, kept once rendered): parvis {result.app:.0f} req/s ({result.cpu(0)}), "
-         f"bare Starlette+Jinja {result.bare:.0f} req/s ({result.cpu(1)}); {CONCURRENCY} keep-alive connections")
+    info(
+        f"form page (/{ORG}/{FORM_30}, kept once rendered): parvis {result.app:.0f} req/s ({result.cpu(0)}), "
+        f"bare Starlette+Jinja {result.bare:.0f} req/s ({result.cpu(1)}); {CONCURRENCY} keep-alive connections"
+    )
 
 
 def bench_draft_page(parvis: Server, bare: Server) -> None:
     """Not a target: the same 30-field page for a draft (/d/{token}/p/1) is rendered on each request,
     unlike the start page that Parvis keeps once rendered."""
     body, kind = multipart({"nom": "Martin", "action": "save"})
-    _s, headers, _b = expect(run(one_request(parvis.port, "POST", f"/{ORG}/{FORM_30}", body, kind)), 303, "save a draft")
+    _s, headers, _b = expect(
+        run(one_request(parvis.port, "POST", f"/{ORG}/{FORM_30}", body, kind)), 303, "save a draft"
+    )
     token = headers["location"].split("/")[2]
     path = f"/d/{token}/p/1"
     result = compare((parvis, page_job(path)), (bare, page_job("/page")), seconds=1.5, warm=100, rounds=2)
-    info(f"the same 30 fields as a draft's page (/d/TOKEN/p/1: one draft read, rendered each time): parvis "
-         f"{result.app:.0f} req/s = {result.ratio:.2f} x of bare ({result.bare:.0f} req/s)")
+    info(
+        f"the same 30 fields as a draft's page (/d/TOKEN/p/1: one draft read, rendered each time): parvis "
+        f"{result.app:.0f} req/s = {result.ratio:.2f} x of bare ({result.bare:.0f} req/s)"
+    )
 
 
 def bench_receipt_downloads(parvis: Server) -> None:
@@ -106,6 +124,7 @@ def bench_receipt_downloads(parvis: Server) -> None:
     The render starts when the submission is made (Parvis schedules it on submit), a few
     milliseconds before the first download's request: the first time is from that request.
     """
+
     async def measure() -> tuple[float, float, int]:
         connection = Connection(parvis.port)
         try:
@@ -116,7 +135,9 @@ def bench_receipt_downloads(parvis: Server) -> None:
             for _ in range(7):
                 token = await journey(connection)
                 started = time.perf_counter()
-                _s, _h, pdf = expect(await connection.request("GET", f"/s/{token}/receipt.pdf"), 200, "receipt")
+                _s, _h, pdf = expect(
+                    await connection.request("GET", f"/s/{token}/receipt.pdf"), 200, "receipt"
+                )
                 firsts.append(time.perf_counter() - started)
                 if not pdf.startswith(b"%PDF"):
                     raise HTTPError("the receipt is not a PDF")
@@ -130,8 +151,10 @@ def bench_receipt_downloads(parvis: Server) -> None:
 
     first, second, size = run(measure())
     figure("receipt_cached_speedup", first / second, "x (first download / second)", ">= 50", ".0f")
-    info(f"receipt download over HTTP: first {first * 1000:.0f} ms (rendered), second {second * 1000:.1f} ms "
-         f"(file), {size // 1024} KiB")
+    info(
+        f"receipt download over HTTP: first {first * 1000:.0f} ms (rendered), second {second * 1000:.1f} ms "
+        f"(file), {size // 1024} KiB"
+    )
 
 
 def probe_concurrent_submissions(parvis: Server, total: int = 100) -> bool:
@@ -148,7 +171,9 @@ def probe_concurrent_submissions(parvis: Server, total: int = 100) -> bool:
         try:
             tokens.append(await journey(connection))
         except HTTPError as error:
-            failures["connection closed" if "connection closed" in str(error) else str(error).split(":")[0]] += 1
+            failures[
+                "connection closed" if "connection closed" in str(error) else str(error).split(":")[0]
+            ] += 1
 
     run(drive(parvis.port, job, total))
     if tokens:
@@ -159,17 +184,23 @@ def probe_concurrent_submissions(parvis: Server, total: int = 100) -> bool:
     log = parvis.log_path.read_bytes()[log_before:].decode(errors="replace")
     causes = collections.Counter(re.findall(r"\n(\w[\w.]*(?:Error|Exception)): ([^\n]{0,60})", log))
     statements = collections.Counter(re.findall(r"\[SQL: (\w+ \w+)", log))
-    info(f"concurrent submissions FAIL: {sum(failures.values())} of {total} journeys over {CONCURRENCY} connections "
-         f"failed ({', '.join(f'{n} x {what}' for what, n in failures.items())}); server log: "
-         f"{'; '.join(f'{n} x {e}: {m}' for (e, m), n in causes.most_common(1))}"
-         f"{' in ' if statements else ''}{', '.join(f'{n} x {what}' for what, n in statements.most_common(3))}. "
-         f"The submission figures below use 1 connection on both sides")
+    info(
+        f"concurrent submissions FAIL: {sum(failures.values())} of {total} journeys over {CONCURRENCY} connections "
+        f"failed ({', '.join(f'{n} x {what}' for what, n in failures.items())}); server log: "
+        f"{'; '.join(f'{n} x {e}: {m}' for (e, m), n in causes.most_common(1))}"
+        f"{' in ' if statements else ''}{', '.join(f'{n} x {what}' for what, n in statements.most_common(3))}. "
+        f"The submission figures below use 1 connection on both sides"
+    )
     return False
 
 
 def drain(parvis: Server, token: str) -> None:
     """Wait until the receipt worker has rendered everything queued up to `token`'s receipt (FIFO)."""
-    expect(run(one_request(parvis.port, "GET", f"/s/{token}/receipt.pdf")), 200, "receipt (waiting for the queue)")
+    expect(
+        run(one_request(parvis.port, "GET", f"/s/{token}/receipt.pdf")),
+        200,
+        "receipt (waiting for the queue)",
+    )
 
 
 READY: collections.deque[str] = collections.deque()  # drafts whose page is posted, waiting to be sent
@@ -177,8 +208,11 @@ READY: collections.deque[str] = collections.deque()  # drafts whose page is post
 
 async def draft_job(connection: Connection) -> None:
     """Untimed preparation: post the request's page, which saves a draft ready to be sent."""
-    _s, headers, _b = expect(await connection.request("POST", f"/{ORG}/{REQUEST}", REQUEST_BODY, REQUEST_TYPE),
-                             303, "POST the request's page")
+    _s, headers, _b = expect(
+        await connection.request("POST", f"/{ORG}/{REQUEST}", REQUEST_BODY, REQUEST_TYPE),
+        303,
+        "POST the request's page",
+    )
     READY.append(headers["location"].split("/")[2])
 
 
@@ -186,8 +220,11 @@ async def submit_job(connection: Connection) -> None:
     """The final step, as the review page's button sends it: POST submit, 303 to the receipt page."""
     token = READY.popleft()
     started = time.perf_counter()
-    _s, headers, _b = expect(await connection.request("POST", f"/d/{token}/submit", b"",
-                                                      "application/x-www-form-urlencoded"), 303, "POST submit")
+    _s, headers, _b = expect(
+        await connection.request("POST", f"/d/{token}/submit", b"", "application/x-www-form-urlencoded"),
+        303,
+        "POST submit",
+    )
     STEP_TIMES["submit"].append(time.perf_counter() - started)
     if not headers["location"].startswith("/r/"):
         raise HTTPError(f"POST submit went to {headers['location']}, not to the receipt page")
@@ -197,6 +234,7 @@ def prepare_drafts(parvis: Server, concurrency: int) -> Callable[[int], None]:
     def prepare(count: int) -> None:
         READY.clear()
         run(drive(parvis.port, draft_job, count, concurrency))
+
     return prepare
 
 
@@ -227,17 +265,37 @@ def bench_submissions(parvis: Server, bare: Server, concurrency: int) -> None:
     and the baseline's time is mostly its commit's fsync).
     """
     STEP_TIMES.clear()
-    result = compare((parvis, submit_job), (bare, bare_submit_job), seconds=2.0, warm=30, least=30,
-                     rounds=4, concurrency=concurrency, prepare=prepare_drafts(parvis, concurrency),
-                     during_bare=parvis.children_paused)
+    result = compare(
+        (parvis, submit_job),
+        (bare, bare_submit_job),
+        seconds=2.0,
+        warm=30,
+        least=30,
+        rounds=4,
+        concurrency=concurrency,
+        prepare=prepare_drafts(parvis, concurrency),
+        during_bare=parvis.children_paused,
+    )
     figure("submission_ratio", result.ratio, "x of bare", ">= 0.30")
-    info(f"submissions ({concurrency} connection{'s' if concurrency > 1 else ''}): parvis {result.app:.0f} "
-         f"submits/s ({result.cpu(0)}), bare {result.bare:.0f} inserts/s ({result.cpu(1)}); {steps_text()}")
+    info(
+        f"submissions ({concurrency} connection{'s' if concurrency > 1 else ''}): parvis {result.app:.0f} "
+        f"submits/s ({result.cpu(0)}), bare {result.bare:.0f} inserts/s ({result.cpu(1)}); {steps_text()}"
+    )
     STEP_TIMES.clear()
-    result = compare((parvis, journey_job), (bare, bare_submit_job), seconds=1.5, warm=30, least=30, rounds=2,
-                     concurrency=concurrency, during_bare=parvis.children_paused)
-    info(f"the whole journey of the one-page form (page POST that saves the draft, then submit): parvis "
-         f"{result.app:.0f} journeys/s = {result.ratio:.2f} x of bare ({result.bare:.0f} /s); {steps_text()}")
+    result = compare(
+        (parvis, journey_job),
+        (bare, bare_submit_job),
+        seconds=1.5,
+        warm=30,
+        least=30,
+        rounds=2,
+        concurrency=concurrency,
+        during_bare=parvis.children_paused,
+    )
+    info(
+        f"the whole journey of the one-page form (page POST that saves the draft, then submit): parvis "
+        f"{result.app:.0f} journeys/s = {result.ratio:.2f} x of bare ({result.bare:.0f} /s); {steps_text()}"
+    )
 
 
 def bench_submissions_without_receipts(tmp: Path, bare: Server, concurrency: int) -> None:
@@ -249,10 +307,20 @@ def bench_submissions_without_receipts(tmp: Path, bare: Server, concurrency: int
     server = start_parvis(tmp, "no-receipts", {"BENCH_NO_RECEIPTS": "1"})
     try:
         STEP_TIMES.clear()
-        result = compare((server, submit_job), (bare, bare_submit_job), seconds=1.5, warm=30, least=30,
-                         rounds=2, concurrency=concurrency, prepare=prepare_drafts(server, concurrency))
-        info(f"diagnostic, the same without the background receipt render: parvis {result.app:.0f} submits/s = "
-             f"{result.ratio:.2f} x of bare ({result.bare:.0f} /s); {steps_text()}")
+        result = compare(
+            (server, submit_job),
+            (bare, bare_submit_job),
+            seconds=1.5,
+            warm=30,
+            least=30,
+            rounds=2,
+            concurrency=concurrency,
+            prepare=prepare_drafts(server, concurrency),
+        )
+        info(
+            f"diagnostic, the same without the background receipt render: parvis {result.app:.0f} submits/s = "
+            f"{result.ratio:.2f} x of bare ({result.bare:.0f} /s); {steps_text()}"
+        )
     finally:
         server.stop()
 
@@ -266,6 +334,7 @@ def bench_memory(tmp: Path, concurrency: int) -> None:
     """
     server = start_parvis(tmp, "memory")
     try:
+
         async def warm_up() -> None:
             connection = Connection(server.port)
             try:
@@ -302,9 +371,11 @@ def bench_memory(tmp: Path, concurrency: int) -> None:
         rendered = len(list((server.data_dir / "receipts").glob("*.pdf")))
         growth = (after - before) / before * 100
         figure("memory_growth", growth, "%", "<= 10", ".1f")
-        info(f"server RSS: {before / 1024:.0f} MiB after warm-up, {after_submissions / 1024:.0f} MiB after "
-             f"1,000 submissions ({elapsed:.1f} s; {rendered_then - 30} of their receipts rendered meanwhile), "
-             f"{after / 1024:.0f} MiB after 200 receipt downloads ({downloads:.1f} s); then {rendered} of "
-             f"{len(tokens) + 30} receipts rendered, the rest queued")
+        info(
+            f"server RSS: {before / 1024:.0f} MiB after warm-up, {after_submissions / 1024:.0f} MiB after "
+            f"1,000 submissions ({elapsed:.1f} s; {rendered_then - 30} of their receipts rendered meanwhile), "
+            f"{after / 1024:.0f} MiB after 200 receipt downloads ({downloads:.1f} s); then {rendered} of "
+            f"{len(tokens) + 30} receipts rendered, the rest queued"
+        )
     finally:
         server.stop()

@@ -17,7 +17,6 @@ from report import figure, info
 def bench_in_process(tmp: Path) -> None:
     """Write transactions per submission (SQLite's trace), and receipt rendering against WeasyPrint alone."""
     import logging
-
     import warnings
 
     from sqlalchemy import event
@@ -68,11 +67,16 @@ def bench_in_process(tmp: Path) -> None:
     tokens = []
     for _ in range(5):
         start = dict(counts)
-        response = client.post(f"/{ORG}/{REQUEST}", data={**REQUEST_ANSWERS, "action": "next"},
-                               follow_redirects=False)
-        assert response.status_code == 303 and response.headers["location"].endswith("/review"), response.text[:300]
+        response = client.post(
+            f"/{ORG}/{REQUEST}", data={**REQUEST_ANSWERS, "action": "next"}, follow_redirects=False
+        )
+        assert response.status_code == 303 and response.headers["location"].endswith("/review"), (
+            response.text[:300]
+        )
         middle = dict(counts)
-        response = client.post(response.headers["location"].replace("/review", "/submit"), follow_redirects=False)
+        response = client.post(
+            response.headers["location"].replace("/review", "/submit"), follow_redirects=False
+        )
         assert response.status_code == 303, response.text[:300]
         end = dict(counts)
         tokens.append(response.headers["location"].rsplit("/", 1)[1])
@@ -80,10 +84,17 @@ def bench_in_process(tmp: Path) -> None:
         submit_writes.append(end["writes"] - middle["writes"])
         page_txns.append(middle["transactions"] - start["transactions"])
         submit_txns.append(end["transactions"] - middle["transactions"])
-    figure("submission_db_writes", max(submit_writes), "write transactions per submission (the submit request)",
-           "1", "d")
-    info(f"whole journey: page POST {max(page_writes)} write transaction(s) of {max(page_txns)}, submit "
-         f"{max(submit_writes)} of {max(submit_txns)} transactions (reads included)")
+    figure(
+        "submission_db_writes",
+        max(submit_writes),
+        "write transactions per submission (the submit request)",
+        "1",
+        "d",
+    )
+    info(
+        f"whole journey: page POST {max(page_writes)} write transaction(s) of {max(page_txns)}, submit "
+        f"{max(submit_writes)} of {max(submit_txns)} transactions (reads included)"
+    )
 
     # -- receipts: Parvis's ensure_receipt against WeasyPrint on the same HTML
     import weasyprint
@@ -95,7 +106,10 @@ def bench_in_process(tmp: Path) -> None:
         receipts.schedule_receipt(site, found.submission, "http://127.0.0.1").result(120)  # the queued ones
         submissions.append(found.submission)
     base_url = "http://127.0.0.1"
-    assets = site.charter(site.version(submissions[0].version_id).organisation.theme).folder.resolve().as_uri() + "/"
+    assets = (
+        site.charter(site.version(submissions[0].version_id).organisation.theme).folder.resolve().as_uri()
+        + "/"
+    )
 
     def parvis_render(submission: Any) -> float:
         # The server's own path: HTML, QR code and PDF made in the worker process, file written.
@@ -123,19 +137,26 @@ def bench_in_process(tmp: Path) -> None:
         bare_times.append(bare_render(submission))
     app_time, bare_time = statistics.median(parvis_times), statistics.median(bare_times)
     figure("receipt_ratio", app_time / bare_time, "x of WeasyPrint alone", "<= 1.3")
-    info(f"receipt render: parvis worker process {app_time * 1000:.0f} ms (HTML, QR code, PDF/A-3b, answers.json, "
-         f"file), weasyprint.HTML(string=html).write_pdf() {bare_time * 1000:.0f} ms; one worker renders about "
-         f"{1 / app_time:.1f} receipts/s")
+    info(
+        f"receipt render: parvis worker process {app_time * 1000:.0f} ms (HTML, QR code, PDF/A-3b, answers.json, "
+        f"file), weasyprint.HTML(string=html).write_pdf() {bare_time * 1000:.0f} ms; one worker renders about "
+        f"{1 / app_time:.1f} receipts/s"
+    )
 
     # -- one render held for minutes: the other renderer process goes on with the receipts
     from runtime.pdfs import pool as render_pool
 
     held = render_pool.pool(site.settings.render_processes, site.settings.render_memory_mb).submit(
-        time.sleep, 600.0, 600.0)
+        time.sleep, 600.0, 600.0
+    )
     beside = statistics.median([parvis_render(submission) for submission in submissions])
     assert not held.done()
-    figure("receipt_beside_slow_render", beside / app_time, "x of a receipt's time while another render takes "
-           "10 minutes", "<= 1.5")
+    figure(
+        "receipt_beside_slow_render",
+        beside / app_time,
+        "x of a receipt's time while another render takes 10 minutes",
+        "<= 1.5",
+    )
     receipts.shutdown()  # the held render is stopped with its process
     client.close()
     engine.dispose()

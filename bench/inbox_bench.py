@@ -28,11 +28,11 @@ from project import use_project_python  # noqa: E402
 use_project_python("sqlmodel", "httpx")
 
 import httpx  # noqa: E402
+from report import figure, info  # noqa: E402
 from sqlalchemy import insert, select, text  # noqa: E402
 
 from app import create_app  # noqa: E402
 from designer import accounts  # noqa: E402
-from report import figure, info  # noqa: E402
 from runtime import processing, workflow  # noqa: E402
 from runtime.models import Organisation, Procedure, Submission  # noqa: E402
 from runtime.search import search_text  # noqa: E402
@@ -49,22 +49,41 @@ def fill(app, rows: int) -> tuple[int, int]:  # type: ignore[no-untyped-def]
         procedure_id, version_id = connection.execute(
             select(Procedure.id, Procedure.published_version_id)
             .join(Organisation, Organisation.id == Procedure.organisation_id)
-            .where(Organisation.slug == "beaulac", Procedure.slug == "signalement-voirie")).one()
-    start = dt.datetime(2025, 1, 1, tzinfo=dt.timezone.utc)
+            .where(Organisation.slug == "beaulac", Procedure.slug == "signalement-voirie")
+        ).one()
+    start = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
     batch = []
     with engine.begin() as connection:
         for number in range(1, rows + 1):
             word = WORDS[number % len(WORDS)]
-            answers = {"categorie": "autre", "precision": f"{word} abîmé", "description": f"Le {word} n° {number}",
-                       "lieu": {"street": f"{number} rue du Lac", "postcode": "61250", "city": "Beaulac"},
-                       "nom": f"Nom{number}", "prenom": "Camille", "courriel": f"c{number}@example.fr"}
+            answers = {
+                "categorie": "autre",
+                "precision": f"{word} abîmé",
+                "description": f"Le {word} n° {number}",
+                "lieu": {"street": f"{number} rue du Lac", "postcode": "61250", "city": "Beaulac"},
+                "nom": f"Nom{number}",
+                "prenom": "Camille",
+                "courriel": f"c{number}@example.fr",
+            }
             reference = f"VOI-2025-{number:06d}"
             created = start + dt.timedelta(minutes=5 * number)
-            batch.append({"procedure_id": procedure_id, "version_id": version_id, "reference": reference,
-                          "state": STATES[number % len(STATES)], "answers": answers, "lang": "fr", "channel": "web",
-                          "follow_token": secrets.token_urlsafe(24), "draft_id": None,
-                          "fingerprint": secrets.token_hex(32), "created_at": created, "updated_at": created,
-                          "search_text": search_text(reference, answers)})
+            batch.append(
+                {
+                    "procedure_id": procedure_id,
+                    "version_id": version_id,
+                    "reference": reference,
+                    "state": STATES[number % len(STATES)],
+                    "answers": answers,
+                    "lang": "fr",
+                    "channel": "web",
+                    "follow_token": secrets.token_urlsafe(24),
+                    "draft_id": None,
+                    "fingerprint": secrets.token_hex(32),
+                    "created_at": created,
+                    "updated_at": created,
+                    "search_text": search_text(reference, answers),
+                }
+            )
             if len(batch) == 5000:
                 connection.execute(insert(Submission), batch)
                 batch = []
@@ -82,7 +101,9 @@ def percentile(samples: list[float], share: float) -> float:
 async def inbox_figures(app, procedure_id: int) -> None:  # type: ignore[no-untyped-def]
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
-        signed = await client.post("/staff/login", data={"email": "agent@bench.example", "password": PASSWORD})
+        signed = await client.post(
+            "/staff/login", data={"email": "agent@bench.example", "password": PASSWORD}
+        )
         client.cookies.set("parvis_staff", signed.cookies["parvis_staff"], path="/staff")
         cases = {
             "status": "/staff/o/beaulac/p/signalement-voirie/inbox?tab=all&status=en-instruction",
@@ -104,8 +125,13 @@ async def inbox_figures(app, procedure_id: int) -> None:  # type: ignore[no-unty
     with engine.connect() as connection:
         for _ in range(30):
             began = time.perf_counter()
-            connection.execute(text("SELECT * FROM submission WHERE procedure_id = :p AND state = 'en-instruction' "
-                                    "ORDER BY created_at DESC, id DESC LIMIT 50"), {"p": procedure_id}).all()
+            connection.execute(
+                text(
+                    "SELECT * FROM submission WHERE procedure_id = :p AND state = 'en-instruction' "
+                    "ORDER BY created_at DESC, id DESC LIMIT 50"
+                ),
+                {"p": procedure_id},
+            ).all()
             bare.append((time.perf_counter() - began) * 1000)
     figure("inbox_bare_query_p50", statistics.median(bare), "ms", "baseline")
 
@@ -116,14 +142,19 @@ def transition_figures(app, version_id: int) -> None:  # type: ignore[no-untyped
     index = next(t.index for t in workflow.transitions(definition) if t.target == "en-instruction")
     engine = site.engine
     with engine.connect() as connection:
-        ids = [row[0] for row in connection.execute(select(Submission.id).where(
-            Submission.state == "en-construction").limit(200))]
+        ids = [
+            row[0]
+            for row in connection.execute(
+                select(Submission.id).where(Submission.state == "en-construction").limit(200)
+            )
+        ]
     actor = processing.Actor("Bench", None)
     samples = []
     for submission_id in ids:
         began = time.perf_counter()
-        processing.take_transition(engine, submission_id, definition, index, actor, "Pris en charge",
-                                   base_url="http://bench")
+        processing.take_transition(
+            engine, submission_id, definition, index, actor, "Pris en charge", base_url="http://bench"
+        )
         samples.append((time.perf_counter() - began) * 1000)
     with engine.begin() as connection:
         connection.execute(text("CREATE TABLE IF NOT EXISTS bare (id INTEGER PRIMARY KEY, body TEXT)"))
@@ -151,8 +182,12 @@ def main() -> int:
         procedure_id, version_id = fill(app, args.rows)
         info(f"{args.rows} submissions inserted in {time.perf_counter() - began:.1f} s")
         with app.state.site.engine.connect() as connection:
-            beaulac = connection.execute(select(Organisation.id).where(Organisation.slug == "beaulac")).scalar_one()
-        accounts.create_user(app.state.site.engine, "agent@bench.example", "Agent", PASSWORD, {beaulac: "agent"})
+            beaulac = connection.execute(
+                select(Organisation.id).where(Organisation.slug == "beaulac")
+            ).scalar_one()
+        accounts.create_user(
+            app.state.site.engine, "agent@bench.example", "Agent", PASSWORD, {beaulac: "agent"}
+        )
         asyncio.run(inbox_figures(app, procedure_id))
         transition_figures(app, version_id)
         app.state.site.engine.dispose()

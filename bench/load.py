@@ -11,15 +11,16 @@ import asyncio
 import contextlib
 import statistics
 import time
+from collections.abc import Awaitable, Callable
 from contextlib import AbstractContextManager
-from typing import TYPE_CHECKING, Any, Awaitable, Callable
+from typing import TYPE_CHECKING, Any
 
 import uvloop
 
 if TYPE_CHECKING:
     from servers import Server
 
-CONCURRENCY = 8                # client connections at once
+CONCURRENCY = 8  # client connections at once
 
 
 class HTTPError(Exception):
@@ -44,8 +45,9 @@ class Connection:
             self.writer.close()
             self.reader = self.writer = None
 
-    async def request(self, method: str, path: str, body: bytes = b"", content_type: str = "",
-                      headers: str = "") -> tuple[int, dict[str, str], bytes]:
+    async def request(
+        self, method: str, path: str, body: bytes = b"", content_type: str = "", headers: str = ""
+    ) -> tuple[int, dict[str, str], bytes]:
         for attempt in (1, 2):
             reused = self.writer is not None and self.answered > 0
             try:
@@ -57,11 +59,14 @@ class Connection:
                 # a browser, send the next request again on a new connection if none of it was answered
                 if attempt == 1 and reused and nothing_read:
                     continue
-                raise HTTPError(f"{method} {path}: connection closed by the server ({type(error).__name__})") from error
+                raise HTTPError(
+                    f"{method} {path}: connection closed by the server ({type(error).__name__})"
+                ) from error
         raise AssertionError("unreachable")
 
-    async def _request(self, method: str, path: str, body: bytes, content_type: str,
-                       headers: str) -> tuple[int, dict[str, str], bytes]:
+    async def _request(
+        self, method: str, path: str, body: bytes, content_type: str, headers: str
+    ) -> tuple[int, dict[str, str], bytes]:
         if self.writer is None:
             await self.open()
         assert self.reader is not None and self.writer is not None
@@ -97,13 +102,17 @@ class Connection:
         return status, found, content
 
 
-def expect(response: tuple[int, dict[str, str], bytes], status: int, what: str) -> tuple[int, dict[str, str], bytes]:
+def expect(
+    response: tuple[int, dict[str, str], bytes], status: int, what: str
+) -> tuple[int, dict[str, str], bytes]:
     if response[0] != status:
         raise HTTPError(f"{what}: expected {status}, got {response[0]}: {response[2][:300]!r}")
     return response
 
 
-async def one_request(port: int, method: str, path: str, body: bytes = b"", content_type: str = "") -> tuple[int, dict[str, str], bytes]:
+async def one_request(
+    port: int, method: str, path: str, body: bytes = b"", content_type: str = ""
+) -> tuple[int, dict[str, str], bytes]:
     connection = Connection(port)
     try:
         return await connection.request(method, path, body, content_type)
@@ -164,14 +173,26 @@ class Comparison:
         return self.app / self.bare
 
     def cpu(self, which: int) -> str:
-        return (f"server CPU {statistics.median(self.server_cpu[which]):.0%}, "
-                f"client CPU {statistics.median(self.client_cpu[which]):.0%}")
+        return (
+            f"server CPU {statistics.median(self.server_cpu[which]):.0%}, "
+            f"client CPU {statistics.median(self.client_cpu[which]):.0%}"
+        )
 
 
-def compare(app: tuple[Server, Job], bare: tuple[Server, Job], *, seconds: float, rounds: int = 3,
-            warm: int = 200, most: int = 20_000, least: int = 50, interleave: bool = True,
-            concurrency: int = CONCURRENCY, prepare: Callable[[int], None] | None = None,
-            during_bare: Callable[[], AbstractContextManager[Any]] = contextlib.nullcontext) -> Comparison:
+def compare(
+    app: tuple[Server, Job],
+    bare: tuple[Server, Job],
+    *,
+    seconds: float,
+    rounds: int = 3,
+    warm: int = 200,
+    most: int = 20_000,
+    least: int = 50,
+    interleave: bool = True,
+    concurrency: int = CONCURRENCY,
+    prepare: Callable[[int], None] | None = None,
+    during_bare: Callable[[], AbstractContextManager[Any]] = contextlib.nullcontext,
+) -> Comparison:
     """Jobs/s of the app and of the baseline over rounds of about `seconds` each, alternating
     unless `interleave` is false (then the baseline's rounds come first).
 

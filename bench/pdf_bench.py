@@ -68,9 +68,7 @@ footer { margin-top: 8mm; font-size: 8pt; color: #555; }
 
 
 def receipt_html(follow_up_url: str) -> str:
-    rows = "".join(
-        f"<tr><th>{question}</th><td>{answer}</td></tr>" for question, answer in ANSWERS.items()
-    )
+    rows = "".join(f"<tr><th>{question}</th><td>{answer}</td></tr>" for question, answer in ANSWERS.items())
     return f"""<!doctype html>
 <html lang="fr"><head><meta charset="utf-8"><title>Accusé de réception</title>
 <style>{RECEIPT_CSS}</style></head><body>
@@ -138,8 +136,7 @@ def main() -> None:
             ours()
         after = rss_bytes()
         print(
-            f"info: RSS {before / 2**20:.1f} MiB before, {after / 2**20:.1f} MiB after "
-            f"{args.renders} renders"
+            f"info: RSS {before / 2**20:.1f} MiB before, {after / 2**20:.1f} MiB after {args.renders} renders"
         )
         print(f"pdf_memory_growth: {(after - before) / before * 100:.1f} % (target <= 10)")
 

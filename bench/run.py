@@ -39,7 +39,9 @@ import time
 from pathlib import Path
 
 STARTED = time.perf_counter()
-BENCH = Path(__file__).resolve().parent  # the modules below, when run as `python bench/run.py` or from elsewhere
+BENCH = (
+    Path(__file__).resolve().parent
+)  # the modules below, when run as `python bench/run.py` or from elsewhere
 if str(BENCH) not in sys.path:
     sys.path.insert(0, str(BENCH))
 
@@ -47,6 +49,7 @@ from project import use_project_python  # noqa: E402
 
 use_project_python("starlette", "uvicorn", "uvloop")
 
+from editor import bench_editor
 from http_figures import (
     bench_draft_page,
     bench_form_page,
@@ -56,13 +59,11 @@ from http_figures import (
     bench_submissions_without_receipts,
     probe_concurrent_submissions,
 )
-from editor import bench_editor
 from in_process import bench_in_process
 from load import CONCURRENCY, HTTPError, expect, one_request, run
 from procedures import FIELDS_30, FORM_30, ORG, write_examples
 from report import info
 from servers import Server, serve, start_parvis
-
 
 PARTS = ("form_page", "draft_page", "receipts", "submissions", "memory", "in_process", "editor")
 
@@ -87,8 +88,11 @@ def main() -> int:
     servers: list[Server] = []
     try:
         write_examples(tmp / "examples")
-        print(f"Parvis benchmarks ({os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at start, data in "
-              f"{tmp}); one line per figure", flush=True)
+        print(
+            f"Parvis benchmarks ({os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at start, data in "
+            f"{tmp}); one line per figure",
+            flush=True,
+        )
 
         parvis = start_parvis(tmp, "parvis")
         servers.append(parvis)
@@ -128,13 +132,18 @@ def main() -> int:
             bench_in_process(tmp)
         if "editor" in parts:
             bench_editor(tmp)
-        info(f"done in {time.perf_counter() - STARTED:.0f} s; load average {os.getloadavg()[0]:.1f} "
-             f"(other work on the machine makes figures noisier)")
+        info(
+            f"done in {time.perf_counter() - STARTED:.0f} s; load average {os.getloadavg()[0]:.1f} "
+            f"(other work on the machine makes figures noisier)"
+        )
         return 0
     except HTTPError as error:
         print(f"failed: {error}", file=sys.stderr)
         for server in servers:
-            print(f"--- end of the {server.kind} server's log ({server.log_path.name}) ---\n{server.log()}", file=sys.stderr)
+            print(
+                f"--- end of the {server.kind} server's log ({server.log_path.name}) ---\n{server.log()}",
+                file=sys.stderr,
+            )
         return 1
     finally:
         for server in servers:

@@ -45,8 +45,15 @@ def serve(kind: str, port: int, folder: str) -> None:
             forms.schedule_receipt = lambda *args, **kwargs: None
     else:
         application = bare_app(Path(folder))
-    uvicorn.run(application, host="127.0.0.1", port=port, loop="uvloop", http="httptools",
-                log_level="warning", access_log=False)
+    uvicorn.run(
+        application,
+        host="127.0.0.1",
+        port=port,
+        loop="uvloop",
+        http="httptools",
+        log_level="warning",
+        access_log=False,
+    )
 
 
 def bare_app(folder: Path) -> Any:
@@ -60,7 +67,9 @@ def bare_app(folder: Path) -> Any:
     from starlette.responses import HTMLResponse, RedirectResponse
     from starlette.routing import Route
 
-    template = Environment(loader=FileSystemLoader(folder / "templates"), autoescape=True).get_template("page.html")
+    template = Environment(loader=FileSystemLoader(folder / "templates"), autoescape=True).get_template(
+        "page.html"
+    )
     database = folder / "bare.db"
     local = threading.local()
 
@@ -74,15 +83,18 @@ def bare_app(folder: Path) -> Any:
             local.connection = found
         return found
 
-    connection().execute("CREATE TABLE IF NOT EXISTS submission (id INTEGER PRIMARY KEY, answers TEXT NOT NULL, "
-                         "created_at TEXT NOT NULL)")
+    connection().execute(
+        "CREATE TABLE IF NOT EXISTS submission (id INTEGER PRIMARY KEY, answers TEXT NOT NULL, "
+        "created_at TEXT NOT NULL)"
+    )
 
     def insert(document: str) -> int:
         db = connection()
         db.execute("BEGIN IMMEDIATE")
         try:
-            row = db.execute("INSERT INTO submission (answers, created_at) VALUES (?, datetime('now'))",
-                             (document,)).lastrowid
+            row = db.execute(
+                "INSERT INTO submission (answers, created_at) VALUES (?, datetime('now'))", (document,)
+            ).lastrowid
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")
@@ -94,7 +106,9 @@ def bare_app(folder: Path) -> Any:
 
     async def submit(request: Request) -> RedirectResponse:
         form = await request.form()
-        document = json.dumps({key: value for key, value in form.multi_items() if key != "action"}, ensure_ascii=False)
+        document = json.dumps(
+            {key: value for key, value in form.multi_items() if key != "action"}, ensure_ascii=False
+        )
         number = await run_in_threadpool(insert, document)
         return RedirectResponse(f"/r/{number}", status_code=303)
 
@@ -112,8 +126,12 @@ class Server:
         self._log = open(self.log_path, "wb")
         self.process = subprocess.Popen(
             [sys.executable, str(RUN), "--serve", kind, str(self.port), str(folder)],
-            cwd=ROOT, env={**os.environ, **(env or {})}, stdout=self._log, stderr=subprocess.STDOUT,
-            preexec_fn=_die_with_parent)
+            cwd=ROOT,
+            env={**os.environ, **(env or {})},
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            preexec_fn=_die_with_parent,
+        )
 
     def wait_ready(self, path: str, timeout: float = 60.0) -> None:
         deadline = time.monotonic() + timeout
@@ -151,8 +169,11 @@ class Server:
         Lets a baseline's rounds alternate with the server's without competing with the
         backlog of background work the server's rounds left.
         """
-        children = [int(pid) for task in Path(f"/proc/{self.pid}/task").iterdir()
-                    for pid in (task / "children").read_text().split()]
+        children = [
+            int(pid)
+            for task in Path(f"/proc/{self.pid}/task").iterdir()
+            for pid in (task / "children").read_text().split()
+        ]
         stopped = []
         try:
             for pid in children:
@@ -198,9 +219,18 @@ def free_port() -> int:
 
 def start_parvis(tmp: Path, name: str, env: dict[str, str] | None = None) -> Server:
     data = tmp / f"data-{name}"
-    server = Server("parvis", tmp / "examples", tmp / f"{name}.log", env={
-        "PARVIS_DATA_DIR": str(data), "PARVIS_LOAD_EXAMPLES": "1", "PARVIS_RECEIPT_TIMEOUT": "300",
-        "PARVIS_BASE_URL": "http://127.0.0.1", **(env or {})})
+    server = Server(
+        "parvis",
+        tmp / "examples",
+        tmp / f"{name}.log",
+        env={
+            "PARVIS_DATA_DIR": str(data),
+            "PARVIS_LOAD_EXAMPLES": "1",
+            "PARVIS_RECEIPT_TIMEOUT": "300",
+            "PARVIS_BASE_URL": "http://127.0.0.1",
+            **(env or {}),
+        },
+    )
     server.data_dir = data
     server.wait_ready(f"/{ORG}/{FORM_30}")
     return server

@@ -69,14 +69,17 @@ def check_password(password: str) -> None:
         raise PasswordRefused(f"at least {MIN_PASSWORD_LENGTH} characters")
 
 
-def create_user(engine: Engine, email: str, name: str, password: str,
-                roles: dict[int, str] | None = None) -> StaffUser:
+def create_user(
+    engine: Engine, email: str, name: str, password: str, roles: dict[int, str] | None = None
+) -> StaffUser:
     check_password(password)
     for role in (roles or {}).values():
         if role not in ROLES:
             raise ValueError(f"unknown role {role!r}")
     with session_scope(engine) as session:
-        user = StaffUser(email=normalise_email(email), name=name.strip(), password_hash=_hasher.hash(password))
+        user = StaffUser(
+            email=normalise_email(email), name=name.strip(), password_hash=_hasher.hash(password)
+        )
         session.add(user)
         session.flush()
         assert user.id is not None
@@ -90,10 +93,16 @@ def sign_in(engine: Engine, email: str, password: str, address: str) -> str:
     email = normalise_email(email)[:254]
     since = now() - THROTTLE_WINDOW
     with Session(engine) as session:
-        by_account = session.exec(select(func.count()).select_from(LoginFailure)
-                                  .where(LoginFailure.email == email, LoginFailure.created_at > since)).one()
-        by_address = session.exec(select(func.count()).select_from(LoginFailure)
-                                  .where(LoginFailure.address == address, LoginFailure.created_at > since)).one()
+        by_account = session.exec(
+            select(func.count())
+            .select_from(LoginFailure)
+            .where(LoginFailure.email == email, LoginFailure.created_at > since)
+        ).one()
+        by_address = session.exec(
+            select(func.count())
+            .select_from(LoginFailure)
+            .where(LoginFailure.address == address, LoginFailure.created_at > since)
+        ).one()
         user = session.exec(select(StaffUser).where(StaffUser.email == email)).first()
     if by_account >= MAX_FAILURES_PER_ACCOUNT or by_address >= MAX_FAILURES_PER_ADDRESS:
         raise SignInRefused("throttled")
@@ -129,20 +138,24 @@ def staff_for(engine: Engine, token: str | None) -> Staff | None:
     if not token or len(token) > 64:
         return None
     with Session(engine) as session:
-        row = session.exec(select(StaffSession, StaffUser)
-                           .join(StaffUser, StaffUser.id == StaffSession.user_id)
-                           .where(StaffSession.digest == _digest(token))).first()
+        row = session.exec(
+            select(StaffSession, StaffUser)
+            .join(StaffUser, StaffUser.id == StaffSession.user_id)
+            .where(StaffSession.digest == _digest(token))
+        ).first()
         if row is None:
             return None
         stored, user = row
-        if not user.active or stored.expires_at.replace(tzinfo=dt.timezone.utc) < now():
+        if not user.active or stored.expires_at.replace(tzinfo=dt.UTC) < now():
             return None
         memberships = session.exec(select(Membership).where(Membership.user_id == user.id)).all()
         organisations = session.exec(select(Organisation.id, Organisation.parent_id)).all()
     return Staff(user, _roles_with_children(memberships, organisations))
 
 
-def _roles_with_children(memberships: list[Membership], organisations: list[tuple[int, int | None]]) -> dict[int, str]:
+def _roles_with_children(
+    memberships: list[Membership], organisations: list[tuple[int, int | None]]
+) -> dict[int, str]:
     children: dict[int, list[int]] = {}
     for organisation_id, parent_id in organisations:
         if parent_id is not None:

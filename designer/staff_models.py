@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Optional
 
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
@@ -16,7 +15,7 @@ ROLES = ("administrator", "designer", "agent", "reader")
 class StaffUser(SQLModel, table=True):
     __tablename__ = "staff_user"
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     email: str = Field(unique=True, max_length=254)
     name: str = Field(max_length=200)
     password_hash: str = Field(max_length=200)
@@ -29,7 +28,7 @@ class Membership(SQLModel, table=True):
 
     __table_args__ = (UniqueConstraint("user_id", "organisation_id"),)
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(foreign_key="staff_user.id", index=True)
     organisation_id: int = Field(foreign_key="organisation.id", index=True)
     role: str = Field(max_length=20)
@@ -51,7 +50,7 @@ class LoginFailure(SQLModel, table=True):
 
     __tablename__ = "login_failure"
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     email: str = Field(max_length=254, index=True)
     address: str = Field(max_length=64, index=True)
     created_at: dt.datetime = Field(default_factory=now, index=True)
@@ -64,7 +63,7 @@ class StaffGroup(SQLModel, table=True):
     __tablename__ = "staff_group"
     __table_args__ = (UniqueConstraint("organisation_id", "name"),)
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     organisation_id: int = Field(foreign_key="organisation.id", index=True)
     name: str = Field(max_length=100)
 
@@ -73,7 +72,7 @@ class StaffGroupMember(SQLModel, table=True):
     __tablename__ = "staff_group_member"
     __table_args__ = (UniqueConstraint("group_id", "user_id"),)
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     group_id: int = Field(foreign_key="staff_group.id", index=True)
     user_id: int = Field(foreign_key="staff_user.id", index=True)
 
@@ -89,8 +88,8 @@ class FunctionBinding(SQLModel, table=True):
     __tablename__ = "function_binding"
     __table_args__ = (UniqueConstraint("procedure_id", "function", "user_id", "group_id"),)
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     procedure_id: int = Field(foreign_key="procedure.id", index=True)
     function: str = Field(max_length=100)
-    user_id: Optional[int] = Field(default=None, foreign_key="staff_user.id", index=True)
-    group_id: Optional[int] = Field(default=None, foreign_key="staff_group.id", index=True)
+    user_id: int | None = Field(default=None, foreign_key="staff_user.id", index=True)
+    group_id: int | None = Field(default=None, foreign_key="staff_group.id", index=True)

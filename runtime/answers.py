@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from runtime.compiler import CompiledVersion, Page
@@ -26,8 +27,13 @@ def normal_text(value: str) -> str:
 class PostedForm:
     """A posted form seen through `FormSource`: text values, stored uploads, prior answers."""
 
-    def __init__(self, form: Any, uploaded: Mapping[str, list[dict[str, Any]]],
-                 previous: Mapping[str, Any], timezone: str):
+    def __init__(
+        self,
+        form: Any,
+        uploaded: Mapping[str, list[dict[str, Any]]],
+        previous: Mapping[str, Any],
+        timezone: str,
+    ):
         self._form = form
         self._uploaded = uploaded
         self._previous = previous
@@ -40,7 +46,9 @@ class PostedForm:
         return normal_text(value[:MAX_TEXT]) if isinstance(value, str) else None
 
     def getlist(self, name: str) -> list[str]:
-        return [normal_text(value[:MAX_TEXT]) for value in self._form.getlist(name) if isinstance(value, str)][:500]
+        return [
+            normal_text(value[:MAX_TEXT]) for value in self._form.getlist(name) if isinstance(value, str)
+        ][:500]
 
     def uploaded(self, name: str) -> list[dict[str, Any]]:
         return list(self._uploaded.get(name, []))
@@ -57,11 +65,15 @@ class PostedForm:
         return node
 
 
-def parse_page(version: CompiledVersion, page: Page, source: PostedForm,
-               answers: Mapping[str, Any]) -> dict[str, Any]:
+def parse_page(
+    version: CompiledVersion, page: Page, source: PostedForm, answers: Mapping[str, Any]
+) -> dict[str, Any]:
     """The answers with this page's fields replaced by what was posted, hidden ones dropped."""
-    updated = {name: value for name, value in answers.items()
-               if name in version.fields and version.fields[name].page != page.index}
+    updated = {
+        name: value
+        for name, value in answers.items()
+        if name in version.fields and version.fields[name].page != page.index
+    }
     for field in page.fields:
         # Earlier fields of the same page count: conditions are evaluated as the citizen types.
         if not version.visible(field, version.prune(updated)):

@@ -11,9 +11,10 @@ import hashlib
 import json
 import threading
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from sqlalchemy import Engine
 from sqlmodel import Session, select
@@ -63,8 +64,14 @@ def publish(session: Session, organisation: Organisation, definition: Mapping[st
     return save_version(session, organisation, definition, publish=True)
 
 
-def save_version(session: Session, organisation: Organisation, definition: Mapping[str, Any], *,
-                 publish: bool, checked: bool = False) -> ProcedureVersion:
+def save_version(
+    session: Session,
+    organisation: Organisation,
+    definition: Mapping[str, Any],
+    *,
+    publish: bool,
+    checked: bool = False,
+) -> ProcedureVersion:
     """Keep `definition` as its procedure's draft (one draft at most), or publish it.
 
     Published versions are never changed: a new text makes a new version, and submissions
@@ -72,15 +79,25 @@ def save_version(session: Session, organisation: Organisation, definition: Mappi
     """
     if not checked:  # never keep what the loader refuses (`checked`: the caller just ran it)
         load_definition(json.dumps(definition))
-    procedure = session.exec(select(Procedure).where(
-        Procedure.organisation_id == organisation.id, Procedure.slug == definition["id"])).first()
+    procedure = session.exec(
+        select(Procedure).where(
+            Procedure.organisation_id == organisation.id, Procedure.slug == definition["id"]
+        )
+    ).first()
     if procedure is None:
-        procedure = Procedure(organisation_id=organisation.id, slug=definition["id"], kind=definition["kind"],
-                              reference_prefix=definition.get("reference_prefix") or definition["id"][:3].upper())
+        procedure = Procedure(
+            organisation_id=organisation.id,
+            slug=definition["id"],
+            kind=definition["kind"],
+            reference_prefix=definition.get("reference_prefix") or definition["id"][:3].upper(),
+        )
         session.add(procedure)
         session.flush()
-    latest = session.exec(select(ProcedureVersion).where(ProcedureVersion.procedure_id == procedure.id)
-                          .order_by(ProcedureVersion.number.desc())).first()
+    latest = session.exec(
+        select(ProcedureVersion)
+        .where(ProcedureVersion.procedure_id == procedure.id)
+        .order_by(ProcedureVersion.number.desc())
+    ).first()
     digest = content_hash(definition)
     if latest is not None and latest.published_at is None:
         version = latest  # the draft is replaced, not piled up
@@ -88,8 +105,12 @@ def save_version(session: Session, organisation: Organisation, definition: Mappi
     elif latest is not None and latest.content_hash == digest:
         return latest  # the published version already says exactly this
     else:
-        version = ProcedureVersion(procedure_id=procedure.id, number=(latest.number + 1) if latest else 1,
-                                   definition=dict(definition), content_hash=digest)
+        version = ProcedureVersion(
+            procedure_id=procedure.id,
+            number=(latest.number + 1) if latest else 1,
+            definition=dict(definition),
+            content_hash=digest,
+        )
     if publish:
         version.published_at = now()
     session.add(version)
@@ -115,10 +136,15 @@ def load_examples(engine: Engine, examples_dir: Path) -> int:
         for info in infos:
             parent = by_slug.get(info.get("parent") or "")
             organisation = Organisation(
-                slug=info["slug"], name=info["name"], kind=info.get("kind", "commune"),
-                parent_id=parent.id if parent else None, theme=info.get("theme", "default"),
-                lang=info.get("lang", "fr"), timezone=info.get("timezone", "Europe/Paris"),
-                contact=info.get("contact", {}))
+                slug=info["slug"],
+                name=info["name"],
+                kind=info.get("kind", "commune"),
+                parent_id=parent.id if parent else None,
+                theme=info.get("theme", "default"),
+                lang=info.get("lang", "fr"),
+                timezone=info.get("timezone", "Europe/Paris"),
+                contact=info.get("contact", {}),
+            )
             session.add(organisation)
             session.flush()
             by_slug[organisation.slug] = organisation
@@ -164,8 +190,15 @@ def find_published(engine: Engine, org_slug: str, procedure_slug: str) -> Publis
         if row is None:
             return None
         organisation, procedure, version = row
-        return Published(organisation, procedure.id, procedure.slug, version.id, version.number,
-                         version.content_hash, compiled_for(version))
+        return Published(
+            organisation,
+            procedure.id,
+            procedure.slug,
+            version.id,
+            version.number,
+            version.content_hash,
+            compiled_for(version),
+        )
 
 
 def version_by_id(engine: Engine, version_id: int) -> tuple[Organisation, Procedure, ProcedureVersion] | None:

@@ -80,9 +80,7 @@ class Charter:
         Values are safe to inline in a <style> element because the schema restricts
         colours, font stacks and the radius to characters that cannot close a rule.
         """
-        declarations = [
-            f"--parvis-{key.replace('_', '-')}:{value}" for key, value in self.colors.items()
-        ]
+        declarations = [f"--parvis-{key.replace('_', '-')}:{value}" for key, value in self.colors.items()]
         declarations += [f"--parvis-font-{key}:{value}" for key, value in self.fonts.items()]
         declarations.append(f"--parvis-radius:{self.radius}")
         return selector + "{" + ";".join(declarations) + "}"
@@ -124,9 +122,7 @@ CONTRAST_RULES: tuple[_ContrastRule, ...] = (
     _ContrastRule("text", "surface", "Text colour {fg} on surface (cards) {bg}", 4.5),
     _ContrastRule("muted_text", "background", "Muted text colour {fg} on background {bg}", 4.5),
     _ContrastRule("muted_text", "surface", "Muted text colour {fg} on surface (cards) {bg}", 4.5),
-    _ContrastRule(
-        "primary_text", "primary", "Text-on-primary colour {fg} on primary (buttons) {bg}", 4.5
-    ),
+    _ContrastRule("primary_text", "primary", "Text-on-primary colour {fg} on primary (buttons) {bg}", 4.5),
     _ContrastRule("primary", "background", "Primary colour (links) {fg} on background {bg}", 4.5),
     _ContrastRule("error", "background", "Error colour {fg} on background {bg}", 4.5),
     _ContrastRule("error", "surface", "Error colour {fg} on surface (cards) {bg}", 4.5),
@@ -226,9 +222,7 @@ def _describe(error: ValidationError) -> str:
     # the line to write or delete rather than at its parent object.
     if error.validator == "required" and isinstance(error.instance, dict):
         missing = [key for key in error.validator_value if key not in error.instance]
-        return "; ".join(
-            f"{_child(error.json_path, key)}: this key is required." for key in missing
-        )
+        return "; ".join(f"{_child(error.json_path, key)}: this key is required." for key in missing)
     if error.validator == "additionalProperties" and isinstance(error.instance, dict):
         allowed = error.schema.get("properties", {})
         unknown = sorted(key for key in error.instance if key not in allowed)

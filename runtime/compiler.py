@@ -9,9 +9,10 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any, Mapping
+from typing import Any
 
 from runtime import conditions
 from runtime.fields import widget_for
@@ -24,8 +25,18 @@ JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 # (false): a validator that does not know it still checks everything else.
 PARVIS_VOCABULARY = "https://parvis.fr/vocab/2026/answer-rules"
 VOCABULARIES = {
-    **{f"https://json-schema.org/draft/2020-12/vocab/{name}": True
-       for name in ("core", "applicator", "unevaluated", "validation", "meta-data", "format-annotation", "content")},
+    **{
+        f"https://json-schema.org/draft/2020-12/vocab/{name}": True
+        for name in (
+            "core",
+            "applicator",
+            "unevaluated",
+            "validation",
+            "meta-data",
+            "format-annotation",
+            "content",
+        )
+    },
     PARVIS_VOCABULARY: False,
 }
 
@@ -74,8 +85,15 @@ class CompiledVersion:
                 parts = [c for c in (page.get("visible_if"), element.get("visible_if")) if c]
                 condition = parts[0] if len(parts) == 1 else ({"all": parts} if parts else None)
                 prop = widget.served_schema(element, schema["properties"][name])
-                field = Field(name, element, prop, widget, index, condition,
-                              name in always or bool(element.get("required")))
+                field = Field(
+                    name,
+                    element,
+                    prop,
+                    widget,
+                    index,
+                    condition,
+                    name in always or bool(element.get("required")),
+                )
                 fields[name] = field
                 page_fields.append(field)
             pages.append(Page(index, page, tuple(page_fields)))
@@ -103,7 +121,12 @@ class CompiledVersion:
                 rules.append({"if": shown, "then": {"required": [name]}, "else": absent})
             else:
                 rules.append({"if": {"not": shown}, "then": absent})
-        schema = {"$schema": JSON_SCHEMA_DIALECT, "$vocabulary": VOCABULARIES, **schema, "additionalProperties": False}
+        schema = {
+            "$schema": JSON_SCHEMA_DIALECT,
+            "$vocabulary": VOCABULARIES,
+            **schema,
+            "additionalProperties": False,
+        }
         if after:
             schema["parvisAfter"] = after
         if required:

@@ -8,7 +8,8 @@ the same condition as a JSON Schema `if` so that exported schemas agree with Par
 
 from __future__ import annotations
 
-from typing import Any, Iterator, Mapping
+from collections.abc import Iterator, Mapping
+from typing import Any
 
 Condition = Mapping[str, Any]
 OPERATORS = ("equals", "not_equals", "contains", "filled", "greater_than", "less_than")

@@ -8,9 +8,10 @@ only look back, that `$ref` stays inside the document and patterns are RE2's.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator, Mapping
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterator, Mapping
+from typing import Any
 
 import jsonschema_rs
 import re2
@@ -55,14 +56,36 @@ def _meta_check() -> Any:
 def load_definition(raw: bytes | str) -> dict[str, Any]:
     """The definition in `raw`, or DefinitionError listing everything wrong with it."""
     if len(raw) > MAX_BYTES:
-        raise DefinitionError([Problem.of("", N_("the document is %(size)s bytes; at most %(limit)s are accepted"), size=len(raw), limit=MAX_BYTES)])
+        raise DefinitionError(
+            [
+                Problem.of(
+                    "",
+                    N_("the document is %(size)s bytes; at most %(limit)s are accepted"),
+                    size=len(raw),
+                    limit=MAX_BYTES,
+                )
+            ]
+        )
     try:
         document = json.loads(raw)
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        where = f" (line {error.lineno}, column {error.colno})" if isinstance(error, json.JSONDecodeError) else ""
-        raise DefinitionError([Problem.of("", N_("not valid JSON%(where)s: %(reason)s"), where=where, reason=getattr(error, "msg", error))]) from None
+        where = (
+            f" (line {error.lineno}, column {error.colno})" if isinstance(error, json.JSONDecodeError) else ""
+        )
+        raise DefinitionError(
+            [
+                Problem.of(
+                    "",
+                    N_("not valid JSON%(where)s: %(reason)s"),
+                    where=where,
+                    reason=getattr(error, "msg", error),
+                )
+            ]
+        ) from None
     except RecursionError:
-        raise DefinitionError([Problem.of("", N_("nested more than %(limit)s levels deep"), limit=MAX_DEPTH)]) from None
+        raise DefinitionError(
+            [Problem.of("", N_("nested more than %(limit)s levels deep"), limit=MAX_DEPTH)]
+        ) from None
     problems = check_definition(document)
     if problems:
         raise DefinitionError(problems)
@@ -72,8 +95,11 @@ def load_definition(raw: bytes | str) -> dict[str, Any]:
 def check_definition(document: Any) -> list[Problem]:
     if _depth(document) > MAX_DEPTH:
         return [Problem.of("", N_("nested more than %(limit)s levels deep"), limit=MAX_DEPTH)]
-    problems = [] if _meta_check().is_valid(document) else [
-        _meta_problem(error) for error in meta_validator().iter_errors(document)]
+    problems = (
+        []
+        if _meta_check().is_valid(document)
+        else [_meta_problem(error) for error in meta_validator().iter_errors(document)]
+    )
     if problems:
         return sorted(set(problems), key=lambda p: p.path)
     problems.extend(_schema_problems(document["schema"]))
@@ -104,7 +130,7 @@ def _meta_problem(error: ValidationError) -> Problem:
         error = best_match(error.context)
     path = _pointer(error.absolute_path)
     if error.validator == "additionalProperties":
-        return Problem.of(path, N_("unknown key: %(keys)s"), keys=error.message.split('(')[-1].rstrip(')'))
+        return Problem.of(path, N_("unknown key: %(keys)s"), keys=error.message.split("(")[-1].rstrip(")"))
     if error.validator == "required":
         return Problem(path, error.message.replace("is a required property", "is missing"))
     return Problem(path, error.message)
@@ -129,27 +155,52 @@ ROOT_KEYWORDS = frozenset({"type", "properties", "required", "$defs", "title", "
 def _schema_problems(schema: Mapping[str, Any]) -> Iterator[Problem]:
     for key in schema:
         if key not in ROOT_KEYWORDS:
-            yield Problem.of(f"/schema/{key}", N_("%(key)s at the top of the schema is not supported: a rule across fields "
-                                               "would not be checked on the form; make a field required when shown "
-                                               "(\"required\": true with \"visible_if\") instead"), key=repr(key))
+            yield Problem.of(
+                f"/schema/{key}",
+                N_(
+                    "%(key)s at the top of the schema is not supported: a rule across fields "
+                    "would not be checked on the form; make a field required when shown "
+                    '("required": true with "visible_if") instead'
+                ),
+                key=repr(key),
+            )
     for path, node in _walk(schema, "/schema"):
         for key in ("$id", "$dynamicRef", "$anchor", "$dynamicAnchor"):
             if isinstance(node.get(key), str):
-                yield Problem.of(f"{path}/{key}", N_("%(key)s is not allowed: a definition is one self-contained document"), key=key)
+                yield Problem.of(
+                    f"{path}/{key}",
+                    N_("%(key)s is not allowed: a definition is one self-contained document"),
+                    key=key,
+                )
         ref = node.get("$ref")
         if isinstance(ref, str):
             if not ref.startswith("#"):
-                yield Problem.of(f"{path}/$ref", N_("external $ref %(ref)s is not allowed: only references inside the document (#/...)"), ref=repr(ref))
+                yield Problem.of(
+                    f"{path}/$ref",
+                    N_("external $ref %(ref)s is not allowed: only references inside the document (#/...)"),
+                    ref=repr(ref),
+                )
             elif _resolve(schema, ref) is None:
-                yield Problem.of(f"{path}/$ref", N_("$ref %(ref)s points at nothing in the document"), ref=repr(ref))
+                yield Problem.of(
+                    f"{path}/$ref", N_("$ref %(ref)s points at nothing in the document"), ref=repr(ref)
+                )
         pattern = node.get("pattern")
         if isinstance(pattern, str) and not path.endswith("/properties"):
             try:
                 compile_pattern(pattern)
             except re2.error as error:
-                yield Problem.of(f"{path}/pattern", N_("pattern %(pattern)s is not accepted (%(reason)s); use a pattern without backreferences or lookaround"), pattern=repr(pattern), reason=str(error))
+                yield Problem.of(
+                    f"{path}/pattern",
+                    N_(
+                        "pattern %(pattern)s is not accepted (%(reason)s); use a pattern without backreferences or lookaround"
+                    ),
+                    pattern=repr(pattern),
+                    reason=str(error),
+                )
         if isinstance(node.get("patternProperties"), dict):
-            yield Problem.of(f"{path}/patternProperties", N_("patternProperties is not supported in a procedure"))
+            yield Problem.of(
+                f"{path}/patternProperties", N_("patternProperties is not supported in a procedure")
+            )
 
 
 def _resolve(schema: Mapping[str, Any], ref: str) -> Any:
@@ -169,55 +220,102 @@ def _element_problems(document: Mapping[str, Any]) -> Iterator[Problem]:
     seen: dict[str, str] = {}
     for page_index, page in enumerate(document["ui"]["pages"]):
         page_path = f"/ui/pages/{page_index}"
-        yield from _condition_problems(page.get("visible_if"), f"{page_path}/visible_if", seen, properties, None)
+        yield from _condition_problems(
+            page.get("visible_if"), f"{page_path}/visible_if", seen, properties, None
+        )
         for index, element in enumerate(page["elements"]):
             path = f"{page_path}/elements/{index}"
             name = element.get("field")
             conditional = "visible_if" in element or "visible_if" in page
-            yield from _condition_problems(element.get("visible_if"), f"{path}/visible_if", seen, properties, name)
+            yield from _condition_problems(
+                element.get("visible_if"), f"{path}/visible_if", seen, properties, name
+            )
             if name is None:
                 continue
             if name in seen:
-                yield Problem.of(f"{path}/field", N_("field %(name)s already has an element at %(where)s"), name=repr(name), where=seen[name])
+                yield Problem.of(
+                    f"{path}/field",
+                    N_("field %(name)s already has an element at %(where)s"),
+                    name=repr(name),
+                    where=seen[name],
+                )
                 continue
             seen[name] = path
             if name not in properties:
-                yield Problem.of(f"{path}/field", N_("field %(name)s is not a property of the schema"), name=repr(name))
+                yield Problem.of(
+                    f"{path}/field", N_("field %(name)s is not a property of the schema"), name=repr(name)
+                )
                 continue
             widget = widget_for(element["widget"])
             if widget is None:
-                yield Problem.of(f"{path}/widget", N_("unknown widget %(widget)s"), widget=repr(element["widget"]))
+                yield Problem.of(
+                    f"{path}/widget", N_("unknown widget %(widget)s"), widget=repr(element["widget"])
+                )
                 continue
             for message in widget.check(element, properties[name]):
                 yield Problem(path, message)
             if conditional and name in always_required:
-                yield Problem.of(f"{path}/visible_if", N_("field %(name)s is in schema.required but may be hidden; put \"required\": true on its element instead"), name=repr(name))
+                yield Problem.of(
+                    f"{path}/visible_if",
+                    N_(
+                        'field %(name)s is in schema.required but may be hidden; put "required": true on its element instead'
+                    ),
+                    name=repr(name),
+                )
             after = element.get("after")
             if after is not None and (after not in seen or after == name):
-                yield Problem.of(f"{path}/after", N_("%(after)s must be a date field that comes before %(name)s"), after=repr(after), name=repr(name))
+                yield Problem.of(
+                    f"{path}/after",
+                    N_("%(after)s must be a date field that comes before %(name)s"),
+                    after=repr(after),
+                    name=repr(name),
+                )
     for name in properties:
         if name not in seen:
-            yield Problem.of(f"/schema/properties/{name}", N_("field %(name)s has no element in ui.pages, so nobody could answer it"), name=repr(name))
+            yield Problem.of(
+                f"/schema/properties/{name}",
+                N_("field %(name)s has no element in ui.pages, so nobody could answer it"),
+                name=repr(name),
+            )
     for name in always_required:
         if name not in properties:
-            yield Problem.of("/schema/required", N_("%(name)s is required but is not a property of the schema"), name=repr(name))
+            yield Problem.of(
+                "/schema/required",
+                N_("%(name)s is required but is not a property of the schema"),
+                name=repr(name),
+            )
 
 
-def _condition_problems(condition: Any, path: str, earlier: Mapping[str, str],
-                        properties: Mapping[str, Any], own: str | None) -> Iterator[Problem]:
+def _condition_problems(
+    condition: Any, path: str, earlier: Mapping[str, str], properties: Mapping[str, Any], own: str | None
+) -> Iterator[Problem]:
     if condition is None:
         return
     for name in fields_of(condition):
         if name == own:
-            yield Problem.of(path, N_("the condition of %(name)s depends on %(name)s itself"), name=repr(name))
+            yield Problem.of(
+                path, N_("the condition of %(name)s depends on %(name)s itself"), name=repr(name)
+            )
         elif name not in properties:
-            yield Problem.of(path, N_("the condition refers to %(name)s, which is not a field of the form"), name=repr(name))
+            yield Problem.of(
+                path,
+                N_("the condition refers to %(name)s, which is not a field of the form"),
+                name=repr(name),
+            )
         elif name not in earlier:
-            yield Problem.of(path, N_("the condition refers to %(name)s, which comes later in the form; a condition may only depend on earlier answers"), name=repr(name))
+            yield Problem.of(
+                path,
+                N_(
+                    "the condition refers to %(name)s, which comes later in the form; a condition may only depend on earlier answers"
+                ),
+                name=repr(name),
+            )
     yield from _condition_value_problems(condition, path, properties)
 
 
-def _condition_value_problems(condition: Mapping[str, Any], path: str, properties: Mapping[str, Any]) -> Iterator[Problem]:
+def _condition_value_problems(
+    condition: Mapping[str, Any], path: str, properties: Mapping[str, Any]
+) -> Iterator[Problem]:
     for key in ("all", "any"):
         for part in condition.get(key, []):
             yield from _condition_value_problems(part, path, properties)
@@ -229,7 +327,12 @@ def _condition_value_problems(condition: Mapping[str, Any], path: str, propertie
     offered = prop.get("enum") or (prop.get("items") or {}).get("enum")
     for operator in OPERATORS[:3]:
         if operator in condition and offered and condition[operator] not in offered:
-            yield Problem.of(path, N_("the condition compares %(name)s with %(value)s, which is not one of its choices"), name=repr(condition["field"]), value=repr(condition[operator]))
+            yield Problem.of(
+                path,
+                N_("the condition compares %(name)s with %(value)s, which is not one of its choices"),
+                name=repr(condition["field"]),
+                value=repr(condition[operator]),
+            )
 
 
 def _workflow_problems(workflow: Mapping[str, Any] | None) -> Iterator[Problem]:
@@ -237,18 +340,31 @@ def _workflow_problems(workflow: Mapping[str, Any] | None) -> Iterator[Problem]:
         return
     states = workflow["states"]
     if workflow["initial"] not in states:
-        yield Problem.of("/workflow/initial", N_("initial status %(state)s is not one of the statuses"), state=repr(workflow["initial"]))
+        yield Problem.of(
+            "/workflow/initial",
+            N_("initial status %(state)s is not one of the statuses"),
+            state=repr(workflow["initial"]),
+        )
     for index, transition in enumerate(workflow.get("transitions", [])):
         for end in ("from", "to"):
             if transition[end] not in states:
-                yield Problem.of(f"/workflow/transitions/{index}/{end}", N_("status %(state)s is not one of the statuses"), state=repr(transition[end]))
+                yield Problem.of(
+                    f"/workflow/transitions/{index}/{end}",
+                    N_("status %(state)s is not one of the statuses"),
+                    state=repr(transition[end]),
+                )
         for position, action in enumerate(transition.get("actions") or []):
             if "return_to" in action and action["return_to"] not in states:
-                yield Problem.of(f"/workflow/transitions/{index}/actions/{position}/return_to",
-                                 N_("status %(state)s is not one of the statuses"), state=repr(action["return_to"]))
+                yield Problem.of(
+                    f"/workflow/transitions/{index}/actions/{position}/return_to",
+                    N_("status %(state)s is not one of the statuses"),
+                    state=repr(action["return_to"]),
+                )
         if transition.get("after_days") and transition.get("functions"):
-            yield Problem.of(f"/workflow/transitions/{index}/functions",
-                             N_("an automatic transition (after_days) is taken by nobody: it has no functions"))
+            yield Problem.of(
+                f"/workflow/transitions/{index}/functions",
+                N_("an automatic transition (after_days) is taken by nobody: it has no functions"),
+            )
 
 
 def _settings_problems(document: Mapping[str, Any]) -> Iterator[Problem]:
@@ -257,17 +373,26 @@ def _settings_problems(document: Mapping[str, Any]) -> Iterator[Problem]:
     for group_index, group in enumerate(rule.get("fields") or []):
         for index, name in enumerate(group):
             if name not in properties:
-                yield Problem.of(f"/settings/duplicates/fields/{group_index}/{index}",
-                                 N_("%(name)s is not a field of the form"), name=repr(name))
+                yield Problem.of(
+                    f"/settings/duplicates/fields/{group_index}/{index}",
+                    N_("%(name)s is not a field of the form"),
+                    name=repr(name),
+                )
 
 
 def _text_problems(document: Mapping[str, Any]) -> Iterator[Problem]:
     lang = document["lang"]
     if lang not in document["title"]:
-        yield Problem.of("/title", N_("the title has no text in the definition's language (%(lang)s)"), lang=lang)
+        yield Problem.of(
+            "/title", N_("the title has no text in the definition's language (%(lang)s)"), lang=lang
+        )
     for page_index, page in enumerate(document["ui"]["pages"]):
         for index, element in enumerate(page["elements"]):
             label = element.get("label") or element.get("content")
             if isinstance(label, dict) and lang not in label:
                 key = "label" if "label" in element else "content"
-                yield Problem.of(f"/ui/pages/{page_index}/elements/{index}/{key}", N_("no text in the definition's language (%(lang)s)"), lang=lang)
+                yield Problem.of(
+                    f"/ui/pages/{page_index}/elements/{index}/{key}",
+                    N_("no text in the definition's language (%(lang)s)"),
+                    lang=lang,
+                )

@@ -7,7 +7,8 @@ is one short transaction, however many citizens are typing at once.
 from __future__ import annotations
 
 import secrets
-from typing import Any, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from sqlalchemy import Engine, bindparam, insert, select, update
 
@@ -40,15 +41,30 @@ def get_draft(engine: Engine, token: str) -> Draft | None:
     return None if row is None else Draft.model_construct(**row._mapping)
 
 
-def save_draft(engine: Engine, draft: Draft, answers: Mapping[str, Any], page: int,
-               attachments: Sequence[Attachment] = (), *, new: bool = False) -> None:
+def save_draft(
+    engine: Engine,
+    draft: Draft,
+    answers: Mapping[str, Any],
+    page: int,
+    attachments: Sequence[Attachment] = (),
+    *,
+    new: bool = False,
+) -> None:
     """Keep a page's answers and files in one write: the first page's also creates the draft."""
     values = {"answers": dict(answers), "page": page, "updated_at": now()}
     rows = [{name: getattr(item, name) for name in _ATTACHMENT_FIELDS} for item in attachments]
     with write_transaction(engine, durable=False) as connection:
         if new:
-            connection.execute(_INSERT, {"id": draft.id, "version_id": draft.version_id, "lang": draft.lang,
-                                         "created_at": values["updated_at"], **values})
+            connection.execute(
+                _INSERT,
+                {
+                    "id": draft.id,
+                    "version_id": draft.version_id,
+                    "lang": draft.lang,
+                    "created_at": values["updated_at"],
+                    **values,
+                },
+            )
         else:
             connection.execute(_UPDATE, {"draft": draft.id, **values})
         if attachments:
@@ -60,6 +76,17 @@ def start_on_behalf(engine: Engine, version_id: int, lang: str, channel: str) ->
     token = new_token()
     at = now()
     with write_transaction(engine, durable=False) as connection:
-        connection.execute(_INSERT, {"id": token, "version_id": version_id, "lang": lang, "channel": channel,
-                                     "answers": {}, "page": 0, "created_at": at, "updated_at": at})
+        connection.execute(
+            _INSERT,
+            {
+                "id": token,
+                "version_id": version_id,
+                "lang": lang,
+                "channel": channel,
+                "answers": {},
+                "page": 0,
+                "created_at": at,
+                "updated_at": at,
+            },
+        )
     return token

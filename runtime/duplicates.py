@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from sqlalchemy import Engine, select
 
@@ -44,11 +45,19 @@ def probable(engine: Engine, definition: Mapping[str, Any], submission: Submissi
     window = dt.timedelta(days=int(rule.get("window_days") or DEFAULT_WINDOW_DAYS))
     created = submission.created_at
     if created.tzinfo is None:
-        created = created.replace(tzinfo=dt.timezone.utc)
+        created = created.replace(tzinfo=dt.UTC)
     with engine.connect() as connection:
-        rows = connection.execute(select(Submission).where(
-            Submission.procedure_id == submission.procedure_id, Submission.id != submission.id,
-            Submission.created_at >= created - window, Submission.created_at <= created + window)
-            .order_by(Submission.created_at.desc()).limit(MAX_CANDIDATES)).mappings()  # type: ignore[attr-defined]
-        return [Submission.model_construct(**row) for row in rows
-                if _signatures(groups, row["answers"]) & mine]
+        rows = connection.execute(
+            select(Submission)
+            .where(
+                Submission.procedure_id == submission.procedure_id,
+                Submission.id != submission.id,
+                Submission.created_at >= created - window,
+                Submission.created_at <= created + window,
+            )
+            .order_by(Submission.created_at.desc())
+            .limit(MAX_CANDIDATES)
+        ).mappings()  # type: ignore[attr-defined]
+        return [
+            Submission.model_construct(**row) for row in rows if _signatures(groups, row["answers"]) & mine
+        ]

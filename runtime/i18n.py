@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from collections.abc import Iterable
 from decimal import Decimal
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
-from typing import Iterable
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_time
@@ -31,7 +31,7 @@ def N_(message: str) -> str:
     return message
 
 
-@lru_cache(maxsize=None)
+@cache
 def translations(lang: str) -> NullTranslations:
     po_path = LOCALES_DIR / lang / "LC_MESSAGES" / "messages.po"
     if not po_path.exists():
@@ -77,7 +77,7 @@ def _accepted(header: str) -> Iterable[str]:
     return [tag for _, _, tag in sorted(weighted)]
 
 
-@lru_cache(maxsize=None)
+@cache
 def locale(lang: str) -> Locale:
     try:
         return Locale.parse(lang)

@@ -5,8 +5,9 @@ Handlers in `runtime.web.forms` call these and turn the outcome into a response.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
 from runtime.answers import PostedForm, apply_group_action, parse_page
 from runtime.compiler import CompiledVersion, Page
@@ -20,9 +21,9 @@ class Step:
 
     answers: dict[str, Any]
     errors: dict[str, FieldError] = field(default_factory=dict)
-    go_to: int | str | None = None   # a page index, "review", "saved", or None to stay
+    go_to: int | str | None = None  # a page index, "review", "saved", or None to stay
     anchor: str = ""
-    focus: str = ""                  # the input to take the focus when the page comes back
+    focus: str = ""  # the input to take the focus when the page comes back
 
 
 def visible_page_indexes(version: CompiledVersion, answers: Mapping[str, Any]) -> list[int]:
@@ -47,15 +48,24 @@ def page_errors(version: CompiledVersion, page: Page, answers: Mapping[str, Any]
 
 def first_invalid_page(version: CompiledVersion, answers: Mapping[str, Any]) -> int | None:
     errors = validate(version, version.prune(answers))
-    pages = sorted({version.fields[path.split(".")[0]].page for path in errors
-                    if path.split(".")[0] in version.fields})
+    pages = sorted(
+        {version.fields[path.split(".")[0]].page for path in errors if path.split(".")[0] in version.fields}
+    )
     if errors and not pages:
         return 0
     return pages[0] if pages else None
 
 
-def post_page(version: CompiledVersion, page: Page, source: PostedForm, answers: Mapping[str, Any],
-              action: str, upload_errors: Mapping[str, FieldError], *, to_review: bool = False) -> Step:
+def post_page(
+    version: CompiledVersion,
+    page: Page,
+    source: PostedForm,
+    answers: Mapping[str, Any],
+    action: str,
+    upload_errors: Mapping[str, FieldError],
+    *,
+    to_review: bool = False,
+) -> Step:
     """`to_review`: the citizen came from the review page to change this page, and goes back
     to it once the page is saved, rather than through every later page again."""
     updated = parse_page(version, page, source, answers)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from runtime.fields.base import FieldError
 from runtime.fields.file import FORMAT_NAMES, size_text
@@ -13,8 +14,10 @@ _BY_CODE = {
     "required": N_("This field is required."),
     "hidden": N_("This answer is not expected given your other answers; remove it."),
     "unknown": N_("This field is not part of the form."),
-    "api:file": N_("A file question takes a list of files, each with name (its file name) and content (its bytes "
-                   "in base64)."),
+    "api:file": N_(
+        "A file question takes a list of files, each with name (its file name) and content (its bytes "
+        "in base64)."
+    ),
     "type": N_("This answer is not of the expected kind."),
     "enum": N_("Choose one of the options offered."),
     "const": N_("Tick this box to continue."),
@@ -39,7 +42,9 @@ _BY_CODE = {
     "format:date-time": N_("Enter a valid date and time."),
     "format:uri": N_("Enter a web address starting with https://."),
     "format:phone": N_("Enter a valid phone number, for example 01 23 45 67 89."),
-    "format:fr-siret": N_("A SIRET number has 14 digits, including a check digit; check for a typing mistake."),
+    "format:fr-siret": N_(
+        "A SIRET number has 14 digits, including a check digit; check for a typing mistake."
+    ),
     "format:fr-postcode": N_("A postcode has 5 digits, for example 75001."),
     "format:fr-insee": N_("An INSEE commune code has 5 characters, for example 75056 or 2A004."),
     "format:iban": N_("This IBAN is not valid; check it against your bank details (RIB)."),
@@ -66,8 +71,14 @@ _BY_WIDGET = {
 }
 
 
-def message(error: FieldError, widget: str, element: Mapping[str, Any] | None, lang: str,
-            fallback: str, labels: Mapping[str, str] | None = None) -> str:
+def message(
+    error: FieldError,
+    widget: str,
+    element: Mapping[str, Any] | None,
+    lang: str,
+    fallback: str,
+    labels: Mapping[str, str] | None = None,
+) -> str:
     """The sentence for `error` on a field shown with `widget` (and its element's own texts)."""
     own = (element or {}).get("messages", {}).get(error.code.split(":")[0])
     if own:

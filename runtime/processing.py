@@ -9,16 +9,17 @@ is decided by the caller (the staff side knows the staff, the runtime does not).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from sqlalchemy import Connection, Engine, func, insert, select, update
 
 from runtime import workflow
+from runtime.actions.outbox import enqueue
 from runtime.db import write_transaction
 from runtime.i18n import N_
 from runtime.models import Attachment, Submission, SubmissionEvent, now
-from runtime.actions.outbox import enqueue
 
 # An applicant's messages per request and hour: each one mails the agents.
 MESSAGES_PER_HOUR = 5
@@ -48,14 +49,37 @@ class Actor:
     kind: str = "staff"  # "staff", "citizen", "api" or "system"
 
 
-def _event(connection: Connection, submission_id: int, kind: str, actor: Actor, *, from_state: str | None = None,
-           to_state: str | None = None, comment: str | None = None, visible: bool = True,
-           data: Mapping[str, Any] | None = None, at: dt.datetime | None = None) -> int:
-    return int(connection.execute(insert(SubmissionEvent).values(
-        submission_id=submission_id, kind=kind, from_state=from_state, to_state=to_state,
-        comment=comment or None, visible=visible, actor=actor.name[:200], actor_id=actor.id,
-        data=dict(data) if data else None, created_at=at or now())
-        .returning(SubmissionEvent.id)).scalar_one())
+def _event(
+    connection: Connection,
+    submission_id: int,
+    kind: str,
+    actor: Actor,
+    *,
+    from_state: str | None = None,
+    to_state: str | None = None,
+    comment: str | None = None,
+    visible: bool = True,
+    data: Mapping[str, Any] | None = None,
+    at: dt.datetime | None = None,
+) -> int:
+    return int(
+        connection.execute(
+            insert(SubmissionEvent)
+            .values(
+                submission_id=submission_id,
+                kind=kind,
+                from_state=from_state,
+                to_state=to_state,
+                comment=comment or None,
+                visible=visible,
+                actor=actor.name[:200],
+                actor_id=actor.id,
+                data=dict(data) if data else None,
+                created_at=at or now(),
+            )
+            .returning(SubmissionEvent.id)
+        ).scalar_one()
+    )
 
 
 def _current(connection: Connection, submission_id: int) -> Submission:
@@ -71,16 +95,28 @@ def _move(connection: Connection, submission: Submission, source: str, target: s
     Two agents taking a transition at once: on PostgreSQL the second waits for the first's
     row lock, then finds the status changed and updates nothing; on SQLite writers queue.
     """
-    moved = connection.execute(update(Submission).where(Submission.id == submission.id, Submission.state == source)
-                               .values(state=target, updated_at=at)).rowcount
+    moved = connection.execute(
+        update(Submission)
+        .where(Submission.id == submission.id, Submission.state == source)
+        .values(state=target, updated_at=at)
+    ).rowcount
     if moved != 1:
-        raise Refused(N_("Someone else has just changed this submission's status. Look at it again before "
-                         "deciding."))
+        raise Refused(
+            N_("Someone else has just changed this submission's status. Look at it again before deciding.")
+        )
 
 
-def take_transition(engine: Engine, submission_id: int, definition: Mapping[str, Any], index: int,
-                    actor: Actor, comment: str = "", *, expected_state: str | None = None,
-                    base_url: str = "") -> int:
+def take_transition(
+    engine: Engine,
+    submission_id: int,
+    definition: Mapping[str, Any],
+    index: int,
+    actor: Actor,
+    comment: str = "",
+    *,
+    expected_state: str | None = None,
+    base_url: str = "",
+) -> int:
     """Take transition `index` of the submission's workflow; returns the event's id."""
     transitions = workflow.transitions(definition)
     if not 0 <= index < len(transitions):
@@ -96,43 +132,91 @@ def take_transition(engine: Engine, submission_id: int, definition: Mapping[str,
     with write_transaction(engine) as connection:
         submission = _current(connection, submission_id)
         if submission.state != transition.source or (expected_state and submission.state != expected_state):
-            raise Refused(N_("Someone else has just changed this submission's status. Look at it again before "
-                             "deciding."))
+            raise Refused(
+                N_(
+                    "Someone else has just changed this submission's status. Look at it again before "
+                    "deciding."
+                )
+            )
         at = now()
         _move(connection, submission, transition.source, transition.target, at)
-        event_id = _event(connection, submission_id, "transition", actor, from_state=transition.source,
-                          to_state=transition.target, comment=comment,
-                          visible=workflow.is_visible(definition, transition.target),
-                          data={"transition": index}, at=at)
+        event_id = _event(
+            connection,
+            submission_id,
+            "transition",
+            actor,
+            from_state=transition.source,
+            to_state=transition.target,
+            comment=comment,
+            visible=workflow.is_visible(definition, transition.target),
+            data={"transition": index},
+            at=at,
+        )
         _run_actions(connection, submission, transition, event_id, actor, at, base_url)
     return event_id
 
 
-def _run_actions(connection: Connection, submission: Submission, transition: workflow.Transition, event_id: int,
-                 actor: Actor, at: dt.datetime, base_url: str) -> None:
+def _run_actions(
+    connection: Connection,
+    submission: Submission,
+    transition: workflow.Transition,
+    event_id: int,
+    actor: Actor,
+    at: dt.datetime,
+    base_url: str,
+) -> None:
     assert submission.id is not None
     for position, action in enumerate(transition.actions):
         if "assign" in action:
             if action["assign"] == "actor" and actor.id is None:
                 continue  # taken through the API or by the worker: nobody to put in charge
             assignee = actor.id if action["assign"] == "actor" else None
-            connection.execute(update(Submission).where(Submission.id == submission.id)
-                               .values(assignee_id=assignee, assignee_group_id=None))
-            _event(connection, submission.id, "assigned", actor, visible=False, at=at,
-                   data={"assignee_id": assignee, "assignee": actor.name if assignee else ""})
+            connection.execute(
+                update(Submission)
+                .where(Submission.id == submission.id)
+                .values(assignee_id=assignee, assignee_group_id=None)
+            )
+            _event(
+                connection,
+                submission.id,
+                "assigned",
+                actor,
+                visible=False,
+                at=at,
+                data={"assignee_id": assignee, "assignee": actor.name if assignee else ""},
+            )
         elif "deadline_days" in action:
             days = int(action["deadline_days"])
             deadline = at + dt.timedelta(days=days) if days else None
-            connection.execute(update(Submission).where(Submission.id == submission.id).values(deadline=deadline))
+            connection.execute(
+                update(Submission).where(Submission.id == submission.id).values(deadline=deadline)
+            )
         elif "ask" in action:
             # The request stays open until the applicant answers on the follow-up page.
-            connection.execute(update(SubmissionEvent).where(SubmissionEvent.id == event_id).values(data={
-                "transition": transition.index,
-                "complement": {"return_to": action.get("return_to") or transition.source}}))
+            connection.execute(
+                update(SubmissionEvent)
+                .where(SubmissionEvent.id == event_id)
+                .values(
+                    data={
+                        "transition": transition.index,
+                        "complement": {"return_to": action.get("return_to") or transition.source},
+                    }
+                )
+            )
         else:
             kind = next(key for key in QUEUED if key in action)
-            enqueue(connection, event_id, position, kind, {
-                "action": dict(action), "index": position, "submission_id": submission.id, "base_url": base_url})
+            enqueue(
+                connection,
+                event_id,
+                position,
+                kind,
+                {
+                    "action": dict(action),
+                    "index": position,
+                    "submission_id": submission.id,
+                    "base_url": base_url,
+                },
+            )
 
 
 def open_complement(events: Iterable[SubmissionEvent]) -> SubmissionEvent | None:
@@ -146,8 +230,15 @@ def open_complement(events: Iterable[SubmissionEvent]) -> SubmissionEvent | None
     return waiting
 
 
-def answer_complement(engine: Engine, submission_id: int, events: list[SubmissionEvent], text: str,
-                      files: list[Attachment], definition: Mapping[str, Any], base_url: str = "") -> int:
+def answer_complement(
+    engine: Engine,
+    submission_id: int,
+    events: list[SubmissionEvent],
+    text: str,
+    files: list[Attachment],
+    definition: Mapping[str, Any],
+    base_url: str = "",
+) -> int:
     """The applicant's answer to a request: recorded with its files, and the submission goes
     back to the status the request named (so it is back in the agents' "to do")."""
     if open_complement(events) is None:
@@ -165,24 +256,55 @@ def answer_complement(engine: Engine, submission_id: int, events: list[Submissio
             raise Refused(N_("There is no request for a complement waiting for your answer."))
         return_to = request.data["complement"]["return_to"]
         at = now()
-        target = return_to if return_to in (workflow.workflow_of(definition).get("states") or {}) else submission.state
+        target = (
+            return_to
+            if return_to in (workflow.workflow_of(definition).get("states") or {})
+            else submission.state
+        )
         if submission.state != target:
             _move(connection, submission, submission.state, target, at)
-        event_id = _event(connection, submission_id, "complement", citizen, from_state=submission.state,
-                          to_state=target, comment=text, data={"request": request.id}, at=at)
+        event_id = _event(
+            connection,
+            submission_id,
+            "complement",
+            citizen,
+            from_state=submission.state,
+            to_state=target,
+            comment=text,
+            data={"request": request.id},
+            at=at,
+        )
         for stored in files:
-            connection.execute(insert(Attachment).values(**{
-                **stored.model_dump(), "draft_id": None, "submission_id": submission_id, "event_id": event_id,
-                "kind": "complement"}))
-        enqueue(connection, event_id, 0, "notify", {"action": {"notify": "staff"}, "submission_id": submission_id,
-                                                    "base_url": base_url})
+            connection.execute(
+                insert(Attachment).values(
+                    **{
+                        **stored.model_dump(),
+                        "draft_id": None,
+                        "submission_id": submission_id,
+                        "event_id": event_id,
+                        "kind": "complement",
+                    }
+                )
+            )
+        enqueue(
+            connection,
+            event_id,
+            0,
+            "notify",
+            {"action": {"notify": "staff"}, "submission_id": submission_id, "base_url": base_url},
+        )
     return event_id
 
 
 def _events(connection: Connection, submission_id: int) -> list[SubmissionEvent]:
-    return [SubmissionEvent(**row) for row in connection.execute(
-        select(SubmissionEvent).where(SubmissionEvent.submission_id == submission_id)
-        .order_by(SubmissionEvent.created_at, SubmissionEvent.id)).mappings()]  # type: ignore[arg-type]
+    return [
+        SubmissionEvent(**row)
+        for row in connection.execute(
+            select(SubmissionEvent)
+            .where(SubmissionEvent.submission_id == submission_id)
+            .order_by(SubmissionEvent.created_at, SubmissionEvent.id)
+        ).mappings()
+    ]  # type: ignore[arg-type]
 
 
 def send_message(engine: Engine, submission_id: int, actor: Actor, text: str, *, base_url: str = "") -> int:
@@ -197,16 +319,36 @@ def send_message(engine: Engine, submission_id: int, actor: Actor, text: str, *,
             if submission.state == WITHDRAWN:
                 raise Refused(N_("This request has been withdrawn: it takes no more messages."))
             since = now() - dt.timedelta(hours=1)
-            recent = connection.execute(select(func.count()).select_from(SubmissionEvent).where(
-                SubmissionEvent.submission_id == submission_id, SubmissionEvent.kind == "message",
-                SubmissionEvent.actor == "citizen", SubmissionEvent.created_at >= since)).scalar_one()
+            recent = connection.execute(
+                select(func.count())
+                .select_from(SubmissionEvent)
+                .where(
+                    SubmissionEvent.submission_id == submission_id,
+                    SubmissionEvent.kind == "message",
+                    SubmissionEvent.actor == "citizen",
+                    SubmissionEvent.created_at >= since,
+                )
+            ).scalar_one()
             if recent >= MESSAGES_PER_HOUR:
-                raise Refused(N_("You have sent several messages in the last hour; the service will read them. "
-                                 "Try again later if you need to."))
+                raise Refused(
+                    N_(
+                        "You have sent several messages in the last hour; the service will read them. "
+                        "Try again later if you need to."
+                    )
+                )
         event_id = _event(connection, submission_id, "message", actor, comment=text[:10_000])
         recipient = "staff" if actor.kind == "citizen" else "citizen"
-        enqueue(connection, event_id, 0, "notify", {"action": {"notify": recipient, "message": True},
-                                                    "submission_id": submission_id, "base_url": base_url})
+        enqueue(
+            connection,
+            event_id,
+            0,
+            "notify",
+            {
+                "action": {"notify": recipient, "message": True},
+                "submission_id": submission_id,
+                "base_url": base_url,
+            },
+        )
     return event_id
 
 
@@ -220,47 +362,84 @@ def add_note(engine: Engine, submission_id: int, actor: Actor, text: str) -> int
         return _event(connection, submission_id, "note", actor, comment=text[:10_000], visible=False)
 
 
-def assign(engine: Engine, submission_ids: Iterable[int], assignee_id: int | None, assignee_name: str,
-           actor: Actor, group_id: int | None = None) -> int:
+def assign(
+    engine: Engine,
+    submission_ids: Iterable[int],
+    assignee_id: int | None,
+    assignee_name: str,
+    actor: Actor,
+    group_id: int | None = None,
+) -> int:
     """Put submissions in someone's hands, or a team's, or nobody's; returns how many changed."""
     changed = 0
     with write_transaction(engine) as connection:
         for submission_id in submission_ids:
-            moved = connection.execute(update(Submission).where(Submission.id == submission_id)
-                                       .values(assignee_id=assignee_id, assignee_group_id=group_id)).rowcount
+            moved = connection.execute(
+                update(Submission)
+                .where(Submission.id == submission_id)
+                .values(assignee_id=assignee_id, assignee_group_id=group_id)
+            ).rowcount
             if moved:
                 changed += 1
-                _event(connection, submission_id, "assigned", actor, visible=False,
-                       data={"assignee_id": assignee_id, "group_id": group_id, "assignee": assignee_name})
+                _event(
+                    connection,
+                    submission_id,
+                    "assigned",
+                    actor,
+                    visible=False,
+                    data={"assignee_id": assignee_id, "group_id": group_id, "assignee": assignee_name},
+                )
     return changed
 
 
-def withdraw(engine: Engine, submission_id: int, definition: Mapping[str, Any], reason: str = "",
-             base_url: str = "") -> int:
+def withdraw(
+    engine: Engine, submission_id: int, definition: Mapping[str, Any], reason: str = "", base_url: str = ""
+) -> int:
     """The applicant withdraws a request nobody has started processing."""
     citizen = Actor(name="citizen", kind="citizen")
     with write_transaction(engine) as connection:
         submission = _current(connection, submission_id)
         if not can_withdraw(definition, submission, _events(connection, submission_id)):
-            raise Refused(N_("This request is already being processed: it can no longer be withdrawn. Write "
-                             "to the service instead."))
+            raise Refused(
+                N_(
+                    "This request is already being processed: it can no longer be withdrawn. Write "
+                    "to the service instead."
+                )
+            )
         at = now()
         _move(connection, submission, submission.state, WITHDRAWN, at)
-        event_id = _event(connection, submission_id, "withdrawn", citizen, from_state=submission.state,
-                          to_state=WITHDRAWN, comment=reason.strip()[:2000], at=at)
-        enqueue(connection, event_id, 0, "notify", {"action": {"notify": "staff"}, "submission_id": submission_id,
-                                                    "base_url": base_url})
+        event_id = _event(
+            connection,
+            submission_id,
+            "withdrawn",
+            citizen,
+            from_state=submission.state,
+            to_state=WITHDRAWN,
+            comment=reason.strip()[:2000],
+            at=at,
+        )
+        enqueue(
+            connection,
+            event_id,
+            0,
+            "notify",
+            {"action": {"notify": "staff"}, "submission_id": submission_id, "base_url": base_url},
+        )
     return event_id
 
 
-def can_withdraw(definition: Mapping[str, Any], submission: Submission, events: Iterable[SubmissionEvent]) -> bool:
+def can_withdraw(
+    definition: Mapping[str, Any], submission: Submission, events: Iterable[SubmissionEvent]
+) -> bool:
     """Only while nobody has started processing it: still in the first status, no step taken."""
     return submission.state == workflow.workflow_of(definition).get("initial") and not any(
-        event.kind in ("transition", "withdrawn") for event in events)
+        event.kind in ("transition", "withdrawn") for event in events
+    )
 
 
-def due_automatic(engine: Engine, definitions: Mapping[int, Mapping[str, Any]], at: dt.datetime | None = None
-                  ) -> list[tuple[int, int, int]]:
+def due_automatic(
+    engine: Engine, definitions: Mapping[int, Mapping[str, Any]], at: dt.datetime | None = None
+) -> list[tuple[int, int, int]]:
     """(submission id, version id, transition index) of automatic transitions now due.
 
     `definitions` maps version ids to their definition; a submission waits from its last
@@ -274,9 +453,15 @@ def due_automatic(engine: Engine, definitions: Mapping[int, Mapping[str, Any]], 
                 if transition.after_days is None:
                     continue
                 limit = moment - dt.timedelta(days=transition.after_days)
-                rows = connection.execute(select(Submission.id).where(
-                    Submission.version_id == version_id, Submission.state == transition.source,
-                    Submission.updated_at <= limit).limit(500))
+                rows = connection.execute(
+                    select(Submission.id)
+                    .where(
+                        Submission.version_id == version_id,
+                        Submission.state == transition.source,
+                        Submission.updated_at <= limit,
+                    )
+                    .limit(500)
+                )
                 due.extend((row[0], version_id, transition.index) for row in rows)
     return due
 
@@ -287,9 +472,14 @@ def load(engine: Engine, submission_id: int) -> tuple[Submission, list[Submissio
         row = connection.execute(select(Submission).where(Submission.id == submission_id)).mappings().first()
         if row is None:
             return None
-        events = [SubmissionEvent(**event) for event in connection.execute(
-            select(SubmissionEvent).where(SubmissionEvent.submission_id == submission_id)
-            .order_by(SubmissionEvent.created_at, SubmissionEvent.id)).mappings()]  # type: ignore[arg-type]
+        events = [
+            SubmissionEvent(**event)
+            for event in connection.execute(
+                select(SubmissionEvent)
+                .where(SubmissionEvent.submission_id == submission_id)
+                .order_by(SubmissionEvent.created_at, SubmissionEvent.id)
+            ).mappings()
+        ]  # type: ignore[arg-type]
     return Submission(**row), events
 
 
@@ -297,9 +487,14 @@ def visible_files(engine: Engine, submission_id: int, events: list[SubmissionEve
     """What the applicant may open: their own files, and documents issued by an event they see."""
     shown = {event.id for event in events if event.visible}
     with engine.connect() as connection:
-        rows = [Attachment(**row) for row in connection.execute(
-            select(Attachment).where(Attachment.submission_id == submission_id)
-            .order_by(Attachment.created_at, Attachment.id)).mappings()]  # type: ignore[arg-type]
+        rows = [
+            Attachment(**row)
+            for row in connection.execute(
+                select(Attachment)
+                .where(Attachment.submission_id == submission_id)
+                .order_by(Attachment.created_at, Attachment.id)
+            ).mappings()
+        ]  # type: ignore[arg-type]
     return [a for a in rows if a.kind != "document" or a.event_id in shown]
 
 
@@ -311,10 +506,22 @@ def link(engine: Engine, submission_id: int, other_id: int, actor: Actor) -> Non
         first, second = _current(connection, submission_id), _current(connection, other_id)
         if first.procedure_id != second.procedure_id:
             raise Refused(N_("Only submissions of the same procedure can be linked."))
-        _event(connection, submission_id, "linked", actor, visible=False,
-               data={"other": other_id, "reference": second.reference})
-        _event(connection, other_id, "linked", actor, visible=False,
-               data={"other": submission_id, "reference": first.reference})
+        _event(
+            connection,
+            submission_id,
+            "linked",
+            actor,
+            visible=False,
+            data={"other": other_id, "reference": second.reference},
+        )
+        _event(
+            connection,
+            other_id,
+            "linked",
+            actor,
+            visible=False,
+            data={"other": submission_id, "reference": first.reference},
+        )
 
 
 def linked(events: Iterable[SubmissionEvent]) -> dict[int, str]:

@@ -9,14 +9,15 @@ whole compiled schema, and a procedure taking one answer per person takes one pe
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from runtime import workflow
+from runtime.actions.mail import citizen_address
 from runtime.compiler import CompiledVersion
 from runtime.fields.base import FieldError
-from runtime.actions.mail import citizen_address
 from runtime.models import Attachment, Draft, Submission
 from runtime.submissions import AlreadyAnswered, attachment_ids, submit
 from runtime.validation import validate
@@ -42,7 +43,7 @@ class Invalid(Exception):
 
 def clock() -> dt.datetime:
     """The present moment (tests set another)."""
-    return dt.datetime.now(dt.timezone.utc)
+    return dt.datetime.now(dt.UTC)
 
 
 def local_today(timezone: str, at: dt.datetime | None = None) -> dt.date:
@@ -79,7 +80,7 @@ def has_ended(compiled: CompiledVersion, timezone: str, at: dt.datetime | None =
     return bool(closes) and local_today(timezone, at).isoformat() > closes
 
 
-def person_key(info: "VersionInfo", answers: Mapping[str, Any]) -> str | None:
+def person_key(info: VersionInfo, answers: Mapping[str, Any]) -> str | None:
     """The address that stands for the applicant when one answer per person is taken:
     compared without regard to case (Marie@Ville.fr is marie@ville.fr)."""
     if not (info.compiled.definition.get("settings") or {}).get("one_answer_per_person"):
@@ -88,8 +89,15 @@ def person_key(info: "VersionInfo", answers: Mapping[str, Any]) -> str | None:
     return address.strip().lower() if address else None
 
 
-def receive(engine: "Engine", info: "VersionInfo", draft: Draft, answers: Mapping[str, Any], *,
-            channel: str, files: Sequence[Attachment] = ()) -> Submission:
+def receive(
+    engine: Engine,
+    info: VersionInfo,
+    draft: Draft,
+    answers: Mapping[str, Any],
+    *,
+    channel: str,
+    files: Sequence[Attachment] = (),
+) -> Submission:
     """The draft's answers become a submission, or Closed, Invalid or AlreadyAnswered says
     why not. A draft already submitted returns its submission (the draft id is unique)."""
     compiled = info.compiled
@@ -100,12 +108,28 @@ def receive(engine: "Engine", info: "VersionInfo", draft: Draft, answers: Mappin
     if errors:
         raise Invalid(errors)
     answered = set(attachment_ids(pruned))  # a file of a question hidden by the answers is not kept
-    return submit(engine, draft, pruned, procedure_id=info.procedure.id, prefix=info.procedure.reference_prefix,
-                  version_hash=info.version.content_hash,
-                  initial_state=workflow.workflow_of(compiled.definition).get("initial", "recue"),
-                  channel=channel, person=person_key(info, pruned),
-                  files=[item for item in files if item.id in answered])
+    return submit(
+        engine,
+        draft,
+        pruned,
+        procedure_id=info.procedure.id,
+        prefix=info.procedure.reference_prefix,
+        version_hash=info.version.content_hash,
+        initial_state=workflow.workflow_of(compiled.definition).get("initial", "recue"),
+        channel=channel,
+        person=person_key(info, pruned),
+        files=[item for item in files if item.id in answered],
+    )
 
 
-__all__ = ["AlreadyAnswered", "Closed", "Invalid", "check_open", "has_ended", "is_open", "local_today", "person_key",
-           "receive"]
+__all__ = [
+    "AlreadyAnswered",
+    "Closed",
+    "Invalid",
+    "check_open",
+    "has_ended",
+    "is_open",
+    "local_today",
+    "person_key",
+    "receive",
+]

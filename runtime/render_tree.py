@@ -5,8 +5,9 @@ Built from (version, answers, errors, language); templates only lay it out.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping
+from typing import Any
 
 from markupsafe import Markup
 
@@ -24,25 +25,25 @@ SHOWN_SLOT = "parvis-shown"
 class Node:
     """One element of a page, ready for its template."""
 
-    name: str                 # the input name: "email", "enfants.0.prenom"
+    name: str  # the input name: "email", "enfants.0.prenom"
     widget: str
     label: str = ""
     help: str = ""
     placeholder: str = ""
     required: bool = False
-    value: Any = None         # as the control shows it
+    value: Any = None  # as the control shows it
     error: str = ""
     element: Mapping[str, Any] = field(default_factory=dict)
     prop: Mapping[str, Any] = field(default_factory=dict)
     choices: list[tuple[str, str]] = field(default_factory=list)
-    items: list[list["Node"]] = field(default_factory=list)   # repeatable groups
+    items: list[list[Node]] = field(default_factory=list)  # repeatable groups
     item_errors: dict[str, str] = field(default_factory=dict)  # sub-part errors (address, matrix)
     content: Markup | None = None
     # Elements with a condition sit in a slot that stays in the page while hidden, so a
     # live refresh can fill or empty it without touching what the citizen is typing.
     slot: str = ""
     shown: bool = True
-    autofocus: bool = False   # the question to type in first (a group's item just added)
+    autofocus: bool = False  # the question to type in first (a group's item just added)
 
     @property
     def id(self) -> str:
@@ -84,8 +85,9 @@ class Renderer:
         title = self.text(page.definition.get("title"))
         return title or self.text(self.version.definition["title"])
 
-    def nodes(self, page: Page, answers: Mapping[str, Any], errors: Mapping[str, FieldError],
-              focus: str = "") -> list[Node]:
+    def nodes(
+        self, page: Page, answers: Mapping[str, Any], errors: Mapping[str, FieldError], focus: str = ""
+    ) -> list[Node]:
         """Every element of a page, with values and error sentences; hidden ones as empty slots.
 
         `focus` names the input that takes the focus when the page opens, if any.
@@ -101,8 +103,9 @@ class Renderer:
                 slot = "slot-" + element.get("field", f"content-{index}")
             if "field" in element:
                 spec = fields_by_name[element["field"]]
-                node = self.field_node(spec.element, spec.prop, spec.name, pruned.get(spec.name),
-                                       errors, spec.required)
+                node = self.field_node(
+                    spec.element, spec.prop, spec.name, pruned.get(spec.name), errors, spec.required
+                )
                 node.shown = self.version.visible(spec, pruned)
             else:
                 node = Node(name="", widget="content", content=markdown_html(self.text(element["content"])))
@@ -115,18 +118,30 @@ class Renderer:
                 node.autofocus = node.name == focus
         return result
 
-    def field_node(self, element: Mapping[str, Any], prop: Mapping[str, Any], name: str, value: Any,
-                   errors: Mapping[str, FieldError], required: bool) -> Node:
+    def field_node(
+        self,
+        element: Mapping[str, Any],
+        prop: Mapping[str, Any],
+        name: str,
+        value: Any,
+        errors: Mapping[str, FieldError],
+        required: bool,
+    ) -> Node:
         from runtime.fields import widget_for
 
         widget = widget_for(element["widget"])
         assert widget is not None
         node = Node(
-            name=name, widget=widget.name, label=self.text(element["label"]),
-            help=self.text(element.get("help")), placeholder=self.text(element.get("placeholder")),
+            name=name,
+            widget=widget.name,
+            label=self.text(element["label"]),
+            help=self.text(element.get("help")),
+            placeholder=self.text(element.get("placeholder")),
             # Nothing answered yet: the designer's default answer, if any, is shown filled in.
-            required=required, value=widget.form_value(prop.get("default") if value is None else value),
-            element=element, prop=prop,
+            required=required,
+            value=widget.form_value(prop.get("default") if value is None else value),
+            element=element,
+            prop=prop,
             choices=[(key, self.text(label)) for key, label in ordered_choices(element, prop)],
         )
         if name in errors:
@@ -134,20 +149,34 @@ class Renderer:
         prefix = name + "."
         for path, error in errors.items():
             if path.startswith(prefix) and widget.name != "group":
-                node.item_errors[path[len(prefix):]] = self.error_text(error, widget.name, element)
+                node.item_errors[path[len(prefix) :]] = self.error_text(error, widget.name, element)
         if widget.name == "group":
             node.items = self._group_items(element, prop, name, value, errors)
         return node
 
-    def _group_items(self, element: Mapping[str, Any], prop: Mapping[str, Any], name: str, value: Any,
-                     errors: Mapping[str, FieldError]) -> list[list[Node]]:
+    def _group_items(
+        self,
+        element: Mapping[str, Any],
+        prop: Mapping[str, Any],
+        name: str,
+        value: Any,
+        errors: Mapping[str, FieldError],
+    ) -> list[list[Node]]:
         items = value if isinstance(value, list) and value else [{}] * max(1, prop.get("minItems", 1))
         item_props = (prop.get("items") or {}).get("properties") or {}
         required = set((prop.get("items") or {}).get("required") or [])
         return [
-            [self.field_node(sub, item_props.get(sub["field"], {}), f"{name}.{index}.{sub['field']}",
-                             (item or {}).get(sub["field"]), errors, sub["field"] in required or bool(sub.get("required")))
-             for sub in element.get("elements") or []]
+            [
+                self.field_node(
+                    sub,
+                    item_props.get(sub["field"], {}),
+                    f"{name}.{index}.{sub['field']}",
+                    (item or {}).get(sub["field"]),
+                    errors,
+                    sub["field"] in required or bool(sub.get("required")),
+                )
+                for sub in element.get("elements") or []
+            ]
             for index, item in enumerate(items)
         ]
 
@@ -200,7 +229,9 @@ def plain_text(display: Any) -> str:
     """An answer as shown on the review page, in one line of plain text (mails, exports)."""
     if isinstance(display, str):
         return display
-    return "; ".join(f"{label}: {plain_text(value)}" if label else plain_text(value) for label, value in display)
+    return "; ".join(
+        f"{label}: {plain_text(value)}" if label else plain_text(value) for label, value in display
+    )
 
 
 def ordered_choices(element: Mapping[str, Any], prop: Mapping[str, Any]) -> list[tuple[str, Any]]:
@@ -211,8 +242,12 @@ def ordered_choices(element: Mapping[str, Any], prop: Mapping[str, Any]) -> list
     """
     choices = element.get("choices") or {}
     rows = [value for value in (prop.get("properties") or {}).values() if isinstance(value, Mapping)]
-    enum = (prop.get("enum") or (prop.get("items") or {}).get("enum")
-            or next((row.get("enum") for row in rows if row.get("enum")), None) or [])
+    enum = (
+        prop.get("enum")
+        or (prop.get("items") or {}).get("enum")
+        or next((row.get("enum") for row in rows if row.get("enum")), None)
+        or []
+    )
     ordered = [value for value in enum if value in choices]
     ordered += [value for value in choices if value not in ordered]
     return [(value, choices[value]) for value in ordered]

@@ -4,7 +4,8 @@ without accents, so that "Écluse" finds "ecluse" with a plain LIKE on both data
 from __future__ import annotations
 
 import unicodedata
-from typing import Any, Iterator, Mapping
+from collections.abc import Iterator, Mapping
+from typing import Any
 
 MAX_LENGTH = 4000
 

@@ -100,28 +100,52 @@ class Site:
     # -- requests -------------------------------------------------------------------
     def lang(self, request: Request, organisation: Organisation | None = None) -> str:
         default = organisation.lang if organisation else self.settings.default_lang
-        return i18n.negotiate(request.cookies.get(LANG_COOKIE), request.headers.get("accept-language"), default)
+        return i18n.negotiate(
+            request.cookies.get(LANG_COOKIE), request.headers.get("accept-language"), default
+        )
 
     def base_url(self, request: Request) -> str:
         return (self.settings.base_url or str(request.base_url)).rstrip("/")
 
-    def page(self, request: Request, organisation: Organisation | None, names: str | list[str],
-             status_code: int = 200, **context: Any) -> HTMLResponse:
+    def page(
+        self,
+        request: Request,
+        organisation: Organisation | None,
+        names: str | list[str],
+        status_code: int = 200,
+        **context: Any,
+    ) -> HTMLResponse:
         theme = organisation.theme if organisation else "default"
         lang = context.pop("lang", None) or self.lang(request, organisation)
         html = self.templates.render(
-            theme, names, request=request, lang=lang, organisation=organisation,
-            charter=self.charter(theme), theme=theme,
-            timezone=context.pop("timezone", None) or (ZoneInfo(organisation.timezone) if organisation else None),
-            path=request.url.path, **context)
+            theme,
+            names,
+            request=request,
+            lang=lang,
+            organisation=organisation,
+            charter=self.charter(theme),
+            theme=theme,
+            timezone=context.pop("timezone", None)
+            or (ZoneInfo(organisation.timezone) if organisation else None),
+            path=request.url.path,
+            **context,
+        )
         return HTMLResponse(html, status_code=status_code)
 
-    def not_found(self, request: Request, organisation: Organisation | None = None,
-                  message: str | None = None) -> HTMLResponse:
+    def not_found(
+        self, request: Request, organisation: Organisation | None = None, message: str | None = None
+    ) -> HTMLResponse:
         lang = self.lang(request, organisation)
         text = message or i18n.gettext(lang, "This page does not exist, or the link has expired.")
-        return self.page(request, organisation, "error.html", status_code=404, lang=lang,
-                         title=i18n.gettext(lang, "Page not found"), message=text)
+        return self.page(
+            request,
+            organisation,
+            "error.html",
+            status_code=404,
+            lang=lang,
+            title=i18n.gettext(lang, "Page not found"),
+            message=text,
+        )
 
 
 def site_of(request: Request) -> Site:

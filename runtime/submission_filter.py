@@ -124,9 +124,7 @@ def filter_from_query(
     for state in states:
         if state not in known_states:
             problems.append(
-                gettext(
-                    lang, "Status: “%(value)s” is not a status of this procedure.", value=state[:80]
-                )
+                gettext(lang, "Status: “%(value)s” is not a status of this procedure.", value=state[:80])
             )
     days: dict[str, dt.date | None] = {}
     for name in ("from", "to"):

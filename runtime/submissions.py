@@ -10,8 +10,9 @@ import datetime as dt
 import hashlib
 import json
 import secrets
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 from sqlalchemy import Engine, bindparam, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -40,11 +41,21 @@ class Follow:
     events: list[SubmissionEvent]
 
 
-def fingerprint(reference: str, version_hash: str, answers: Mapping[str, Any], created_at: dt.datetime) -> str:
+def fingerprint(
+    reference: str, version_hash: str, answers: Mapping[str, Any], created_at: dt.datetime
+) -> str:
     """A digest of what was received, printed on the receipt and checkable on a public page."""
-    canonical = json.dumps({"reference": reference, "version": version_hash, "answers": answers,
-                            "received": created_at.isoformat()}, sort_keys=True, ensure_ascii=False,
-                           separators=(",", ":"))
+    canonical = json.dumps(
+        {
+            "reference": reference,
+            "version": version_hash,
+            "answers": answers,
+            "received": created_at.isoformat(),
+        },
+        sort_keys=True,
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
@@ -56,10 +67,12 @@ _ATTACHMENT = Attachment.__table__  # type: ignore[attr-defined]
 
 
 def _counter_upsert(dialect_insert: Any) -> Any:
-    return (dialect_insert(_COUNTER)
-            .values(prefix=bindparam("prefix"), year=bindparam("year"), last=1)
-            .on_conflict_do_update(index_elements=["prefix", "year"], set_={"last": _COUNTER.c.last + 1})
-            .returning(_COUNTER.c.last))
+    return (
+        dialect_insert(_COUNTER)
+        .values(prefix=bindparam("prefix"), year=bindparam("year"), last=1)
+        .on_conflict_do_update(index_elements=["prefix", "year"], set_={"last": _COUNTER.c.last + 1})
+        .returning(_COUNTER.c.last)
+    )
 
 
 class AlreadyAnswered(Exception):
@@ -71,26 +84,42 @@ class AlreadyAnswered(Exception):
 _NEXT_NUMBER = {"postgresql": _counter_upsert(pg_insert), "sqlite": _counter_upsert(sqlite_insert)}
 _INSERT_SUBMISSION = insert(_SUBMISSION).returning(_SUBMISSION.c.id)
 _INSERT_EVENT = insert(_EVENT)
-_LINK_DRAFT = (update(_DRAFT).where(_DRAFT.c.id == bindparam("draft"))
-               .values(submission_id=bindparam("submission")))
-_LINK_ATTACHMENTS = (update(_ATTACHMENT)
-                     .where(_ATTACHMENT.c.draft_id == bindparam("draft"),
-                            _ATTACHMENT.c.id.in_(bindparam("kept", expanding=True)))
-                     .values(submission_id=bindparam("submission")))
+_LINK_DRAFT = (
+    update(_DRAFT).where(_DRAFT.c.id == bindparam("draft")).values(submission_id=bindparam("submission"))
+)
+_LINK_ATTACHMENTS = (
+    update(_ATTACHMENT)
+    .where(
+        _ATTACHMENT.c.draft_id == bindparam("draft"), _ATTACHMENT.c.id.in_(bindparam("kept", expanding=True))
+    )
+    .values(submission_id=bindparam("submission"))
+)
 _INSERT_ATTACHMENTS = insert(_ATTACHMENT)
 _ATTACHMENT_FIELDS = tuple(column.name for column in _ATTACHMENT.columns)
 _BY_DRAFT = select(*_SUBMISSION.columns).where(_SUBMISSION.c.draft_id == bindparam("draft"))
 
 
 def _next_number(connection: Any, prefix: str, year: int) -> int:
-    dialect = connection.dialect.name if hasattr(connection, "dialect") else connection.get_bind().dialect.name
+    dialect = (
+        connection.dialect.name if hasattr(connection, "dialect") else connection.get_bind().dialect.name
+    )
     statement = _NEXT_NUMBER["postgresql" if dialect == "postgresql" else "sqlite"]
     return int(connection.execute(statement, {"prefix": prefix, "year": year}).scalar_one())
 
 
-def submit(engine: Engine, draft: Draft, answers: Mapping[str, Any], *, procedure_id: int, prefix: str,
-           version_hash: str, initial_state: str, channel: str = "web", person: str | None = None,
-           files: Sequence[Attachment] = ()) -> Submission:
+def submit(
+    engine: Engine,
+    draft: Draft,
+    answers: Mapping[str, Any],
+    *,
+    procedure_id: int,
+    prefix: str,
+    version_hash: str,
+    initial_state: str,
+    channel: str = "web",
+    person: str | None = None,
+    files: Sequence[Attachment] = (),
+) -> Submission:
     """Store the draft's answers as a submission, or return the one it already became.
 
     `files` are attachments received with the answers (the API's), saved with the submission.
@@ -104,10 +133,20 @@ def submit(engine: Engine, draft: Draft, answers: Mapping[str, Any], *, procedur
     # The row, with the defaults of any column not named here. Every value is made here, so
     # the model is built without validation (ten times cheaper).
     row = Submission.model_construct(
-        procedure_id=procedure_id, version_id=draft.version_id, reference="", state=initial_state,
-        answers=dict(answers), lang=draft.lang, channel=channel, follow_token=secrets.token_urlsafe(24),
-        draft_id=draft.id, fingerprint="", created_at=created, updated_at=created,
-        person_key=person).model_dump(exclude={"id"})
+        procedure_id=procedure_id,
+        version_id=draft.version_id,
+        reference="",
+        state=initial_state,
+        answers=dict(answers),
+        lang=draft.lang,
+        channel=channel,
+        follow_token=secrets.token_urlsafe(24),
+        draft_id=draft.id,
+        fingerprint="",
+        created_at=created,
+        updated_at=created,
+        person_key=person,
+    ).model_dump(exclude={"id"})
     event = {"kind": "submitted", "to_state": initial_state, "visible": True, "created_at": created}
     kept = attachment_ids(answers)
     folded = answers_text(answers)  # worked out before the write lock, not inside it
@@ -126,12 +165,20 @@ def submit(engine: Engine, draft: Draft, answers: Mapping[str, Any], *, procedur
             connection.execute(_INSERT_EVENT, {**event, "submission_id": submission_id})
             connection.execute(_LINK_DRAFT, {"draft": draft.id, "submission": submission_id})
             if files:
-                connection.execute(_INSERT_ATTACHMENTS, [
-                    {**{name: getattr(item, name) for name in _ATTACHMENT_FIELDS}, "submission_id": submission_id}
-                    for item in files])
+                connection.execute(
+                    _INSERT_ATTACHMENTS,
+                    [
+                        {
+                            **{name: getattr(item, name) for name in _ATTACHMENT_FIELDS},
+                            "submission_id": submission_id,
+                        }
+                        for item in files
+                    ],
+                )
             if kept:
-                connection.execute(_LINK_ATTACHMENTS, {"draft": draft.id, "kept": kept,
-                                                       "submission": submission_id})
+                connection.execute(
+                    _LINK_ATTACHMENTS, {"draft": draft.id, "kept": kept, "submission": submission_id}
+                )
     except IntegrityError:
         # Another request submitted the same draft first: theirs is the submission.
         found = submission_for_draft(engine, draft.id)
@@ -171,9 +218,13 @@ def follow(engine: Engine, token: str) -> Follow | None:
         submission = session.exec(select_model(Submission).where(Submission.follow_token == token)).first()
         if submission is None:
             return None
-        events = list(session.exec(select_model(SubmissionEvent)
-                                   .where(SubmissionEvent.submission_id == submission.id)
-                                   .order_by(SubmissionEvent.created_at, SubmissionEvent.id)))
+        events = list(
+            session.exec(
+                select_model(SubmissionEvent)
+                .where(SubmissionEvent.submission_id == submission.id)
+                .order_by(SubmissionEvent.created_at, SubmissionEvent.id)
+            )
+        )
         return Follow(submission, events)
 
 

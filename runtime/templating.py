@@ -14,7 +14,13 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import (
-    ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, StrictUndefined, Template, pass_context,
+    ChoiceLoader,
+    Environment,
+    FileSystemLoader,
+    PrefixLoader,
+    StrictUndefined,
+    Template,
+    pass_context,
 )
 from jinja2.runtime import Context
 from markupsafe import Markup
@@ -89,8 +95,20 @@ def _field_html(context: Context, node: Any) -> Markup:
     renderer = context["r"]
     oob = context.get("oob", False)
     # A content block has no name: its own text tells it from the page's other blocks.
-    key = (renderer.version.key, renderer.lang, oob, node.name, node.slot, node.shown, node.error,
-           _frozen(node.item_errors), _frozen(node.value), node.required, node.content, _focused(node))
+    key = (
+        renderer.version.key,
+        renderer.lang,
+        oob,
+        node.name,
+        node.slot,
+        node.shown,
+        node.error,
+        _frozen(node.item_errors),
+        _frozen(node.value),
+        node.required,
+        node.content,
+        _focused(node),
+    )
     html = cache.get(key)
     if html is None:
         template = context.environment.get_template("_field.html")
@@ -127,8 +145,9 @@ class FragmentCache:
 
 
 class Templates:
-    def __init__(self, themes_root: Path | Sequence[Path], extra: list[Path] | None = None,
-                 auto_reload: bool = False):
+    def __init__(
+        self, themes_root: Path | Sequence[Path], extra: list[Path] | None = None, auto_reload: bool = False
+    ):
         # One folder of themes, or several searched in order (see runtime.charter.theme_roots).
         self._themes_root = themes_root
         # Folders of the parts built on the runtime (the staff side), searched after it.
@@ -162,12 +181,23 @@ class Templates:
         loaders.extend(FileSystemLoader(folder) for folder in self._extra)
         env = Environment(
             loader=ChoiceLoader([PrefixLoader({"default": default}), *loaders]),
-            autoescape=True, auto_reload=self._auto_reload, undefined=StrictUndefined,
-            extensions=["jinja2.ext.i18n"], trim_blocks=True, lstrip_blocks=True,
+            autoescape=True,
+            auto_reload=self._auto_reload,
+            undefined=StrictUndefined,
+            extensions=["jinja2.ext.i18n"],
+            trim_blocks=True,
+            lstrip_blocks=True,
         )
         env.install_gettext_callables(_gettext, _ngettext, newstyle=True)  # type: ignore[attr-defined]
-        env.filters.update(date=_date, datetime=_datetime, number=_number, money=_money,
-                           filesize=_filesize, formats=_formats, markdown=markdown_html)
+        env.filters.update(
+            date=_date,
+            datetime=_datetime,
+            number=_number,
+            money=_money,
+            filesize=_filesize,
+            formats=_formats,
+            markdown=markdown_html,
+        )
         env.tests["rows"] = _is_rows
         env.globals["languages"] = i18n.LANGUAGE_NAMES
         env.globals["field_html"] = _field_html

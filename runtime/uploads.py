@@ -5,11 +5,13 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 import filetype
+
 from runtime.drafts import new_token
 from runtime.models import Attachment
 
@@ -31,7 +33,7 @@ def safe_name(name: str) -> str:
     base = _UNSAFE.sub("_", base).strip(" .")
     if len(base) > 120:
         stem, dot, ext = base.rpartition(".")
-        base = (stem[: 110] + dot + ext[:9]) if dot else base[:120]
+        base = (stem[:110] + dot + ext[:9]) if dot else base[:120]
     return base or "fichier"
 
 
@@ -58,8 +60,16 @@ def path_for(data_dir: Path, attachment_id: str) -> Path:
     return data_dir / "uploads" / attachment_id[:2] / attachment_id
 
 
-def store(data_dir: Path, *, draft_id: str, field: str, filename: str, data: bytes,
-          accept: Sequence[str] | None, max_size: int) -> tuple[dict[str, Any], Attachment]:
+def store(
+    data_dir: Path,
+    *,
+    draft_id: str,
+    field: str,
+    filename: str,
+    data: bytes,
+    accept: Sequence[str] | None,
+    max_size: int,
+) -> tuple[dict[str, Any], Attachment]:
     """Keep one uploaded file's bytes for a draft; returns the pointer the answers hold and
     the attachment row, which the draft's own transaction saves."""
     if not data:
@@ -74,6 +84,13 @@ def store(data_dir: Path, *, draft_id: str, field: str, filename: str, data: byt
     target = path_for(data_dir, attachment_id)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(data)
-    attachment = Attachment(id=attachment_id, draft_id=draft_id, field=field, name=safe_name(filename),
-                            content_type=actual, size=len(data), sha256=hashlib.sha256(data).hexdigest())
+    attachment = Attachment(
+        id=attachment_id,
+        draft_id=draft_id,
+        field=field,
+        name=safe_name(filename),
+        content_type=actual,
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+    )
     return {"id": attachment_id, "name": attachment.name, "type": actual, "size": len(data)}, attachment

@@ -6,7 +6,8 @@ sentences in the citizen's language by `runtime.messages` when shown.
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Mapping
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from jsonschema import ValidationError
 
@@ -14,8 +15,9 @@ from runtime.compiler import CompiledVersion
 from runtime.fields.base import FieldError
 
 
-def validate(version: CompiledVersion, answers: Mapping[str, Any],
-             only: Iterable[str] | None = None) -> dict[str, FieldError]:
+def validate(
+    version: CompiledVersion, answers: Mapping[str, Any], only: Iterable[str] | None = None
+) -> dict[str, FieldError]:
     """Errors by field path (`email`, `enfants.0.prenom`), limited to `only` if given."""
     wanted = set(only) if only is not None else None
     errors: dict[str, FieldError] = {}
@@ -42,7 +44,11 @@ def _field_errors(error: ValidationError) -> list[FieldError]:
     if error.validator == "required":
         instance = error.instance if isinstance(error.instance, dict) else {}
         return [FieldError(at(name), "required") for name in error.validator_value if name not in instance]
-    if error.validator == "not" and isinstance(error.validator_value, dict) and "required" in error.validator_value:
+    if (
+        error.validator == "not"
+        and isinstance(error.validator_value, dict)
+        and "required" in error.validator_value
+    ):
         return [FieldError(at(name), "hidden") for name in error.validator_value["required"]]
     if error.validator == "additionalProperties":
         extra = set(error.instance) - set(error.schema.get("properties", {}))

@@ -6,8 +6,9 @@ is `runtime.processing`'s business.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
 Definition = Mapping[str, Any]
 
@@ -36,10 +37,18 @@ def workflow_of(definition: Definition) -> Mapping[str, Any]:
 def transitions(definition: Definition) -> list[Transition]:
     found = []
     for index, raw in enumerate(workflow_of(definition).get("transitions") or []):
-        found.append(Transition(
-            index=index, source=raw["from"], target=raw["to"], label=raw.get("label") or {},
-            functions=tuple(raw.get("functions") or ()), comment_required=bool(raw.get("comment_required")),
-            actions=tuple(raw.get("actions") or ()), after_days=raw.get("after_days")))
+        found.append(
+            Transition(
+                index=index,
+                source=raw["from"],
+                target=raw["to"],
+                label=raw.get("label") or {},
+                functions=tuple(raw.get("functions") or ()),
+                comment_required=bool(raw.get("comment_required")),
+                actions=tuple(raw.get("actions") or ()),
+                after_days=raw.get("after_days"),
+            )
+        )
     return found
 
 
@@ -49,8 +58,11 @@ def available(definition: Definition, state: str, held: set[str] | None) -> list
     `held` None means every function (an administrator, or an API token granted all).
     Automatic transitions are the worker's: nobody takes them by hand.
     """
-    return [transition for transition in transitions(definition)
-            if transition.source == state and not transition.automatic and may_take(transition, held)]
+    return [
+        transition
+        for transition in transitions(definition)
+        if transition.source == state and not transition.automatic and may_take(transition, held)
+    ]
 
 
 def may_take(transition: Transition, held: set[str] | None) -> bool:
@@ -72,7 +84,9 @@ def is_visible(definition: Definition, name: str) -> bool:
 
 
 def final_states(definition: Definition) -> set[str]:
-    return {name for name, value in (workflow_of(definition).get("states") or {}).items() if value.get("final")}
+    return {
+        name for name, value in (workflow_of(definition).get("states") or {}).items() if value.get("final")
+    }
 
 
 def functions(definition: Definition) -> list[str]:

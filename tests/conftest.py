@@ -6,8 +6,9 @@ import os
 import re
 import shutil
 import uuid
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
-from typing import Any, AsyncIterator, Iterator
+from typing import Any
 
 import httpx
 import pytest
@@ -19,8 +20,14 @@ from runtime.settings import Settings
 POSTGRES_URL = os.environ.get("PARVIS_TEST_DATABASE_URL", "")
 # Debian's Chromium, driven by Playwright: never a browser Playwright downloads itself.
 CHROMIUM = os.environ.get("PARVIS_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)]
 
 
@@ -77,13 +84,19 @@ def app(settings: Settings) -> Iterator[Any]:
 @pytest.fixture
 async def client(app: Any) -> AsyncIterator[httpx.AsyncClient]:
     transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://testserver",
-                                 headers={"accept-language": "fr"}) as http:
+    async with httpx.AsyncClient(
+        transport=transport, base_url="http://testserver", headers={"accept-language": "fr"}
+    ) as http:
         yield http
 
 
-async def post_page(client: httpx.AsyncClient, url: str, data: dict[str, Any],
-                    files: dict[str, tuple[str, bytes, str]] | None = None, action: str = "next") -> httpx.Response:
+async def post_page(
+    client: httpx.AsyncClient,
+    url: str,
+    data: dict[str, Any],
+    files: dict[str, tuple[str, bytes, str]] | None = None,
+    action: str = "next",
+) -> httpx.Response:
     """Post one page as a browser does: multipart, lists as repeated fields."""
     fields: list[tuple[str, str]] = [("action", action)]
     for name, value in data.items():
@@ -112,7 +125,10 @@ async def complete(client: httpx.AsyncClient, procedure: str, pages: list[Any]) 
 
 
 def errors_in(html: str) -> list[str]:
-    return [re.sub(r"<[^>]+>", "", text) for text in re.findall(r'class="error-message"[^>]*>(.*?)</p>', html, re.S)]
+    return [
+        re.sub(r"<[^>]+>", "", text)
+        for text in re.findall(r'class="error-message"[^>]*>(.*?)</p>', html, re.S)
+    ]
 
 
 @pytest.fixture(scope="module")

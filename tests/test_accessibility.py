@@ -70,8 +70,9 @@ class Axe:
             target.set_viewport_size({"width": width, "height": 900})
             if target.evaluate("typeof window.axe") == "undefined":
                 target.evaluate(AXE_SCRIPT)
-            violations = target.evaluate("axe.run(document, {resultTypes: ['violations']})"
-                                         ".then(results => results.violations)")
+            violations = target.evaluate(
+                "axe.run(document, {resultTypes: ['violations']}).then(results => results.violations)"
+            )
             self.checked += 1
             for violation in violations:
                 key = violation["id"] + repr([node["target"] for node in violation["nodes"]])
@@ -92,13 +93,16 @@ class Axe:
         return self.reader
 
     def assert_clean(self) -> None:
-        assert not self.failures, (f"{len(self.failures)} accessibility violations:\n\n"
-                                   + "\n\n".join(self.failures))
+        assert not self.failures, f"{len(self.failures)} accessibility violations:\n\n" + "\n\n".join(
+            self.failures
+        )
 
 
 def describe(what: str, mode: str, url: str, violation: dict[str, Any]) -> str:
-    lines = [f"{what} ({mode}) {url}",
-             f"  {violation['id']} [{violation['impact']}]: {violation['help']} ({violation['helpUrl']})"]
+    lines = [
+        f"{what} ({mode}) {url}",
+        f"  {violation['id']} [{violation['impact']}]: {violation['help']} ({violation['helpUrl']})",
+    ]
     for node in violation["nodes"]:
         lines.append(f"    at {' '.join(str(part) for part in node['target'])}: {node['html'][:200]}")
         lines.extend("      " + line for line in (node.get("failureSummary") or "").splitlines())
@@ -154,8 +158,9 @@ def citizen_journey(page: Any, axe: Axe, address: str, procedure: str, scripts: 
 
 @SCRIPTS
 @pytest.mark.parametrize("procedure", sorted(EXAMPLES))
-def test_every_page_of_every_example(parvis: tuple[str, Path], browser: Any, axe: Axe,
-                                     procedure: str, scripts: bool) -> None:
+def test_every_page_of_every_example(
+    parvis: tuple[str, Path], browser: Any, axe: Axe, procedure: str, scripts: bool
+) -> None:
     context = browser.new_context(viewport=PHONE, java_script_enabled=scripts, locale="fr-FR")
     citizen_journey(context.new_page(), axe, parvis[0], procedure, scripts)
     context.close()
@@ -168,9 +173,14 @@ def test_the_citizen_other_pages(parvis: tuple[str, Path], browser: Any, axe: Ax
     address = parvis[0]
     context = browser.new_context(viewport=PHONE, java_script_enabled=scripts, locale="fr-FR")
     page = context.new_page()
-    for what, url in [("towns", "/"), *((organisation, f"/{organisation}") for organisation in
-                                        sorted({name.split("/")[0] for name in EXAMPLES})),
-                      ("not found", "/beaulac/pas-de-demarche")]:
+    for what, url in [
+        ("towns", "/"),
+        *(
+            (organisation, f"/{organisation}")
+            for organisation in sorted({name.split("/")[0] for name in EXAMPLES})
+        ),
+        ("not found", "/beaulac/pas-de-demarche"),
+    ]:
         page.goto(address + url)
         axe.check(page, what, scripts)
     page.goto(f"{address}/{REPORT}")
@@ -195,8 +205,9 @@ def test_every_staff_page(parvis: tuple[str, Path], browser: Any, axe: Axe, scri
     reference = phone.locator(".reference").inner_text()
     citizen.close()
 
-    staff = browser.new_context(viewport={"width": 1280, "height": 900}, java_script_enabled=scripts,
-                                locale="fr-FR")
+    staff = browser.new_context(
+        viewport={"width": 1280, "height": 900}, java_script_enabled=scripts, locale="fr-FR"
+    )
     page = staff.new_page()
     page.goto(f"{address}/staff/login")
     axe.check(page, "sign-in", scripts)
@@ -213,17 +224,25 @@ def test_every_staff_page(parvis: tuple[str, Path], browser: Any, axe: Axe, scri
     axe.check(page, "dashboard", scripts)
     organisation, slug = REPORT.split("/")
     base = f"{address}/staff/o/{organisation}"
-    for what, url in [("inbox", f"{base}/inbox"), ("procedure inbox", f"{base}/p/{slug}/inbox"),
-                      ("editor", f"{base}/p/{slug}/edit"),
-                      ("editor, a question", f"{base}/p/{slug}/edit?page=0&element=0"),
-                      ("editor, a question shown on a condition", f"{base}/p/{slug}/edit?page=0&element=1"),
-                      ("editor, a question in a group",
-                       f"{address}/staff/o/saint-aubin/p/inscription-cantine/edit?page=0&element=0&sub=0"),
-                      ("statistics", f"{base}/p/{slug}/statistics"),
-                      ("charter", f"{base}/charter"), ("team", f"{base}/team"),
-                      ("functions", f"{base}/p/{slug}/functions"), ("publication", f"{base}/p/{slug}/publish"),
-                      ("preview", f"{base}/p/{slug}/preview/0"), ("API tokens", f"{base}/api"),
-                      ("password", f"{address}/staff/password")]:
+    for what, url in [
+        ("inbox", f"{base}/inbox"),
+        ("procedure inbox", f"{base}/p/{slug}/inbox"),
+        ("editor", f"{base}/p/{slug}/edit"),
+        ("editor, a question", f"{base}/p/{slug}/edit?page=0&element=0"),
+        ("editor, a question shown on a condition", f"{base}/p/{slug}/edit?page=0&element=1"),
+        (
+            "editor, a question in a group",
+            f"{address}/staff/o/saint-aubin/p/inscription-cantine/edit?page=0&element=0&sub=0",
+        ),
+        ("statistics", f"{base}/p/{slug}/statistics"),
+        ("charter", f"{base}/charter"),
+        ("team", f"{base}/team"),
+        ("functions", f"{base}/p/{slug}/functions"),
+        ("publication", f"{base}/p/{slug}/publish"),
+        ("preview", f"{base}/p/{slug}/preview/0"),
+        ("API tokens", f"{base}/api"),
+        ("password", f"{address}/staff/password"),
+    ]:
         assert page.goto(url).ok, what
         axe.check(page, what, scripts)
     page.goto(f"{base}/p/{slug}/inbox")

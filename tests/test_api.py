@@ -18,9 +18,14 @@ from tests.test_accounts import organisation_id
 
 pytestmark = pytest.mark.anyio
 SPEC = document()
-ANSWERS = {"categorie": "eclairage", "lieu": {"street": "3 rue du Lac", "postcode": "61250", "city": "Beaulac"},
-           "description": "Le lampadaire clignote.", "nom": "Martin", "prenom": "Paul",
-           "courriel": "paul.martin@example.fr"}
+ANSWERS = {
+    "categorie": "eclairage",
+    "lieu": {"street": "3 rue du Lac", "postcode": "61250", "city": "Beaulac"},
+    "description": "Le lampadaire clignote.",
+    "nom": "Martin",
+    "prenom": "Paul",
+    "courriel": "paul.martin@example.fr",
+}
 
 
 def test_the_document_is_valid_openapi_3_1() -> None:
@@ -49,8 +54,13 @@ def token_for(app: Any, org: str, functions: list[str] | None = None) -> dict[st
 async def test_reading_published_procedures(client: httpx.AsyncClient) -> None:
     listed = conforms(await client.get("/api/beaulac/procedures"), "/api/{org}/procedures", "get")
     assert "signalement-voirie" in [p["slug"] for p in listed["procedures"]]
-    one = conforms(await client.get("/api/beaulac/procedures/signalement-voirie"), "/api/{org}/procedures/{slug}", "get")
-    assert one["schema"]["$schema"].endswith("2020-12/schema") and one["definition"]["id"] == "signalement-voirie"
+    one = conforms(
+        await client.get("/api/beaulac/procedures/signalement-voirie"), "/api/{org}/procedures/{slug}", "get"
+    )
+    assert (
+        one["schema"]["$schema"].endswith("2020-12/schema")
+        and one["definition"]["id"] == "signalement-voirie"
+    )
     # Statuses and steps are public; what the steps do (webhook addresses, documents) is not.
     assert one["definition"]["workflow"]["transitions"]
     assert all("actions" not in transition for transition in one["definition"]["workflow"]["transitions"])
@@ -68,8 +78,11 @@ async def test_submitting_validating_and_idempotency(app: Any, client: httpx.Asy
     not_json = await client.post(url, content=b"{nope", headers=headers)
     assert not_json.status_code == 400 and conforms(not_json, path, "post")
 
-    invalid = await client.post(url, json={"answers": {**ANSWERS, "courriel": "pas-un-courriel",
-                                                       "categorie": "volcan"}}, headers=headers)
+    invalid = await client.post(
+        url,
+        json={"answers": {**ANSWERS, "courriel": "pas-un-courriel", "categorie": "volcan"}},
+        headers=headers,
+    )
     body = conforms(invalid, path, "post")
     assert invalid.status_code == 422
     assert {e["field"] for e in body["errors"]} >= {"courriel", "categorie"}
@@ -77,7 +90,9 @@ async def test_submitting_validating_and_idempotency(app: Any, client: httpx.Asy
 
     unknown = await client.post(url, json={"answers": {**ANSWERS, "inconnu": "x"}}, headers=headers)
     assert unknown.status_code == 422
-    assert [(e["pointer"], e["code"]) for e in conforms(unknown, path, "post")["errors"]] == [("/answers/inconnu", "unknown")]
+    assert [(e["pointer"], e["code"]) for e in conforms(unknown, path, "post")["errors"]] == [
+        ("/answers/inconnu", "unknown")
+    ]
     created = await client.post(url, json={"answers": ANSWERS}, headers=headers)
     first = conforms(created, path, "post")
     assert created.status_code == 201 and re.fullmatch(r"VOI-\d{4}-\d{6}", first["reference"])
@@ -94,11 +109,18 @@ async def test_submitting_validating_and_idempotency(app: Any, client: httpx.Asy
 async def test_status_and_transitions_with_functions(app: Any, client: httpx.AsyncClient) -> None:
     url = "/api/beaulac/procedures/signalement-voirie/submissions"
     writer = token_for(app, "beaulac", ["instructeur"])
-    made = (await client.post(url, json={"answers": ANSWERS}, headers={**writer, "idempotency-key": "a"})).json()
+    made = (
+        await client.post(url, json={"answers": ANSWERS}, headers={**writer, "idempotency-key": "a"})
+    ).json()
     reference = made["reference"]
-    status_path, move_path = "/api/{org}/submissions/{reference}", "/api/{org}/submissions/{reference}/transitions"
+    status_path, move_path = (
+        "/api/{org}/submissions/{reference}",
+        "/api/{org}/submissions/{reference}/transitions",
+    )
 
-    status = conforms(await client.get(f"/api/beaulac/submissions/{reference}", headers=writer), status_path, "get")
+    status = conforms(
+        await client.get(f"/api/beaulac/submissions/{reference}", headers=writer), status_path, "get"
+    )
     assert status["status"]["name"] == "en-construction"
     assert "en-instruction" in [t["to"] for t in status["transitions"]]
     assert conforms(await client.get(f"/api/beaulac/submissions/{reference}"), status_path, "get")["detail"]
@@ -110,24 +132,33 @@ async def test_status_and_transitions_with_functions(app: Any, client: httpx.Asy
     assert wrong_org.status_code == 401 and conforms(wrong_org, status_path, "get")
 
     viewer = token_for(app, "beaulac", ["valideur"])
-    forbidden = await client.post(f"/api/beaulac/submissions/{reference}/transitions", json={"to": "en-instruction"},
-                                  headers=viewer)
+    forbidden = await client.post(
+        f"/api/beaulac/submissions/{reference}/transitions", json={"to": "en-instruction"}, headers=viewer
+    )
     assert forbidden.status_code == 403 and conforms(forbidden, move_path, "post")
-    impossible = await client.post(f"/api/beaulac/submissions/{reference}/transitions", json={"to": "acceptee"},
-                                   headers=writer)
+    impossible = await client.post(
+        f"/api/beaulac/submissions/{reference}/transitions", json={"to": "acceptee"}, headers=writer
+    )
     assert impossible.status_code == 409 and conforms(impossible, move_path, "post")
-    moved = await client.post(f"/api/beaulac/submissions/{reference}/transitions",
-                              json={"to": "en-instruction", "comment": "Pris en charge par le centre technique."},
-                              headers=writer)
+    moved = await client.post(
+        f"/api/beaulac/submissions/{reference}/transitions",
+        json={"to": "en-instruction", "comment": "Pris en charge par le centre technique."},
+        headers=writer,
+    )
     body = conforms(moved, move_path, "post")
     assert moved.status_code == 200 and body["status"]["name"] == "en-instruction"
     assert body["history"][-1]["comment"] == "Pris en charge par le centre technique."
-    again = await client.post(f"/api/beaulac/submissions/{reference}/transitions", json={"to": "en-instruction"},
-                              headers=writer)
+    again = await client.post(
+        f"/api/beaulac/submissions/{reference}/transitions", json={"to": "en-instruction"}, headers=writer
+    )
     assert again.status_code == 409 and conforms(again, move_path, "post")
-    comment_needed = await client.post(f"/api/beaulac/submissions/{reference}/transitions",
-                                       json={"to": "refusee"}, headers=writer)
-    assert comment_needed.status_code == 409 and "comment" in conforms(comment_needed, move_path, "post")["detail"]
+    comment_needed = await client.post(
+        f"/api/beaulac/submissions/{reference}/transitions", json={"to": "refusee"}, headers=writer
+    )
+    assert (
+        comment_needed.status_code == 409
+        and "comment" in conforms(comment_needed, move_path, "post")["detail"]
+    )
 
 
 async def test_revoked_tokens_open_nothing(app: Any, client: httpx.AsyncClient) -> None:

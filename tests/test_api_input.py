@@ -20,21 +20,29 @@ PATH = "/api/{org}/procedures/{slug}/submissions"
 
 
 async def _post(app: Any, client: httpx.AsyncClient, content: bytes, key: str) -> httpx.Response:
-    headers = {**token_for(app, "beaulac"), "idempotency-key": key, "content-type": "application/json",
-               "accept-language": "fr"}
+    headers = {
+        **token_for(app, "beaulac"),
+        "idempotency-key": key,
+        "content-type": "application/json",
+        "accept-language": "fr",
+    }
     return await client.post(URL, content=content, headers=headers)
 
 
-@pytest.mark.parametrize(("raw", "pointer"), [
-    ('"description": NaN', ""),
-    ('"description": Infinity', ""),
-    ('"description": -Infinity', ""),
-    ('"description": "a", "description": "b"', "/answers/description"),
-    ('"description": "\\ud800"', "/answers/description"),
-    ('"description": "nul \\u0000 ici"', "/answers/description"),
-])
-async def test_what_json_parsers_disagree_on_is_refused(app: Any, client: httpx.AsyncClient, raw: str,
-                                                       pointer: str) -> None:
+@pytest.mark.parametrize(
+    ("raw", "pointer"),
+    [
+        ('"description": NaN', ""),
+        ('"description": Infinity', ""),
+        ('"description": -Infinity', ""),
+        ('"description": "a", "description": "b"', "/answers/description"),
+        ('"description": "\\ud800"', "/answers/description"),
+        ('"description": "nul \\u0000 ici"', "/answers/description"),
+    ],
+)
+async def test_what_json_parsers_disagree_on_is_refused(
+    app: Any, client: httpx.AsyncClient, raw: str, pointer: str
+) -> None:
     base = json.dumps({k: v for k, v in ANSWERS.items() if k != "description"})[1:-1]
     response = await _post(app, client, f'{{"answers": {{{base}, {raw}}}}}'.encode(), "strict")
     problem = conforms(response, PATH, "post")
@@ -45,7 +53,9 @@ async def test_what_json_parsers_disagree_on_is_refused(app: Any, client: httpx.
 
 async def test_texts_are_stored_in_nfc(app: Any, client: httpx.AsyncClient) -> None:
     decomposed = "Le pre\u0301 fleuri"
-    response = await _post(app, client, json.dumps({"answers": {**ANSWERS, "description": decomposed}}).encode(), "nfc")
+    response = await _post(
+        app, client, json.dumps({"answers": {**ANSWERS, "description": decomposed}}).encode(), "nfc"
+    )
     assert response.status_code == 201
     assert conforms(response, PATH, "post")["answers"]["description"] == "Le pr\u00e9 fleuri"
 
@@ -54,14 +64,20 @@ def _content(data: bytes, name: str = "photo.png") -> dict[str, str]:
     return {"name": name, "content": base64.b64encode(data).decode()}
 
 
-@pytest.mark.parametrize(("value", "code"), [
-    ("not-a-file", "api:file"), (42, "api:file"),
-    ([{"id": "x", "name": "a.jpg", "type": "image/jpeg", "size": 3}], "api:file"),  # a pointer to nothing
-    ([{"name": "a.png", "content": "pas du base64 !"}], "api:file"),
-    ([_content(b"%PDF-1.4 not an image", "a.pdf")], "upload:type"),
-    ([_content(b"")], "upload:empty"),
-])
-async def test_a_file_question_takes_only_files(app: Any, client: httpx.AsyncClient, value: Any, code: str) -> None:
+@pytest.mark.parametrize(
+    ("value", "code"),
+    [
+        ("not-a-file", "api:file"),
+        (42, "api:file"),
+        ([{"id": "x", "name": "a.jpg", "type": "image/jpeg", "size": 3}], "api:file"),  # a pointer to nothing
+        ([{"name": "a.png", "content": "pas du base64 !"}], "api:file"),
+        ([_content(b"%PDF-1.4 not an image", "a.pdf")], "upload:type"),
+        ([_content(b"")], "upload:empty"),
+    ],
+)
+async def test_a_file_question_takes_only_files(
+    app: Any, client: httpx.AsyncClient, value: Any, code: str
+) -> None:
     response = await _post(app, client, json.dumps({"answers": {**ANSWERS, "photo": value}}).encode(), "file")
     problem = conforms(response, PATH, "post")
     assert response.status_code == 422
@@ -69,19 +85,28 @@ async def test_a_file_question_takes_only_files(app: Any, client: httpx.AsyncCli
     assert not list((app.state.site.settings.data_dir / "uploads").glob("*/*"))  # nothing kept of a refusal
 
 
-async def test_a_file_sent_through_the_api_is_stored_like_an_upload(app: Any, client: httpx.AsyncClient) -> None:
+async def test_a_file_sent_through_the_api_is_stored_like_an_upload(
+    app: Any, client: httpx.AsyncClient
+) -> None:
     from sqlalchemy import select
 
     from runtime.models import Attachment
     from tests.example_answers import png_bytes
 
     data = png_bytes()
-    refused = await _post(app, client, json.dumps({"answers": {**ANSWERS, "courriel": "non", "photo": [_content(data)]}})
-                          .encode(), "photo")
+    refused = await _post(
+        app,
+        client,
+        json.dumps({"answers": {**ANSWERS, "courriel": "non", "photo": [_content(data)]}}).encode(),
+        "photo",
+    )
     assert refused.status_code == 422
-    assert not list((app.state.site.settings.data_dir / "uploads").glob("*/*"))  # the other answer was refused
-    response = await _post(app, client, json.dumps({"answers": {**ANSWERS, "photo": [_content(data)]}}).encode(),
-                           "photo")
+    assert not list(
+        (app.state.site.settings.data_dir / "uploads").glob("*/*")
+    )  # the other answer was refused
+    response = await _post(
+        app, client, json.dumps({"answers": {**ANSWERS, "photo": [_content(data)]}}).encode(), "photo"
+    )
     created = conforms(response, PATH, "post")
     assert response.status_code == 201, response.text
     [pointer] = created["answers"]["photo"]
@@ -97,21 +122,27 @@ async def test_a_file_sent_through_the_api_is_stored_like_an_upload(app: Any, cl
 
 
 NASTY = {
-    "description": "=HYPERLINK(\"http://x\";\"a\") <script>alert(1)</script> {{ 7*7 }} %s %(x)s \u202eevil\u202c "
-                   "\u200b\u2028\u2029 \x01\x1b[31m \U0001F600 \U00010000 e\u0301 " + "ﷺ" * 50,
+    "description": '=HYPERLINK("http://x";"a") <script>alert(1)</script> {{ 7*7 }} %s %(x)s \u202eevil\u202c '
+    "\u200b\u2028\u2029 \x01\x1b[31m \U0001f600 \U00010000 e\u0301 " + "ﷺ" * 50,
     "nom": "'; DROP TABLE submission; --",
     "prenom": "\t\r\n\u00a0",
-    "lieu": {"street": "\u0000".replace("\u0000", "") + "@SUM(1+1)*cmd|' /C calc'!A0", "postcode": "61250",
-             "city": "-2+3"},
+    "lieu": {
+        "street": "\u0000".replace("\u0000", "") + "@SUM(1+1)*cmd|' /C calc'!A0",
+        "postcode": "61250",
+        "city": "-2+3",
+    },
 }
 
 
-async def test_the_nastiest_stored_values_open_every_page_and_export(app: Any, client: httpx.AsyncClient) -> None:
+async def test_the_nastiest_stored_values_open_every_page_and_export(
+    app: Any, client: httpx.AsyncClient
+) -> None:
     from tests.example_answers import png_bytes
 
     photo = _content(png_bytes(), "<img src=x onerror=alert(1)>\u202egpj.exe;=1+1.png")
-    response = await _post(app, client, json.dumps({"answers": {**ANSWERS, **NASTY, "photo": [photo]}}).encode(),
-                           "nasty")
+    response = await _post(
+        app, client, json.dumps({"answers": {**ANSWERS, **NASTY, "photo": [photo]}}).encode(), "nasty"
+    )
     assert response.status_code == 201, response.text
     created = response.json()
     reference = created["reference"]
@@ -128,11 +159,19 @@ async def test_the_nastiest_stored_values_open_every_page_and_export(app: Any, c
     from runtime.models import Submission
 
     with app.state.site.engine.connect() as connection:
-        submission_id = connection.execute(select(Submission.id).where(Submission.reference == reference)).scalar_one()
+        submission_id = connection.execute(
+            select(Submission.id).where(Submission.reference == reference)
+        ).scalar_one()
     base = "/staff/o/beaulac/p/signalement-voirie"
-    for url in (f"/staff/o/beaulac/s/{submission_id}", f"{base}/statistics", f"{base}/export.csv",
-                f"{base}/export.csv?dialect=rfc4180", f"{base}/export.xlsx", f"{base}/export.json",
-                f"/staff/o/beaulac/p/signalement-voirie/inbox?q=DROP"):
+    for url in (
+        f"/staff/o/beaulac/s/{submission_id}",
+        f"{base}/statistics",
+        f"{base}/export.csv",
+        f"{base}/export.csv?dialect=rfc4180",
+        f"{base}/export.xlsx",
+        f"{base}/export.json",
+        "/staff/o/beaulac/p/signalement-voirie/inbox?q=DROP",
+    ):
         page = await client.get(url)
         assert page.status_code == 200, (url, page.status_code)
         if url.endswith("export.json"):

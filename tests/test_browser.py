@@ -12,8 +12,9 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 from playwright.sync_api import expect
@@ -36,16 +37,26 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def running_parvis(backend: str, data_dir: Path, log: Path, extra_env: dict[str, str] | None = None,
-                   settings: Settings | None = None) -> Iterator[str]:
+def running_parvis(
+    backend: str,
+    data_dir: Path,
+    log: Path,
+    extra_env: dict[str, str] | None = None,
+    settings: Settings | None = None,
+) -> Iterator[str]:
     """`python app.py` as a new user starts it, on a free port; its address."""
     port = free_port()
     settings = settings or make_settings(backend, data_dir)
-    env = {**os.environ, "PARVIS_DATA_DIR": str(data_dir), "PARVIS_DATABASE_URL": settings.database_url,
-           **(extra_env or {})}
+    env = {
+        **os.environ,
+        "PARVIS_DATA_DIR": str(data_dir),
+        "PARVIS_DATABASE_URL": settings.database_url,
+        **(extra_env or {}),
+    }
     with log.open("wb") as output:
-        process = subprocess.Popen([sys.executable, "app.py", "--port", str(port)], env=env,
-                                   stdout=output, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(
+            [sys.executable, "app.py", "--port", str(port)], env=env, stdout=output, stderr=subprocess.STDOUT
+        )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
@@ -66,12 +77,15 @@ def running_parvis(backend: str, data_dir: Path, log: Path, extra_env: dict[str,
 
 @pytest.fixture(scope="module", params=BACKENDS)
 def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    with running_parvis(request.param, tmp_path_factory.mktemp("data"),
-                        tmp_path_factory.mktemp("log") / "server.log") as address:
+    with running_parvis(
+        request.param, tmp_path_factory.mktemp("data"), tmp_path_factory.mktemp("log") / "server.log"
+    ) as address:
         yield address
 
 
-def fill_page(page: Any, data: dict[str, Any], files: dict[str, tuple[str, bytes, str]], scripts: bool) -> None:
+def fill_page(
+    page: Any, data: dict[str, Any], files: dict[str, tuple[str, bytes, str]], scripts: bool
+) -> None:
     for name, value in data.items():
         if name.endswith(".count"):
             continue
@@ -92,7 +106,9 @@ def fill_page(page: Any, data: dict[str, Any], files: dict[str, tuple[str, bytes
         else:
             first.fill(value)
     for name, (filename, content, kind) in files.items():
-        page.locator(f'[name="{name}"]').set_input_files({"name": filename, "mimeType": kind, "buffer": content})
+        page.locator(f'[name="{name}"]').set_input_files(
+            {"name": filename, "mimeType": kind, "buffer": content}
+        )
 
 
 @pytest.mark.parametrize("scripts", [True, False], ids=["js", "nojs"])

@@ -42,8 +42,12 @@ def case_url(inbox_html: str, reference: str) -> str:
 def transitions(page_html: str) -> dict[str, str]:
     """Label of each transition offered -> its value."""
     soup = BeautifulSoup(page_html, "html.parser")
-    return {soup.find("label", attrs={"for": radio["id"]}).get_text(" ", strip=True).split(" (")[0]: radio["value"]
-            for radio in soup.select('input[name="transition"]')}
+    return {
+        soup.find("label", attrs={"for": radio["id"]}).get_text(" ", strip=True).split(" (")[0]: radio[
+            "value"
+        ]
+        for radio in soup.select('input[name="transition"]')
+    }
 
 
 async def take(client: httpx.AsyncClient, url: str, label: str, text: str = "") -> httpx.Response:
@@ -51,13 +55,18 @@ async def take(client: httpx.AsyncClient, url: str, label: str, text: str = "") 
     offered = transitions(page.text)
     assert label in offered, offered
     state = BeautifulSoup(page.text, "html.parser").select_one('input[name="state"]')["value"]
-    return await client.post(f"{url}/act", data={"do": "transition", "transition": offered[label], "text": text,
-                                                 "state": state})
+    return await client.post(
+        f"{url}/act", data={"do": "transition", "transition": offered[label], "text": text, "state": state}
+    )
 
 
 def mails(settings: Any) -> list[Message]:
     folder = Path(settings.data_dir) / "mail"
-    return [message_from_bytes(path.read_bytes()) for path in sorted(folder.glob("*.eml"))] if folder.exists() else []
+    return (
+        [message_from_bytes(path.read_bytes()) for path in sorted(folder.glob("*.eml"))]
+        if folder.exists()
+        else []
+    )
 
 
 def body(mail: Message) -> str:
@@ -65,8 +74,9 @@ def body(mail: Message) -> str:
     return part.get_content() if hasattr(part, "get_content") else str(part.get_payload(decode=True), "utf-8")
 
 
-async def test_the_whole_loop_from_report_to_issued_document(app: Any, client: httpx.AsyncClient,
-                                                             settings: Any) -> None:
+async def test_the_whole_loop_from_report_to_issued_document(
+    app: Any, client: httpx.AsyncClient, settings: Any
+) -> None:
     from email import policy
 
     reference, follow = await submitted(client)
@@ -91,8 +101,13 @@ async def test_the_whole_loop_from_report_to_issued_document(app: Any, client: h
     await take(client, url, "Demander des précisions", text="Pouvez-vous préciser le numéro du banc ?")
     await worker.drain(app.state.site)
     sent = [message_from_bytes(m.as_bytes(), policy=policy.default) for m in mails(settings)]
-    asking = [m for m in sent if "marie.dupont@example.fr" in m["To"] and "précisions" in m["Subject"].lower()
-              or "informations" in str(m["Subject"]).lower()]
+    asking = [
+        m
+        for m in sent
+        if "marie.dupont@example.fr" in m["To"]
+        and "précisions" in m["Subject"].lower()
+        or "informations" in str(m["Subject"]).lower()
+    ]
     assert asking, [m["Subject"] for m in sent]
     text = asking[-1].get_body(preferencelist=("plain",)).get_content()
     assert "numéro du banc" in text and follow in text
@@ -100,8 +115,11 @@ async def test_the_whole_loop_from_report_to_issued_document(app: Any, client: h
     async with citizen:
         shown = await citizen.get(follow)
         assert "numéro du banc" in shown.text and 'action="' + follow + '/complement"' in shown.text
-        answered = await citizen.post(f"{follow}/complement", data={"text": "C'est le banc n° 12."},
-                                      files={"files": ("plan.pdf", pdf_bytes(), "application/pdf")})
+        answered = await citizen.post(
+            f"{follow}/complement",
+            data={"text": "C'est le banc n° 12."},
+            files={"files": ("plan.pdf", pdf_bytes(), "application/pdf")},
+        )
         assert answered.status_code == 303
         after = await citizen.get(follow)
         assert "En cours d’examen" in after.text and "plan.pdf" in after.text
@@ -114,8 +132,7 @@ async def test_the_whole_loop_from_report_to_issued_document(app: Any, client: h
         await worker.drain(app.state.site)
         final = await citizen.get(follow)
         assert "Traité" in final.text
-        document = BeautifulSoup(final.text, "html.parser").find(
-            "a", href=lambda h: h and "/files/doc-" in h)
+        document = BeautifulSoup(final.text, "html.parser").find("a", href=lambda h: h and "/files/doc-" in h)
         assert document is not None, "the issued document is shown to the applicant"
         pdf = await citizen.get(document["href"])
         assert pdf.headers["content-type"] == "application/pdf"
@@ -132,7 +149,9 @@ async def test_notes_stay_internal_and_messages_go_both_ways(app: Any, client: h
     reference, follow = await submitted(client)
     await signed_in(app, client, "agent@beaulac.example", {"beaulac": "agent"})
     url = case_url((await client.get("/staff/o/beaulac/inbox")).text, reference)
-    await client.post(f"{url}/act", data={"do": "note", "text": "Voisin déjà venu se plaindre <b>deux</b> fois"})
+    await client.post(
+        f"{url}/act", data={"do": "note", "text": "Voisin déjà venu se plaindre <b>deux</b> fois"}
+    )
     await client.post(f"{url}/act", data={"do": "message", "text": "Nous passons jeudi."})
     citizen = httpx.AsyncClient(transport=client._transport, base_url="http://testserver")  # type: ignore[attr-defined]
     async with citizen:
@@ -201,8 +220,6 @@ async def test_a_stale_page_cannot_move_a_submission_twice(app: Any, client: htt
     assert sum("En cours d’examen" in item.get_text() for item in history) == 1
 
 
-
-
 async def test_probable_duplicates_are_flagged_and_linked(app: Any, client: httpx.AsyncClient) -> None:
     from tests.conftest import post_page
 
@@ -211,7 +228,7 @@ async def test_probable_duplicates_are_flagged_and_linked(app: Any, client: http
     other_place = [dict(page) for page, _files in EXAMPLES[REPORT]]
     other_place[0]["lieu.street"] = "8 avenue des Tilleuls"
     url = f"/{REPORT}"
-    for data, (_, files) in zip(other_place, EXAMPLES[REPORT]):
+    for data, (_, files) in zip(other_place, EXAMPLES[REPORT], strict=False):
         url = (await post_page(client, url, data, files)).headers["location"]
     await client.post(url.replace("/review", "/submit"))
 
@@ -219,7 +236,9 @@ async def test_probable_duplicates_are_flagged_and_linked(app: Any, client: http
     inbox = (await client.get("/staff/o/beaulac/inbox")).text
     page = await client.get(case_url(inbox, second))
     panel = BeautifulSoup(page.text, "html.parser").select_one(".duplicates")
-    assert panel is not None and first in panel.get_text() and "Tilleuls" not in page.text.split("Réponses")[0]
+    assert (
+        panel is not None and first in panel.get_text() and "Tilleuls" not in page.text.split("Réponses")[0]
+    )
     assert len(panel.select("li")) == 1  # the report at another address is not flagged
     other_id = panel.select_one('input[name="other"]')["value"]
     linked = await client.post(f"{case_url(inbox, second)}/act", data={"do": "link", "other": other_id})
@@ -231,7 +250,9 @@ async def test_probable_duplicates_are_flagged_and_linked(app: Any, client: http
     assert "doublons probables" in (await client.get(forged.headers["location"])).text
 
 
-async def test_functions_bound_to_people_decide_who_takes_a_transition(app: Any, client: httpx.AsyncClient) -> None:
+async def test_functions_bound_to_people_decide_who_takes_a_transition(
+    app: Any, client: httpx.AsyncClient
+) -> None:
     from tests.test_accounts import make_user
 
     reference, _ = await submitted(client)
@@ -239,8 +260,9 @@ async def test_functions_bound_to_people_decide_who_takes_a_transition(app: Any,
     await signed_in(app, client, "maire@beaulac.example", {"beaulac": "administrator"})
     page = await client.get("/staff/o/beaulac/p/signalement-voirie/functions")
     assert page.status_code == 200 and "instructeur" in page.text
-    saved = await client.post("/staff/o/beaulac/p/signalement-voirie/functions",
-                              data={"holders-instructeur": [str(other)]})
+    saved = await client.post(
+        "/staff/o/beaulac/p/signalement-voirie/functions", data={"holders-instructeur": [str(other)]}
+    )
     assert saved.status_code == 303
     url = case_url((await client.get("/staff/o/beaulac/inbox")).text, reference)
     assert transitions((await client.get(url)).text) == {}  # the administrator no longer holds it
@@ -251,8 +273,9 @@ async def test_functions_bound_to_people_decide_who_takes_a_transition(app: Any,
     assert (await client.get("/staff/o/beaulac/p/signalement-voirie/functions")).status_code == 404
 
 
-async def test_a_late_answer_cannot_reopen_a_closed_request(app: Any, client: httpx.AsyncClient,
-                                                            settings: Any) -> None:
+async def test_a_late_answer_cannot_reopen_a_closed_request(
+    app: Any, client: httpx.AsyncClient, settings: Any
+) -> None:
     from runtime import processing
 
     reference, follow = await submitted(client)
@@ -263,17 +286,25 @@ async def test_a_late_answer_cannot_reopen_a_closed_request(app: Any, client: ht
     stale = processing.load(app.state.site.engine, int(url.rsplit("/", 1)[1]))
     assert stale is not None
     info = app.state.site.version(stale[0].version_id)
-    closing = next(t.index for t in processing.workflow.transitions(info.compiled.definition)
-                   if t.automatic)
-    processing.take_transition(app.state.site.engine, stale[0].id, info.compiled.definition, closing,
-                               processing.Actor("system", kind="system"))
+    closing = next(t.index for t in processing.workflow.transitions(info.compiled.definition) if t.automatic)
+    processing.take_transition(
+        app.state.site.engine,
+        stale[0].id,
+        info.compiled.definition,
+        closing,
+        processing.Actor("system", kind="system"),
+    )
     with pytest.raises(processing.Refused):  # the page was read before the request closed
-        processing.answer_complement(app.state.site.engine, stale[0].id, stale[1], "Le banc 12", [],
-                                     info.compiled.definition)
+        processing.answer_complement(
+            app.state.site.engine, stale[0].id, stale[1], "Le banc 12", [], info.compiled.definition
+        )
     uploads = Path(settings.data_dir) / "uploads"
     before = sorted(uploads.rglob("*"))
-    answered = await client.post(f"{follow}/complement", data={"text": "trop tard"},
-                                 files={"files": ("plan.pdf", pdf_bytes(), "application/pdf")})
+    answered = await client.post(
+        f"{follow}/complement",
+        data={"text": "trop tard"},
+        files={"files": ("plan.pdf", pdf_bytes(), "application/pdf")},
+    )
     assert "Aucune demande de complément" in (await client.get(answered.headers["location"])).text
     assert sorted(uploads.rglob("*")) == before  # nothing stored for a refused answer
     assert "Classé sans suite" in (await client.get(follow)).text
@@ -290,8 +321,9 @@ async def test_forged_notices_and_odd_digits(app: Any, client: httpx.AsyncClient
     url = case_url((await client.get("/staff/o/beaulac/inbox")).text, reference)
     odd = await client.post(f"{url}/act", data={"do": "transition", "transition": "²"})
     assert odd.status_code == 303
-    bulk = await client.post("/staff/o/beaulac/p/signalement-voirie/inbox/bulk",
-                             data={"selected": ["²", "1"], "action": "³"})
+    bulk = await client.post(
+        "/staff/o/beaulac/p/signalement-voirie/inbox/bulk", data={"selected": ["²", "1"], "action": "³"}
+    )
     assert bulk.status_code == 303
 
 
@@ -307,7 +339,10 @@ async def test_a_function_whose_holders_left_is_open_again(app: Any, client: htt
         from sqlalchemy import select
 
         from runtime.models import Procedure
-        procedure_id = connection.execute(select(Procedure.id).where(Procedure.slug == "signalement-voirie")).scalar()
+
+        procedure_id = connection.execute(
+            select(Procedure.id).where(Procedure.slug == "signalement-voirie")
+        ).scalar()
     functions.bind(engine, procedure_id, "instructeur", {procedure.id}, {procedure.id})
     await signed_in(app, client, "agent@beaulac.example", {"beaulac": "agent"})
     url = case_url((await client.get("/staff/o/beaulac/inbox")).text, reference)
@@ -320,6 +355,7 @@ def _deactivate(engine: Any, user_id: int) -> None:
     from sqlalchemy import update
 
     from designer.staff_models import StaffUser
+
     with engine.begin() as connection:
         connection.execute(update(StaffUser).where(StaffUser.id == user_id).values(active=False))
 
@@ -334,9 +370,14 @@ async def test_functions_given_to_a_group_follow_its_members(app: Any, client: h
     await client.post("/staff/o/beaulac/team", data={"op": "group_create", "name": "Voirie <b>"})
     team = BeautifulSoup((await client.get("/staff/o/beaulac/team")).text, "html.parser")
     assert "Voirie <b>" in team.get_text()  # shown literally
-    group = team.select_one('input[name="op"][value="group_add"]').find_parent("form").select_one(
-        'input[name="group"]')["value"]
-    added = await client.post("/staff/o/beaulac/team", data={"op": "group_add", "group": group, "user": str(agent)})
+    group = (
+        team.select_one('input[name="op"][value="group_add"]')
+        .find_parent("form")
+        .select_one('input[name="group"]')["value"]
+    )
+    added = await client.post(
+        "/staff/o/beaulac/team", data={"op": "group_add", "group": group, "user": str(agent)}
+    )
     assert added.status_code == 303
     await client.post("/staff/o/beaulac/p/signalement-voirie/functions", data={"groups-instructeur": [group]})
     page = (await client.get("/staff/o/beaulac/p/signalement-voirie/functions")).text
@@ -352,8 +393,9 @@ async def test_functions_given_to_a_group_follow_its_members(app: Any, client: h
 
     client.cookies.clear()
     await signed_in(app, client, "maire@saint-aubin.example", {"saint-aubin": "administrator"})
-    forged = await client.post("/staff/o/saint-aubin/team", data={"op": "group_add", "group": group,
-                                                                   "user": str(agent)})
+    forged = await client.post(
+        "/staff/o/saint-aubin/team", data={"op": "group_add", "group": group, "user": str(agent)}
+    )
     assert forged.status_code == 422  # another organisation's group
 
 

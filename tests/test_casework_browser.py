@@ -63,7 +63,11 @@ def test_report_complement_acceptance_and_document(backend: str, browser: Any, t
     controller = Controller(mailbox, hostname="127.0.0.1", port=smtp_port)
     controller.start()
     data_dir = tmp_path / "data"
-    env = {"PARVIS_SMTP_HOST": "127.0.0.1", "PARVIS_SMTP_PORT": str(smtp_port), "PARVIS_WORKER_INTERVAL": "0.5"}
+    env = {
+        "PARVIS_SMTP_HOST": "127.0.0.1",
+        "PARVIS_SMTP_PORT": str(smtp_port),
+        "PARVIS_WORKER_INTERVAL": "0.5",
+    }
     try:
         with running_parvis(backend, data_dir, tmp_path / "server.log", env) as server:
             citizen = browser.new_context(viewport=PHONE, locale="fr-FR")
@@ -108,7 +112,8 @@ def test_report_complement_acceptance_and_document(backend: str, browser: Any, t
             phone.goto(link)  # the citizen follows the link of the mail
             phone.fill("#complement-text", "C’est le banc n° 12, près de l’arrêt de bus.")
             phone.locator("#complement-files").set_input_files(
-                {"name": "photo-banc.pdf", "mimeType": "application/pdf", "buffer": pdf_bytes()})
+                {"name": "photo-banc.pdf", "mimeType": "application/pdf", "buffer": pdf_bytes()}
+            )
             phone.get_by_role("button", name="Envoyer ma réponse").click()
             expect(phone.locator(".notice")).to_contain_text("transmise")
             assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]

@@ -77,9 +77,7 @@ def test_contrast_ratio(a: str, b: str, expected: float) -> None:
 
 def test_low_contrast_is_refused_naming_both_colours(tmp_path: Path) -> None:
     colors = json.loads((THEMES / "default" / "theme.json").read_text(encoding="utf-8"))["colors"]
-    folder = write_theme(
-        tmp_path / "pale", colors={**colors, "text": "#777777", "background": "#ffffff"}
-    )
+    folder = write_theme(tmp_path / "pale", colors={**colors, "text": "#777777", "background": "#ffffff"})
     problems = problems_of(folder)
     assert (
         "Text colour #777777 on background #ffffff has a contrast of 4.48:1; "

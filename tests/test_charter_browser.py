@@ -24,7 +24,9 @@ SHOTS = os.environ.get("PARVIS_SCREENSHOTS", "")
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
-def parvis(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+def parvis(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[str, Path]]:
     data_dir = tmp_path_factory.mktemp("data")
     with running_parvis(request.param, data_dir, tmp_path_factory.mktemp("log") / "server.log") as address:
         yield address, data_dir
@@ -36,7 +38,8 @@ def background(page: Any, selector: str) -> str:
 
 @pytest.mark.parametrize("viewport", [{"width": 1280, "height": 900}, PHONE], ids=["desktop", "phone"])
 def test_the_preview_follows_a_colour_and_the_saved_charter_is_public(
-        parvis: tuple[str, Path], browser: Any, viewport: dict[str, int], tmp_path: Path) -> None:
+    parvis: tuple[str, Path], browser: Any, viewport: dict[str, int], tmp_path: Path
+) -> None:
     address, data_dir = parvis
     shots = Path(SHOTS) if SHOTS else tmp_path
     email, password = (data_dir / "demo-login.txt").read_text().split()[:2]
@@ -56,8 +59,10 @@ def test_the_preview_follows_a_colour_and_the_saved_charter_is_public(
     page.evaluate("window.notReloaded = true")
     page.locator("#color-primary").fill(colour)
     # A function, not a string: the page's CSP forbids the eval a string predicate needs.
-    page.wait_for_function("([selector, rgb]) => getComputedStyle(document.querySelector(selector))"
-                           ".backgroundColor === rgb", arg=[button, rgb])
+    page.wait_for_function(
+        "([selector, rgb]) => getComputedStyle(document.querySelector(selector)).backgroundColor === rgb",
+        arg=[button, rgb],
+    )
     expect(page.locator("#colour-note-primary .colour-hex")).to_have_text(colour)
 
     page.locator("#color-text").fill("#bbbbbb")  # a contrast problem shows next to the field

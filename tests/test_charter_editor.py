@@ -28,8 +28,11 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def png(width: int, height: int, colour: str = "#0b5470", noise: bool = False) -> bytes:
-    image = Image.frombytes("RGB", (width, height), os.urandom(width * height * 3)) if noise \
+    image = (
+        Image.frombytes("RGB", (width, height), os.urandom(width * height * 3))
+        if noise
         else Image.new("RGB", (width, height), colour)
+    )
     buffer = io.BytesIO()
     image.save(buffer, format="PNG")
     return buffer.getvalue()
@@ -56,8 +59,13 @@ def form_values(html: str) -> dict[str, str]:
     return values
 
 
-async def edit(client: httpx.AsyncClient, changes: dict[str, str], action: str = "save",
-               logo: tuple[str, bytes, str] | None = None, url: str = EDITOR) -> httpx.Response:
+async def edit(
+    client: httpx.AsyncClient,
+    changes: dict[str, str],
+    action: str = "save",
+    logo: tuple[str, bytes, str] | None = None,
+    url: str = EDITOR,
+) -> httpx.Response:
     page = await client.get(EDITOR)
     assert page.status_code == 200
     data = {**form_values(page.text), **changes, "action": action}
@@ -68,14 +76,19 @@ async def edit(client: httpx.AsyncClient, changes: dict[str, str], action: str =
 
 
 async def charter_css(client: httpx.AsyncClient, html: str) -> str:
-    link = BeautifulSoup(html, "html.parser").find("link", href=re.compile(r"^/charters/.+/charter\.css$"))["href"]
+    link = BeautifulSoup(html, "html.parser").find("link", href=re.compile(r"^/charters/.+/charter\.css$"))[
+        "href"
+    ]
     response = await client.get(link)
     assert response.status_code == 200 and response.headers["content-type"].startswith("text/css")
     return response.text
 
 
 def footer_links(html: str) -> dict[str, str]:
-    return {a.get_text(): a["href"] for a in BeautifulSoup(html, "html.parser").select(".site-footer .footer-links a")}
+    return {
+        a.get_text(): a["href"]
+        for a in BeautifulSoup(html, "html.parser").select(".site-footer .footer-links a")
+    }
 
 
 def errors(html: str) -> list[str]:
@@ -84,10 +97,16 @@ def errors(html: str) -> list[str]:
 
 def edited_themes(app: Any) -> list[str]:
     folder: Path = app.state.site.settings.data_dir / "themes"
-    return sorted(path.name for path in folder.iterdir() if not path.name.startswith(".")) if folder.exists() else []
+    return (
+        sorted(path.name for path in folder.iterdir() if not path.name.startswith("."))
+        if folder.exists()
+        else []
+    )
 
 
-async def test_new_colours_and_links_show_at_once_on_the_home_and_form_pages(app: Any, client: httpx.AsyncClient) -> None:
+async def test_new_colours_and_links_show_at_once_on_the_home_and_form_pages(
+    app: Any, client: httpx.AsyncClient
+) -> None:
     # Citizens' pages first, so that every cache holds the former charter.
     home = await client.get("/beaulac")
     start = await client.get(f"/{REPORT}")
@@ -99,9 +118,18 @@ async def test_new_colours_and_links_show_at_once_on_the_home_and_form_pages(app
     await signed_in(app, client, "maire@beaulac.example", {"beaulac": "administrator"})
     dashboard = await client.get("/staff")
     assert BeautifulSoup(dashboard.text, "html.parser").find("a", href=EDITOR) is not None
-    saved = await edit(client, {"color-primary": "#123456", "color-focus": "#6d28d9", "font_heading": "serif",
-                                "link-3-label_fr": "Plan d’accès", "link-3-url": "https://beaulac.example/plan",
-                                "link-4-label_fr": "Écrire à la mairie", "link-4-url": "mailto:contact@beaulac.example"})
+    saved = await edit(
+        client,
+        {
+            "color-primary": "#123456",
+            "color-focus": "#6d28d9",
+            "font_heading": "serif",
+            "link-3-label_fr": "Plan d’accès",
+            "link-3-url": "https://beaulac.example/plan",
+            "link-4-label_fr": "Écrire à la mairie",
+            "link-4-url": "mailto:contact@beaulac.example",
+        },
+    )
     assert saved.status_code == 303, errors(saved.text)
     assert saved.headers["location"] == f"{EDITOR}?saved=1"
     assert "enregistrée" in (await client.get(saved.headers["location"])).text
@@ -119,12 +147,15 @@ async def test_new_colours_and_links_show_at_once_on_the_home_and_form_pages(app
         # The shipped theme's template override is still used by the edited charter.
         assert "Beaulac, ville au bord de l'eau" in page.text
     assert start.status_code == 200
-    theme = json.loads((app.state.site.settings.data_dir / "themes" / edited_themes(app)[0] / "theme.json").read_text())
+    theme = json.loads(
+        (app.state.site.settings.data_dir / "themes" / edited_themes(app)[0] / "theme.json").read_text()
+    )
     assert theme["base"] == "beaulac"
 
 
 async def test_a_low_contrast_pair_is_refused_with_its_colours_and_nothing_is_saved(
-        app: Any, client: httpx.AsyncClient) -> None:
+    app: Any, client: httpx.AsyncClient
+) -> None:
     await signed_in(app, client, "maire@beaulac.example", {"beaulac": "administrator"})
     refused = await edit(client, {"color-text": "#9a9a9a", "color-primary": "#123456"})
     assert refused.status_code == 422
@@ -143,8 +174,13 @@ async def test_a_low_contrast_pair_is_refused_with_its_colours_and_nothing_is_sa
 async def test_the_preview_shows_the_values_without_saving(app: Any, client: httpx.AsyncClient) -> None:
     await signed_in(app, client, "maire@beaulac.example", {"beaulac": "administrator"})
     page = await client.get(EDITOR)
-    data = {**form_values(page.text), "color-primary": "#5b21b6", "color-muted_text": "#c0c0c0",
-            "link-3-label_fr": "Nouveau lien", "link-3-url": "/nouveau"}
+    data = {
+        **form_values(page.text),
+        "color-primary": "#5b21b6",
+        "color-muted_text": "#c0c0c0",
+        "link-3-label_fr": "Nouveau lien",
+        "link-3-url": "/nouveau",
+    }
     fragment = await client.post(f"{EDITOR}/preview", data=data, headers={"HX-Request": "true"})
     assert fragment.status_code == 200
     soup = BeautifulSoup(fragment.text, "html.parser")
@@ -155,7 +191,9 @@ async def test_the_preview_shows_the_values_without_saving(app: Any, client: htt
     assert css.text.startswith(".charter-preview{") and "--parvis-primary:#5b21b6" in css.text
     note = soup.select_one("#colour-note-muted_text[hx-swap-oob]").get_text(" ", strip=True)
     assert "#c0c0c0" in note and "4,5:1" in note
-    svg = await client.post(f"{EDITOR}/preview", data=data, files={"logo": ("logo.svg", b"<svg/>", "image/svg+xml")})
+    svg = await client.post(
+        f"{EDITOR}/preview", data=data, files={"logo": ("logo.svg", b"<svg/>", "image/svg+xml")}
+    )
     assert "SVG" in BeautifulSoup(svg.text, "html.parser").select_one("#logo-note[hx-swap-oob]").get_text()
     logo = png(30, 10)
     shown = await client.post(f"{EDITOR}/preview", data=data, files={"logo": ("logo.png", logo, "image/png")})
@@ -164,7 +202,9 @@ async def test_the_preview_shows_the_values_without_saving(app: Any, client: htt
     # Without scripts, the "update the preview" button shows the same on the whole page.
     plain = await client.post(EDITOR, data={**data, "action": "preview"})
     assert plain.status_code == 200
-    assert "Nouveau lien" in BeautifulSoup(plain.text, "html.parser").select_one("#charter-preview").get_text()
+    assert (
+        "Nouveau lien" in BeautifulSoup(plain.text, "html.parser").select_one("#charter-preview").get_text()
+    )
     assert edited_themes(app) == []
 
 
@@ -182,15 +222,19 @@ async def test_a_png_logo_is_taken_and_served_on_the_public_page(app: Any, clien
     assert served.headers["content-type"] == "image/png"
 
 
-@pytest.mark.parametrize("name, content, expected", [
-    ("logo.svg", b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>', "SVG"),
-    ("logo.png", b'<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg"/>', "SVG"),
-    ("logo.png", "Ceci n’est pas une image.\n".encode() * 20, "n’est pas une image PNG, JPEG ou WebP"),
-    ("logo.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 200, "n’a pas pu être ouvert"),
-    ("huge.png", None, "500\u00a0ko"),
-])
-async def test_unsafe_or_unfit_logos_are_refused(app: Any, client: httpx.AsyncClient, name: str,
-                                                 content: bytes | None, expected: str) -> None:
+@pytest.mark.parametrize(
+    "name, content, expected",
+    [
+        ("logo.svg", b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>', "SVG"),
+        ("logo.png", b'<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg"/>', "SVG"),
+        ("logo.png", "Ceci n’est pas une image.\n".encode() * 20, "n’est pas une image PNG, JPEG ou WebP"),
+        ("logo.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 200, "n’a pas pu être ouvert"),
+        ("huge.png", None, "500\u00a0ko"),
+    ],
+)
+async def test_unsafe_or_unfit_logos_are_refused(
+    app: Any, client: httpx.AsyncClient, name: str, content: bytes | None, expected: str
+) -> None:
     await signed_in(app, client, "maire@beaulac.example", {"beaulac": "administrator"})
     data = content if content is not None else png(600, 600, noise=True)
     assert len(data) > 500_000 or content is not None
@@ -204,8 +248,14 @@ async def test_unsafe_or_unfit_logos_are_refused(app: Any, client: httpx.AsyncCl
 async def test_hostile_footer_labels_are_shown_literally(app: Any, client: httpx.AsyncClient) -> None:
     await signed_in(app, client, "maire@beaulac.example", {"beaulac": "administrator"})
     hostile = '<script>alert("x")</script>{{ 7 * 7 }}{% if true %}oui{% endif %}'
-    saved = await edit(client, {"link-3-label_fr": hostile, "link-3-url": "/contact#{{7*7}}",
-                                "footer_text_fr": "<b>Mairie</b> {{ config }}"})
+    saved = await edit(
+        client,
+        {
+            "link-3-label_fr": hostile,
+            "link-3-url": "/contact#{{7*7}}",
+            "footer_text_fr": "<b>Mairie</b> {{ config }}",
+        },
+    )
     assert saved.status_code == 303, errors(saved.text)
     for url in ("/beaulac", f"/{REPORT}"):
         page = await client.get(url)
@@ -219,7 +269,9 @@ async def test_hostile_footer_labels_are_shown_literally(app: Any, client: httpx
     assert hostile in editor.select_one("#charter-preview .footer-links").get_text()
 
 
-async def test_addresses_other_than_web_mail_or_site_paths_are_refused(app: Any, client: httpx.AsyncClient) -> None:
+async def test_addresses_other_than_web_mail_or_site_paths_are_refused(
+    app: Any, client: httpx.AsyncClient
+) -> None:
     await signed_in(app, client, "maire@beaulac.example", {"beaulac": "administrator"})
     for url in ("javascript:alert(1)", "//evil.example/x", "data:text/html,hello", "ftp://files.example"):
         refused = await edit(client, {"link-3-label_fr": "Piège", "link-3-url": url})
@@ -230,14 +282,18 @@ async def test_addresses_other_than_web_mail_or_site_paths_are_refused(app: Any,
     assert edited_themes(app) == []
 
 
-@pytest.mark.parametrize("email, roles", [
-    ("designer@beaulac.example", {"beaulac": "designer"}),
-    ("agent@beaulac.example", {"beaulac": "agent"}),
-    ("lecteur@beaulac.example", {"beaulac": "reader"}),
-    ("maire@saint-aubin.example", {"saint-aubin": "administrator"}),
-])
+@pytest.mark.parametrize(
+    "email, roles",
+    [
+        ("designer@beaulac.example", {"beaulac": "designer"}),
+        ("agent@beaulac.example", {"beaulac": "agent"}),
+        ("lecteur@beaulac.example", {"beaulac": "reader"}),
+        ("maire@saint-aubin.example", {"saint-aubin": "administrator"}),
+    ],
+)
 async def test_only_the_organisations_administrators_reach_the_editor(
-        app: Any, client: httpx.AsyncClient, email: str, roles: dict[str, str]) -> None:
+    app: Any, client: httpx.AsyncClient, email: str, roles: dict[str, str]
+) -> None:
     await signed_in(app, client, email, roles)
     values = {"color-primary": "#000000", "link-0-label_fr": "Piège", "link-0-url": "/x", "action": "save"}
     assert (await client.get(EDITOR)).status_code == 404
@@ -249,7 +305,9 @@ async def test_only_the_organisations_administrators_reach_the_editor(
     assert BeautifulSoup(dashboard.text, "html.parser").find("a", href=EDITOR) is None
 
 
-async def test_signed_out_visitors_and_cross_site_posts_change_nothing(app: Any, client: httpx.AsyncClient) -> None:
+async def test_signed_out_visitors_and_cross_site_posts_change_nothing(
+    app: Any, client: httpx.AsyncClient
+) -> None:
     assert (await client.get(EDITOR)).headers["location"] == "/staff/login"
     await signed_in(app, client, "maire@beaulac.example", {"beaulac": "administrator"})
     values = {**form_values((await client.get(EDITOR)).text), "color-primary": "#000000", "action": "save"}
@@ -260,29 +318,43 @@ async def test_signed_out_visitors_and_cross_site_posts_change_nothing(app: Any,
     assert edited_themes(app) == []
 
 
-async def test_new_receipts_use_the_new_charter_and_issued_ones_stay(app: Any, client: httpx.AsyncClient) -> None:
+async def test_new_receipts_use_the_new_charter_and_issued_ones_stay(
+    app: Any, client: httpx.AsyncClient
+) -> None:
     before = await complete(client, REPORT, EXAMPLES[REPORT])
-    before_link = BeautifulSoup(before.text, "html.parser").find("a", href=re.compile(r"receipt\.pdf$"))["href"]
+    before_link = BeautifulSoup(before.text, "html.parser").find("a", href=re.compile(r"receipt\.pdf$"))[
+        "href"
+    ]
     issued = await client.get(before_link)
     assert issued.status_code == 200
 
     await signed_in(app, client, "maire@beaulac.example", {"beaulac": "administrator"})
-    saved = await edit(client, {"color-primary": "#123456"}, logo=("logo.png", png(37, 23, "#123456"), "image/png"))
+    saved = await edit(
+        client, {"color-primary": "#123456"}, logo=("logo.png", png(37, 23, "#123456"), "image/png")
+    )
     assert saved.status_code == 303, errors(saved.text)
 
     after = await complete(client, REPORT, EXAMPLES[REPORT])
     link = BeautifulSoup(after.text, "html.parser").find("a", href=re.compile(r"receipt\.pdf$"))["href"]
     receipt = await client.get(link)
     assert receipt.status_code == 200 and receipt.headers["content-type"] == "application/pdf"
-    sizes = [(image.image.width, image.image.height) for page in PdfReader(io.BytesIO(receipt.content)).pages
-             for image in page.images]
+    sizes = [
+        (image.image.width, image.image.height)
+        for page in PdfReader(io.BytesIO(receipt.content)).pages
+        for image in page.images
+    ]
     assert (37, 23) in sizes  # the new logo, fetched from the edited charter's folder
     assert (await client.get(before_link)).content == issued.content
-    assert all((image.image.width, image.image.height) != (37, 23)
-               for page in PdfReader(io.BytesIO(issued.content)).pages for image in page.images)
+    assert all(
+        (image.image.width, image.image.height) != (37, 23)
+        for page in PdfReader(io.BytesIO(issued.content)).pages
+        for image in page.images
+    )
 
 
-async def test_saving_again_keeps_the_logo_and_removes_charters_nobody_uses(app: Any, client: httpx.AsyncClient) -> None:
+async def test_saving_again_keeps_the_logo_and_removes_charters_nobody_uses(
+    app: Any, client: httpx.AsyncClient
+) -> None:
     await signed_in(app, client, "maire@beaulac.example", {"beaulac": "administrator"})
     logo = png(60, 30)
     assert (await edit(client, {}, logo=("logo.png", logo, "image/png"))).status_code == 303
@@ -299,7 +371,8 @@ async def test_saving_again_keeps_the_logo_and_removes_charters_nobody_uses(app:
 
 
 async def test_receipts_in_an_edited_charter_keep_the_base_themes_overrides_and_files(
-        tmp_path: Path, backend: str) -> None:
+    tmp_path: Path, backend: str
+) -> None:
     from app import create_app
     from tests.conftest import make_settings
 
@@ -309,20 +382,29 @@ async def test_receipts_in_an_edited_charter_keep_the_base_themes_overrides_and_
     # The letterhead of the receipts (and of every issued PDF), overridden by the base theme.
     letterhead = (ROOT / "runtime" / "templates" / "_letterhead_pdf.html").read_text(encoding="utf-8")
     (themes / "beaulac" / "templates" / "_letterhead_pdf.html").write_text(
-        letterhead.replace("{% if charter.logo %}", '<img src="stamp.png" alt="">{% if charter.logo %}', 1))
+        letterhead.replace("{% if charter.logo %}", '<img src="stamp.png" alt="">{% if charter.logo %}', 1)
+    )
     application = create_app(make_settings(backend, tmp_path / "data", themes_dir=themes))
     try:
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=application),
-                                     base_url="http://testserver") as http:
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=application), base_url="http://testserver"
+        ) as http:
             await signed_in(application, http, "maire@beaulac.example", {"beaulac": "administrator"})
-            saved = await edit(http, {"color-primary": "#123456"}, logo=("logo.png", png(37, 23), "image/png"))
+            saved = await edit(
+                http, {"color-primary": "#123456"}, logo=("logo.png", png(37, 23), "image/png")
+            )
             assert saved.status_code == 303, errors(saved.text)
             page = await complete(http, REPORT, EXAMPLES[REPORT])
-            link = BeautifulSoup(page.text, "html.parser").find("a", href=re.compile(r"receipt\.pdf$"))["href"]
+            link = BeautifulSoup(page.text, "html.parser").find("a", href=re.compile(r"receipt\.pdf$"))[
+                "href"
+            ]
             pdf = await http.get(link)
     finally:
         application.state.site.engine.dispose()
-    sizes = {(image.image.width, image.image.height) for page in PdfReader(io.BytesIO(pdf.content)).pages
-             for image in page.images}
+    sizes = {
+        (image.image.width, image.image.height)
+        for page in PdfReader(io.BytesIO(pdf.content)).pages
+        for image in page.images
+    }
     # The base theme's override, and its file found in the base folder; the edited charter's logo.
     assert {(41, 19), (37, 23)} <= sizes

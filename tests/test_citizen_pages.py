@@ -30,8 +30,12 @@ def compiled(procedure: str) -> CompiledVersion:
 def parsed_answers(version: CompiledVersion, pages: list[Page]) -> dict[str, Any]:
     """What the server keeps from these pages once posted, files aside."""
     answers: dict[str, Any] = {}
-    for page, (data, _files) in zip(version.pages, pages):
-        items = [(name, item) for name, value in data.items() for item in (value if isinstance(value, list) else [value])]
+    for page, (data, _files) in zip(version.pages, pages, strict=False):
+        items = [
+            (name, item)
+            for name, value in data.items()
+            for item in (value if isinstance(value, list) else [value])
+        ]
         answers = parse_page(version, page, PostedForm(FormData(items), {}, answers, "Europe/Paris"), answers)
     return answers
 
@@ -47,9 +51,11 @@ async def test_every_content_block_shows_its_own_text(client: httpx.AsyncClient,
     url = f"/{procedure}"
     for index, page in enumerate(version.pages):
         answers = version.prune(parsed_answers(version, pages[:index]))
-        expected = [words(markdown_html(localize(element["content"], "fr", version.lang)))
-                    for element in page.definition["elements"]
-                    if "content" in element and evaluate(element.get("visible_if"), answers)]
+        expected = [
+            words(markdown_html(localize(element["content"], "fr", version.lang)))
+            for element in page.definition["elements"]
+            if "content" in element and evaluate(element.get("visible_if"), answers)
+        ]
         soup = BeautifulSoup((await client.get(url)).text, "html.parser")
         shown = [" ".join(block.get_text(" ").split()) for block in soup.select(".content-block")]
         assert shown == expected, f"{url} (page {index + 1})"
@@ -68,15 +74,23 @@ async def test_the_commitment_page_shows_the_legal_text(client: httpx.AsyncClien
 
 
 async def test_adding_an_item_opens_the_page_on_its_first_question(client: httpx.AsyncClient) -> None:
-    added = await post_page(client, "/saint-aubin/inscription-cantine",
-                            {"enfants.count": "1", "enfants.0.nom": "Durand"}, action="add:enfants")
+    added = await post_page(
+        client,
+        "/saint-aubin/inscription-cantine",
+        {"enfants.count": "1", "enfants.0.nom": "Durand"},
+        action="add:enfants",
+    )
     assert added.status_code == 303
     soup = BeautifulSoup((await client.get(added.headers["location"])).text, "html.parser")
     focused = soup.select("[autofocus]")
     assert [element.get("name") for element in focused] == ["enfants.1.nom"]
     assert soup.find(id="f-enfants-0-nom")["value"] == "Durand"
-    removed = await post_page(client, added.headers["location"].split("?")[0],
-                              {"enfants.count": "2", "enfants.0.nom": "Durand"}, action="remove:enfants:1")
+    removed = await post_page(
+        client,
+        added.headers["location"].split("?")[0],
+        {"enfants.count": "2", "enfants.0.nom": "Durand"},
+        action="remove:enfants:1",
+    )
     target = removed.headers["location"].split("#")[1]
     assert BeautifulSoup((await client.get(removed.headers["location"])).text, "html.parser").find(id=target)
 
@@ -105,12 +119,20 @@ async def test_a_change_from_the_review_comes_back_to_the_review(client: httpx.A
 
 async def test_saving_for_later_says_when_a_file_was_not_kept(client: httpx.AsyncClient) -> None:
     url = "/beaulac/signalement-voirie"
-    refused = await post_page(client, url, {"description": "Trou"}, action="save",
-                              files={"photo": ("photo.png", b"not an image at all", "image/png")})
+    refused = await post_page(
+        client,
+        url,
+        {"description": "Trou"},
+        action="save",
+        files={"photo": ("photo.png", b"not an image at all", "image/png")},
+    )
     assert refused.status_code == 422
     page = BeautifulSoup(refused.text, "html.parser")
     assert "un fichier n’a pas été gardé" in page.select_one(".panel[role=note]").get_text()
-    assert "«\u00a0photo.png\u00a0» n’est pas dans un format accepté" in page.select_one(".error-summary").get_text()
+    assert (
+        "«\u00a0photo.png\u00a0» n’est pas dans un format accepté"
+        in page.select_one(".error-summary").get_text()
+    )
     action = page.select_one("form.procedure-form")["action"]
     assert action.startswith("/d/")  # the other answers are in the draft already
     kept = BeautifulSoup((await client.get(action)).text, "html.parser")
@@ -120,8 +142,12 @@ async def test_saving_for_later_says_when_a_file_was_not_kept(client: httpx.Asyn
 
 
 async def test_the_focus_is_given_only_when_an_item_was_just_added(client: httpx.AsyncClient) -> None:
-    added = await post_page(client, "/saint-aubin/inscription-cantine",
-                            {"enfants.count": "1", "enfants.0.nom": "Durand"}, action="add:enfants")
+    added = await post_page(
+        client,
+        "/saint-aubin/inscription-cantine",
+        {"enfants.count": "1", "enfants.0.nom": "Durand"},
+        action="add:enfants",
+    )
     with_focus = BeautifulSoup((await client.get(added.headers["location"])).text, "html.parser")
     assert [element["name"] for element in with_focus.select("[autofocus]")] == ["enfants.1.nom"]
     # The same answers again, the page opened another way: no question grabs the focus.

@@ -25,11 +25,23 @@ def terrace() -> CompiledVersion:
 
 FILE = [{"id": "x", "name": "plan.pdf", "type": "application/pdf", "size": 10}]
 BASE = {
-    "raison_sociale": "Café", "siret": "73282932000074", "forme_juridique": "sarl", "activite": "bar-cafe",
+    "raison_sociale": "Café",
+    "siret": "73282932000074",
+    "forme_juridique": "sarl",
+    "activite": "bar-cafe",
     "adresse_etablissement": {"street": "1 quai", "postcode": "61250", "city": "Beaulac"},
-    "type_occupation": "etalage", "date_debut": "2027-04-01", "date_fin": "2027-05-01", "surface": 10,
-    "plan": FILE, "assurance": FILE, "nom": "M", "prenom": "L", "qualite": "Gérant",
-    "courriel": "a@example.fr", "telephone": "0612345678", "engagement": True,
+    "type_occupation": "etalage",
+    "date_debut": "2027-04-01",
+    "date_fin": "2027-05-01",
+    "surface": 10,
+    "plan": FILE,
+    "assurance": FILE,
+    "nom": "M",
+    "prenom": "L",
+    "qualite": "Gérant",
+    "courriel": "a@example.fr",
+    "telephone": "0612345678",
+    "engagement": True,
 }
 
 
@@ -42,11 +54,11 @@ def test_every_exported_schema_is_valid_json_schema(path: Path) -> None:
 
 CASES = [
     (BASE, True),
-    ({**BASE, "type_occupation": "terrasse"}, False),                       # shown and required, missing
+    ({**BASE, "type_occupation": "terrasse"}, False),  # shown and required, missing
     ({**BASE, "type_occupation": "terrasse", "terrasse_couverte": False}, True),
     ({**BASE, "type_occupation": "terrasse", "terrasse_couverte": True}, False),
     ({**BASE, "type_occupation": "terrasse", "terrasse_couverte": True, "structure": "Auvent"}, True),
-    ({**BASE, "structure": "Auvent"}, False),                                # hidden but present
+    ({**BASE, "structure": "Auvent"}, False),  # hidden but present
     ({**BASE, "autre_occupation": "x"}, False),
     ({**BASE, "surface": 0}, False),
     ({**BASE, "forme_juridique": "gie"}, False),
@@ -74,14 +86,29 @@ def test_hidden_means_absent() -> None:
     version = terrace()
     pruned = version.prune({**BASE, "structure": "Auvent", "terrasse_couverte": True})
     assert "structure" not in pruned and "terrasse_couverte" not in pruned
-    chained = version.prune({**BASE, "type_occupation": "terrasse", "terrasse_couverte": True, "structure": "A"})
+    chained = version.prune(
+        {**BASE, "type_occupation": "terrasse", "terrasse_couverte": True, "structure": "A"}
+    )
     assert chained["structure"] == "A"
 
 
 def test_validation_names_the_field_of_a_nested_error() -> None:
     version = compiled(Path("examples/saint-aubin/procedures/inscription-cantine.json"))
-    errors = validate(version, {"enfants": [{"nom": "A", "prenom": "B", "date_naissance": "2019-02-30",
-                                             "classe": "CP", "jours": [], "allergie": False}]})
+    errors = validate(
+        version,
+        {
+            "enfants": [
+                {
+                    "nom": "A",
+                    "prenom": "B",
+                    "date_naissance": "2019-02-30",
+                    "classe": "CP",
+                    "jours": [],
+                    "allergie": False,
+                }
+            ]
+        },
+    )
     assert errors["enfants.0.date_naissance"].code == "format:date"
     assert errors["enfants.0.jours"].code == "minItems"
 
@@ -90,7 +117,9 @@ def test_budget_over_the_total_is_refused() -> None:
     version = compiled(Path("examples/val-dorne/procedures/budget-participatif.json"))
     costs = version.fields["projets"].element["costs"]
     everything = list(costs)
-    errors = validate(version, {"resident": True, "commune": "beaulac", "projets": everything, "attestation": True})
+    errors = validate(
+        version, {"resident": True, "commune": "beaulac", "projets": everything, "attestation": True}
+    )
     assert errors["projets"].code == "budget"
     assert errors["projets"].params["total"] == sum(costs.values())
 

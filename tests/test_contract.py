@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import httpx
 import jsonschema_rs
@@ -34,8 +35,11 @@ class After:
         if not isinstance(instance, dict):
             return
         for later, earlier in self.pairs.items():
-            if isinstance(instance.get(later), str) and isinstance(instance.get(earlier), str) \
-                    and not instance[later] > instance[earlier]:
+            if (
+                isinstance(instance.get(later), str)
+                and isinstance(instance.get(earlier), str)
+                and not instance[later] > instance[earlier]
+            ):
                 raise ValueError(f"{later} must come after {earlier}")
 
 
@@ -57,13 +61,23 @@ def _date(value: str) -> bool:
         return False
 
 
-FORMATS = {"fr-siret": identifiers.is_siret, "iban": identifiers.is_iban, "fr-postcode": identifiers.is_postcode,
-           "fr-insee": identifiers.is_insee, "phone": identifiers.is_phone, "date": _date}
+FORMATS = {
+    "fr-siret": identifiers.is_siret,
+    "iban": identifiers.is_iban,
+    "fr-postcode": identifiers.is_postcode,
+    "fr-insee": identifiers.is_insee,
+    "phone": identifiers.is_phone,
+    "date": _date,
+}
 
 
 def independent(schema: dict[str, Any]) -> Any:
-    return jsonschema_rs.validator_for(schema, formats=FORMATS, validate_formats=True,
-                                       keywords={"parvisAfter": After, "parvisBudget": Budget})
+    return jsonschema_rs.validator_for(
+        schema,
+        formats=FORMATS,
+        validate_formats=True,
+        keywords={"parvisAfter": After, "parvisBudget": Budget},
+    )
 
 
 async def _stored(app: Any, client: httpx.AsyncClient) -> dict[str, tuple[CompiledVersion, dict[str, Any]]]:
@@ -88,8 +102,10 @@ def _set(path: str, value: Any) -> Breaking:
         node: Any = answers
         for part in parents:
             node = node[int(part)] if part.isdigit() else node[part]
-        node[int(last) if last.isdigit() else last] = value(node[int(last) if last.isdigit() else last]) \
-            if callable(value) else value
+        node[int(last) if last.isdigit() else last] = (
+            value(node[int(last) if last.isdigit() else last]) if callable(value) else value
+        )
+
     return change
 
 
@@ -110,13 +126,16 @@ BROKEN: dict[str, dict[str, Breaking]] = {
         "a SIRET with spaces": _set("siret", lambda value: f"{value[:3]} {value[3:]}"),
     },
     "val-dorne/aide-velo-electrique": {
-        "an IBAN with a wrong checksum": _set("iban", lambda value: value[:-1] + ("1" if value[-1] != "1" else "2")),
+        "an IBAN with a wrong checksum": _set(
+            "iban", lambda value: value[:-1] + ("1" if value[-1] != "1" else "2")
+        ),
         "a SIRET with a wrong check digit": _set("vendeur_siret", _bad_siret),
         "an invoice of an unaccepted type": _set("facture.0.type", "text/html"),
     },
     "val-dorne/budget-participatif": {
         "choices over the budget": lambda answers, compiled: answers.update(
-            projets=list(compiled.fields["projets"].element["costs"])),
+            projets=list(compiled.fields["projets"].element["costs"])
+        ),
     },
     "saint-aubin/inscription-cantine": {
         "a child with an unknown key": _set("enfants.0.surnom", "Lulu"),
@@ -124,12 +143,16 @@ BROKEN: dict[str, dict[str, Breaking]] = {
 }
 
 
-async def test_each_example_states_its_rules_in_the_exported_schema(app: Any, client: httpx.AsyncClient) -> None:
+async def test_each_example_states_its_rules_in_the_exported_schema(
+    app: Any, client: httpx.AsyncClient
+) -> None:
     stored = await _stored(app, client)
     assert set(BROKEN) <= set(stored) and len(stored) == len(EXAMPLES)
     for procedure, (compiled, answers) in stored.items():
         org, slug = procedure.split("/")
-        schema = (await client.get(f"/api/{org}/procedures/{slug}")).json()["schema"]  # the published document
+        schema = (await client.get(f"/api/{org}/procedures/{slug}")).json()[
+            "schema"
+        ]  # the published document
         assert schema["$vocabulary"][PARVIS_VOCABULARY] is False
         checker = independent(schema)
         assert checker.is_valid(answers), (procedure, list(checker.iter_errors(answers)))
@@ -143,17 +166,51 @@ async def test_each_example_states_its_rules_in_the_exported_schema(app: Any, cl
 
 def _definition(**schema_extra: Any) -> dict[str, Any]:
     return {
-        "id": "cantine", "kind": "procedure", "lang": "fr", "title": {"fr": "Cantine"},
-        "schema": {"type": "object", "properties": {
-            "quotient": {"type": "integer"}, "avis": {"type": "string"},
-            "enfants": {"type": "array", "items": {"type": "object", "properties": {
-                "prenom": {"type": "string"}, "classe": {"type": "string"}}}}}, **schema_extra},
-        "ui": {"pages": [{"id": "p", "title": {"fr": "P"}, "elements": [
-            {"field": "quotient", "widget": "integer", "label": {"fr": "Quotient"}},
-            {"field": "avis", "widget": "text", "label": {"fr": "Avis"}},
-            {"field": "enfants", "widget": "group", "label": {"fr": "Enfants"}, "elements": [
-                {"field": "prenom", "widget": "text", "label": {"fr": "Prénom"}, "required": True},
-                {"field": "classe", "widget": "text", "label": {"fr": "Classe"}}]}]}]},
+        "id": "cantine",
+        "kind": "procedure",
+        "lang": "fr",
+        "title": {"fr": "Cantine"},
+        "schema": {
+            "type": "object",
+            "properties": {
+                "quotient": {"type": "integer"},
+                "avis": {"type": "string"},
+                "enfants": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "properties": {"prenom": {"type": "string"}, "classe": {"type": "string"}},
+                    },
+                },
+            },
+            **schema_extra,
+        },
+        "ui": {
+            "pages": [
+                {
+                    "id": "p",
+                    "title": {"fr": "P"},
+                    "elements": [
+                        {"field": "quotient", "widget": "integer", "label": {"fr": "Quotient"}},
+                        {"field": "avis", "widget": "text", "label": {"fr": "Avis"}},
+                        {
+                            "field": "enfants",
+                            "widget": "group",
+                            "label": {"fr": "Enfants"},
+                            "elements": [
+                                {
+                                    "field": "prenom",
+                                    "widget": "text",
+                                    "label": {"fr": "Prénom"},
+                                    "required": True,
+                                },
+                                {"field": "classe", "widget": "text", "label": {"fr": "Classe"}},
+                            ],
+                        },
+                    ],
+                }
+            ]
+        },
     }
 
 
@@ -163,7 +220,9 @@ def test_a_required_question_inside_a_group_is_enforced_and_exported() -> None:
     compiled = CompiledVersion(definition)
     assert compiled.schema["properties"]["enfants"]["items"]["required"] == ["prenom"]
     answers = {"enfants": [{"prenom": "Lou"}, {"classe": "CP"}]}
-    assert {path: error.code for path, error in validate(compiled, answers).items()} == {"enfants.1.prenom": "required"}
+    assert {path: error.code for path, error in validate(compiled, answers).items()} == {
+        "enfants.1.prenom": "required"
+    }
     assert not independent(compiled.schema).is_valid(answers)
 
 

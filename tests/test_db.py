@@ -68,10 +68,18 @@ def test_references_are_numbered_per_procedure(backend: str, tmp_path: Path, yea
     engine = make_engine(settings.sqlalchemy_url)
     migrate(engine)
     with engine.begin() as connection:
-        connection.execute(text("INSERT INTO organisation (slug, name, kind, theme, lang, timezone, contact, created_at) "
-                                "VALUES ('o', 'O', 'commune', 'default', 'fr', 'Europe/Paris', '{}', CURRENT_TIMESTAMP)"))
-        connection.execute(text("INSERT INTO procedure (organisation_id, slug, kind, reference_prefix, created_at) "
-                                "VALUES (1, 'p', 'procedure', 'PRO', CURRENT_TIMESTAMP)"))
+        connection.execute(
+            text(
+                "INSERT INTO organisation (slug, name, kind, theme, lang, timezone, contact, created_at) "
+                "VALUES ('o', 'O', 'commune', 'default', 'fr', 'Europe/Paris', '{}', CURRENT_TIMESTAMP)"
+            )
+        )
+        connection.execute(
+            text(
+                "INSERT INTO procedure (organisation_id, slug, kind, reference_prefix, created_at) "
+                "VALUES (1, 'p', 'procedure', 'PRO', CURRENT_TIMESTAMP)"
+            )
+        )
     with Session(engine) as session:
         numbers = [_next_number(session, "PRO", 2026) for _ in range(year_count)]
         numbers.append(_next_number(session, "PRO", 2027))

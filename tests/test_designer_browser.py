@@ -13,9 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from pypdf import PdfReader
-
 from playwright.sync_api import expect
+from pypdf import PdfReader
 
 from tests.conftest import BACKENDS, CHROMIUM
 from tests.example_answers import pdf_bytes
@@ -29,7 +28,9 @@ EXAMPLE = Path(__file__).resolve().parent.parent / "examples/beaulac/procedures/
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
-def parvis(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+def parvis(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[str, Path]]:
     data_dir = tmp_path_factory.mktemp("data")
     with running_parvis(request.param, data_dir, tmp_path_factory.mktemp("log") / "server.log") as address:
         yield address, data_dir
@@ -59,7 +60,9 @@ class Designer:
         act()
         expect(self.page.locator("#editor-root")).not_to_have_attribute("data-revision", before)
         settled(self.page)
-        assert self.page.locator(".error-summary").count() == 0, self.page.locator(".error-summary").inner_text()
+        assert self.page.locator(".error-summary").count() == 0, self.page.locator(
+            ".error-summary"
+        ).inner_text()
 
     def add(self, widget_label: str) -> None:
         button = self.page.locator(".palette").get_by_role("button", name=widget_label, exact=True)
@@ -101,8 +104,10 @@ class Designer:
         self.saving(lambda: pane.locator('.actions button[value="properties"]').click())
 
     def labels(self) -> list[str]:
-        return [text.split(" (")[0].strip() for text in self.page.locator(".elements > .element > .element-name")
-                .all_inner_texts()]
+        return [
+            text.split(" (")[0].strip()
+            for text in self.page.locator(".elements > .element > .element-name").all_inner_texts()
+        ]
 
     def new_page(self, title: str) -> None:
         self.saving(lambda: self.page.locator('button[value="add_page"]').click())
@@ -111,7 +116,8 @@ class Designer:
 
 
 def test_a_designer_builds_the_terrace_request_publishes_and_revises_it(
-        parvis: tuple[str, Path], browser: Any, tmp_path: Path) -> None:
+    parvis: tuple[str, Path], browser: Any, tmp_path: Path
+) -> None:
     address, data_dir = parvis
     email, password = (data_dir / "demo-login.txt").read_text().split()[:2]
     staff = browser.new_context(viewport={"width": 1280, "height": 900}, locale="fr-FR")
@@ -146,9 +152,12 @@ def test_a_designer_builds_the_terrace_request_publishes_and_revises_it(
     # Page 2: the occupation, with its conditional questions.
     designer.new_page("L’occupation du domaine public")
     designer.add("Choix unique (boutons)")
-    designer.properties(label="Type d’installation", required="on",
-                        choices="terrasse | Terrasse (tables et chaises)\netalage | Étalage de marchandises\n"
-                                "chevalet | Chevalet ou porte-menu\nautre | Autre installation")
+    designer.properties(
+        label="Type d’installation",
+        required="on",
+        choices="terrasse | Terrasse (tables et chaises)\netalage | Étalage de marchandises\n"
+        "chevalet | Chevalet ou porte-menu\nautre | Autre installation",
+    )
     designer.add("Texte long")
     designer.properties(label="Décrivez l’installation", required="on", max_length="500")
     designer.condition([("Type d’installation", "equals", "Autre installation")])
@@ -157,20 +166,37 @@ def test_a_designer_builds_the_terrace_request_publishes_and_revises_it(
     designer.add("Date")
     designer.properties(label="Date de fin", required="on", after="date")
     designer.add("Nombre")
-    designer.properties(label="Surface occupée", required="on", minimum="1", maximum="500", step="0,5", unit="m²")
+    designer.properties(
+        label="Surface occupée", required="on", minimum="1", maximum="500", step="0,5", unit="m²"
+    )
     designer.add("Oui / non")
     designer.properties(label="La terrasse sera-t-elle couverte ou fermée ?", required="on")
     designer.condition([("Type d’installation", "equals", "Terrasse (tables et chaises)")])
     designer.add("Texte long")
     designer.properties(label="Décrivez la structure", required="on")
-    designer.condition([("Type d’installation", "equals", "Terrasse (tables et chaises)"),
-                        ("La terrasse sera-t-elle couverte ou fermée ?", "equals", "Oui")])
-    assert "Affiché si «\xa0Type d’installation\xa0» est Terrasse (tables et chaises) et «\xa0La terrasse" in \
-        page.locator("#element-6 .element-condition").inner_text()
+    designer.condition(
+        [
+            ("Type d’installation", "equals", "Terrasse (tables et chaises)"),
+            ("La terrasse sera-t-elle couverte ou fermée ?", "equals", "Oui"),
+        ]
+    )
+    assert (
+        "Affiché si «\xa0Type d’installation\xa0» est Terrasse (tables et chaises) et «\xa0La terrasse"
+        in page.locator("#element-6 .element-condition").inner_text()
+    )
     designer.add("Fichier")
-    designer.properties(**{"label": "Plan de l’installation", "required": "on", "accept:application/pdf": "on",
-                           "accept:image/jpeg": "on", "accept:image/png": "on", "max_size_mb": "10",
-                           "multiple": "on", "max_items": "3"})
+    designer.properties(
+        **{
+            "label": "Plan de l’installation",
+            "required": "on",
+            "accept:application/pdf": "on",
+            "accept:image/jpeg": "on",
+            "accept:image/png": "on",
+            "max_size_mb": "10",
+            "multiple": "on",
+            "max_items": "3",
+        }
+    )
     # A condition on a question asked later is refused, next to the element, and nothing is saved.
     designer.select(0)
     pane = page.locator(".editor-properties")
@@ -199,7 +225,9 @@ def test_a_designer_builds_the_terrace_request_publishes_and_revises_it(
         page.mouse.move(start_x, start_y + (end_y - start_y) * step / 10)
     # SortableJS looks where the pointer rests and moves the dragged element there: wait to see
     # it placed before the other one, as the person does before letting go.
-    expect(page.locator("section.editor-pages > ol.elements > li.element-ghost + li#element-1")).to_have_count(1)
+    expect(
+        page.locator("section.editor-pages > ol.elements > li.element-ghost + li#element-1")
+    ).to_have_count(1)
     page.mouse.up()
     expect(page.locator("#editor-root")).not_to_have_attribute("data-revision", before)
     settled(page)
@@ -231,16 +259,22 @@ def test_a_designer_builds_the_terrace_request_publishes_and_revises_it(
     definition = json.loads(page.request.get(f"{address}/staff/o/beaulac/p/terrasse/definition.json").text())
     example = json.loads(EXAMPLE.read_text())
     assert set(definition["workflow"]["states"]) == set(example["workflow"]["states"])
-    assert definition["workflow"]["states"]["classee-sans-suite"]["label"] == \
-        example["workflow"]["states"]["classee-sans-suite"]["label"]
-    assert sorted((t["from"], t["to"]) for t in definition["workflow"]["transitions"]) == \
-        sorted((t["from"], t["to"]) for t in example["workflow"]["transitions"])
+    assert (
+        definition["workflow"]["states"]["classee-sans-suite"]["label"]
+        == example["workflow"]["states"]["classee-sans-suite"]["label"]
+    )
+    assert sorted((t["from"], t["to"]) for t in definition["workflow"]["transitions"]) == sorted(
+        (t["from"], t["to"]) for t in example["workflow"]["transitions"]
+    )
     assert [len(p["elements"]) for p in definition["ui"]["pages"]] == [2, 8, 3, 1]
     occupation = definition["ui"]["pages"][1]["elements"]
-    assert occupation[6]["visible_if"] == {"all": [{"field": "radio", "equals": "terrasse"},
-                                                   {"field": "yesno", "equals": True}]}
-    assert occupation[3]["after"] == "date" and occupation[7]["accept"] == example["ui"]["pages"][1]["elements"][7][
-        "accept"]
+    assert occupation[6]["visible_if"] == {
+        "all": [{"field": "radio", "equals": "terrasse"}, {"field": "yesno", "equals": True}]
+    }
+    assert (
+        occupation[3]["after"] == "date"
+        and occupation[7]["accept"] == example["ui"]["pages"][1]["elements"][7]["accept"]
+    )
 
     # The editor and the preview on a phone.
     phone = staff.new_page()
@@ -273,8 +307,9 @@ def test_a_designer_builds_the_terrace_request_publishes_and_revises_it(
     citizen.locator('[name="date"]').fill("2027-05-01")
     citizen.locator('[name="date_2"]').fill("2027-04-01")
     citizen.locator('[name="number"]').fill("12,5")
-    citizen.locator('[name="file"]').set_input_files([{"name": "plan.pdf", "mimeType": "application/pdf",
-                                                       "buffer": pdf_bytes()}])
+    citizen.locator('[name="file"]').set_input_files(
+        [{"name": "plan.pdf", "mimeType": "application/pdf", "buffer": pdf_bytes()}]
+    )
     citizen.locator("button.primary").click()
     assert citizen.locator(".error-summary").count() == 1  # the end comes before the start
     citizen.locator('[name="date_2"]').fill("2027-09-30")
@@ -314,17 +349,23 @@ def test_a_designer_builds_the_terrace_request_publishes_and_revises_it(
 
 def rows(page: Any) -> list[str]:
     """The page's elements as the list shows them: name and type."""
-    return [" ".join(text.split()) for text in
-            page.locator("section.editor-pages > ol.elements > li.element > .element-name").all_inner_texts()]
+    return [
+        " ".join(text.split())
+        for text in page.locator(
+            "section.editor-pages > ol.elements > li.element > .element-name"
+        ).all_inner_texts()
+    ]
 
 
 @pytest.mark.parametrize("scripts", [True, False], ids=["js", "nojs"])
 def test_every_palette_entry_and_element_button_with_and_without_scripts(
-        parvis: tuple[str, Path], browser: Any, scripts: bool) -> None:
+    parvis: tuple[str, Path], browser: Any, scripts: bool
+) -> None:
     address, data_dir = parvis
     email, password = (data_dir / "demo-login.txt").read_text().split()[:2]
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="fr-FR",
-                                  java_script_enabled=scripts)
+    context = browser.new_context(
+        viewport={"width": 1280, "height": 900}, locale="fr-FR", java_script_enabled=scripts
+    )
     page = context.new_page()
     page.goto(f"{address}/staff/login")
     page.fill("#email", email)
@@ -342,18 +383,27 @@ def test_every_palette_entry_and_element_button_with_and_without_scripts(
     entries = page.locator(".palette button").all_inner_texts()
     assert len(entries) == 26
     for number, entry in enumerate(entries, 1):
-        designer.saving(lambda: page.locator(".palette").get_by_role("button", name=entry, exact=True).click())
+        designer.saving(
+            lambda entry=entry: page.locator(".palette").get_by_role("button", name=entry, exact=True).click()
+        )
         shown = rows(page)
         assert len(shown) == number, entry
         # The new element comes last, selected, with the type chosen (an information text has none).
         expected = "Texte d’information." if entry == "Texte d’information" else f"({entry}"
         assert expected in shown[-1], (entry, shown[-1])
-        assert page.locator("li.element-selected > .element-name").inner_text() == \
-            page.locator(f"#element-{number - 1} > .element-name").inner_text()
+        assert (
+            page.locator("li.element-selected > .element-name").inner_text()
+            == page.locator(f"#element-{number - 1} > .element-name").inner_text()
+        )
 
     def press(index: int, label: str) -> None:
-        designer.saving(lambda: page.locator(f"#element-{index} > .element-actions")
-                        .get_by_role("button", name=label, exact=True).click())
+        designer.saving(
+            lambda: (
+                page.locator(f"#element-{index} > .element-actions")
+                .get_by_role("button", name=label, exact=True)
+                .click()
+            )
+        )
 
     before = rows(page)
     press(0, "Descendre")
@@ -400,7 +450,8 @@ def test_a_question_chosen_right_after_a_swap_is_not_lost(parvis: tuple[str, Pat
 
 
 def test_the_new_procedure_address_follows_the_title_and_the_browser_checks_it(
-        parvis: tuple[str, Path], browser: Any) -> None:
+    parvis: tuple[str, Path], browser: Any
+) -> None:
     address, data_dir = parvis
     email, password = (data_dir / "demo-login.txt").read_text().split()[:2]
     page = browser.new_context(viewport={"width": 1280, "height": 900}, locale="fr-FR").new_page()

@@ -26,7 +26,9 @@ class Editor:
         self.sub = -1
 
     async def soup(self) -> BeautifulSoup:
-        response = await self.client.get(f"{BASE}/edit?page={self.page}&element={self.element}&sub={self.sub}")
+        response = await self.client.get(
+            f"{BASE}/edit?page={self.page}&element={self.element}&sub={self.sub}"
+        )
         assert response.status_code == 200
         return BeautifulSoup(response.text, "html.parser")
 
@@ -34,8 +36,15 @@ class Editor:
         return (await self.soup()).select_one('input[name="revision"]')["value"]
 
     async def do(self, op: str, expect: int = 303, **values: Any) -> httpx.Response:
-        data = {"revision": await self.revision(), "page": str(self.page), "element": str(self.element),
-                "sub": str(self.sub), "edit_lang": "fr", "op": op, **{k: str(v) for k, v in values.items()}}
+        data = {
+            "revision": await self.revision(),
+            "page": str(self.page),
+            "element": str(self.element),
+            "sub": str(self.sub),
+            "edit_lang": "fr",
+            "op": op,
+            **{k: str(v) for k, v in values.items()},
+        }
         response = await self.client.post(f"{BASE}/edit", data=data)
         assert response.status_code == expect, response.text[:2000]
         if response.status_code == 303:
@@ -45,29 +54,49 @@ class Editor:
         return response
 
 
-async def test_a_procedure_is_built_from_a_blank_page_and_published(app: Any, client: httpx.AsyncClient) -> None:
+async def test_a_procedure_is_built_from_a_blank_page_and_published(
+    app: Any, client: httpx.AsyncClient
+) -> None:
     await signed_in(app, client, "designer@beaulac.example", {"beaulac": "designer"})
-    created = await client.post("/staff/o/beaulac/new", data={"title": "Permis vélo", "slug": "permis-velo",
-                                                               "kind": "procedure", "template": ""})
+    created = await client.post(
+        "/staff/o/beaulac/new",
+        data={"title": "Permis vélo", "slug": "permis-velo", "kind": "procedure", "template": ""},
+    )
     assert created.status_code == 303 and created.headers["location"] == f"{BASE}/edit"
     editor = Editor(client)
     await editor.do("add", widget="radio")
-    await editor.do("properties", label="Type de vélo", required="on",
-                    choices="classique | Vélo classique\ncargo | Vélo cargo\nAutre")
+    await editor.do(
+        "properties",
+        label="Type de vélo",
+        required="on",
+        choices="classique | Vélo classique\ncargo | Vélo cargo\nAutre",
+    )
     await editor.do("add", widget="textarea")
-    await editor.do("properties", label="Précisez", required="on", condition_join="all",
-                    condition_field_0="radio", condition_operator_0="equals", condition_value_0="autre")
+    await editor.do(
+        "properties",
+        label="Précisez",
+        required="on",
+        condition_join="all",
+        condition_field_0="radio",
+        condition_operator_0="equals",
+        condition_value_0="autre",
+    )
     await editor.do("add_page")
     await editor.do("page_title", title="Vos coordonnées")
     await editor.do("add", widget="email")
     await editor.do("properties", label="Votre courriel", required="on")
 
     soup = await editor.soup()
-    assert [a.get_text(" ", strip=True)[:20] for a in soup.select(".page-tabs a")] == ["1. Page 1", "2. Vos coordonnées"]
+    assert [a.get_text(" ", strip=True)[:20] for a in soup.select(".page-tabs a")] == [
+        "1. Page 1",
+        "2. Vos coordonnées",
+    ]
 
     # The preview shows the draft in the charter, with its condition working.
     preview = await client.get(f"{BASE}/preview/0")
-    assert preview.status_code == 200 and "Type de vélo" in preview.text and "charters/beaulac" in preview.text
+    assert (
+        preview.status_code == 200 and "Type de vélo" in preview.text and "charters/beaulac" in preview.text
+    )
     assert BeautifulSoup(preview.text, "html.parser").select_one(".preview-banner") is not None
     assert BeautifulSoup(preview.text, "html.parser").find(id="f-textarea") is None
     shown = await client.post(f"{BASE}/preview/0/refresh", data={"radio": "autre"})
@@ -86,7 +115,9 @@ async def test_a_procedure_is_built_from_a_blank_page_and_published(app: Any, cl
 
 async def test_elements_move_duplicate_and_delete(app: Any, client: httpx.AsyncClient) -> None:
     await signed_in(app, client, "designer@beaulac.example", {"beaulac": "designer"})
-    await client.post("/staff/o/beaulac/new", data={"title": "Permis vélo", "slug": "permis-velo", "kind": "survey"})
+    await client.post(
+        "/staff/o/beaulac/new", data={"title": "Permis vélo", "slug": "permis-velo", "kind": "survey"}
+    )
     editor = Editor(client)
     await editor.do("add", widget="text")
     await editor.do("add", widget="integer")
@@ -105,33 +136,46 @@ async def test_elements_move_duplicate_and_delete(app: Any, client: httpx.AsyncC
 
 async def test_bad_changes_are_refused_and_nothing_is_saved(app: Any, client: httpx.AsyncClient) -> None:
     await signed_in(app, client, "designer@beaulac.example", {"beaulac": "designer"})
-    await client.post("/staff/o/beaulac/new", data={"title": "Permis vélo", "slug": "permis-velo", "kind": "procedure"})
+    await client.post(
+        "/staff/o/beaulac/new", data={"title": "Permis vélo", "slug": "permis-velo", "kind": "procedure"}
+    )
     editor = Editor(client)
     await editor.do("add", widget="text")
-    refused = await editor.do("properties", expect=422, label="Nom", pattern="^(a+)\\1$",
-                              pattern_message="Des a, deux fois")
+    refused = await editor.do(
+        "properties", expect=422, label="Nom", pattern="^(a+)\\1$", pattern_message="Des a, deux fois"
+    )
     problems = BeautifulSoup(refused.text, "html.parser").select(".problems li")
     assert any("pattern" in li.get_text() for li in problems)
-    itself = await editor.do("properties", expect=422, label="Nom", condition_join="all", condition_field_0="text",
-                             condition_operator_0="filled")
+    itself = await editor.do(
+        "properties",
+        expect=422,
+        label="Nom",
+        condition_join="all",
+        condition_field_0="text",
+        condition_operator_0="filled",
+    )
     soup = BeautifulSoup(itself.text, "html.parser")
     assert "sa propre réponse" in soup.select_one("#element-0 .element-problem").get_text()
     assert soup.select_one("#p-label")["value"] == "Nom"  # what was typed is shown again
-    hostile = '<script>alert(1)</script>{{ 7*7 }}'
+    hostile = "<script>alert(1)</script>{{ 7*7 }}"
     await editor.do("properties", label=hostile)
     soup = await editor.soup()
     assert hostile in soup.select_one(".element-name").get_text() and not soup.select(".element-name script")
 
-    stale = await client.post(f"{BASE}/edit", data={"revision": "old", "page": "0", "element": "0",
-                                                     "edit_lang": "fr", "op": "delete"})
+    stale = await client.post(
+        f"{BASE}/edit",
+        data={"revision": "old", "page": "0", "element": "0", "edit_lang": "fr", "op": "delete"},
+    )
     assert stale.status_code == 409
     assert len((await editor.soup()).select(".element-name")) == 1  # the element is still there
 
 
 async def test_a_procedure_from_a_template_and_who_may_edit(app: Any, client: httpx.AsyncClient) -> None:
     await signed_in(app, client, "designer@beaulac.example", {"beaulac": "designer"})
-    created = await client.post("/staff/o/beaulac/new", data={"title": "Terrasses 2027", "slug": "terrasses-2027",
-                                                               "template": "occupation-terrasse"})
+    created = await client.post(
+        "/staff/o/beaulac/new",
+        data={"title": "Terrasses 2027", "slug": "terrasses-2027", "template": "occupation-terrasse"},
+    )
     assert created.status_code == 303
     soup = BeautifulSoup((await client.get(created.headers["location"])).text, "html.parser")
     assert len(soup.select(".page-tabs a")) == 4
@@ -148,9 +192,19 @@ async def test_settings_decide_who_sees_the_procedure_and_when(app: Any, client:
     base = "/staff/o/beaulac/p/signalement-voirie"
     soup = BeautifulSoup((await client.get(f"{base}/edit")).text, "html.parser")
     revision = soup.select_one('input[name="revision"]')["value"]
-    saved = await client.post(f"{base}/edit", data={"revision": revision, "page": "0", "element": "-1",
-                                                      "edit_lang": "fr", "op": "settings", "access": "link",
-                                                      "closes_at": "2020-01-01", "silence_means": ""})
+    saved = await client.post(
+        f"{base}/edit",
+        data={
+            "revision": revision,
+            "page": "0",
+            "element": "-1",
+            "edit_lang": "fr",
+            "op": "settings",
+            "access": "link",
+            "closes_at": "2020-01-01",
+            "silence_means": "",
+        },
+    )
     assert saved.status_code == 303
     assert (await client.post(f"{base}/publish")).status_code == 303
     home = await client.get("/beaulac")
@@ -160,13 +214,17 @@ async def test_settings_decide_who_sees_the_procedure_and_when(app: Any, client:
 
 async def test_the_workflow_is_edited_and_its_gaps_flagged(app: Any, client: httpx.AsyncClient) -> None:
     await signed_in(app, client, "designer@beaulac.example", {"beaulac": "designer"})
-    await client.post("/staff/o/beaulac/new", data={"title": "Permis vélo", "slug": "permis-velo", "kind": "procedure"})
+    await client.post(
+        "/staff/o/beaulac/new", data={"title": "Permis vélo", "slug": "permis-velo", "kind": "procedure"}
+    )
     editor = Editor(client)
     await editor.do("status_add", label="En attente de pièces")
     soup = await editor.soup()
     row = soup.find(id="status-en-attente-de-pieces")
     assert row is not None and row.select_one(".error-message") is not None  # unreachable
-    await editor.do("transition_add", **{"from": "en-instruction", "to": "en-attente-de-pieces", "label": "Demander"})
+    await editor.do(
+        "transition_add", **{"from": "en-instruction", "to": "en-attente-de-pieces", "label": "Demander"}
+    )
     await editor.do("transition_add", **{"from": "en-attente-de-pieces", "to": "en-instruction"})
     soup = await editor.soup()
     assert soup.find(id="status-en-attente-de-pieces").select_one(".error-message") is None
@@ -177,7 +235,9 @@ async def test_the_workflow_is_edited_and_its_gaps_flagged(app: Any, client: htt
 
 async def _new(app: Any, client: httpx.AsyncClient, kind: str = "procedure") -> Editor:
     await signed_in(app, client, "designer@beaulac.example", {"beaulac": "designer"})
-    await client.post("/staff/o/beaulac/new", data={"title": "Permis vélo", "slug": "permis-velo", "kind": kind})
+    await client.post(
+        "/staff/o/beaulac/new", data={"title": "Permis vélo", "slug": "permis-velo", "kind": kind}
+    )
     return Editor(client)
 
 
@@ -187,7 +247,9 @@ async def _draft(client: httpx.AsyncClient) -> dict[str, Any]:
     return response.json()  # type: ignore[no-any-return]
 
 
-async def test_combined_conditions_are_written_from_rows_without_scripts(app: Any, client: httpx.AsyncClient) -> None:
+async def test_combined_conditions_are_written_from_rows_without_scripts(
+    app: Any, client: httpx.AsyncClient
+) -> None:
     editor = await _new(app, client)
     await editor.do("add", widget="radio")
     await editor.do("properties", label="Type", choices="velo | Vélo\ncargo | Vélo cargo\nAutre")
@@ -195,16 +257,29 @@ async def test_combined_conditions_are_written_from_rows_without_scripts(app: An
     await editor.do("properties", label="Nombre")
     await editor.do("add", widget="textarea")
     # The value is chosen by its label; an empty row is ignored.
-    await editor.do("properties", label="Précisez", condition_join="any",
-                    condition_field_0="radio", condition_operator_0="equals", condition_value_0="Vélo cargo",
-                    condition_field_1="number", condition_operator_1="greater_than", condition_value_1="2,5",
-                    condition_field_2="", condition_operator_2="equals", condition_value_2="")
+    await editor.do(
+        "properties",
+        label="Précisez",
+        condition_join="any",
+        condition_field_0="radio",
+        condition_operator_0="equals",
+        condition_value_0="Vélo cargo",
+        condition_field_1="number",
+        condition_operator_1="greater_than",
+        condition_value_1="2,5",
+        condition_field_2="",
+        condition_operator_2="equals",
+        condition_value_2="",
+    )
     element = (await _draft(client))["ui"]["pages"][0]["elements"][2]
-    assert element["visible_if"] == {"any": [{"field": "radio", "equals": "cargo"},
-                                             {"field": "number", "greater_than": 2.5}]}
+    assert element["visible_if"] == {
+        "any": [{"field": "radio", "equals": "cargo"}, {"field": "number", "greater_than": 2.5}]
+    }
     soup = await editor.soup()
-    assert soup.select_one("#element-2 .element-condition").get_text(strip=True) == \
-        "Affiché si «\xa0Type\xa0» est Vélo cargo ou «\xa0Nombre\xa0» est supérieur à 2,5"
+    assert (
+        soup.select_one("#element-2 .element-condition").get_text(strip=True)
+        == "Affiché si «\xa0Type\xa0» est Vélo cargo ou «\xa0Nombre\xa0» est supérieur à 2,5"
+    )
     # The rows come back as they were saved, a value of a choice question as a list of its choices,
     # with one empty row to add another.
     assert soup.select_one("#p-condition_join option[selected]")["value"] == "any"
@@ -212,73 +287,148 @@ async def test_combined_conditions_are_written_from_rows_without_scripts(app: An
     assert soup.select_one("#p-condition_value_1")["value"] == "2.5"
     assert soup.select_one("#p-condition_field_2 option[selected]") is None
     assert [o["value"] for o in soup.select("#p-condition_operator_1 option")] == [
-        "equals", "not_equals", "filled", "empty", "greater_than", "less_than"]
+        "equals",
+        "not_equals",
+        "filled",
+        "empty",
+        "greater_than",
+        "less_than",
+    ]
 
-    await editor.do("condition_remove_1", condition_join="any", condition_field_0="radio",
-                    condition_operator_0="equals", condition_value_0="cargo", condition_field_1="number",
-                    condition_operator_1="greater_than", condition_value_1="2.5")
+    await editor.do(
+        "condition_remove_1",
+        condition_join="any",
+        condition_field_0="radio",
+        condition_operator_0="equals",
+        condition_value_0="cargo",
+        condition_field_1="number",
+        condition_operator_1="greater_than",
+        condition_value_1="2.5",
+    )
     element = (await _draft(client))["ui"]["pages"][0]["elements"][2]
     assert element["visible_if"] == {"field": "radio", "equals": "cargo"}
-    await editor.do("properties", condition_join="all", condition_field_0="number", condition_operator_0="empty")
+    await editor.do(
+        "properties", condition_join="all", condition_field_0="number", condition_operator_0="empty"
+    )
     element = (await _draft(client))["ui"]["pages"][0]["elements"][2]
     assert element["visible_if"] == {"field": "number", "filled": False}
 
 
-async def test_choosing_a_question_shows_its_answers_without_saving(app: Any, client: httpx.AsyncClient) -> None:
+async def test_choosing_a_question_shows_its_answers_without_saving(
+    app: Any, client: httpx.AsyncClient
+) -> None:
     editor = await _new(app, client)
     await editor.do("add", widget="yesno")
     await editor.do("add", widget="text")
     revision = await editor.revision()
-    shown = await editor.do("condition_rows", expect=200, label="Modifié", condition_join="all",
-                            condition_field_0="yesno", condition_operator_0="equals", condition_value_0="")
+    shown = await editor.do(
+        "condition_rows",
+        expect=200,
+        label="Modifié",
+        condition_join="all",
+        condition_field_0="yesno",
+        condition_operator_0="equals",
+        condition_value_0="",
+    )
     soup = BeautifulSoup(shown.text, "html.parser")
     assert [o.get_text() for o in soup.select("#p-condition_value_0 option")] == ["Oui", "Non"]
     assert soup.select_one("#p-label")["value"] == "Modifié"
     assert await editor.revision() == revision  # nothing saved
     # htmx asks for the same page and swaps only the rows.
-    rows = await client.post(f"{BASE}/edit", headers={"HX-Request": "true"}, data={
-        "revision": revision, "page": "0", "element": "1", "edit_lang": "fr", "op": "condition_rows",
-        "condition_join": "all", "condition_field_0": "yesno", "condition_operator_0": "equals"})
+    rows = await client.post(
+        f"{BASE}/edit",
+        headers={"HX-Request": "true"},
+        data={
+            "revision": revision,
+            "page": "0",
+            "element": "1",
+            "edit_lang": "fr",
+            "op": "condition_rows",
+            "condition_join": "all",
+            "condition_field_0": "yesno",
+            "condition_operator_0": "equals",
+        },
+    )
     assert rows.status_code == 200
     assert BeautifulSoup(rows.text, "html.parser").select_one("#condition-editor #p-condition_value_0 option")
 
 
 async def test_conditions_on_later_or_missing_questions_are_refused_next_to_the_element(
-        app: Any, client: httpx.AsyncClient) -> None:
+    app: Any, client: httpx.AsyncClient
+) -> None:
     editor = await _new(app, client)
     await editor.do("add", widget="yesno")
     await editor.do("properties", label="Couvert ?")
     await editor.do("add", widget="textarea")
-    await editor.do("properties", label="Décrivez", condition_join="all", condition_field_0="yesno",
-                    condition_operator_0="equals", condition_value_0="true")
+    await editor.do(
+        "properties",
+        label="Décrivez",
+        condition_join="all",
+        condition_field_0="yesno",
+        condition_operator_0="equals",
+        condition_value_0="true",
+    )
     editor.element = 0
-    later = await editor.do("properties", expect=422, label="Couvert ?", condition_join="all",
-                            condition_field_0="textarea", condition_operator_0="filled")
-    assert "plus loin" in BeautifulSoup(later.text, "html.parser").select_one("#element-0 .element-problem").text
-    missing = await editor.do("properties", expect=422, condition_join="all", condition_field_0="nulle_part",
-                              condition_operator_0="filled")
-    assert "n’existe pas" in BeautifulSoup(missing.text, "html.parser").select_one("#element-0 .element-problem").text
+    later = await editor.do(
+        "properties",
+        expect=422,
+        label="Couvert ?",
+        condition_join="all",
+        condition_field_0="textarea",
+        condition_operator_0="filled",
+    )
+    assert (
+        "plus loin" in BeautifulSoup(later.text, "html.parser").select_one("#element-0 .element-problem").text
+    )
+    missing = await editor.do(
+        "properties",
+        expect=422,
+        condition_join="all",
+        condition_field_0="nulle_part",
+        condition_operator_0="filled",
+    )
+    assert (
+        "n’existe pas"
+        in BeautifulSoup(missing.text, "html.parser").select_one("#element-0 .element-problem").text
+    )
     # Moving the question below the one that depends on it, or deleting it, would break the condition.
     moved = await editor.do("down", expect=422)
     problem = BeautifulSoup(moved.text, "html.parser").select_one("#element-1 .element-problem").text
     assert "«\xa0Décrivez\xa0» dépend de «\xa0Couvert ?\xa0»" in problem
     dropped = await editor.do("delete", expect=422)
-    assert "«\xa0Couvert ?\xa0» est utilisée par «\xa0Décrivez\xa0»" in \
-        BeautifulSoup(dropped.text, "html.parser").select_one("#element-1 .element-problem").text
-    wrong = await editor.do("properties", expect=422, condition_join="all", condition_field_0="yesno",
-                            condition_operator_0="greater_than", condition_value_0="2")
+    assert (
+        "«\xa0Couvert ?\xa0» est utilisée par «\xa0Décrivez\xa0»"
+        in BeautifulSoup(dropped.text, "html.parser").select_one("#element-1 .element-problem").text
+    )
+    wrong = await editor.do(
+        "properties",
+        expect=422,
+        condition_join="all",
+        condition_field_0="yesno",
+        condition_operator_0="greater_than",
+        condition_value_0="2",
+    )
     assert wrong.status_code == 422
-    assert (await _draft(client))["ui"]["pages"][0]["elements"][1]["visible_if"] == {"field": "yesno", "equals": True}
+    assert (await _draft(client))["ui"]["pages"][0]["elements"][1]["visible_if"] == {
+        "field": "yesno",
+        "equals": True,
+    }
 
 
-async def test_elements_are_dropped_where_the_designer_lets_them_go(app: Any, client: httpx.AsyncClient) -> None:
+async def test_elements_are_dropped_where_the_designer_lets_them_go(
+    app: Any, client: httpx.AsyncClient
+) -> None:
     editor = await _new(app, client, "survey")
     for widget in ("text", "email", "date"):
         await editor.do("add", widget=widget)
     editor.element = 2
     await editor.do("move", to="0")
     assert editor.element == 0
-    assert [e["widget"] for e in (await _draft(client))["ui"]["pages"][0]["elements"]] == ["date", "text", "email"]
+    assert [e["widget"] for e in (await _draft(client))["ui"]["pages"][0]["elements"]] == [
+        "date",
+        "text",
+        "email",
+    ]
     await editor.do("add_page")
     editor.page, editor.element = 0, 1
     await editor.do("to_page", target_page="1")
@@ -290,8 +440,15 @@ async def test_a_repeatable_group_is_built_in_the_editor(app: Any, client: httpx
     editor = await _new(app, client)
     await editor.do("add", widget="group")
     assert (editor.element, editor.sub) == (0, -1)
-    await editor.do("properties", label="Enfants", item_label="Enfant", add_label="Ajouter un enfant",
-                    min_items="1", max_items="4", required="on")
+    await editor.do(
+        "properties",
+        label="Enfants",
+        item_label="Enfant",
+        add_label="Ajouter un enfant",
+        min_items="1",
+        max_items="4",
+        required="on",
+    )
     await editor.do("add", widget="date", group="0")
     assert editor.sub == 1
     await editor.do("properties", label="Date de naissance", required="on")
@@ -302,7 +459,9 @@ async def test_a_repeatable_group_is_built_in_the_editor(app: Any, client: httpx
     editor.sub = 0
     soup = await editor.soup()
     assert [a.get_text(" ", strip=True) for a in soup.select("#element-0 .sub-elements .element-name")] == [
-        "Date de naissance (Date, obligatoire)", "Nouvelle question (Texte court)"]
+        "Date de naissance (Date, obligatoire)",
+        "Nouvelle question (Texte court)",
+    ]
     assert soup.select_one("#condition-editor") is None  # no condition inside a group
     draft = await _draft(client)
     group = draft["ui"]["pages"][0]["elements"][0]
@@ -314,7 +473,9 @@ async def test_a_repeatable_group_is_built_in_the_editor(app: Any, client: httpx
     await editor.do("delete")
     editor.sub = 0
     last = await editor.do("delete", expect=422)
-    assert "au moins une question" in BeautifulSoup(last.text, "html.parser").select_one(".error-summary").text
+    assert (
+        "au moins une question" in BeautifulSoup(last.text, "html.parser").select_one(".error-summary").text
+    )
 
     await client.post(f"{BASE}/publish")
     page = await client.get("/beaulac/permis-velo")
@@ -322,53 +483,80 @@ async def test_a_repeatable_group_is_built_in_the_editor(app: Any, client: httpx
     assert "Ajouter un enfant" in form.get_text() and form.select_one('[name="group.0.date"]') is not None
 
 
-async def test_two_saves_on_the_same_revision_one_wins_the_other_is_told(app: Any, client: httpx.AsyncClient) -> None:
+async def test_two_saves_on_the_same_revision_one_wins_the_other_is_told(
+    app: Any, client: httpx.AsyncClient
+) -> None:
     editor = await _new(app, client)
     for trial in range(6):
         if trial == 5:  # from a published version, where the first save makes a new draft
             assert (await client.post(f"{BASE}/publish")).status_code == 303
         revision = await editor.revision()
 
-        async def save(title: str) -> httpx.Response:
-            return await client.post(f"{BASE}/edit", data={"revision": revision, "page": "0", "element": "-1",
-                                                            "edit_lang": "fr", "op": "page_title", "title": title})
+        async def save(title: str, revision: str = revision) -> httpx.Response:
+            return await client.post(
+                f"{BASE}/edit",
+                data={
+                    "revision": revision,
+                    "page": "0",
+                    "element": "-1",
+                    "edit_lang": "fr",
+                    "op": "page_title",
+                    "title": title,
+                },
+            )
 
         first, second = await asyncio.gather(save(f"Première {trial}"), save(f"Seconde {trial}"))
         assert sorted([first.status_code, second.status_code]) == [303, 409], trial
         winner = f"Première {trial}" if first.status_code == 303 else f"Seconde {trial}"
         loser = second if first.status_code == 303 else first
-        assert "Quelqu’un d’autre a modifié" in BeautifulSoup(loser.text, "html.parser").select_one(
-            ".error-summary").get_text()
+        assert (
+            "Quelqu’un d’autre a modifié"
+            in BeautifulSoup(loser.text, "html.parser").select_one(".error-summary").get_text()
+        )
         assert (await _draft(client))["ui"]["pages"][0]["title"]["fr"] == winner
 
 
-async def test_a_label_changed_in_english_leaves_the_choices_untranslated(app: Any, client: httpx.AsyncClient) -> None:
+async def test_a_label_changed_in_english_leaves_the_choices_untranslated(
+    app: Any, client: httpx.AsyncClient
+) -> None:
     editor = await _new(app, client)
     await editor.do("add", widget="radio")
-    await editor.do("properties", label="Type de vélo", choices="classique | Vélo classique\ncargo | Vélo cargo")
+    await editor.do(
+        "properties", label="Type de vélo", choices="classique | Vélo classique\ncargo | Vélo cargo"
+    )
     # The English pane shows the French choices (not translated yet); only the label is changed.
     page = await client.get(f"{BASE}/edit?page=0&element={editor.element}&edit_lang=en")
     soup = BeautifulSoup(page.text, "html.parser")
     shown = soup.select_one("#p-choices").get_text()
     assert "Vélo cargo" in shown
-    data = {"revision": soup.select_one('input[name="revision"]')["value"], "page": "0",
-            "element": str(editor.element), "sub": "-1", "edit_lang": "en", "op": "properties",
-            "label": "Type of bike", "choices": shown}
+    data = {
+        "revision": soup.select_one('input[name="revision"]')["value"],
+        "page": "0",
+        "element": str(editor.element),
+        "sub": "-1",
+        "edit_lang": "en",
+        "op": "properties",
+        "label": "Type of bike",
+        "choices": shown,
+    }
     assert (await client.post(f"{BASE}/edit", data=data)).status_code == 303
     element = (await _draft(client))["ui"]["pages"][0]["elements"][editor.element]
     assert element["label"] == {"fr": "Type de vélo", "en": "Type of bike"}
     assert element["choices"] == {"classique": {"fr": "Vélo classique"}, "cargo": {"fr": "Vélo cargo"}}
     # A choice written in English becomes its translation.
     data["choices"] = shown.replace("Vélo cargo", "Cargo bike")
-    data["revision"] = BeautifulSoup((await client.get(f"{BASE}/edit?edit_lang=en")).text, "html.parser") \
-        .select_one('input[name="revision"]')["value"]
+    data["revision"] = BeautifulSoup(
+        (await client.get(f"{BASE}/edit?edit_lang=en")).text, "html.parser"
+    ).select_one('input[name="revision"]')["value"]
     assert (await client.post(f"{BASE}/edit", data=data)).status_code == 303
     element = (await _draft(client))["ui"]["pages"][0]["elements"][editor.element]
     assert element["choices"]["cargo"] == {"fr": "Vélo cargo", "en": "Cargo bike"}
     assert element["choices"]["classique"] == {"fr": "Vélo classique"}
 
 
-async def test_notifying_the_citizen_without_an_email_question_is_flagged(app: Any, client: httpx.AsyncClient) -> None:
+async def test_notifying_the_citizen_without_an_email_question_is_flagged(
+    app: Any, client: httpx.AsyncClient
+) -> None:
     editor = await _new(app, client)
     await editor.do("add", widget="text")
     soup = await editor.soup()
@@ -381,5 +569,8 @@ async def test_notifying_the_citizen_without_an_email_question_is_flagged(app: A
 
     await editor.do("add", widget="email")
     flow = (await editor.soup()).select_one("details.workflow-editor")
-    assert flow.select_one(".citizen-unreachable") is None and "aucune question de courriel" not in flow.get_text()
+    assert (
+        flow.select_one(".citizen-unreachable") is None
+        and "aucune question de courriel" not in flow.get_text()
+    )
     assert not flow.select_one("#tr-notify").has_attr("aria-describedby")

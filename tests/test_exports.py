@@ -19,8 +19,8 @@ from sqlalchemy import insert, update
 from runtime.catalogue import find_published, publish
 from runtime.db import session_scope, write_transaction
 from runtime.drafts import new_token, save_draft
-from runtime.reports.file_formats import csv_chunks, neutralised
 from runtime.models import Draft, Organisation, Submission, SubmissionEvent
+from runtime.reports.file_formats import csv_chunks, neutralised
 from runtime.submission_filter import SubmissionFilter, submissions_in_batches
 from runtime.submissions import submit
 from tests.conftest import complete
@@ -244,9 +244,7 @@ def publish_version(app: Any, definition: dict[str, Any]) -> None:
     app.state.site.published.clear()
 
 
-def submit_answers(
-    app: Any, answers: dict[str, Any], slug: str = SLUG, org: str = "beaulac"
-) -> Submission:
+def submit_answers(app: Any, answers: dict[str, Any], slug: str = SLUG, org: str = "beaulac") -> Submission:
     """Submit as the citizen journey's last step does: a draft on the published version,
     then submit."""
     engine = app.state.site.engine
@@ -267,9 +265,7 @@ def submit_answers(
     )
 
 
-def move(
-    app: Any, submission: Submission, to_state: str, at: dt.datetime, from_state: str = "recue"
-) -> None:
+def move(app: Any, submission: Submission, to_state: str, at: dt.datetime, from_state: str = "recue") -> None:
     """A status change as the workflow records it: an event, and the submission's state."""
     with write_transaction(app.state.site.engine) as connection:
         connection.execute(
@@ -282,16 +278,12 @@ def move(
                 created_at=at,
             )
         )
-        connection.execute(
-            update(Submission).where(Submission.id == submission.id).values(state=to_state)
-        )
+        connection.execute(update(Submission).where(Submission.id == submission.id).values(state=to_state))
 
 
 def received_at(app: Any, submission: Submission, at: dt.datetime) -> None:
     with write_transaction(app.state.site.engine) as connection:
-        connection.execute(
-            update(Submission).where(Submission.id == submission.id).values(created_at=at)
-        )
+        connection.execute(update(Submission).where(Submission.id == submission.id).values(created_at=at))
 
 
 def two_versions(app: Any) -> list[Submission]:
@@ -341,12 +333,10 @@ async def test_french_csv_has_stable_columns_readable_values_and_no_formula(
     assert response.headers["content-type"].startswith("text/csv")
     assert "attachment" in response.headers["content-disposition"]
     assert response.headers["cache-control"] == "no-store"
-    assert response.content.count(b"\r\n") == 5 and b"\n" not in response.content.replace(
-        b"\r\n", b""
-    )
+    assert response.content.count(b"\r\n") == 5 and b"\n" not in response.content.replace(b"\r\n", b"")
     table = read_csv(response.content, "excel-fr")
     assert table[0] == EXPECTED_HEADER
-    rows = {row[0]: dict(zip(table[0], row)) for row in table[1:]}
+    rows = {row[0]: dict(zip(table[0], row, strict=False)) for row in table[1:]}
     assert list(rows) == [submission.reference for submission in made]
     first, second, third, fourth = rows.values()
     assert first["Version"] == "1" and third["Version"] == "2"
@@ -368,12 +358,9 @@ async def test_french_csv_has_stable_columns_readable_values_and_no_formula(
         "Le quartier est calme\u00a0: Non",
     }
     assert third["Vos priorités"] == "1. Écoles ; 2. Bus ; 3. Parcs"
-    assert (
-        third["Surface du jardin"] == "12,5" and third["Arrivée dans le quartier"] == "2019-09-01"
-    )
+    assert third["Surface du jardin"] == "12,5" and third["Arrivée dans le quartier"] == "2019-09-01"
     assert third["Enfants"] == (
-        "Enfant 1 (Prénom\u00a0: Léa ; Date de naissance\u00a0: 2019-03-12) ; "
-        "Enfant 2 (Prénom\u00a0: Tom)"
+        "Enfant 1 (Prénom\u00a0: Léa ; Date de naissance\u00a0: 2019-03-12) ; Enfant 2 (Prénom\u00a0: Tom)"
     )
     assert fourth["Surface du jardin"] == "" and fourth["Enfants"] == ""
     # Formulas come out as text a spreadsheet shows, never runs.
@@ -393,14 +380,12 @@ async def test_rfc4180_csv_uses_commas_points_and_keys_on_request(
     table = read_csv(response.content, "rfc4180")
     assert table[0][:6] == ["reference", "received_at", "status", "channel", "version", "quartier"]
     assert table[0][-2:] == ["nom", "ancien"]
-    rows = [dict(zip(table[0], row)) for row in table[1:]]
+    rows = [dict(zip(table[0], row, strict=False)) for row in table[1:]]
     assert rows[2]["surface"] == "12.5"
     assert rows[0]["commentaire"] == "'" + FORMULA
 
 
-async def test_xlsx_reads_back_with_text_never_formulas(
-    app: Any, client: httpx.AsyncClient
-) -> None:
+async def test_xlsx_reads_back_with_text_never_formulas(app: Any, client: httpx.AsyncClient) -> None:
     two_versions(app)
     await signed_in(app, client, "admin@beaulac.example", {"beaulac": "administrator"})
     response = await client.get(f"{BASE}/export.xlsx")
@@ -412,7 +397,7 @@ async def test_xlsx_reads_back_with_text_never_formulas(
     workbook = openpyxl.load_workbook(io.BytesIO(response.content), read_only=True)
     rows = list(workbook.worksheets[0].iter_rows(values_only=True))
     assert list(rows[0]) == EXPECTED_HEADER
-    records = [dict(zip(rows[0], row)) for row in rows[1:]]
+    records = [dict(zip(rows[0], row, strict=False)) for row in rows[1:]]
     assert len(records) == 4
     assert records[0]["Commentaire"] == "'" + FORMULA
     assert records[2]["Surface du jardin"] == 12.5 and records[0]["Note du quartier"] == 4
@@ -420,19 +405,13 @@ async def test_xlsx_reads_back_with_text_never_formulas(
     assert records[2]["Votre quartier"] == "Centre-ville"
 
 
-async def test_json_export_has_raw_answers_and_metadata(
-    app: Any, client: httpx.AsyncClient
-) -> None:
+async def test_json_export_has_raw_answers_and_metadata(app: Any, client: httpx.AsyncClient) -> None:
     made = two_versions(app)
     await signed_in(app, client, "agent@beaulac.example", {"beaulac": "agent"})
     response = await client.get(f"{BASE}/export.json")
-    assert response.status_code == 200 and response.headers["content-type"].startswith(
-        "application/json"
-    )
+    assert response.status_code == 200 and response.headers["content-type"].startswith("application/json")
     records = response.json()
-    assert [record["reference"] for record in records] == [
-        submission.reference for submission in made
-    ]
+    assert [record["reference"] for record in records] == [submission.reference for submission in made]
     assert records[0]["answers"] == V1_ANSWERS[0]
     assert records[2]["answers"]["enfants"] == V2_ANSWERS[0]["enfants"]
     assert records[0]["status"] == "recue" and records[0]["status_label"] == "Reçue"
@@ -450,7 +429,7 @@ async def test_filters_select_by_status_and_local_day(app: Any, client: httpx.As
         dt.datetime(2026, 3, 3, 10, 0, tzinfo=utc),
         dt.datetime(2026, 3, 4, 10, 0, tzinfo=utc),
     ]
-    for submission, moment in zip(made, moments):
+    for submission, moment in zip(made, moments, strict=False):
         received_at(app, submission, moment)
     move(app, made[1], "acceptee", moments[1] + dt.timedelta(days=2))
     move(app, made[2], "refusee", moments[2] + dt.timedelta(days=1))
@@ -472,9 +451,7 @@ async def test_filters_select_by_status_and_local_day(app: Any, client: httpx.As
         made[2].reference,
     ]
     assert await references("status=refusee&from=2026-03-04") == []
-    csv_rows = read_csv(
-        (await client.get(f"{BASE}/export.csv?status=acceptee")).content, "excel-fr"
-    )
+    csv_rows = read_csv((await client.get(f"{BASE}/export.csv?status=acceptee")).content, "excel-fr")
     assert [row[0] for row in csv_rows[1:]] == [made[1].reference] and csv_rows[1][2] == "Acceptée"
 
 
@@ -483,9 +460,7 @@ async def test_bad_filters_and_formats_are_explained(app: Any, client: httpx.Asy
     await signed_in(app, client, "agent@beaulac.example", {"beaulac": "agent"})
     wrong = await client.get(f"{BASE}/export.csv?from=2026-13-01&status=perdue")
     assert wrong.status_code == 400
-    assert (
-        "2026-13-01" in wrong.text and "perdue" in wrong.text and "Reçue à partir du" in wrong.text
-    )
+    assert "2026-13-01" in wrong.text and "perdue" in wrong.text and "Reçue à partir du" in wrong.text
     backwards = await client.get(f"{BASE}/export.json?from=2026-03-05&to=2026-03-01")
     assert backwards.status_code == 400 and "2026-03-05" in backwards.text
     dialect = await client.get(f"{BASE}/export.csv?dialect=excel")
@@ -497,9 +472,7 @@ async def test_only_agents_administrators_and_readers_of_the_organisation(
     app: Any, client: httpx.AsyncClient
 ) -> None:
     two_versions(app)
-    assert (
-        await client.get(f"{BASE}/export.csv")
-    ).status_code == 303  # signed out: to the sign-in page
+    assert (await client.get(f"{BASE}/export.csv")).status_code == 303  # signed out: to the sign-in page
     await signed_in(app, client, "designer@beaulac.example", {"beaulac": "designer"})
     assert (await client.get(f"{BASE}/export.csv")).status_code == 404
     client.cookies.clear()
@@ -525,7 +498,7 @@ async def test_a_submission_made_through_the_citizen_journey_exports_as_read(
         "excel-fr",
     )
     assert len(table) == 2
-    row = dict(zip(table[0], table[1]))
+    row = dict(zip(table[0], table[1], strict=False))
     assert row["Quels services avez-vous utilisés ces douze derniers mois ?"] == (
         "Accueil et secrétariat de mairie, Bibliothèque"
     )

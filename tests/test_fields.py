@@ -15,13 +15,21 @@ FR = DisplayContext("fr", "fr")
 EN = DisplayContext("en", "fr")
 
 
-def source(pairs: list[tuple[str, str]], previous: dict[str, Any] | None = None,
-           uploaded: dict[str, list[dict[str, Any]]] | None = None) -> PostedForm:
+def source(
+    pairs: list[tuple[str, str]],
+    previous: dict[str, Any] | None = None,
+    uploaded: dict[str, list[dict[str, Any]]] | None = None,
+) -> PostedForm:
     return PostedForm(FormData(pairs), uploaded or {}, previous or {}, "Europe/Paris")
 
 
-def parse(widget: str, pairs: list[tuple[str, str]], element: dict[str, Any] | None = None,
-          prop: dict[str, Any] | None = None, **kwargs: Any) -> Any:
+def parse(
+    widget: str,
+    pairs: list[tuple[str, str]],
+    element: dict[str, Any] | None = None,
+    prop: dict[str, Any] | None = None,
+    **kwargs: Any,
+) -> Any:
     found = widget_for(widget)
     assert found is not None
     return found.parse(source(pairs, **kwargs), "q", {"field": "q", **(element or {})}, prop or {})
@@ -34,8 +42,10 @@ def test_every_widget_has_a_template() -> None:
         assert Path(f"runtime/templates/fields/{name}.html").exists(), name
 
 
-@pytest.mark.parametrize("typed,stored", [("12,5", 12.5), ("1 200", 1200), ("3", 3), ("abc", "abc"),
-                                          ("nan", "nan"), ("1e400", "1e400")])
+@pytest.mark.parametrize(
+    "typed,stored",
+    [("12,5", 12.5), ("1 200", 1200), ("3", 3), ("abc", "abc"), ("nan", "nan"), ("1e400", "1e400")],
+)
 def test_numbers_are_read_the_french_or_english_way(typed: str, stored: Any) -> None:
     assert parse("number", [("q", typed)]) == stored
 
@@ -105,7 +115,12 @@ def test_files_kept_removed_and_replaced() -> None:
 
 def test_budget_adds_up_the_costs() -> None:
     widget = widget_for("budget")
-    element = {"field": "q", "costs": {"a": 60, "b": 50}, "budget": 100, "choices": {"a": {"fr": "A"}, "b": {"fr": "B"}}}
+    element = {
+        "field": "q",
+        "costs": {"a": 60, "b": 50},
+        "budget": 100,
+        "choices": {"a": {"fr": "A"}, "b": {"fr": "B"}},
+    }
     assert widget.validate(element, ["a"], {}) == []
     error = widget.validate(element, ["a", "b"], {})[0]
     assert error.code == "budget" and error.params["total"] == 110
@@ -113,12 +128,22 @@ def test_budget_adds_up_the_costs() -> None:
 
 
 def test_group_items_are_read_with_their_own_fields() -> None:
-    element = {"field": "q", "elements": [{"field": "nom", "widget": "text", "label": {"fr": "Nom"}},
-                                          {"field": "jours", "widget": "checkboxes", "label": {"fr": "Jours"}}]}
-    prop = {"type": "array", "items": {"type": "object", "properties": {"nom": {"type": "string"},
-                                                                         "jours": {"type": "array"}}}}
+    element = {
+        "field": "q",
+        "elements": [
+            {"field": "nom", "widget": "text", "label": {"fr": "Nom"}},
+            {"field": "jours", "widget": "checkboxes", "label": {"fr": "Jours"}},
+        ],
+    }
+    prop = {
+        "type": "array",
+        "items": {"type": "object", "properties": {"nom": {"type": "string"}, "jours": {"type": "array"}}},
+    }
     pairs = [("q.count", "2"), ("q.0.nom", "Léa"), ("q.0.jours", "lundi"), ("q.1.nom", "Tom")]
-    assert parse("group", pairs, element=element, prop=prop) == [{"nom": "Léa", "jours": ["lundi"]}, {"nom": "Tom"}]
+    assert parse("group", pairs, element=element, prop=prop) == [
+        {"nom": "Léa", "jours": ["lundi"]},
+        {"nom": "Tom"},
+    ]
     assert parse("group", [("q.count", "99999999")], element=element, prop=prop) is not None
     shown = widget_for("group").display({**element, "label": {"fr": "Enfant"}}, prop, [{"nom": "Léa"}], FR)
     assert shown == [("Enfant 1", [("Nom", "Léa")])]
@@ -129,8 +154,10 @@ def test_displays_follow_the_language() -> None:
     assert widget_for("date").display({}, {}, "2026-07-14", FR) == "14 juillet 2026"
     assert widget_for("date").display({}, {}, "2026-07-14", EN) == "July 14, 2026"
     assert widget_for("yesno").display({}, {}, True, FR) == "Oui"
-    assert widget_for("address").display({}, {}, {"street": "1 rue", "postcode": "61250", "city": "Beaulac"}, FR) \
+    assert (
+        widget_for("address").display({}, {}, {"street": "1 rue", "postcode": "61250", "city": "Beaulac"}, FR)
         == "1 rue, 61250 Beaulac"
+    )
 
 
 def test_an_incomplete_matrix_names_each_statement_left_unanswered() -> None:
@@ -142,20 +169,27 @@ def test_an_incomplete_matrix_names_each_statement_left_unanswered() -> None:
     from runtime.journey import page_errors
     from runtime.render_tree import Renderer
 
-    path = Path(__file__).resolve().parent.parent / "examples/saint-aubin/procedures/satisfaction-services.json"
+    path = (
+        Path(__file__).resolve().parent.parent / "examples/saint-aubin/procedures/satisfaction-services.json"
+    )
     definition = copy.deepcopy(json.loads(path.read_text()))
     matrix = definition["schema"]["properties"]["appreciations"]
     matrix["required"] = list(matrix["properties"])
     definition["schema"]["required"].append("appreciations")
     version = CompiledVersion(definition)
-    answers = {"note_globale": 4, "appreciations": {"accueil": "tout-a-fait", "horaires": "plutot-non",
-                                                    "information": "plutot-oui"}}
+    answers = {
+        "note_globale": 4,
+        "appreciations": {"accueil": "tout-a-fait", "horaires": "plutot-non", "information": "plutot-oui"},
+    }
     errors = page_errors(version, version.pages[0], answers)
     renderer = Renderer(version, "fr")
     summary = renderer.summary(errors, renderer.nodes(version.pages[0], answers, errors))
     rows = version.fields["appreciations"].element["rows"]
     assert [text for _anchor, _label, text in summary] == [
-        f"Choisissez une réponse pour l’affirmation «\u00a0{rows[row]['fr']}\u00a0»." for row in ("delais", "entretien")]
+        f"Choisissez une réponse pour l’affirmation «\u00a0{rows[row]['fr']}\u00a0»."
+        for row in ("delais", "entretien")
+    ]
     english = Renderer(version, "en")
-    assert english.error_text(errors["appreciations.delais"], "matrix", version.fields["appreciations"].element) == (
-        f"Choose an answer for the statement “{rows['delais']['en']}”.")
+    assert english.error_text(
+        errors["appreciations.delais"], "matrix", version.fields["appreciations"].element
+    ) == (f"Choose an answer for the statement “{rows['delais']['en']}”.")

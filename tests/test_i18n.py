@@ -51,8 +51,7 @@ def _label(message) -> str:
 def extracted(tmp_path_factory: pytest.TempPathFactory) -> Catalog:
     """The texts the code and templates use today, extracted as documented."""
     pot = tmp_path_factory.mktemp("i18n") / "messages.pot"
-    command = [_pybabel(), "-q", "extract", "-F", "babel.cfg", "--no-default-keywords",
-               "-o", str(pot)]
+    command = [_pybabel(), "-q", "extract", "-F", "babel.cfg", "--no-default-keywords", "-o", str(pot)]
     for keyword in KEYWORDS:
         command += ["-k", keyword]
     result = subprocess.run([*command, "."], cwd=ROOT, capture_output=True, text=True, timeout=120)
@@ -141,19 +140,22 @@ def test_english_catalogue_declares_the_language_without_translating() -> None:
     assert not [message.id for message in english if message.id and any(_texts(message))]
 
 
-@pytest.mark.parametrize(("choice", "accept_language", "default", "expected"), [
-    ("en", "fr-FR,fr;q=0.9", "fr", "en"),              # the citizen's choice comes first
-    ("fr", "en-GB,en;q=0.9", "en", "fr"),
-    ("de", "en-GB,en;q=0.8,fr;q=0.5", "fr", "en"),     # an unknown choice is ignored
-    (None, "de-DE,de;q=0.9,en;q=0.8,fr;q=0.7", "fr", "en"),  # first language we have
-    (None, "fr;q=0.4, en;q=0.9", "fr", "en"),           # q-values, not order, decide
-    (None, "en;q=0, fr;q=0.1", "en", "fr"),             # q=0 means "not this one"
-    (None, "EN-us", "fr", "en"),
-    (None, "de, es;q=0.5", "en", "en"),                 # nothing we have: the default
-    (None, None, "en", "en"),
-    (None, "", "fr", "fr"),
-    (None, "de", "it", DEFAULT_LANGUAGE),               # an unknown default: French
-])
+@pytest.mark.parametrize(
+    ("choice", "accept_language", "default", "expected"),
+    [
+        ("en", "fr-FR,fr;q=0.9", "fr", "en"),  # the citizen's choice comes first
+        ("fr", "en-GB,en;q=0.9", "en", "fr"),
+        ("de", "en-GB,en;q=0.8,fr;q=0.5", "fr", "en"),  # an unknown choice is ignored
+        (None, "de-DE,de;q=0.9,en;q=0.8,fr;q=0.7", "fr", "en"),  # first language we have
+        (None, "fr;q=0.4, en;q=0.9", "fr", "en"),  # q-values, not order, decide
+        (None, "en;q=0, fr;q=0.1", "en", "fr"),  # q=0 means "not this one"
+        (None, "EN-us", "fr", "en"),
+        (None, "de, es;q=0.5", "en", "en"),  # nothing we have: the default
+        (None, None, "en", "en"),
+        (None, "", "fr", "fr"),
+        (None, "de", "it", DEFAULT_LANGUAGE),  # an unknown default: French
+    ],
+)
 def test_negotiate(choice, accept_language, default, expected) -> None:
     assert negotiate(choice, accept_language, default) == expected
 

@@ -32,7 +32,16 @@ def test_insee_and_postcode() -> None:
     assert is_postcode("61250") and not is_postcode("6125") and not is_postcode("6125a")
 
 
-@pytest.mark.parametrize("value,ok", [("01 23 45 67 89", True), ("0612345678", True), ("+33 6 12 34 56 78", True),
-                                      ("12345", False), ("06 12 34", False), ("1234567890", False)])
+@pytest.mark.parametrize(
+    "value,ok",
+    [
+        ("01 23 45 67 89", True),
+        ("0612345678", True),
+        ("+33 6 12 34 56 78", True),
+        ("12345", False),
+        ("06 12 34", False),
+        ("1234567890", False),
+    ],
+)
 def test_phone(value: str, ok: bool) -> None:
     assert is_phone(value) is ok

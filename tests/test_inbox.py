@@ -23,18 +23,24 @@ async def test_inbox_filters_search_and_bulk(app: Any, client: httpx.AsyncClient
     assert all(reference in found.text for reference in references)
     assert references[0] not in (await client.get("/staff/o/beaulac/inbox", params={"q": "piscine"})).text
     assert references[1] in (await client.get("/staff/o/beaulac/inbox", params={"q": references[1]})).text
-    by_field = await client.get("/staff/o/beaulac/p/signalement-voirie/inbox",
-                                params={"field": "categorie", "value": "autre"})
+    by_field = await client.get(
+        "/staff/o/beaulac/p/signalement-voirie/inbox", params={"field": "categorie", "value": "autre"}
+    )
     assert references[2] in by_field.text
 
     inbox = await client.get("/staff/o/beaulac/p/signalement-voirie/inbox")
     soup = BeautifulSoup(inbox.text, "html.parser")
     ids = [box["value"] for box in soup.select('input[name="selected"]')]
-    take_charge = next(o["value"] for o in soup.select("#bulk-action option") if "Prendre en charge" in o.get_text())
-    done = await client.post("/staff/o/beaulac/p/signalement-voirie/inbox/bulk",
-                             data={"selected": ids[:2], "action": take_charge})
+    take_charge = next(
+        o["value"] for o in soup.select("#bulk-action option") if "Prendre en charge" in o.get_text()
+    )
+    done = await client.post(
+        "/staff/o/beaulac/p/signalement-voirie/inbox/bulk", data={"selected": ids[:2], "action": take_charge}
+    )
     assert "2" in (await client.get(done.headers["location"])).text
-    moved = await client.get("/staff/o/beaulac/p/signalement-voirie/inbox", params={"status": "en-instruction"})
+    moved = await client.get(
+        "/staff/o/beaulac/p/signalement-voirie/inbox", params={"status": "en-instruction"}
+    )
     assert len(BeautifulSoup(moved.text, "html.parser").select('input[name="selected"]')) == 2
     mine = await client.get("/staff/o/beaulac/inbox", params={"tab": "mine"})
     assert len(BeautifulSoup(mine.text, "html.parser").select("tbody tr a")) == 2
@@ -81,8 +87,9 @@ async def test_an_agent_enters_a_request_received_by_phone(app: Any, client: htt
     # Readers do not enter requests.
     client.cookies.clear()
     await signed_in(app, client, "reader@beaulac.example", {"beaulac": "reader"})
-    assert (await client.post("/staff/o/beaulac/p/signalement-voirie/on-behalf",
-                              data={"channel": "phone"})).status_code == 404
+    assert (
+        await client.post("/staff/o/beaulac/p/signalement-voirie/on-behalf", data={"channel": "phone"})
+    ).status_code == 404
 
 
 async def test_overdue_submissions_are_listed_apart(app: Any, client: httpx.AsyncClient) -> None:
@@ -96,18 +103,26 @@ async def test_overdue_submissions_are_listed_apart(app: Any, client: httpx.Asyn
     on_time, _ = await submitted(client)
     await signed_in(app, client, "agent@beaulac.example", {"beaulac": "agent"})
     for reference in (late, on_time):
-        await take(client, case_url((await client.get("/staff/o/beaulac/inbox")).text, reference),
-                   "Prendre en charge")  # sets a 15-day deadline
+        await take(
+            client,
+            case_url((await client.get("/staff/o/beaulac/inbox")).text, reference),
+            "Prendre en charge",
+        )  # sets a 15-day deadline
     with app.state.site.engine.begin() as connection:
-        connection.execute(update(Submission).where(Submission.reference == late)
-                           .values(deadline=dt.datetime(2020, 1, 1, tzinfo=dt.timezone.utc)))
+        connection.execute(
+            update(Submission)
+            .where(Submission.reference == late)
+            .values(deadline=dt.datetime(2020, 1, 1, tzinfo=dt.UTC))
+        )
     overdue = await client.get("/staff/o/beaulac/inbox", params={"overdue": "1"})
     assert late in overdue.text and on_time not in overdue.text
     row = BeautifulSoup(overdue.text, "html.parser").find("a", string=late).find_parent("tr")
     assert row.select_one(".overdue") is not None  # shown as late
 
 
-async def test_a_group_takes_charge_and_its_members_see_it_as_theirs(app: Any, client: httpx.AsyncClient) -> None:
+async def test_a_group_takes_charge_and_its_members_see_it_as_theirs(
+    app: Any, client: httpx.AsyncClient
+) -> None:
     from tests.test_accounts import make_user
 
     reference, _ = await submitted(client)
@@ -115,8 +130,11 @@ async def test_a_group_takes_charge_and_its_members_see_it_as_theirs(app: Any, c
     await signed_in(app, client, "maire@beaulac.example", {"beaulac": "administrator"})
     await client.post("/staff/o/beaulac/team", data={"op": "group_create", "name": "Voirie"})
     team = BeautifulSoup((await client.get("/staff/o/beaulac/team")).text, "html.parser")
-    group = team.select_one('input[name="op"][value="group_add"]').find_parent("form").select_one(
-        'input[name="group"]')["value"]
+    group = (
+        team.select_one('input[name="op"][value="group_add"]')
+        .find_parent("form")
+        .select_one('input[name="group"]')["value"]
+    )
     await client.post("/staff/o/beaulac/team", data={"op": "group_add", "group": group, "user": str(member)})
     url = case_url((await client.get("/staff/o/beaulac/inbox")).text, reference)
     await client.post(f"{url}/act", data={"do": "assign", "assignee": f"g{group}"})
@@ -126,8 +144,11 @@ async def test_a_group_takes_charge_and_its_members_see_it_as_theirs(app: Any, c
     assert reference in listed.text
     from designer.admin.functions import recipients_for
     from tests.test_accounts import organisation_id
+
     recipients = recipients_for(app.state.site.engine)
-    assert recipients(organisation_id(app, "beaulac"), 1, "assignee", None, int(group)) == ["equipe@beaulac.example"]
+    assert recipients(organisation_id(app, "beaulac"), 1, "assignee", None, int(group)) == [
+        "equipe@beaulac.example"
+    ]
     forged = await client.post(f"{url}/act", data={"do": "assign", "assignee": "g999999"})
     assert "Choisissez" in (await client.get(forged.headers["location"])).text
     client.cookies.clear()

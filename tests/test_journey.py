@@ -41,12 +41,16 @@ async def test_organisation_home_lists_open_procedures_in_its_charter(client: ht
 
 async def test_the_index_lists_the_organisations(client: httpx.AsyncClient) -> None:
     response = await client.get("/")
-    names = [a.get_text(strip=True) for a in BeautifulSoup(response.text, "html.parser").select(".card-title a")]
+    names = [
+        a.get_text(strip=True) for a in BeautifulSoup(response.text, "html.parser").select(".card-title a")
+    ]
     assert len(names) == 3 and "Ville de Beaulac" in names
 
 
 async def test_a_page_with_errors_lists_them_at_the_top_and_by_each_field(client: httpx.AsyncClient) -> None:
-    response = await post_page(client, "/beaulac/signalement-voirie", {"categorie": "autre", "lieu.postcode": "123"})
+    response = await post_page(
+        client, "/beaulac/signalement-voirie", {"categorie": "autre", "lieu.postcode": "123"}
+    )
     assert response.status_code == 422
     page = BeautifulSoup(response.text, "html.parser")
     assert page.title.get_text().startswith("Erreur – ")
@@ -67,7 +71,9 @@ async def test_a_condition_shows_and_hides_a_field_without_javascript(client: ht
     first = await client.get("/beaulac/signalement-voirie")
     assert BeautifulSoup(first.text, "html.parser").find(id="f-precision") is None
     assert BeautifulSoup(first.text, "html.parser").find(id="slot-precision") is not None
-    refreshed = await post_page(client, "/beaulac/signalement-voirie", {"categorie": "autre"}, action="refresh")
+    refreshed = await post_page(
+        client, "/beaulac/signalement-voirie", {"categorie": "autre"}, action="refresh"
+    )
     assert refreshed.status_code == 303
     page = await client.get(refreshed.headers["location"])
     soup = BeautifulSoup(page.text, "html.parser")
@@ -75,9 +81,13 @@ async def test_a_condition_shows_and_hides_a_field_without_javascript(client: ht
     assert soup.find("input", attrs={"name": "categorie", "value": "autre"}).has_attr("checked")
 
 
-async def test_the_live_refresh_returns_only_the_slots_whose_visibility_changed(client: httpx.AsyncClient) -> None:
+async def test_the_live_refresh_returns_only_the_slots_whose_visibility_changed(
+    client: httpx.AsyncClient,
+) -> None:
     async def refresh(data: dict[str, str]) -> BeautifulSoup:
-        response = await client.post("/beaulac/signalement-voirie/refresh", data=data, headers={"hx-request": "true"})
+        response = await client.post(
+            "/beaulac/signalement-voirie/refresh", data=data, headers={"hx-request": "true"}
+        )
         assert response.status_code == 200
         return BeautifulSoup(response.text, "html.parser")
 
@@ -120,16 +130,26 @@ async def test_review_lists_every_answer_and_links_back_to_each_page(client: htt
     assert edits and all(re.search(r"/p/\d+\?return=review$", href) for href in edits)
 
 
-async def test_a_repeatable_group_adds_and_removes_items_without_javascript(client: httpx.AsyncClient) -> None:
-    first = await post_page(client, "/saint-aubin/inscription-cantine",
-                            {"enfants.count": "1", "enfants.0.prenom": "Léa"}, action="add:enfants")
+async def test_a_repeatable_group_adds_and_removes_items_without_javascript(
+    client: httpx.AsyncClient,
+) -> None:
+    first = await post_page(
+        client,
+        "/saint-aubin/inscription-cantine",
+        {"enfants.count": "1", "enfants.0.prenom": "Léa"},
+        action="add:enfants",
+    )
     assert first.status_code == 303 and first.headers["location"].endswith("?focus=enfants.1.nom")
     page_url = first.headers["location"].split("?")[0]
     soup = BeautifulSoup((await client.get(page_url)).text, "html.parser")
     assert soup.find(id="f-enfants-1-prenom") is not None
     assert soup.find(id="f-enfants-0-prenom")["value"] == "Léa"
-    removed = await post_page(client, page_url, {"enfants.count": "2", "enfants.0.prenom": "Léa",
-                                                 "enfants.1.prenom": "Tom"}, action="remove:enfants:0")
+    removed = await post_page(
+        client,
+        page_url,
+        {"enfants.count": "2", "enfants.0.prenom": "Léa", "enfants.1.prenom": "Tom"},
+        action="remove:enfants:0",
+    )
     soup = BeautifulSoup((await client.get(removed.headers["location"].split("#")[0])).text, "html.parser")
     assert soup.find(id="f-enfants-0-prenom")["value"] == "Tom"
     assert soup.find(id="f-enfants-1-prenom") is None
@@ -156,10 +176,16 @@ async def test_unknown_pages_get_a_friendly_404(client: httpx.AsyncClient) -> No
 
 
 async def test_errors_inside_a_group_name_their_item(client: httpx.AsyncClient) -> None:
-    response = await post_page(client, "/saint-aubin/inscription-cantine",
-                               {"enfants.count": "2", "enfants.0.nom": "Durand", "enfants.1.nom": "Durand"})
+    response = await post_page(
+        client,
+        "/saint-aubin/inscription-cantine",
+        {"enfants.count": "2", "enfants.0.nom": "Durand", "enfants.1.nom": "Durand"},
+    )
     assert response.status_code == 422
-    links = [a.get_text(" ", strip=True) for a in BeautifulSoup(response.text, "html.parser").select(".error-summary a")]
+    links = [
+        a.get_text(" ", strip=True)
+        for a in BeautifulSoup(response.text, "html.parser").select(".error-summary a")
+    ]
     assert any(text.startswith("Enfant 2 – ") for text in links), links
 
 
@@ -188,6 +214,7 @@ async def test_one_answer_per_person_by_e_mail_address(client: httpx.AsyncClient
     assert other.headers["location"].startswith("/r/")
     receipt = await client.get(first.headers["location"])
     follow = BeautifulSoup(receipt.text, "html.parser").find(
-        "a", href=lambda h: h and h.startswith("/s/") and not h.endswith(".pdf"))["href"]
+        "a", href=lambda h: h and h.startswith("/s/") and not h.endswith(".pdf")
+    )["href"]
     await client.post(f"{follow}/withdraw", data={"confirm": "yes"})
     assert (await vote("jeanne.voter@example.fr")).headers["location"].startswith("/r/")

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import contextlib
 import json
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 from playwright.sync_api import expect
@@ -33,19 +34,28 @@ KEY_DELAY = 50  # ms between keys: 20 keys a second
 # The optional conditional question of the canteen (a quotient reveals the attestation).
 EXTRA: dict[str, dict[int, Page]] = {
     "saint-aubin/inscription-cantine": {
-        1: ({"quotient_familial": "812"}, {"attestation_qf": ("attestation-caf.pdf", pdf_bytes(), "application/pdf")}),
+        1: (
+            {"quotient_familial": "812"},
+            {"attestation_qf": ("attestation-caf.pdf", pdf_bytes(), "application/pdf")},
+        ),
     },
 }
 # PostgreSQL runs the procedures with conditions on the start page, in a draft (after a
 # repeatable group) and on a file; SQLite runs them all.
-POSTGRESQL_SUBSET = ["beaulac/signalement-voirie", "beaulac/occupation-terrasse", "saint-aubin/inscription-cantine"]
+POSTGRESQL_SUBSET = [
+    "beaulac/signalement-voirie",
+    "beaulac/occupation-terrasse",
+    "saint-aubin/inscription-cantine",
+]
 
 
 @contextlib.contextmanager
 def parvis_with_settings(backend: str, factory: pytest.TempPathFactory) -> Iterator[tuple[str, Settings]]:
     data_dir = factory.mktemp("data")
     settings = make_settings(backend, data_dir)
-    with running_parvis(backend, data_dir, factory.mktemp("log") / "server.log", settings=settings) as address:
+    with running_parvis(
+        backend, data_dir, factory.mktemp("log") / "server.log", settings=settings
+    ) as address:
         yield address, settings
 
 
@@ -93,27 +103,33 @@ def type_page(page: Any, data: dict[str, Any], files: dict[str, tuple[str, bytes
             first.press_sequentially(value, delay=KEY_DELAY)
             first.press("Tab")  # and on to the next question
     for name, (filename, content, kind) in files.items():
-        page.locator(f'[name="{name}"]').set_input_files({"name": filename, "mimeType": kind, "buffer": content})
+        page.locator(f'[name="{name}"]').set_input_files(
+            {"name": filename, "mimeType": kind, "buffer": content}
+        )
 
 
 def slow_network(context: Any, page: Any) -> None:
     """A phone on a mobile network: each request takes a while to come back."""
     cdp = context.new_cdp_session(page)
     cdp.send("Network.enable")
-    cdp.send("Network.emulateNetworkConditions", {"offline": False, "latency": 150,
-                                                  "downloadThroughput": -1, "uploadThroughput": -1})
+    cdp.send(
+        "Network.emulateNetworkConditions",
+        {"offline": False, "latency": 150, "downloadThroughput": -1, "uploadThroughput": -1},
+    )
 
 
 @pytest.mark.parametrize("procedure", sorted(EXAMPLES))
-def test_what_is_typed_and_picked_is_exactly_what_is_stored(server: tuple[str, Settings], browser: Any,
-                                                            procedure: str) -> None:
+def test_what_is_typed_and_picked_is_exactly_what_is_stored(
+    server: tuple[str, Settings], browser: Any, procedure: str
+) -> None:
     type_and_check(*server, browser, procedure)
 
 
 @pytest.mark.postgresql
 @pytest.mark.parametrize("procedure", POSTGRESQL_SUBSET)
 def test_what_is_typed_and_picked_is_exactly_what_is_stored_on_postgresql(
-        postgresql_server: tuple[str, Settings], browser: Any, procedure: str) -> None:
+    postgresql_server: tuple[str, Settings], browser: Any, procedure: str
+) -> None:
     type_and_check(*postgresql_server, browser, procedure)
 
 
@@ -138,7 +154,11 @@ def type_and_check(address: str, settings: Settings, browser: Any, procedure: st
     context.close()
 
     stored = stored_answers(settings, token)
-    picked = {name: (filename, content) for _data, files in pages for name, (filename, content, _kind) in files.items()}
+    picked = {
+        name: (filename, content)
+        for _data, files in pages
+        for name, (filename, content, _kind) in files.items()
+    }
     for name, (filename, content) in picked.items():
         pointers = stored.pop(name)
         assert [pointer["name"] for pointer in pointers] == [filename], name
@@ -150,7 +170,9 @@ def stored_answers(settings: Settings, token: str) -> dict[str, Any]:
     engine = make_engine(settings.sqlalchemy_url)
     try:
         with engine.connect() as connection:
-            answers = connection.execute(text("SELECT answers FROM draft WHERE id = :id"), {"id": token}).scalar_one()
+            answers = connection.execute(
+                text("SELECT answers FROM draft WHERE id = :id"), {"id": token}
+            ).scalar_one()
     finally:
         engine.dispose()
     return dict(json.loads(answers) if isinstance(answers, str) else answers)
@@ -158,11 +180,15 @@ def stored_answers(settings: Settings, token: str) -> dict[str, Any]:
 
 def refresh_count(page: Any) -> list[str]:
     posts: list[str] = []
-    page.on("request", lambda request: posts.append(request.url) if request.url.endswith("/refresh") else None)
+    page.on(
+        "request", lambda request: posts.append(request.url) if request.url.endswith("/refresh") else None
+    )
     return posts
 
 
-def test_a_late_answer_never_replaces_the_field_being_typed(server: tuple[str, Settings], browser: Any) -> None:
+def test_a_late_answer_never_replaces_the_field_being_typed(
+    server: tuple[str, Settings], browser: Any
+) -> None:
     address, _settings = server
     context = browser.new_context(viewport=PHONE, locale="fr-FR")
     page = context.new_page()
@@ -200,7 +226,9 @@ def test_a_late_answer_never_replaces_the_field_being_typed(server: tuple[str, S
     context.close()
 
 
-def test_a_file_picked_in_a_conditional_question_stays_picked(server: tuple[str, Settings], browser: Any) -> None:
+def test_a_file_picked_in_a_conditional_question_stays_picked(
+    server: tuple[str, Settings], browser: Any
+) -> None:
     address, _settings = server
     procedure = "saint-aubin/inscription-cantine"
     context = browser.new_context(viewport=PHONE, locale="fr-FR")
@@ -214,7 +242,9 @@ def test_a_file_picked_in_a_conditional_question_stays_picked(server: tuple[str,
     page.keyboard.press("Tab")
     attestation = page.locator("#f-attestation_qf")
     expect(attestation).to_be_visible()
-    attestation.set_input_files({"name": "attestation-caf.pdf", "mimeType": "application/pdf", "buffer": pdf_bytes()})
+    attestation.set_input_files(
+        {"name": "attestation-caf.pdf", "mimeType": "application/pdf", "buffer": pdf_bytes()}
+    )
     # Another answer, and its refresh, after the pick.
     page.locator("#f-nom").press_sequentially("Durand", delay=KEY_DELAY)
     page.keyboard.press("Tab")
@@ -228,8 +258,9 @@ def test_a_file_picked_in_a_conditional_question_stays_picked(server: tuple[str,
     context.close()
 
 
-def test_a_question_kept_back_for_the_focus_goes_once_the_citizen_leaves_it(server: tuple[str, Settings],
-                                                                            browser: Any) -> None:
+def test_a_question_kept_back_for_the_focus_goes_once_the_citizen_leaves_it(
+    server: tuple[str, Settings], browser: Any
+) -> None:
     address, _settings = server
     context = browser.new_context(viewport=PHONE, locale="fr-FR")
     page = context.new_page()

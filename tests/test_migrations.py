@@ -29,23 +29,48 @@ def _upgrade(engine: object, target: str) -> None:
 def test_earlier_submissions_get_their_person_key_and_numbers_continue(backend: str, tmp_path: Path) -> None:
     engine = make_engine(make_settings(backend, tmp_path).sqlalchemy_url)
     _upgrade(engine, "0003")
-    definition = {"settings": {"one_answer_per_person": True}, "schema": {"properties": {"courriel": {
-        "type": "string", "format": "email"}}}, "ui": {"pages": [{"elements": [
-            {"field": "courriel", "widget": "email"}]}]}}
+    definition = {
+        "settings": {"one_answer_per_person": True},
+        "schema": {"properties": {"courriel": {"type": "string", "format": "email"}}},
+        "ui": {"pages": [{"elements": [{"field": "courriel", "widget": "email"}]}]},
+    }
     with engine.begin() as connection:
-        connection.execute(text("INSERT INTO organisation (slug, name, kind, theme, lang, timezone, contact, created_at) "
-                                "VALUES ('o', 'O', 'commune', 'default', 'fr', 'Europe/Paris', '{}', CURRENT_TIMESTAMP)"))
-        connection.execute(text("INSERT INTO procedure (organisation_id, slug, kind, reference_prefix, created_at) "
-                                "VALUES (1, 'p', 'procedure', 'VOT', CURRENT_TIMESTAMP)"))
-        connection.execute(text("INSERT INTO procedure_version (procedure_id, number, definition, content_hash, "
-                                "created_at) VALUES (1, 1, :d, 'h', CURRENT_TIMESTAMP)"), {"d": json.dumps(definition)})
-        for number, (address, state) in enumerate([("Ann@x.fr", "recue"), ("ann@X.fr", "recue"),
-                                                   ("bob@x.fr", "_withdrawn"), ("bob@x.fr", "recue")], 1):
-            connection.execute(text(
-                "INSERT INTO submission (procedure_id, version_id, reference, state, answers, lang, channel, "
-                "follow_token, fingerprint, created_at, updated_at, search_text) VALUES (1, 1, :r, :s, :a, 'fr', "
-                "'web', :t, 'f', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, '')"),
-                {"r": f"VOT-2026-{number + 40:06d}", "s": state, "a": json.dumps({"courriel": address}), "t": f"t{number}"})
+        connection.execute(
+            text(
+                "INSERT INTO organisation (slug, name, kind, theme, lang, timezone, contact, created_at) "
+                "VALUES ('o', 'O', 'commune', 'default', 'fr', 'Europe/Paris', '{}', CURRENT_TIMESTAMP)"
+            )
+        )
+        connection.execute(
+            text(
+                "INSERT INTO procedure (organisation_id, slug, kind, reference_prefix, created_at) "
+                "VALUES (1, 'p', 'procedure', 'VOT', CURRENT_TIMESTAMP)"
+            )
+        )
+        connection.execute(
+            text(
+                "INSERT INTO procedure_version (procedure_id, number, definition, content_hash, "
+                "created_at) VALUES (1, 1, :d, 'h', CURRENT_TIMESTAMP)"
+            ),
+            {"d": json.dumps(definition)},
+        )
+        for number, (address, state) in enumerate(
+            [("Ann@x.fr", "recue"), ("ann@X.fr", "recue"), ("bob@x.fr", "_withdrawn"), ("bob@x.fr", "recue")],
+            1,
+        ):
+            connection.execute(
+                text(
+                    "INSERT INTO submission (procedure_id, version_id, reference, state, answers, lang, channel, "
+                    "follow_token, fingerprint, created_at, updated_at, search_text) VALUES (1, 1, :r, :s, :a, 'fr', "
+                    "'web', :t, 'f', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, '')"
+                ),
+                {
+                    "r": f"VOT-2026-{number + 40:06d}",
+                    "s": state,
+                    "a": json.dumps({"courriel": address}),
+                    "t": f"t{number}",
+                },
+            )
     migrate(engine)
     with engine.begin() as connection:
         keys = connection.execute(text("SELECT person_key FROM submission ORDER BY id")).scalars().all()

@@ -8,10 +8,11 @@ import asyncio
 import datetime as dt
 import json
 import threading
+from collections.abc import Iterator
 from email import message_from_bytes, policy
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -19,8 +20,7 @@ from sqlalchemy import select, update
 
 from app import create_app
 from runtime import processing, workflow
-from runtime.actions import webhooks
-from runtime.actions import worker
+from runtime.actions import webhooks, worker
 from runtime.models import Outbox, Submission
 from tests.conftest import POSTGRES_URL, complete, make_settings
 from tests.example_answers import EXAMPLES
@@ -62,7 +62,9 @@ def free_port() -> int:
 async def a_submission(app: Any) -> Submission:
     import httpx
 
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as client:
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://testserver"
+    ) as client:
         await complete(client, REPORT, EXAMPLES[REPORT])
     with app.state.site.engine.connect() as connection:
         row = connection.execute(select(Submission).order_by(Submission.id.desc())).mappings().first()  # type: ignore[union-attr]
@@ -74,8 +76,11 @@ def definition_of(app: Any, submission: Submission) -> dict[str, Any]:
 
 
 def index_of(definition: dict[str, Any], target: str, source: str | None = None) -> int:
-    return next(t.index for t in workflow.transitions(definition)
-                if t.target == target and (source is None or t.source == source))
+    return next(
+        t.index
+        for t in workflow.transitions(definition)
+        if t.target == target and (source is None or t.source == source)
+    )
 
 
 def outbox_rows(app: Any) -> list[Outbox]:
@@ -83,16 +88,30 @@ def outbox_rows(app: Any) -> list[Outbox]:
         return [Outbox(**row) for row in connection.execute(select(Outbox).order_by(Outbox.id)).mappings()]
 
 
-async def test_mails_reach_the_smtp_server_in_the_applicants_language(backend: str, tmp_path: Path,
-                                                                      smtp: tuple[Inbox, int]) -> None:
+async def test_mails_reach_the_smtp_server_in_the_applicants_language(
+    backend: str, tmp_path: Path, smtp: tuple[Inbox, int]
+) -> None:
     received, port = smtp
-    app = create_app(make_settings(backend, tmp_path, smtp_host="127.0.0.1", smtp_port=port,
-                                   base_url="https://parvis.beaulac.example"))
+    app = create_app(
+        make_settings(
+            backend,
+            tmp_path,
+            smtp_host="127.0.0.1",
+            smtp_port=port,
+            base_url="https://parvis.beaulac.example",
+        )
+    )
     try:
         submission = await a_submission(app)
         definition = definition_of(app, submission)
-        processing.take_transition(app.state.site.engine, submission.id, definition,
-                                   index_of(definition, "en-instruction"), AGENT, "Nous regardons.")
+        processing.take_transition(
+            app.state.site.engine,
+            submission.id,
+            definition,
+            index_of(definition, "en-instruction"),
+            AGENT,
+            "Nous regardons.",
+        )
         assert await worker.drain(app.state.site) == 1
         assert len(received.messages) == 1
         recipients, mail = received.messages[0]
@@ -115,12 +134,13 @@ async def test_a_mail_server_that_is_down_loses_nothing(backend: str, tmp_path: 
     try:
         submission = await a_submission(app)
         definition = definition_of(app, submission)
-        processing.take_transition(app.state.site.engine, submission.id, definition,
-                                   index_of(definition, "en-instruction"), AGENT)
+        processing.take_transition(
+            app.state.site.engine, submission.id, definition, index_of(definition, "en-instruction"), AGENT
+        )
         await worker.drain(app.state.site)
         [row] = outbox_rows(app)
         assert row.status == "pending" and row.attempts == 1 and row.last_error
-        assert row.next_attempt_at.replace(tzinfo=dt.timezone.utc) > dt.datetime.now(dt.timezone.utc)
+        assert row.next_attempt_at.replace(tzinfo=dt.UTC) > dt.datetime.now(dt.UTC)
         assert await worker.drain(app.state.site) == 0  # not due yet: backing off
 
         received = Inbox()
@@ -128,7 +148,9 @@ async def test_a_mail_server_that_is_down_loses_nothing(backend: str, tmp_path: 
         controller.start()
         try:
             with app.state.site.engine.begin() as connection:
-                connection.execute(update(Outbox).values(next_attempt_at=dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)))
+                connection.execute(
+                    update(Outbox).values(next_attempt_at=dt.datetime(2000, 1, 1, tzinfo=dt.UTC))
+                )
             assert await worker.drain(app.state.site) == 1
         finally:
             controller.stop()
@@ -172,13 +194,19 @@ def with_webhook(app: Any, submission: Submission, url: str) -> dict[str, Any]:
     return definition
 
 
-async def test_webhooks_are_signed_and_private_targets_need_an_administrator(backend: str, tmp_path: Path,
-                                                                             receiver: str) -> None:
+async def test_webhooks_are_signed_and_private_targets_need_an_administrator(
+    backend: str, tmp_path: Path, receiver: str
+) -> None:
     refused_app = create_app(make_settings(backend, tmp_path / "a"))
     try:
         submission = await a_submission(refused_app)
-        processing.take_transition(refused_app.state.site.engine, submission.id,
-                                   with_webhook(refused_app, submission, receiver), 0, AGENT)
+        processing.take_transition(
+            refused_app.state.site.engine,
+            submission.id,
+            with_webhook(refused_app, submission, receiver),
+            0,
+            AGENT,
+        )
         await worker.drain(refused_app.state.site)
         [row] = outbox_rows(refused_app)
         assert row.status == "failed" and "PARVIS_WEBHOOK_ALLOWED_HOSTS" in (row.last_error or "")
@@ -189,12 +217,14 @@ async def test_webhooks_are_signed_and_private_targets_need_an_administrator(bac
     app = create_app(make_settings(backend, tmp_path / "b", webhook_allowed_hosts="127.0.0.1"))
     try:
         submission = await a_submission(app)
-        processing.take_transition(app.state.site.engine, submission.id, with_webhook(app, submission, receiver),
-                                   0, AGENT, "Vu")
+        processing.take_transition(
+            app.state.site.engine, submission.id, with_webhook(app, submission, receiver), 0, AGENT, "Vu"
+        )
         await worker.drain(app.state.site)
         [(headers, body)] = Receiver.received
-        secret = webhooks.organisation_secret(app.state.site, app.state.site.version(submission.version_id)
-                                              .organisation.id)
+        secret = webhooks.organisation_secret(
+            app.state.site, app.state.site.version(submission.version_id).organisation.id
+        )
         assert webhooks.verify(secret, headers, body)
         assert not webhooks.verify(secret, headers, body.replace(b"Vu", b"Vv"))  # tampered
         document = json.loads(body)
@@ -212,19 +242,32 @@ async def test_automatic_transitions_after_their_delay(backend: str, tmp_path: P
         submission = await a_submission(app)
         engine = app.state.site.engine
         definition = definition_of(app, submission)
-        processing.take_transition(engine, submission.id, definition, index_of(definition, "en-instruction"), AGENT)
-        processing.take_transition(engine, submission.id, definition, index_of(definition, "attente-precisions"),
-                                   AGENT, "Quel banc ?")
+        processing.take_transition(
+            engine, submission.id, definition, index_of(definition, "en-instruction"), AGENT
+        )
+        processing.take_transition(
+            engine,
+            submission.id,
+            definition,
+            index_of(definition, "attente-precisions"),
+            AGENT,
+            "Quel banc ?",
+        )
         assert worker.take_automatic(app.state.site) == 0  # 30 days have not passed
         with engine.begin() as connection:
-            connection.execute(update(Submission).values(updated_at=dt.datetime(2020, 1, 1, tzinfo=dt.timezone.utc)))
+            connection.execute(update(Submission).values(updated_at=dt.datetime(2020, 1, 1, tzinfo=dt.UTC)))
         assert worker.take_automatic(app.state.site) == 1
         loaded = processing.load(engine, submission.id)
         assert loaded is not None and loaded[0].state == "classee-sans-suite"
         assert loaded[1][-1].actor == "system"
         with pytest.raises(processing.Refused):  # nobody takes it by hand
-            processing.take_transition(engine, submission.id, definition,
-                                       index_of(definition, "classee-sans-suite", "attente-precisions"), AGENT)
+            processing.take_transition(
+                engine,
+                submission.id,
+                definition,
+                index_of(definition, "classee-sans-suite", "attente-precisions"),
+                AGENT,
+            )
     finally:
         app.state.site.engine.dispose()
 
@@ -244,8 +287,9 @@ async def test_two_agents_taking_the_same_transition_at_once(tmp_path: Path) -> 
         def agent(name: str) -> None:
             barrier.wait()
             try:
-                processing.take_transition(app.state.site.engine, submission.id, definition, index,
-                                           processing.Actor(name, None))
+                processing.take_transition(
+                    app.state.site.engine, submission.id, definition, index, processing.Actor(name, None)
+                )
                 outcomes.append("won")
             except processing.Refused as refused:
                 outcomes.append(refused.message)
@@ -262,8 +306,14 @@ async def test_two_agents_taking_the_same_transition_at_once(tmp_path: Path) -> 
 
 
 async def test_webhook_targets_that_reach_inside_are_refused() -> None:
-    for url in ("http://127.0.0.1/hook", "http://[::1]/hook", "http://[64:ff9b::a9fe:a9fe]/hook",
-                "http://[::ffff:10.0.0.1]/hook", "http://93.184.215.14:6379/hook", "file:///etc/passwd"):
+    for url in (
+        "http://127.0.0.1/hook",
+        "http://[::1]/hook",
+        "http://[64:ff9b::a9fe:a9fe]/hook",
+        "http://[::ffff:10.0.0.1]/hook",
+        "http://93.184.215.14:6379/hook",
+        "file:///etc/passwd",
+    ):
         with pytest.raises(webhooks.TargetRefused):
             await webhooks.check_target(url, "")
     allowed = await webhooks.check_target("http://localhost:8080/hook", "localhost")
@@ -279,8 +329,9 @@ def test_answers_cannot_add_markdown_to_an_issued_document() -> None:
     assert "<a" not in html and "<h2" not in html and "Payez ici" in html
 
 
-async def test_notifying_a_citizen_who_gave_no_address_is_recorded_as_not_sent(app: Any, client: Any,
-                                                                               settings: Any) -> None:
+async def test_notifying_a_citizen_who_gave_no_address_is_recorded_as_not_sent(
+    app: Any, client: Any, settings: Any
+) -> None:
     from bs4 import BeautifulSoup
 
     from runtime.catalogue import publish
@@ -292,7 +343,9 @@ async def test_notifying_a_citizen_who_gave_no_address_is_recorded_as_not_sent(a
 
     definition = json.loads((ROOT / "examples/beaulac/procedures/signalement-voirie.json").read_text())
     del definition["schema"]["properties"]["courriel"]
-    definition["schema"]["required"] = [n for n in definition["schema"].get("required", []) if n != "courriel"]
+    definition["schema"]["required"] = [
+        n for n in definition["schema"].get("required", []) if n != "courriel"
+    ]
     for page in definition["ui"]["pages"]:
         page["elements"] = [e for e in page["elements"] if e.get("field") != "courriel"]
     with session_scope(app.state.site.engine) as session:
@@ -307,8 +360,11 @@ async def test_notifying_a_citizen_who_gave_no_address_is_recorded_as_not_sent(a
     assert (await take(client, url, "Prendre en charge")).status_code == 303
     await worker.drain(app.state.site)
 
-    assert [(row.kind, row.status) for row in outbox_rows(app) if row.kind == "notify"][:1] == [("notify", "skipped")]
+    assert [(row.kind, row.status) for row in outbox_rows(app) if row.kind == "notify"][:1] == [
+        ("notify", "skipped")
+    ]
     assert not list((settings.data_dir / "mail").glob("*.eml"))
     history = BeautifulSoup((await client.get(url)).text, "html.parser").select(".delivery")
-    assert any("Courriel" in p.get_text() and "aucune adresse" in p.get_text() for p in history), \
-        [p.get_text() for p in history]
+    assert any("Courriel" in p.get_text() and "aucune adresse" in p.get_text() for p in history), [
+        p.get_text() for p in history
+    ]

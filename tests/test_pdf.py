@@ -183,8 +183,7 @@ def test_network_is_never_reached(
     base, seen = http_server
     html = page(
         f'<img src="{base}/x.png"><img src="http://127.0.0.1:9/x.png"><p>Reçu</p>',
-        f'<link rel=stylesheet href="{base}/remote.css">'
-        f'<style>@import url("{base}/imported.css");</style>',
+        f'<link rel=stylesheet href="{base}/remote.css"><style>@import url("{base}/imported.css");</style>',
     )
     document = pdf.render_pdf(html, assets_dir=assets)
     assert "Reçu" in text_of(document) and "REMOTE" not in text_of(document)
@@ -207,8 +206,7 @@ def test_readable_files_outside_the_assets_are_not_loaded(
         '<img src="escape.png">'
         '<img src="ftp://127.0.0.1/secret.png">'
         "<p>Reçu</p>",
-        '<link rel=stylesheet href="../../outside/leak.css">'
-        '<link rel=stylesheet href="escape.css">',
+        '<link rel=stylesheet href="../../outside/leak.css"><link rel=stylesheet href="escape.css">',
     )
     document = pdf.render_pdf(html, assets_dir=assets)
     assert "LEAKED" not in text_of(document)
@@ -230,9 +228,7 @@ def test_assets_and_data_uris_are_embedded(assets: Path, caplog: pytest.LogCaptu
     assert refusals(caplog) == ""
 
 
-def test_qr_code_is_a_standalone_svg_data_uri(
-    assets: Path, caplog: pytest.LogCaptureFixture
-) -> None:
+def test_qr_code_is_a_standalone_svg_data_uri(assets: Path, caplog: pytest.LogCaptureFixture) -> None:
     import segno
 
     url = "https://mairie.example.fr/suivi/4F7K-92QX-ZT3M"
@@ -279,8 +275,13 @@ pdf.render_pdf(html, assets_dir=Path({str(assets)!r}))
 sys.setprofile(None)
 print(len(created))
 """
-    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
-                            cwd=Path(__file__).resolve().parent.parent)
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).resolve().parent.parent,
+    )
     assert result.stdout.strip() == "0"
 
 
@@ -310,7 +311,9 @@ def test_asset_paths_accept_escaped_names_inside(assets: Path) -> None:
 
 def test_importing_the_module_loads_no_pdf_library() -> None:
     # Start-up must not pay for WeasyPrint (and Pango), pypdf or segno.
-    check = "import sys, runtime.pdfs.render; print(sorted({'weasyprint', 'pypdf', 'segno'} & set(sys.modules)))"
+    check = (
+        "import sys, runtime.pdfs.render; print(sorted({'weasyprint', 'pypdf', 'segno'} & set(sys.modules)))"
+    )
     root = Path(__file__).resolve().parent.parent
     result = subprocess.run(
         [sys.executable, "-c", check], cwd=root, capture_output=True, text=True, check=True

@@ -25,14 +25,21 @@ async def signed_in(app: Any, client: httpx.AsyncClient, email: str, roles: dict
 
 
 async def import_file(client: httpx.AsyncClient, org: str, content: bytes) -> httpx.Response:
-    return await client.post(f"/staff/o/{org}/import", files={"definition": ("p.json", content, "application/json")})
+    return await client.post(
+        f"/staff/o/{org}/import", files={"definition": ("p.json", content, "application/json")}
+    )
 
 
-async def test_a_new_version_is_published_and_earlier_submissions_keep_theirs(app: Any, client: httpx.AsyncClient) -> None:
+async def test_a_new_version_is_published_and_earlier_submissions_keep_theirs(
+    app: Any, client: httpx.AsyncClient
+) -> None:
     first = await complete(client, REPORT, EXAMPLES[REPORT])
-    follow = BeautifulSoup(first.text, "html.parser").find("a", href=lambda h: h and h.startswith("/s/")
-                                                           and not h.endswith(".pdf"))["href"]
-    pending = await post_page(client, f"/{REPORT}", EXAMPLES[REPORT][0][0], EXAMPLES[REPORT][0][1])  # a draft on v1
+    follow = BeautifulSoup(first.text, "html.parser").find(
+        "a", href=lambda h: h and h.startswith("/s/") and not h.endswith(".pdf")
+    )["href"]
+    pending = await post_page(
+        client, f"/{REPORT}", EXAMPLES[REPORT][0][0], EXAMPLES[REPORT][0][1]
+    )  # a draft on v1
     await signed_in(app, client, "designer@beaulac.example", {"beaulac": "designer"})
 
     exported = await client.get("/staff/o/beaulac/p/signalement-voirie/definition.json")
@@ -40,11 +47,15 @@ async def test_a_new_version_is_published_and_earlier_submissions_keep_theirs(ap
     definition = exported.json()
     definition["ui"]["pages"][0]["elements"][0]["label"]["fr"] = "Nature du problème"
     imported = await import_file(client, "beaulac", json.dumps(definition).encode())
-    assert imported.status_code == 303 and imported.headers["location"].endswith("/signalement-voirie/publish")
+    assert imported.status_code == 303 and imported.headers["location"].endswith(
+        "/signalement-voirie/publish"
+    )
 
     review = await client.get(imported.headers["location"])
-    rows = [[cell.get_text(" ", strip=True) for cell in row.select("td")] for row in
-            BeautifulSoup(review.text, "html.parser").select(".diff tbody tr")]
+    rows = [
+        [cell.get_text(" ", strip=True) for cell in row.select("td")]
+        for row in BeautifulSoup(review.text, "html.parser").select(".diff tbody tr")
+    ]
     assert rows == [["/ui/pages/0/elements/0/label/fr", "Type de problème", "Nature du problème"]]
     assert "Type de problème" in (await client.get(f"/{REPORT}")).text  # not public before publishing
 
@@ -62,14 +73,19 @@ async def test_a_new_version_is_published_and_earlier_submissions_keep_theirs(ap
     assert receipt.status_code == 200 and "VOI-" in receipt.text
 
 
-async def test_a_hostile_or_broken_definition_is_refused_with_every_problem(app: Any, client: httpx.AsyncClient) -> None:
+async def test_a_hostile_or_broken_definition_is_refused_with_every_problem(
+    app: Any, client: httpx.AsyncClient
+) -> None:
     await signed_in(app, client, "designer@beaulac.example", {"beaulac": "designer"})
     definition = (await client.get("/staff/o/beaulac/p/signalement-voirie/definition.json")).json()
     definition["schema"]["properties"]["nom"]["$ref"] = "https://evil.example/schema.json"
     definition["ui"]["pages"][0]["elements"][0]["widget"] = "carousel"
     refused = await import_file(client, "beaulac", json.dumps(definition).encode())
     assert refused.status_code == 422
-    problems = [li.get_text(" ", strip=True) for li in BeautifulSoup(refused.text, "html.parser").select(".problems li")]
+    problems = [
+        li.get_text(" ", strip=True)
+        for li in BeautifulSoup(refused.text, "html.parser").select(".problems li")
+    ]
     assert any("/schema/properties/nom/$ref" in p and "externe" in p for p in problems)
     assert any("/ui/pages/0/elements/0/widget" in p for p in problems)
     for content in (b"{not json", b"[" * 50_000, b" " * 3_000_000, b""):
@@ -108,29 +124,48 @@ async def test_a_plain_json_schema_is_imported_as_a_procedure(app: Any, client: 
     await signed_in(app, client, "designer@beaulac.example", {"beaulac": "designer"})
     imported = await import_file(client, "beaulac", json.dumps(RJSF).encode())
     assert imported.status_code == 200
-    remarks = [li.get_text(" ", strip=True) for li in BeautifulSoup(imported.text, "html.parser").select(".problems li")]
+    remarks = [
+        li.get_text(" ", strip=True)
+        for li in BeautifulSoup(imported.text, "html.parser").select(".problems li")
+    ]
     assert any("/properties/adresse" in remark for remark in remarks)
     editor = await client.get("/staff/o/beaulac/p/demande-de-salle-municipale/edit")
-    assert editor.status_code == 200 and "Salle des fêtes" in (await client.get(
-        "/staff/o/beaulac/p/demande-de-salle-municipale/preview/0")).text
+    assert (
+        editor.status_code == 200
+        and "Salle des fêtes"
+        in (await client.get("/staff/o/beaulac/p/demande-de-salle-municipale/preview/0")).text
+    )
 
 
 async def test_a_new_procedure_takes_its_address_from_its_title_or_says_what_is_wrong(
-        app: Any, client: httpx.AsyncClient) -> None:
+    app: Any, client: httpx.AsyncClient
+) -> None:
     await signed_in(app, client, "designer@beaulac.example", {"beaulac": "designer"})
-    made = await client.post("/staff/o/beaulac/new", data={"title": "Inscription à la cantine", "slug": "",
-                                                           "kind": "procedure", "template": ""})
-    assert made.status_code == 303 and made.headers["location"] == "/staff/o/beaulac/p/inscription-a-la-cantine/edit"
+    made = await client.post(
+        "/staff/o/beaulac/new",
+        data={"title": "Inscription à la cantine", "slug": "", "kind": "procedure", "template": ""},
+    )
+    assert (
+        made.status_code == 303
+        and made.headers["location"] == "/staff/o/beaulac/p/inscription-a-la-cantine/edit"
+    )
 
-    for slug, words in (("cantine scolaire", "lettres minuscules sans accents"), ("été", "sans accents"),
-                        ("inscription-a-la-cantine", "déjà l’identifiant «\u00a0inscription-a-la-cantine\u00a0»")):
-        refused = await client.post("/staff/o/beaulac/new", data={"title": "Cantine", "slug": slug,
-                                                                  "kind": "survey", "template": ""})
+    for slug, words in (
+        ("cantine scolaire", "lettres minuscules sans accents"),
+        ("été", "sans accents"),
+        ("inscription-a-la-cantine", "déjà l’identifiant «\u00a0inscription-a-la-cantine\u00a0»"),
+    ):
+        refused = await client.post(
+            "/staff/o/beaulac/new", data={"title": "Cantine", "slug": slug, "kind": "survey", "template": ""}
+        )
         assert refused.status_code == 422, slug
         soup = BeautifulSoup(refused.text, "html.parser")
         link = soup.select_one(".error-summary a")
         assert words in link.get_text(), link.get_text()
-        assert link["href"] == "#new-slug-beaulac" and soup.select_one("#new-slug-beaulac")["aria-invalid"] == "true"
+        assert (
+            link["href"] == "#new-slug-beaulac"
+            and soup.select_one("#new-slug-beaulac")["aria-invalid"] == "true"
+        )
         assert soup.select_one("#new-title-beaulac")["value"] == "Cantine"  # what was typed is kept
         assert soup.select_one("#new-kind-beaulac option[selected]")["value"] == "survey"
         assert "does not match" not in refused.text

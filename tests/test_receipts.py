@@ -16,18 +16,20 @@ from bs4 import BeautifulSoup
 from pypdf import PdfReader
 
 from app import create_app
-from runtime.pdfs import receipts
 from runtime.pdfs import pool as render_pool
+from runtime.pdfs import receipts
 from runtime.pdfs.render import read_attachments
 from tests.conftest import complete, make_settings
-from tests.test_render_pool import killed, wait_for
 from tests.example_answers import EXAMPLES
+from tests.test_render_pool import killed, wait_for
 
 pytestmark = pytest.mark.anyio
 
 
 def pdf_text(content: bytes) -> str:
-    result = subprocess.run(["pdftotext", "-layout", "-", "-"], input=content, capture_output=True, check=True)
+    result = subprocess.run(
+        ["pdftotext", "-layout", "-", "-"], input=content, capture_output=True, check=True
+    )
     return result.stdout.decode()
 
 
@@ -45,7 +47,9 @@ async def test_the_receipt_says_what_the_law_asks(client: httpx.AsyncClient) -> 
     reference, content, _ = await receipt_for(client, "beaulac/occupation-terrasse")
     text = " ".join(pdf_text(content).split())
     assert reference in text
-    assert "Hôtel de ville" in text or "Mairie" in text or "02 61 91" in text  # the service and how to reach it
+    assert (
+        "Hôtel de ville" in text or "Mairie" in text or "02 61 91" in text
+    )  # the service and how to reach it
     assert "2016-1411" in text
     assert "60 jours" in text or "60 days" in text  # silence means refusal, and after what delay
     assert "Le Café du Port" in text and "24,5" in text  # the answers, formatted for the language
@@ -59,7 +63,9 @@ async def test_the_receipt_embeds_the_answers_and_is_archival(client: httpx.Asyn
     assert document["answers"]["enfants"][0]["prenom"] == "Léa"
     reader = PdfReader(__import__("io").BytesIO(content))
     metadata = reader.xmp_metadata
-    assert metadata is not None and "pdfaid" in reader.trailer["/Root"]["/Metadata"].get_object().get_data().decode("utf-8", "ignore")
+    assert metadata is not None and "pdfaid" in reader.trailer["/Root"][
+        "/Metadata"
+    ].get_object().get_data().decode("utf-8", "ignore")
     first_page = reader.pages[0]
     assert "/XObject" in first_page["/Resources"]  # the logo and the QR code
 
@@ -98,8 +104,13 @@ pool.submit(abs, -1, 60).result(120)
 print(pool.pids()[0], flush=True)
 os._exit(0)  # the server dies without shutting anything down
 """
-    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120,
-                            cwd=Path(__file__).resolve().parent.parent)
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=Path(__file__).resolve().parent.parent,
+    )
     worker = int(result.stdout.strip())
     deadline = time.monotonic() + 15
     while time.monotonic() < deadline and Path(f"/proc/{worker}").exists():
@@ -107,12 +118,17 @@ os._exit(0)  # the server dies without shutting anything down
     assert not Path(f"/proc/{worker}").exists()
 
 
-async def test_a_render_over_its_limit_gives_a_plain_receipt_with_the_answers(backend: str, tmp_path: Path) -> None:
+async def test_a_render_over_its_limit_gives_a_plain_receipt_with_the_answers(
+    backend: str, tmp_path: Path
+) -> None:
     # No real render is done in a millisecond: every full receipt goes over this limit.
     app = create_app(make_settings(backend, tmp_path, render_timeout=0.001))
     try:
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver",
-                                     headers={"accept-language": "fr"}) as client:
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app),
+            base_url="http://testserver",
+            headers={"accept-language": "fr"},
+        ) as client:
             reference, content, link = await receipt_for(client, "beaulac/occupation-terrasse")
         text = " ".join(pdf_text(content).split())
         document = json.loads(read_attachments(content)["answers.json"])
@@ -128,8 +144,9 @@ async def test_a_render_over_its_limit_gives_a_plain_receipt_with_the_answers(ba
         app.state.site.engine.dispose()
 
 
-async def test_a_slow_document_does_not_hold_up_another_citizens_receipt(client: httpx.AsyncClient,
-                                                                          tmp_path: Path, app: Any) -> None:
+async def test_a_slow_document_does_not_hold_up_another_citizens_receipt(
+    client: httpx.AsyncClient, tmp_path: Path, app: Any
+) -> None:
     release = tmp_path / "release"
     slow = receipts.in_renderer(app.state.site.settings, wait_for, str(release))
     try:
@@ -147,8 +164,11 @@ async def test_the_renderer_recovers_after_a_render_is_killed(backend: str, tmp_
     try:
         with pytest.raises(render_pool.RenderRefused):
             receipts.in_renderer(app.state.site.settings, killed, None).result(120)
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver",
-                                     headers={"accept-language": "fr"}) as client:
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app),
+            base_url="http://testserver",
+            headers={"accept-language": "fr"},
+        ) as client:
             reference, content, _ = await receipt_for(client, "val-dorne/demande-composteur")
         text = " ".join(pdf_text(content).split())
         assert reference in text and "Vos réponses" in text and "forme simplifiée" not in text

@@ -17,8 +17,8 @@ from tests.test_api import token_for
 
 pytestmark = pytest.mark.anyio
 BALLOT = "val-dorne/budget-participatif"  # closes on 31 January 2027; one answer per person
-PARIS_MIDNIGHT_PAST = dt.datetime(2027, 1, 31, 23, 30, tzinfo=dt.timezone.utc)  # 00:30 on 1 February in Paris
-PARIS_LATE_EVENING = dt.datetime(2027, 1, 31, 22, 30, tzinfo=dt.timezone.utc)  # 23:30 on 31 January in Paris
+PARIS_MIDNIGHT_PAST = dt.datetime(2027, 1, 31, 23, 30, tzinfo=dt.UTC)  # 00:30 on 1 February in Paris
+PARIS_LATE_EVENING = dt.datetime(2027, 1, 31, 22, 30, tzinfo=dt.UTC)  # 23:30 on 31 January in Paris
 
 
 async def _draft_at_review(client: httpx.AsyncClient, address: str) -> str:
@@ -43,8 +43,9 @@ def test_the_closing_day_ends_at_midnight_in_the_organisations_time_zone() -> No
     assert reception.local_today("America/Cayenne", PARIS_MIDNIGHT_PAST) == dt.date(2027, 1, 31)
 
 
-async def test_a_closed_procedure_refuses_every_step(app: Any, client: httpx.AsyncClient,
-                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_a_closed_procedure_refuses_every_step(
+    app: Any, client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
     draft = await _draft_at_review(client, "jeanne@example.fr")
     _at(monkeypatch, PARIS_LATE_EVENING)
     assert (await client.get(f"{draft}/p/1")).status_code == 200  # the last evening still counts
@@ -54,14 +55,27 @@ async def test_a_closed_procedure_refuses_every_step(app: Any, client: httpx.Asy
     assert "/val-dorne/budget-participatif" not in (await client.get("/val-dorne")).text
     listed = (await client.get("/api/val-dorne/procedures")).json()["procedures"]
     assert "budget-participatif" not in [procedure["slug"] for procedure in listed]
-    for response in (await client.get(f"{draft}/p/2"), await post_page(client, f"{draft}/p/2", {"projets": ["repair-cafe"]}),
-                     await client.get(f"{draft}/review"), await client.post(f"{draft}/submit")):
+    for response in (
+        await client.get(f"{draft}/p/2"),
+        await post_page(client, f"{draft}/p/2", {"projets": ["repair-cafe"]}),
+        await client.get(f"{draft}/review"),
+        await client.post(f"{draft}/submit"),
+    ):
         assert response.status_code == 410
         assert "31 janvier 2027" in response.text, response.text
-    api = await client.post(f"/api/{BALLOT.replace('/', '/procedures/')}/submissions",
-                            json={"answers": {"resident": True, "commune": "beaulac", "projets": ["repair-cafe"],
-                                              "attestation": True, "courriel": "paul@example.fr"}},
-                            headers={**token_for(app, "val-dorne"), "idempotency-key": "late"})
+    api = await client.post(
+        f"/api/{BALLOT.replace('/', '/procedures/')}/submissions",
+        json={
+            "answers": {
+                "resident": True,
+                "commune": "beaulac",
+                "projets": ["repair-cafe"],
+                "attestation": True,
+                "courriel": "paul@example.fr",
+            }
+        },
+        headers={**token_for(app, "val-dorne"), "idempotency-key": "late"},
+    )
     assert api.status_code == 410 and api.headers["content-type"].startswith("application/problem+json")
     _at(monkeypatch, PARIS_LATE_EVENING)
     sent = await client.post(f"{draft}/submit")
@@ -69,8 +83,10 @@ async def test_a_closed_procedure_refuses_every_step(app: Any, client: httpx.Asy
 
 
 async def test_one_answer_per_person_holds_when_four_submit_at_once(client: httpx.AsyncClient) -> None:
-    drafts = [await _draft_at_review(client, address) for address in
-              ("Jeanne@example.fr", "jeanne@example.fr", "JEANNE@EXAMPLE.FR", "jeanne@Example.fr")]
+    drafts = [
+        await _draft_at_review(client, address)
+        for address in ("Jeanne@example.fr", "jeanne@example.fr", "JEANNE@EXAMPLE.FR", "jeanne@Example.fr")
+    ]
     responses = await asyncio.gather(*(client.post(f"{draft}/submit") for draft in drafts))
     places = sorted(response.headers["location"] for response in responses)
     assert sum(place.startswith("/r/") for place in places) == 1, places
@@ -80,15 +96,23 @@ async def test_one_answer_per_person_holds_when_four_submit_at_once(client: http
 async def test_one_answer_per_person_applies_to_the_api(app: Any, client: httpx.AsyncClient) -> None:
     draft = await _draft_at_review(client, "Jeanne@example.fr")
     assert (await client.post(f"{draft}/submit")).headers["location"].startswith("/r/")
-    answers = {"resident": True, "commune": "beaulac", "projets": ["repair-cafe"], "attestation": True,
-               "courriel": "JEANNE@example.fr"}
+    answers = {
+        "resident": True,
+        "commune": "beaulac",
+        "projets": ["repair-cafe"],
+        "attestation": True,
+        "courriel": "JEANNE@example.fr",
+    }
     url = f"/api/{BALLOT.replace('/', '/procedures/')}/submissions"
     headers = {**token_for(app, "val-dorne"), "idempotency-key": "again"}
     again = await client.post(url, json={"answers": answers}, headers=headers)
     assert again.status_code == 409, again.text
     assert again.headers["content-type"].startswith("application/problem+json")
-    other = await client.post(url, json={"answers": {**answers, "courriel": "paul@example.fr"}},
-                              headers={**headers, "idempotency-key": "paul"})
+    other = await client.post(
+        url,
+        json={"answers": {**answers, "courriel": "paul@example.fr"}},
+        headers={**headers, "idempotency-key": "paul"},
+    )
     assert other.status_code == 201, other.text
 
 
@@ -119,13 +143,22 @@ async def test_two_procedures_with_one_prefix_both_take_answers(app: Any, client
     assert references == [f"MEM-{year}-000001", f"MEM-{year}-000002"]
 
 
-async def test_four_api_submits_with_one_address_at_once_make_one_submission(app: Any,
-                                                                             client: httpx.AsyncClient) -> None:
+async def test_four_api_submits_with_one_address_at_once_make_one_submission(
+    app: Any, client: httpx.AsyncClient
+) -> None:
     url = f"/api/{BALLOT.replace('/', '/procedures/')}/submissions"
     token = token_for(app, "val-dorne")
     answers = {"resident": True, "commune": "beaulac", "projets": ["repair-cafe"], "attestation": True}
-    responses = await asyncio.gather(*(
-        client.post(url, json={"answers": {**answers, "courriel": address}},
-                    headers={**token, "idempotency-key": f"race-{index}"})
-        for index, address in enumerate(("Marc@example.fr", "marc@example.fr", "MARC@example.fr", "marc@EXAMPLE.fr"))))
+    responses = await asyncio.gather(
+        *(
+            client.post(
+                url,
+                json={"answers": {**answers, "courriel": address}},
+                headers={**token, "idempotency-key": f"race-{index}"},
+            )
+            for index, address in enumerate(
+                ("Marc@example.fr", "marc@example.fr", "MARC@example.fr", "marc@EXAMPLE.fr")
+            )
+        )
+    )
     assert sorted(response.status_code for response in responses) == [201, 409, 409, 409]

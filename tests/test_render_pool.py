@@ -53,8 +53,9 @@ def test_a_slow_render_does_not_hold_up_the_others(pool: render_pool.RenderPool,
     assert slow.result(120) == "done"
 
 
-def test_a_render_past_its_time_limit_is_stopped_and_its_process_replaced(pool: render_pool.RenderPool,
-                                                                           tmp_path: Path) -> None:
+def test_a_render_past_its_time_limit_is_stopped_and_its_process_replaced(
+    pool: render_pool.RenderPool, tmp_path: Path
+) -> None:
     # The render never ends by itself: only its limit stops it.
     stopped = pool.submit(wait_for, str(tmp_path / "never"), 0.5)
     with pytest.raises(render_pool.RenderRefused, match="more than 0.5 s"):

@@ -16,8 +16,10 @@ async def test_pages_carry_security_headers(client: httpx.AsyncClient) -> None:
     assert response.headers["referrer-policy"] == "same-origin"
 
 
-@pytest.mark.parametrize("headers", [{"sec-fetch-site": "cross-site"}, {"origin": "https://evil.example"},
-                                     {"sec-fetch-site": "same-site"}])
+@pytest.mark.parametrize(
+    "headers",
+    [{"sec-fetch-site": "cross-site"}, {"origin": "https://evil.example"}, {"sec-fetch-site": "same-site"}],
+)
 async def test_cross_site_posts_are_refused(client: httpx.AsyncClient, headers: dict[str, str]) -> None:
     response = await client.post("/beaulac/signalement-voirie", data={"categorie": "autre"}, headers=headers)
     assert response.status_code == 403

@@ -28,8 +28,14 @@ def test_every_setting_is_in_the_readme() -> None:
 
 
 def test_settings_come_from_the_environment(tmp_path: Path) -> None:
-    settings = Settings.from_env({"PARVIS_DATA_DIR": str(tmp_path), "PARVIS_LOAD_EXAMPLES": "no",
-                                  "PARVIS_MAX_UPLOAD_BYTES": "1000", "PARVIS_DATABASE_URL": "postgresql://h/db"})
+    settings = Settings.from_env(
+        {
+            "PARVIS_DATA_DIR": str(tmp_path),
+            "PARVIS_LOAD_EXAMPLES": "no",
+            "PARVIS_MAX_UPLOAD_BYTES": "1000",
+            "PARVIS_DATABASE_URL": "postgresql://h/db",
+        }
+    )
     assert settings.data_dir == tmp_path and settings.load_examples is False
     assert settings.max_upload_bytes == 1000
     assert settings.sqlalchemy_url == "postgresql+psycopg://h/db"
@@ -45,7 +51,8 @@ def test_the_server_address_is_the_one_it_is_bound_to() -> None:
 
 
 async def test_links_in_receipts_and_mails_are_the_address_printed_at_start_up(
-        backend: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    backend: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     import uvicorn
 
     settings = make_settings(backend, tmp_path)
@@ -60,16 +67,20 @@ async def test_links_in_receipts_and_mails_are_the_address_printed_at_start_up(
     app = served["app"]
     try:
         # Whatever address the request names, links are the printed one.
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://other.example",
-                                     headers={"accept-language": "fr"}) as client:
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app),
+            base_url="http://other.example",
+            headers={"accept-language": "fr"},
+        ) as client:
             page = await complete(client, REPORT, EXAMPLES[REPORT])
         assert "http://127.0.0.1:8123/s/" in page.text and "other.example" not in page.text
         with app.state.site.engine.connect() as connection:
             submission = Submission(**connection.execute(select(Submission)).mappings().one())
         definition = dict(app.state.site.version(submission.version_id).compiled.definition)
         target = next(t.index for t in workflow.transitions(definition) if t.target == "en-instruction")
-        processing.take_transition(app.state.site.engine, submission.id, definition, target,
-                                   processing.Actor("Agent", 1))
+        processing.take_transition(
+            app.state.site.engine, submission.id, definition, target, processing.Actor("Agent", 1)
+        )
         assert await worker.drain(app.state.site) == 1
         [mail] = (tmp_path / "mail").glob("*.eml")
         text = mail.read_text()

@@ -45,7 +45,7 @@ def with_history(app: Any) -> list[Any]:
         dt.datetime(2026, 3, 3, 10, 0, tzinfo=UTC),
         dt.datetime(2026, 3, 5, 10, 0, tzinfo=UTC),
     ]
-    for submission, moment in zip(made, moments):
+    for submission, moment in zip(made, moments, strict=False):
         received_at(app, submission, moment)
     # Accepted after a day, reopened, then refused: processed after one day all the same.
     move(app, made[0], "acceptee", moments[0] + DAY)
@@ -105,9 +105,7 @@ def test_figures_equal_counts_made_by_hand(app: Any) -> None:
     )
     assert (by_key["ancien"].respondents, bars(by_key["ancien"])) == (2, {"true": 1, "false": 1})
     assert [bar.label for bar in by_key["ancien"].bars] == ["Oui", "Non"]
-    matrix = {
-        statement: {bar.key: bar.count for bar in row} for statement, row in by_key["avis"].rows
-    }
+    matrix = {statement: {bar.key: bar.count for bar in row} for statement, row in by_key["avis"].rows}
     assert by_key["avis"].respondents == 2
     assert matrix == {
         "Le quartier est propre": {"oui": 2, "non": 0},
@@ -304,9 +302,7 @@ def test_charts_are_valid_svg_whatever_the_labels() -> None:
     assert svg.find(f"{namespace}title").text == "Titre & co"
     assert not list(svg.iter(f"{namespace}script"))
     lines = [span.text for span in svg.iter(f"{namespace}tspan")]
-    assert (
-        lines[0].startswith("<script>alert(1)</script> &") and len(lines) == 4
-    )  # three lines, then "Autre"
+    assert lines[0].startswith("<script>alert(1)</script> &") and len(lines) == 4  # three lines, then "Autre"
     assert any(rect.get("fill") == "#7a1f5c" for rect in svg.iter(f"{namespace}rect"))
     empty = ElementTree.fromstring(
         str(time_chart("chart-t", "Par jour", "Aucune", [], "", "", ["0", "", ""], palette))

@@ -44,8 +44,9 @@ def test_a_text_without_a_maximum_gets_the_default_in_the_form_and_the_contract(
     assert version.schema["properties"]["precision"]["maxLength"] == 500  # a limit set is kept
 
 
-async def test_an_answer_over_the_default_maximum_is_refused_with_a_message(app: Any,
-                                                                            client: httpx.AsyncClient) -> None:
+async def test_an_answer_over_the_default_maximum_is_refused_with_a_message(
+    app: Any, client: httpx.AsyncClient
+) -> None:
     with session_scope(app.state.site.engine) as session:
         publish(session, organisation(app), report_without_limits())
     app.state.site.published.clear()
@@ -55,7 +56,9 @@ async def test_an_answer_over_the_default_maximum_is_refused_with_a_message(app:
     assert textarea is not None and textarea["maxlength"] == "5000"
     response = await post_page(client, f"/{REPORT}", {**first_page, "description": "é" * 5_001}, files)
     assert response.status_code == 422
-    assert any("5000" in error.replace("\u202f", "").replace("\xa0", "") for error in errors_in(response.text))
+    assert any(
+        "5000" in error.replace("\u202f", "").replace("\xa0", "") for error in errors_in(response.text)
+    )
     accepted = await post_page(client, f"/{REPORT}", {**first_page, "description": "é" * 5_000}, files)
     assert accepted.status_code == 303
 
@@ -96,4 +99,6 @@ def test_texts_inside_a_group_get_the_default_too() -> None:
     version = CompiledVersion(definition)
     served = version.schema["properties"]["enfants"]["items"]["properties"]
     assert served["prenom"]["maxLength"] == 1_000
-    assert {k: v for k, v in served.items() if k != "prenom"} == {k: v for k, v in items.items() if k != "prenom"}
+    assert {k: v for k, v in served.items() if k != "prenom"} == {
+        k: v for k, v in items.items() if k != "prenom"
+    }

@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from designer.editor import operations as editing
-
 from designer.editor import workflow_editing as workflow
 from runtime.definition import check_definition
 
@@ -24,8 +23,17 @@ def test_a_new_status_is_unreachable_until_a_transition_leads_to_it() -> None:
     changed = workflow.add_status(procedure(), "fr", "En attente de pièces")
     status = "en-attente-de-pieces"
     assert workflow.warnings(changed) == [(status, "unreachable")]
-    linked = workflow.add_transition(changed, "fr", {"from": "en-instruction", "to": status, "label": "Demander",
-                                                     "ask_complement": "on", "comment_required": "on"})
+    linked = workflow.add_transition(
+        changed,
+        "fr",
+        {
+            "from": "en-instruction",
+            "to": status,
+            "label": "Demander",
+            "ask_complement": "on",
+            "comment_required": "on",
+        },
+    )
     assert (status, "dead_end") in workflow.warnings(linked)
     back = workflow.add_transition(linked, "fr", {"from": status, "to": "en-instruction"})
     assert workflow.warnings(back) == []
@@ -35,7 +43,9 @@ def test_a_new_status_is_unreachable_until_a_transition_leads_to_it() -> None:
 
 
 def test_statuses_are_edited_and_deleted_with_their_transitions() -> None:
-    changed = workflow.set_status(procedure(), "acceptee", "fr", {"label": "Autorisée", "visible": "on", "final": "on"})
+    changed = workflow.set_status(
+        procedure(), "acceptee", "fr", {"label": "Autorisée", "visible": "on", "final": "on"}
+    )
     assert changed["workflow"]["states"]["acceptee"]["label"]["fr"] == "Autorisée"
     hidden = workflow.set_status(changed, "en-instruction", "fr", {"label": "Instruction"})
     assert hidden["workflow"]["states"]["en-instruction"]["visible"] is False
@@ -49,23 +59,41 @@ def test_statuses_are_edited_and_deleted_with_their_transitions() -> None:
 
 
 def test_every_action_can_be_added_without_writing_json() -> None:
-    changed = workflow.add_transition(procedure(), "fr", {
-        "from": "en-instruction", "to": "acceptee", "label": "Autoriser", "assign_actor": "on",
-        "deadline_days": "10", "document_title": "Autorisation d’occupation",
-        "document_text": "Le demandeur {nom} est autorisé.", "webhook": "https://sig.example/hook"})
+    changed = workflow.add_transition(
+        procedure(),
+        "fr",
+        {
+            "from": "en-instruction",
+            "to": "acceptee",
+            "label": "Autoriser",
+            "assign_actor": "on",
+            "deadline_days": "10",
+            "document_title": "Autorisation d’occupation",
+            "document_text": "Le demandeur {nom} est autorisé.",
+            "webhook": "https://sig.example/hook",
+        },
+    )
     added = changed["workflow"]["transitions"][-1]
     assert {"assign": "actor"} in added["actions"] and {"deadline_days": 10} in added["actions"]
     assert {"webhook": "https://sig.example/hook"} in added["actions"]
-    assert {"document": {"title": {"fr": "Autorisation d’occupation"},
-                         "text": {"fr": "Le demandeur {nom} est autorisé."}}} in added["actions"]
+    assert {
+        "document": {
+            "title": {"fr": "Autorisation d’occupation"},
+            "text": {"fr": "Le demandeur {nom} est autorisé."},
+        }
+    } in added["actions"]
     assert check_definition(changed) == []
-    automatic = workflow.add_transition(changed, "fr", {"from": "en-construction", "to": "classee-sans-suite",
-                                                        "after_days": "60"})
+    automatic = workflow.add_transition(
+        changed, "fr", {"from": "en-construction", "to": "classee-sans-suite", "after_days": "60"}
+    )
     last = automatic["workflow"]["transitions"][-1]
     assert last["after_days"] == 60 and "functions" not in last
     assert check_definition(automatic) == []
     with pytest.raises(editing.EditRefused):
-        workflow.add_transition(changed, "fr", {"from": "en-instruction", "to": "acceptee", "deadline_days": "dix"})
-    bad_hook = workflow.add_transition(changed, "fr", {"from": "en-instruction", "to": "acceptee",
-                                                       "webhook": "file:///etc/passwd"})
+        workflow.add_transition(
+            changed, "fr", {"from": "en-instruction", "to": "acceptee", "deadline_days": "dix"}
+        )
+    bad_hook = workflow.add_transition(
+        changed, "fr", {"from": "en-instruction", "to": "acceptee", "webhook": "file:///etc/passwd"}
+    )
     assert any("webhook" in problem.path for problem in check_definition(bad_hook))

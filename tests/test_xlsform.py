@@ -25,36 +25,89 @@ from tests.example_answers import png_bytes
 from tests.test_procedures import signed_in
 
 pytestmark = pytest.mark.anyio
-HEADER = ["type", "name", "label::Français (fr)", "label::English (en)", "hint::Français (fr)",
-          "required", "relevant", "constraint", "constraint_message::Français (fr)", "appearance",
-          "calculation"]
+HEADER = [
+    "type",
+    "name",
+    "label::Français (fr)",
+    "label::English (en)",
+    "hint::Français (fr)",
+    "required",
+    "relevant",
+    "constraint",
+    "constraint_message::Français (fr)",
+    "appearance",
+    "calculation",
+]
 SURVEY = [
     HEADER,
-    ["begin group", "demandeur", "Vous", "You"],                                     # row 2
+    ["begin group", "demandeur", "Vous", "You"],  # row 2
     ["text", "nom", "Votre nom", "Your name", "Comme sur votre pièce d’identité", "yes"],
-    ["integer", "age", "Votre âge", "Your age", None, "yes", None, ". >= 16 and . <= 120",
-     "Entre 16 et 120 ans"],
-    ["select_one motif", "motif", "Motif", "Reason", None, "yes", None, None, None,  # row 5
-     "minimal"],
-    ["text", "precision", "Précisez", "Specify", None, "yes", "${motif} = 'autre'", None, None,
-     "multiline"],
+    [
+        "integer",
+        "age",
+        "Votre âge",
+        "Your age",
+        None,
+        "yes",
+        None,
+        ". >= 16 and . <= 120",
+        "Entre 16 et 120 ans",
+    ],
+    [
+        "select_one motif",
+        "motif",
+        "Motif",
+        "Reason",
+        None,
+        "yes",
+        None,
+        None,
+        None,  # row 5
+        "minimal",
+    ],
+    ["text", "precision", "Précisez", "Specify", None, "yes", "${motif} = 'autre'", None, None, "multiline"],
     ["end group"],
-    ["begin group", "foyer", "Votre foyer", "Your household", None, None,           # row 8
-     "${age} >= 18"],
+    [
+        "begin group",
+        "foyer",
+        "Votre foyer",
+        "Your household",
+        None,
+        None,  # row 8
+        "${age} >= 18",
+    ],
     ["note", "info", "Indiquez **chaque** enfant <b>du foyer</b> {{ 7*7 }}", "List every child"],
-    ["begin repeat", "enfants", "Enfant", "Child"],                                  # row 10
+    ["begin repeat", "enfants", "Enfant", "Child"],  # row 10
     ["text", "prenom", "Prénom", "First name", None, "yes"],
     ["integer", "age_enfant", "Âge", "Age", None, None, None, ". < 18", "Moins de 18 ans"],
     ["end repeat"],
-    ["calculate", "nb", None, None, None, None, None, None, None, None,             # row 14
-     "count(${enfants})"],
+    [
+        "calculate",
+        "nb",
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,  # row 14
+        "count(${enfants})",
+    ],
     ["end group"],
-    ["begin group", "fin", "Pour finir", "To finish"],                               # row 16
+    ["begin group", "fin", "Pour finir", "To finish"],  # row 16
     ["image", "photo", "Une photo du lieu", "A photo"],
     ["select_multiple services", "services", "Services utilisés", "Services used"],
-    ["text", "autres", "Autres services", "Other services", None, None,
-     "selected(${services}, 'cantine') or ${age} > 65"],
-    ["geopoint", "lieu", "Lieu", "Place"],                                           # row 20
+    [
+        "text",
+        "autres",
+        "Autres services",
+        "Other services",
+        None,
+        None,
+        "selected(${services}, 'cantine') or ${age} > 65",
+    ],
+    ["geopoint", "lieu", "Lieu", "Place"],  # row 20
     ["acknowledge", "accord", "J’accepte le règlement", "I agree", None, "yes"],
     ["end group"],
 ]
@@ -65,12 +118,18 @@ CHOICES = [
     ["services", "cantine", "Cantine", "Canteen"],
     ["services", "periscolaire", "Périscolaire", "After school"],
 ]
-SETTINGS = [["form_title", "form_id", "default_language", "version"],
-            ["Demande d’aide aux familles", "aide_familles", "Français (fr)", "2024061201"]]
+SETTINGS = [
+    ["form_title", "form_id", "default_language", "version"],
+    ["Demande d’aide aux familles", "aide_familles", "Français (fr)", "2024061201"],
+]
 
 
-def workbook(survey: list[list[Any]], choices: list[list[Any]] | None = None,
-             settings: list[list[Any]] | None = None, title: str = "survey") -> bytes:
+def workbook(
+    survey: list[list[Any]],
+    choices: list[list[Any]] | None = None,
+    settings: list[list[Any]] | None = None,
+    title: str = "survey",
+) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = title
@@ -86,8 +145,9 @@ def workbook(survey: list[list[Any]], choices: list[list[Any]] | None = None,
     return buffer.getvalue()
 
 
-async def import_spreadsheet(client: httpx.AsyncClient, content: bytes,
-                             name: str = "formulaire.xlsx") -> httpx.Response:
+async def import_spreadsheet(
+    client: httpx.AsyncClient, content: bytes, name: str = "formulaire.xlsx"
+) -> httpx.Response:
     # The browser's claimed type says nothing: the import looks at the bytes.
     files = {"definition": (name, content, "text/plain")}
     return await client.post("/staff/o/beaulac/import", files=files)
@@ -99,14 +159,18 @@ def remarks(response: httpx.Response) -> list[str]:
 
 
 async def test_a_realistic_xlsform_becomes_a_procedure_that_citizens_fill(
-        app: Any, client: httpx.AsyncClient) -> None:
+    app: Any, client: httpx.AsyncClient
+) -> None:
     await signed_in(app, client, "designer@beaulac.example", {"beaulac": "designer"})
     imported = await import_spreadsheet(client, workbook(SURVEY, CHOICES, SETTINGS))
     assert imported.status_code == 200, remarks(imported)
     report = remarks(imported)  # a French page says it in French
-    assert any(line.startswith("survey!A14") and "ligne 14\u00a0:" in line
-               and "le type 'calculate' n’est pas pris en charge\u00a0; la ligne n’a pas été importée" in line
-               for line in report), report
+    assert any(
+        line.startswith("survey!A14")
+        and "ligne 14\u00a0:" in line
+        and "le type 'calculate' n’est pas pris en charge\u00a0; la ligne n’a pas été importée" in line
+        for line in report
+    ), report
     assert any(r.startswith("survey!A20") and "'geopoint'" in r for r in report)
     assert len(report) == 2, report
 
@@ -115,21 +179,24 @@ async def test_a_realistic_xlsform_becomes_a_procedure_that_citizens_fill(
     assert definition["title"] == {"fr": "Demande d’aide aux familles"}
     pages = definition["ui"]["pages"]
     assert [page.get("id") for page in pages] == ["demandeur", "foyer", "fin"]
-    assert pages[1]["visible_if"] == {"any": [{"field": "age", "greater_than": 18},
-                                              {"field": "age", "equals": 18}]}
+    assert pages[1]["visible_if"] == {
+        "any": [{"field": "age", "greater_than": 18}, {"field": "age", "equals": 18}]
+    }
     elements = {e.get("field", "note"): e for page in pages for e in page["elements"]}
     assert elements["nom"]["label"] == {"fr": "Votre nom", "en": "Your name"}
     assert elements["nom"]["required"] is True
     assert elements["nom"]["help"] == {"fr": "Comme sur votre pièce d’identité"}
     assert elements["motif"]["widget"] == "select"
-    assert elements["motif"]["choices"] == {"travaux": {"fr": "Travaux", "en": "Works"},
-                                            "autre": {"fr": "Autre", "en": "Other"}}
+    assert elements["motif"]["choices"] == {
+        "travaux": {"fr": "Travaux", "en": "Works"},
+        "autre": {"fr": "Autre", "en": "Other"},
+    }
     assert elements["precision"]["widget"] == "textarea"
     assert elements["precision"]["visible_if"] == {"field": "motif", "equals": "autre"}
-    assert elements["autres"]["visible_if"] == {"any": [
-        {"field": "services", "contains": "cantine"}, {"field": "age", "greater_than": 65}]}
-    assert elements["note"]["content"]["fr"] == ("Indiquez **chaque** enfant <b>du foyer</b> "
-                                                 "{{ 7*7 }}")
+    assert elements["autres"]["visible_if"] == {
+        "any": [{"field": "services", "contains": "cantine"}, {"field": "age", "greater_than": 65}]
+    }
+    assert elements["note"]["content"]["fr"] == ("Indiquez **chaque** enfant <b>du foyer</b> {{ 7*7 }}")
     assert elements["photo"]["widget"] == "file" and "image/png" in elements["photo"]["accept"]
     assert elements["accord"]["widget"] == "consent"
     assert elements["services"]["widget"] == "checkboxes"
@@ -157,11 +224,15 @@ async def test_a_realistic_xlsform_becomes_a_procedure_that_citizens_fill(
     assert refused.status_code == 422
     assert errors_in(refused.text) == ["Erreur\u00a0: Entre 16 et 120 ans"]
     url = (await post_page(client, url, {**page, "age": "42"})).headers["location"]
-    too_old = await post_page(client, url, {"enfants.count": "1", "enfants.0.prenom": "Léa",
-                                            "enfants.0.age_enfant": "19"})
+    too_old = await post_page(
+        client, url, {"enfants.count": "1", "enfants.0.prenom": "Léa", "enfants.0.age_enfant": "19"}
+    )
     assert errors_in(too_old.text) == ["Erreur\u00a0: Moins de 18 ans"]
-    url = (await post_page(client, url, {"enfants.count": "1", "enfants.0.prenom": "Léa",
-                                         "enfants.0.age_enfant": "7"})).headers["location"]
+    url = (
+        await post_page(
+            client, url, {"enfants.count": "1", "enfants.0.prenom": "Léa", "enfants.0.age_enfant": "7"}
+        )
+    ).headers["location"]
     last = {"services": ["cantine"], "autres": "Centre de loisirs", "accord": "true"}
     photo = {"photo": ("lieu.png", png_bytes(), "image/png")}
     url = (await post_page(client, url, last, photo)).headers["location"]
@@ -175,27 +246,31 @@ async def test_a_realistic_xlsform_becomes_a_procedure_that_citizens_fill(
 
 
 async def test_rows_outside_the_subset_are_reported_and_the_rest_imports(
-        app: Any, client: httpx.AsyncClient) -> None:
+    app: Any, client: httpx.AsyncClient
+) -> None:
     import datetime as dt
 
     survey = [
-        ["type", "name", "label", "required", "relevant", "constraint", "choice_filter",
-         "default"],
+        ["type", "name", "label", "required", "relevant", "constraint", "choice_filter", "default"],
         ["text", "Nom-Complet", "<script>alert(1)</script> {{ 7*7 }} {% if x %}", "yes"],  # 2
         ["text", "nom complet", "Espace dans le nom"],
-        ["text", "nom_complet", "Doublon"],                                                 # 4
+        ["text", "nom_complet", "Doublon"],  # 4
         [True, "quantite", "Type vrai ou faux"],
-        ["select_one inconnue", "choix", "Liste absente"],                                  # 6
+        ["select_one inconnue", "choix", "Liste absente"],  # 6
         ["integer", "age", dt.datetime(2024, 1, 1), None, "${Nom-Complet} = 'x'"],
-        ["date", "quand", "Quand ?", None, "${plus_tard} != ''", ". > today()"],            # 8
+        ["date", "quand", "Quand ?", None, "${plus_tard} != ''", ". > today()"],  # 8
         ["text", "plus_tard", "Plus tard", "yes", "count-selected(${age}) > 1"],
         ["select_one oui_non", "filtre", "Filtré", None, None, None, "${age} > 3", "oui"],  # 10
         ["text", "condition", "Requis sous condition", "${age} > 3"],
-        ["end group"],                                                                      # 12
+        ["end group"],  # 12
         ["begin repeat", "r", "Répétition"],
     ]
-    choices = [["list_name", "name", "label"], ["oui_non", "oui", "Oui"], ["oui_non", 0, "Non"],
-               ["oui_non", "oui", "Encore oui"]]
+    choices = [
+        ["list_name", "name", "label"],
+        ["oui_non", "oui", "Oui"],
+        ["oui_non", 0, "Non"],
+        ["oui_non", "oui", "Encore oui"],
+    ]
     await signed_in(app, client, "designer@beaulac.example", {"beaulac": "designer"})
     client.headers["accept-language"] = "en"  # the remarks are compared with their English words
     settings = [["form_title"], ["Remarques"]]
@@ -224,8 +299,10 @@ async def test_rows_outside_the_subset_are_reported_and_the_rest_imports(
         if words is None:
             assert f"{cell} " not in report, report
         else:
-            assert any(line.startswith(cell) and words in line
-                       for line in report.splitlines()), (cell, report)
+            assert any(line.startswith(cell) and words in line for line in report.splitlines()), (
+                cell,
+                report,
+            )
     definition = (await client.get("/staff/o/beaulac/p/remarques/definition.json")).json()
     elements = {e["field"]: e for e in definition["ui"]["pages"][0]["elements"]}
     assert list(elements) == ["nom_complet", "age", "quand", "plus_tard", "filtre", "condition"]
@@ -238,7 +315,8 @@ async def test_rows_outside_the_subset_are_reported_and_the_rest_imports(
     assert "required" not in elements["condition"]
     preview = await client.get("/staff/o/beaulac/p/remarques/preview/0")
     label = BeautifulSoup(preview.text, "html.parser").find(
-        "label", attrs={"for": lambda value: value and "nom_complet" in value})
+        "label", attrs={"for": lambda value: value and "nom_complet" in value}
+    )
     assert label is not None and literal in label.get_text()
     assert "<script>alert(1)" not in preview.text
 
@@ -247,8 +325,10 @@ def bomb() -> bytes:
     """A small archive that would unpack to 30 MB: an .xlsx's parts, and a part full of zeros."""
     buffer = io.BytesIO()
     real_content = workbook([["type", "name", "label"], ["text", "a", "A"]])
-    with zipfile.ZipFile(io.BytesIO(real_content)) as real, \
-            zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+    with (
+        zipfile.ZipFile(io.BytesIO(real_content)) as real,
+        zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive,
+    ):
         for part in real.infolist():
             archive.writestr(part, real.read(part))
         with archive.open("xl/media/zeros.bin", "w") as zeros:
@@ -260,8 +340,10 @@ def bomb() -> bytes:
 def with_part(content: bytes, name: str, change: Any) -> bytes:
     """The same .xlsx with one part rewritten."""
     buffer = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(content)) as real, \
-            zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as out:
+    with (
+        zipfile.ZipFile(io.BytesIO(content)) as real,
+        zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as out,
+    ):
         for part in real.infolist():
             data = real.read(part)
             out.writestr(part, change(data) if part.filename == name else data)
@@ -275,34 +357,49 @@ def plain_zip() -> bytes:
     return buffer.getvalue()
 
 
-LAUGHS = (b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
-          b'<!ENTITY lol2 "&lol;&lol;&lol;">]>'
-          b'<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-          b'&lol2;</workbook>')
-SIMPLE = workbook([["type", "name", "label", "relevant"], ["text", "a", "A"],
-                   ["text", "b", '=CONCATENATE("B", "!")', "=A1"]])
+LAUGHS = (
+    b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+    b'<!ENTITY lol2 "&lol;&lol;&lol;">]>'
+    b'<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    b"&lol2;</workbook>"
+)
+SIMPLE = workbook(
+    [
+        ["type", "name", "label", "relevant"],
+        ["text", "a", "A"],
+        ["text", "b", '=CONCATENATE("B", "!")', "=A1"],
+    ]
+)
 HOSTILE = [
     ("not a zip", b"PK\x03\x04 this is not an archive at all", "not a readable Excel workbook"),
     ("a zip of something else", plain_zip(), "ZIP archive but not an Excel workbook"),
     ("an old .xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600), "Excel 97-2003 (.xls)"),
     ("too large", b"PK\x03\x04" + bytes(2_100_000), "larger than 2000000 bytes"),
     ("a zip bomb", bomb(), "unpacks to"),
-    ("entities", with_part(SIMPLE, "xl/workbook.xml", lambda data: LAUGHS),
-     "declares a document type"),
+    ("entities", with_part(SIMPLE, "xl/workbook.xml", lambda data: LAUGHS), "declares a document type"),
     ("formulas", SIMPLE, "survey!C3"),
-    ("too many rows",
-     workbook([["type", "name", "label"]] + [["text", f"q{i}", "Q"] for i in range(2001)]),
-     "more than 2000 rows"),
-    ("no survey sheet", workbook([["type", "name"], ["text", "a"]], title="Questions"),
-     "no sheet named \"survey\""),
-    ("no type column", workbook([["kind", "name"], ["text", "a"]]), "no \"type\" column"),
-    ("nothing importable", workbook([["type", "name"], ["calculate", "x"], ["start", "debut"]]),
-     "no question of the survey sheet could be imported"),
+    (
+        "too many rows",
+        workbook([["type", "name", "label"]] + [["text", f"q{i}", "Q"] for i in range(2001)]),
+        "more than 2000 rows",
+    ),
+    (
+        "no survey sheet",
+        workbook([["type", "name"], ["text", "a"]], title="Questions"),
+        'no sheet named "survey"',
+    ),
+    ("no type column", workbook([["kind", "name"], ["text", "a"]]), 'no "type" column'),
+    (
+        "nothing importable",
+        workbook([["type", "name"], ["calculate", "x"], ["start", "debut"]]),
+        "no question of the survey sheet could be imported",
+    ),
 ]
 
 
 async def test_hostile_spreadsheets_are_refused_with_a_clear_message(
-        app: Any, client: httpx.AsyncClient) -> None:
+    app: Any, client: httpx.AsyncClient
+) -> None:
     await signed_in(app, client, "designer@beaulac.example", {"beaulac": "designer"})
     client.headers["accept-language"] = "en"  # the remarks are compared with their English words
     for what, content, words in HOSTILE:
@@ -321,16 +418,20 @@ async def test_hostile_spreadsheets_are_refused_with_a_clear_message(
 
 
 def test_formulas_are_never_evaluated_even_with_a_cached_value() -> None:
-    content = with_part(SIMPLE, "xl/worksheets/sheet1.xml",
-                        lambda data: data.replace(b"</f>", b"</f><v>ignored</v>"))
+    content = with_part(
+        SIMPLE, "xl/worksheets/sheet1.xml", lambda data: data.replace(b"</f>", b"</f><v>ignored</v>")
+    )
     with pytest.raises(DefinitionError) as refused:
         from_xlsform(content, "fr")
     assert {problem.path for problem in refused.value.problems} == {"survey!C3", "survey!D3"}
 
 
 def test_labels_in_other_languages_and_a_language_without_code() -> None:
-    survey = [["type", "name", "label::English (en)", "label::Klingon"],
-              ["text", "name", "Name", "X"], ["integer", "n", "Number"]]
+    survey = [
+        ["type", "name", "label::English (en)", "label::Klingon"],
+        ["text", "name", "Name", "X"],
+        ["integer", "n", "Number"],
+    ]
     definition, report = from_xlsform(workbook(survey), "fr")
     assert definition["lang"] == "en"  # no French label: the labels' own language
     assert definition["ui"]["pages"][0]["elements"][0]["label"] == {"en": "Name"}
@@ -338,9 +439,12 @@ def test_labels_in_other_languages_and_a_language_without_code() -> None:
     assert check_definition(definition) == []
 
 
-QUESTIONS = {"age": Question("age", "integer"), "motif": Question("motif", "radio", ("a", "autre")),
-             "services": Question("services", "checkboxes", ("x", "y")),
-             "nom": Question("nom", "text")}
+QUESTIONS = {
+    "age": Question("age", "integer"),
+    "motif": Question("motif", "radio", ("a", "autre")),
+    "services": Question("services", "checkboxes", ("x", "y")),
+    "nom": Question("nom", "text"),
+}
 
 
 def resolve(name: str) -> Question:
@@ -349,29 +453,53 @@ def resolve(name: str) -> Question:
     return QUESTIONS[name]
 
 
-@pytest.mark.parametrize(("expression", "condition"), [
-    ("${motif} = 'autre'", {"field": "motif", "equals": "autre"}),
-    ("${motif} != 'a'", {"field": "motif", "not_equals": "a"}),
-    ("selected(${services}, 'x')", {"field": "services", "contains": "x"}),
-    ("${nom} != ''", {"field": "nom", "filled": True}),
-    ("${age} < 3 or 65 <= ${age}", {"any": [{"field": "age", "less_than": 3},
-                                            {"field": "age", "greater_than": 65},
-                                            {"field": "age", "equals": 65}]}),
-    ("not(${motif} = 'a') and (${age} > 1 and ${age} <= 2)",
-     {"all": [{"not": {"field": "motif", "equals": "a"}}, {"field": "age", "greater_than": 1},
-              {"any": [{"field": "age", "less_than": 2}, {"field": "age", "equals": 2}]}]}),
-])
+@pytest.mark.parametrize(
+    ("expression", "condition"),
+    [
+        ("${motif} = 'autre'", {"field": "motif", "equals": "autre"}),
+        ("${motif} != 'a'", {"field": "motif", "not_equals": "a"}),
+        ("selected(${services}, 'x')", {"field": "services", "contains": "x"}),
+        ("${nom} != ''", {"field": "nom", "filled": True}),
+        (
+            "${age} < 3 or 65 <= ${age}",
+            {
+                "any": [
+                    {"field": "age", "less_than": 3},
+                    {"field": "age", "greater_than": 65},
+                    {"field": "age", "equals": 65},
+                ]
+            },
+        ),
+        (
+            "not(${motif} = 'a') and (${age} > 1 and ${age} <= 2)",
+            {
+                "all": [
+                    {"not": {"field": "motif", "equals": "a"}},
+                    {"field": "age", "greater_than": 1},
+                    {"any": [{"field": "age", "less_than": 2}, {"field": "age", "equals": 2}]},
+                ]
+            },
+        ),
+    ],
+)
 def test_relevant_subset(expression: str, condition: dict[str, Any]) -> None:
     assert relevant_condition(expression, resolve) == condition
 
 
-@pytest.mark.parametrize(("expression", "words"), [
-    ("${motif} = 'z'", "not one of the choices"), ("${services} = 'x'", "use selected("),
-    ("${nom} > 3", "not a number question"), ("${inconnu} = 1", "no inconnu"),
-    ("string-length(${nom}) > 3", "'string-length' is not supported"),
-    ("${age} = ${age}", "not a value"), ("(" * 12 + "${age} > 1" + ")" * 12, "nested"),
-    ("${age} > 1 and", "the end"), ("${age} ~ 1", "not understood"),
-])
+@pytest.mark.parametrize(
+    ("expression", "words"),
+    [
+        ("${motif} = 'z'", "not one of the choices"),
+        ("${services} = 'x'", "use selected("),
+        ("${nom} > 3", "not a number question"),
+        ("${inconnu} = 1", "no inconnu"),
+        ("string-length(${nom}) > 3", "'string-length' is not supported"),
+        ("${age} = ${age}", "not a value"),
+        ("(" * 12 + "${age} > 1" + ")" * 12, "nested"),
+        ("${age} > 1 and", "the end"),
+        ("${age} ~ 1", "not understood"),
+    ],
+)
 def test_relevant_outside_the_subset_says_why(expression: str, words: str) -> None:
     with pytest.raises(Unsupported) as refused:
         relevant_condition(expression, resolve)
@@ -379,13 +507,16 @@ def test_relevant_outside_the_subset_says_why(expression: str, words: str) -> No
 
 
 def test_constraint_subset() -> None:
-    assert constraint_keywords(". >= 0 and . < 10", "number") == {"minimum": 0,
-                                                                  "exclusiveMaximum": 10}
+    assert constraint_keywords(". >= 0 and . < 10", "number") == {"minimum": 0, "exclusiveMaximum": 10}
     assert constraint_keywords("regex(., '^[0-9]{5}$')", "text") == {"pattern": "^[0-9]{5}$"}
     assert constraint_keywords("string-length(.) <= 140", "textarea") == {"maxLength": 140}
-    for expression, widget in ((". >= 3", "text"), ("regex(., '(a)\\1')", "text"),
-                               (". = 3", "integer"), (". > today()", "date"),
-                               (". >= 1 and . >= 2", "integer")):
+    for expression, widget in (
+        (". >= 3", "text"),
+        ("regex(., '(a)\\1')", "text"),
+        (". = 3", "integer"),
+        (". > today()", "date"),
+        (". >= 1 and . >= 2", "integer"),
+    ):
         with pytest.raises(Unsupported):
             constraint_keywords(expression, widget)
 
@@ -395,19 +526,28 @@ async def test_a_french_page_gives_every_import_remark_in_french(app: Any, clien
     in the reader's language, and a refused file too."""
     import datetime as dt
 
-    survey = [["type", "name", "label", "relevant"],
-              ["integer", "age", dt.datetime(2024, 1, 1)],
-              ["text", "nom", "Nom", "${plus_tard} != ''"],
-              ["text", "plus_tard", "Plus tard"]]
+    survey = [
+        ["type", "name", "label", "relevant"],
+        ["integer", "age", dt.datetime(2024, 1, 1)],
+        ["text", "nom", "Nom", "${plus_tard} != ''"],
+        ["text", "plus_tard", "Plus tard"],
+    ]
     await signed_in(app, client, "designer@beaulac.example", {"beaulac": "designer"})
     report = remarks(await import_spreadsheet(client, workbook(survey)))
-    assert "survey!C2 – ligne 2\u00a0: la cellule label contient une date ou une heure là où un texte est " \
-           "attendu\u00a0; ignorée" in report, report
-    assert any(line.startswith("survey!D3 – ligne 3\u00a0: la condition") and
-               "(${plus_tard} vient plus loin (ligne 4)\u00a0; une condition ne peut dépendre que de réponses "
-               "précédentes)\u00a0; l’élément est toujours affiché" in line for line in report), report
+    assert (
+        "survey!C2 – ligne 2\u00a0: la cellule label contient une date ou une heure là où un texte est "
+        "attendu\u00a0; ignorée" in report
+    ), report
+    assert any(
+        line.startswith("survey!D3 – ligne 3\u00a0: la condition")
+        and "(${plus_tard} vient plus loin (ligne 4)\u00a0; une condition ne peut dépendre que de réponses "
+        "précédentes)\u00a0; l’élément est toujours affiché"
+        in line
+        for line in report
+    ), report
     refused = await import_spreadsheet(client, b"PK\x03\x04 this is not an archive at all")
     assert remarks(refused) == ["/ – le fichier n’est pas un classeur Excel (.xlsx) lisible"]
     client.headers["accept-language"] = "en"
     assert remarks(await import_spreadsheet(client, b"PK\x03\x04 nothing")) == [
-        "/ – the file is not a readable Excel workbook (.xlsx)"]
+        "/ – the file is not a readable Excel workbook (.xlsx)"
+    ]

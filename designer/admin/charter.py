@@ -113,6 +113,7 @@ class Problems:
 
 # -- reading ----------------------------------------------------------------------------
 
+
 def font_choices(charter: Charter) -> list[FontChoice]:
     """The fonts offered; the charter's own is kept as a choice when it is none of them."""
     choices = list(FONTS)
@@ -139,16 +140,28 @@ def editable(charter: Charter, organisation_name: str) -> CharterValues:
     if radius.endswith("em"):  # rem or em: the form counts pixels
         radius = str(round(float(radius.rstrip("rem")) * 16))
     return CharterValues(
-        colors=dict(charter.colors), font_body=_font_key(charter, charter.fonts["body"]),
-        font_heading=_font_key(charter, charter.fonts["heading"]), radius=radius.removesuffix("px"),
-        footer_text_fr=charter.footer.text.get("fr", ""), footer_text_en=charter.footer.text.get("en", ""),
-        links=[LinkValues(link.label.get("fr", ""), link.label.get("en", ""), link.url) for link in charter.footer.links],
-        logo=charter.logo, logo_alt=charter.logo_alt or organisation_name,
+        colors=dict(charter.colors),
+        font_body=_font_key(charter, charter.fonts["body"]),
+        font_heading=_font_key(charter, charter.fonts["heading"]),
+        radius=radius.removesuffix("px"),
+        footer_text_fr=charter.footer.text.get("fr", ""),
+        footer_text_en=charter.footer.text.get("en", ""),
+        links=[
+            LinkValues(link.label.get("fr", ""), link.label.get("en", ""), link.url)
+            for link in charter.footer.links
+        ],
+        logo=charter.logo,
+        logo_alt=charter.logo_alt or organisation_name,
     )
 
 
-def read_form(form: Mapping[str, str], upload: tuple[str, bytes] | None, charter: Charter,
-              organisation_name: str, lang: str) -> tuple[CharterValues, Problems]:
+def read_form(
+    form: Mapping[str, str],
+    upload: tuple[str, bytes] | None,
+    charter: Charter,
+    organisation_name: str,
+    lang: str,
+) -> tuple[CharterValues, Problems]:
     """The values a form posted, and what is wrong with them, field by field.
 
     `upload` is a newly chosen logo file (name, bytes). A logo checked at an earlier preview
@@ -160,8 +173,14 @@ def read_form(form: Mapping[str, str], upload: tuple[str, bytes] | None, charter
     for key, label, _hint in COLOURS:
         value = form.get(f"color-{key}", current.colors[key]).strip().lower()
         if not COLOUR.fullmatch(value):
-            problems.add(f"color-{key}", gettext(lang, N_("%(colour)s: write the colour as #rrggbb, for example "
-                                                          "#1d4ed8."), colour=gettext(lang, label)))
+            problems.add(
+                f"color-{key}",
+                gettext(
+                    lang,
+                    N_("%(colour)s: write the colour as #rrggbb, for example #1d4ed8."),
+                    colour=gettext(lang, label),
+                ),
+            )
         colors[key] = value
     fonts = {}
     for role in ("body", "heading"):
@@ -172,8 +191,10 @@ def read_form(form: Mapping[str, str], upload: tuple[str, bytes] | None, charter
         fonts[role] = key
     radius = form.get("radius", current.radius).strip()
     if not _valid_radius(radius):
-        problems.add("radius", gettext(lang, N_("Write a whole number of pixels from 0 to %(max)s."),
-                                       max=MAX_RADIUS_PX))
+        problems.add(
+            "radius",
+            gettext(lang, N_("Write a whole number of pixels from 0 to %(max)s."), max=MAX_RADIUS_PX),
+        )
     footer_fr, footer_en = form.get("footer_text_fr", "").strip(), form.get("footer_text_en", "").strip()
     if not footer_fr:
         problems.add("footer_text_fr", gettext(lang, N_("Write the footer’s text in French.")))
@@ -184,9 +205,18 @@ def read_form(form: Mapping[str, str], upload: tuple[str, bytes] | None, charter
     logo_alt = form.get("logo_alt", "").strip()
     if len(logo_alt) > MAX_ALT:
         problems.add("logo_alt", gettext(lang, N_("At most %(max)s characters."), max=MAX_ALT))
-    values = CharterValues(colors, fonts["body"], fonts["heading"], radius, footer_fr, footer_en, links,
-                           logo=charter.logo, logo_alt=logo_alt or organisation_name,
-                           remove_logo=form.get("remove_logo") == "on")
+    values = CharterValues(
+        colors,
+        fonts["body"],
+        fonts["heading"],
+        radius,
+        footer_fr,
+        footer_en,
+        links,
+        logo=charter.logo,
+        logo_alt=logo_alt or organisation_name,
+        remove_logo=form.get("remove_logo") == "on",
+    )
     try:
         if upload is not None and upload[1]:
             values.new_logo = check_logo(upload[0], upload[1], lang)
@@ -206,21 +236,36 @@ def _valid_radius(text: str) -> bool:
 def _read_links(form: Mapping[str, str], problems: Problems, lang: str) -> list[LinkValues]:
     links = []
     for index in range(MAX_LINKS):
-        link = LinkValues(*(form.get(f"link-{index}-{part}", "").strip() for part in ("label_fr", "label_en", "url")))
+        link = LinkValues(
+            *(form.get(f"link-{index}-{part}", "").strip() for part in ("label_fr", "label_en", "url"))
+        )
         if not (link.label_fr or link.label_en or link.url):
             continue  # an empty row
         name, number = f"link-{index}", index + 1
         if not link.label_fr:
             problems.add(name, gettext(lang, N_("Link %(n)s: write its label in French."), n=number))
         if max(len(link.label_fr), len(link.label_en)) > MAX_TEXT:
-            problems.add(name, gettext(lang, N_("Link %(n)s: a label has at most %(max)s characters."),
-                                       n=number, max=MAX_TEXT))
+            problems.add(
+                name,
+                gettext(
+                    lang, N_("Link %(n)s: a label has at most %(max)s characters."), n=number, max=MAX_TEXT
+                ),
+            )
         if not link.url:
             problems.add(name, gettext(lang, N_("Link %(n)s: write its address."), n=number))
         elif not LINK_URL.fullmatch(link.url):
-            problems.add(name, gettext(lang, N_("Link %(n)s: the address must start with https://, http://, "
-                                                "mailto: or a single / (a page of this site), without spaces "
-                                                "or quotes."), n=number))
+            problems.add(
+                name,
+                gettext(
+                    lang,
+                    N_(
+                        "Link %(n)s: the address must start with https://, http://, "
+                        "mailto: or a single / (a page of this site), without spaces "
+                        "or quotes."
+                    ),
+                    n=number,
+                ),
+            )
         links.append(link)
     return links
 
@@ -228,28 +273,52 @@ def _read_links(form: Mapping[str, str], problems: Problems, lang: str) -> list[
 def contrast_problems(colors: Mapping[str, str], lang: str) -> list[tuple[str, str]]:
     """(field, message) for each pair failing WCAG AA, next to the colour of the text."""
     return [
-        (f"color-{failure.rule.foreground}", gettext(
-            lang, N_("%(fg_name)s %(fg)s on %(bg_name)s %(bg)s: the contrast is %(ratio)s:1, WCAG AA asks "
-                     "for at least %(minimum)s:1."),
-            fg_name=gettext(lang, COLOUR_LABELS[failure.rule.foreground]), fg=failure.foreground,
-            bg_name=gettext(lang, COLOUR_LABELS[failure.rule.background]).lower(), bg=failure.background,
-            ratio=failure.ratio_text.replace(".", "," if lang == "fr" else "."),
-            minimum=f"{failure.rule.minimum:g}".replace(".", "," if lang == "fr" else ".")))
+        (
+            f"color-{failure.rule.foreground}",
+            gettext(
+                lang,
+                N_(
+                    "%(fg_name)s %(fg)s on %(bg_name)s %(bg)s: the contrast is %(ratio)s:1, WCAG AA asks "
+                    "for at least %(minimum)s:1."
+                ),
+                fg_name=gettext(lang, COLOUR_LABELS[failure.rule.foreground]),
+                fg=failure.foreground,
+                bg_name=gettext(lang, COLOUR_LABELS[failure.rule.background]).lower(),
+                bg=failure.background,
+                ratio=failure.ratio_text.replace(".", "," if lang == "fr" else "."),
+                minimum=f"{failure.rule.minimum:g}".replace(".", "," if lang == "fr" else "."),
+            ),
+        )
         for failure in contrast_failures(colors)
     ]
 
 
 # -- the theme the values describe ----------------------------------------------------------
 
-def theme_data(values: CharterValues, charter: Charter, organisation_name: str, logo: str | None) -> dict[str, Any]:
+
+def theme_data(
+    values: CharterValues, charter: Charter, organisation_name: str, logo: str | None
+) -> dict[str, Any]:
     """The theme.json of `values`, deriving from the theme `charter` is or derives from."""
-    footer_text = {"fr": values.footer_text_fr, **({"en": values.footer_text_en} if values.footer_text_en else {})}
-    links = [{"label": {"fr": link.label_fr, **({"en": link.label_en} if link.label_en else {})}, "url": link.url}
-             for link in values.links]
+    footer_text = {
+        "fr": values.footer_text_fr,
+        **({"en": values.footer_text_en} if values.footer_text_en else {}),
+    }
+    links = [
+        {"label": {"fr": link.label_fr, **({"en": link.label_en} if link.label_en else {})}, "url": link.url}
+        for link in values.links
+    ]
     data: dict[str, Any] = {
-        "name": charter.name, "base": charter.base or charter.folder.name, "colors": dict(values.colors),
-        "fonts": {"body": _font_stack(charter, values.font_body), "heading": _font_stack(charter, values.font_heading)},
-        "logo": logo, "radius": f"{values.radius}px", "footer": {"text": footer_text, "links": links},
+        "name": charter.name,
+        "base": charter.base or charter.folder.name,
+        "colors": dict(values.colors),
+        "fonts": {
+            "body": _font_stack(charter, values.font_body),
+            "heading": _font_stack(charter, values.font_heading),
+        },
+        "logo": logo,
+        "radius": f"{values.radius}px",
+        "footer": {"text": footer_text, "links": links},
     }
     if logo and values.logo_alt and values.logo_alt != organisation_name:
         data["logo_alt"] = values.logo_alt
@@ -264,12 +333,18 @@ def preview_charter(values: CharterValues, charter: Charter, organisation_name: 
     """
     current = editable(charter, organisation_name)
     safe = CharterValues(
-        colors={key: value if COLOUR.fullmatch(value) else current.colors[key] for key, value in values.colors.items()},
-        font_body=values.font_body, font_heading=values.font_heading,
+        colors={
+            key: value if COLOUR.fullmatch(value) else current.colors[key]
+            for key, value in values.colors.items()
+        },
+        font_body=values.font_body,
+        font_heading=values.font_heading,
         radius=values.radius if _valid_radius(values.radius) else current.radius,
-        footer_text_fr=values.footer_text_fr or current.footer_text_fr, footer_text_en=values.footer_text_en,
+        footer_text_fr=values.footer_text_fr or current.footer_text_fr,
+        footer_text_en=values.footer_text_en,
         links=[link for link in values.links if link.label_fr and LINK_URL.fullmatch(link.url)],
-        logo=values.logo, logo_alt=values.logo_alt,
+        logo=values.logo,
+        logo_alt=values.logo_alt,
     )
     logo = None if values.remove_logo else charter.logo
     data = theme_data(safe, charter, organisation_name, logo)
@@ -278,8 +353,15 @@ def preview_charter(values: CharterValues, charter: Charter, organisation_name: 
 
 # -- saving -----------------------------------------------------------------------------
 
-def save(engine: Engine, data_dir: Path, roots: Sequence[Path], organisation: Organisation, charter: Charter,
-         values: CharterValues) -> str:
+
+def save(
+    engine: Engine,
+    data_dir: Path,
+    roots: Sequence[Path],
+    organisation: Organisation,
+    charter: Charter,
+    values: CharterValues,
+) -> str:
     """Write the charter of `values` as a new theme and make it the organisation's; its name.
 
     The folder is complete before anyone can see it (written aside, then renamed), and the

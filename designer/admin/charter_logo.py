@@ -45,20 +45,50 @@ def check_logo(filename: str, data: bytes, lang: str) -> NewLogo:
     """The logo in `data` if it can be used; raises LogoRefused saying why not."""
     name = safe_name(filename or "logo")
     if len(data) > MAX_LOGO_BYTES:
-        raise LogoRefused(gettext(lang, N_("%(name)s weighs %(size)s; a logo may weigh at most %(limit)s."),
-                                  name=name, size=size_text(len(data), lang), limit=size_text(MAX_LOGO_BYTES, lang)))
+        raise LogoRefused(
+            gettext(
+                lang,
+                N_("%(name)s weighs %(size)s; a logo may weigh at most %(limit)s."),
+                name=name,
+                size=size_text(len(data), lang),
+                limit=size_text(MAX_LOGO_BYTES, lang),
+            )
+        )
     mime = sniff(data)
     if _looks_like_svg(name, data):
-        raise LogoRefused(gettext(lang, N_("%(name)s is an SVG image: SVG logos are refused because an SVG file "
-                                           "can carry scripts. Save the logo as PNG, JPEG or WebP."), name=name))
+        raise LogoRefused(
+            gettext(
+                lang,
+                N_(
+                    "%(name)s is an SVG image: SVG logos are refused because an SVG file "
+                    "can carry scripts. Save the logo as PNG, JPEG or WebP."
+                ),
+                name=name,
+            )
+        )
     if mime not in LOGO_TYPES:
-        raise LogoRefused(gettext(lang, N_("%(name)s is not a PNG, JPEG or WebP image (its content was checked, "
-                                           "not its name)."), name=name))
+        raise LogoRefused(
+            gettext(
+                lang,
+                N_("%(name)s is not a PNG, JPEG or WebP image (its content was checked, not its name)."),
+                name=name,
+            )
+        )
     width, height = _dimensions(data, name, lang)
     if max(width, height) > MAX_LOGO_SIDE:
-        raise LogoRefused(gettext(lang, N_("%(name)s measures %(width)s × %(height)s pixels; a logo may measure at "
-                                           "most %(max)s pixels on each side."),
-                                  name=name, width=width, height=height, max=MAX_LOGO_SIDE))
+        raise LogoRefused(
+            gettext(
+                lang,
+                N_(
+                    "%(name)s measures %(width)s × %(height)s pixels; a logo may measure at "
+                    "most %(max)s pixels on each side."
+                ),
+                name=name,
+                width=width,
+                height=height,
+                max=MAX_LOGO_SIDE,
+            )
+        )
     return NewLogo(data, mime)
 
 
@@ -76,8 +106,11 @@ def logo_from_data_uri(uri: str, lang: str) -> NewLogo:
 
 def _looks_like_svg(name: str, data: bytes) -> bool:
     head = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    return name.lower().endswith((".svg", ".svgz")) or head.startswith(b"<svg") or (
-        head.startswith(b"<?xml") and b"<svg" in head)
+    return (
+        name.lower().endswith((".svg", ".svgz"))
+        or head.startswith(b"<svg")
+        or (head.startswith(b"<?xml") and b"<svg" in head)
+    )
 
 
 def _dimensions(data: bytes, name: str, lang: str) -> tuple[int, int]:
@@ -89,6 +122,7 @@ def _dimensions(data: bytes, name: str, lang: str) -> tuple[int, int]:
             size = image.size
             image.verify()  # reads the whole file: a truncated or damaged image fails here
     except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
-        raise LogoRefused(gettext(lang, N_("%(name)s could not be opened as an image: the file may be damaged."),
-                                  name=name)) from None
+        raise LogoRefused(
+            gettext(lang, N_("%(name)s could not be opened as an image: the file may be damaged."), name=name)
+        ) from None
     return size

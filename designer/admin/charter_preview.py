@@ -17,21 +17,45 @@ def _sample(lang: str) -> CompiledVersion:
         return {lang: gettext(lang, message)}
 
     definition: dict[str, Any] = {
-        "id": "charter-preview", "kind": "procedure", "lang": lang,
+        "id": "charter-preview",
+        "kind": "procedure",
+        "lang": lang,
         "title": text(N_("Report a problem on the road")),
-        "schema": {"type": "object", "properties": {
-            "category": {"type": "string", "enum": ["pothole", "lighting"]},
-            "details": {"type": "string", "maxLength": 500},
-            "email": {"type": "string", "format": "email", "maxLength": 200},
-        }, "required": ["category", "email"]},
-        "ui": {"pages": [{"title": text(N_("The problem")), "elements": [
-            {"content": text(N_("An agent answers within five working days."))},
-            {"field": "category", "widget": "radio", "label": text(N_("What is the problem?")),
-             "choices": {"pothole": text(N_("A pothole")), "lighting": text(N_("Street lighting"))}},
-            {"field": "details", "widget": "textarea", "label": text(N_("Details")),
-             "help": text(N_("Where exactly, and since when."))},
-            {"field": "email", "widget": "email", "label": text(N_("Your e-mail address"))},
-        ]}]},
+        "schema": {
+            "type": "object",
+            "properties": {
+                "category": {"type": "string", "enum": ["pothole", "lighting"]},
+                "details": {"type": "string", "maxLength": 500},
+                "email": {"type": "string", "format": "email", "maxLength": 200},
+            },
+            "required": ["category", "email"],
+        },
+        "ui": {
+            "pages": [
+                {
+                    "title": text(N_("The problem")),
+                    "elements": [
+                        {"content": text(N_("An agent answers within five working days."))},
+                        {
+                            "field": "category",
+                            "widget": "radio",
+                            "label": text(N_("What is the problem?")),
+                            "choices": {
+                                "pothole": text(N_("A pothole")),
+                                "lighting": text(N_("Street lighting")),
+                            },
+                        },
+                        {
+                            "field": "details",
+                            "widget": "textarea",
+                            "label": text(N_("Details")),
+                            "help": text(N_("Where exactly, and since when.")),
+                        },
+                        {"field": "email", "widget": "email", "label": text(N_("Your e-mail address"))},
+                    ],
+                }
+            ]
+        },
     }
     return CompiledVersion(definition)
 
@@ -41,5 +65,7 @@ def sample_page(lang: str) -> tuple[Renderer, list[Node]]:
     how errors look)."""
     version = _sample(lang)
     renderer = Renderer(version, lang)
-    nodes = renderer.nodes(version.pages[0], {"category": "pothole"}, {"email": FieldError("email", "required")})
+    nodes = renderer.nodes(
+        version.pages[0], {"category": "pothole"}, {"email": FieldError("email", "required")}
+    )
     return renderer, nodes

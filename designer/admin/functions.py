@@ -8,8 +8,9 @@ administrator of the organisation, so a new procedure works before anyone binds 
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Callable, Mapping
+from typing import Any
 
 from sqlalchemy import Engine, delete, select
 from sqlmodel import Session
@@ -44,28 +45,45 @@ def processors(engine: Engine, organisation_id: int) -> list[Processor]:
     """Active agents and administrators of the organisation (directly or through a parent)."""
     with Session(engine) as session:
         lineage = _lineage(session, organisation_id)
-        rows = session.exec(select(StaffUser.id, StaffUser.name, StaffUser.email, Membership.organisation_id,  # type: ignore[call-overload]
-                                   Membership.role)
-                            .join(Membership, Membership.user_id == StaffUser.id)
-                            .where(StaffUser.active.is_(True), Membership.organisation_id.in_(lineage))).all()
+        rows = session.exec(
+            select(
+                StaffUser.id,
+                StaffUser.name,
+                StaffUser.email,
+                Membership.organisation_id,  # type: ignore[call-overload]
+                Membership.role,
+            )
+            .join(Membership, Membership.user_id == StaffUser.id)
+            .where(StaffUser.active.is_(True), Membership.organisation_id.in_(lineage))
+        ).all()
     # The nearest membership decides (a role on the organisation itself wins over a parent's).
     nearest: dict[int, tuple[int, str, str, str]] = {}
     for user_id, name, email, on, role in rows:
         depth = lineage.index(on)
         if user_id not in nearest or depth < lineage.index(nearest[user_id][0]):
             nearest[user_id] = (on, name, email, role)
-    return sorted((Processor(user_id, name, email) for user_id, (_on, name, email, role) in nearest.items()
-                   if role in PROCESSING_ROLES), key=lambda p: p.name.lower())
+    return sorted(
+        (
+            Processor(user_id, name, email)
+            for user_id, (_on, name, email, role) in nearest.items()
+            if role in PROCESSING_ROLES
+        ),
+        key=lambda p: p.name.lower(),
+    )
 
 
 def bindings(engine: Engine, procedure_id: int) -> dict[str, set[int]]:
     """Function -> the people holding it, groups expanded to their members."""
     with Session(engine) as session:
-        rows = session.exec(select(FunctionBinding.function, FunctionBinding.user_id,  # type: ignore[call-overload]
-                                   StaffGroupMember.user_id)
-                            .join(StaffGroupMember, StaffGroupMember.group_id == FunctionBinding.group_id,
-                                  isouter=True)
-                            .where(FunctionBinding.procedure_id == procedure_id)).all()
+        rows = session.exec(
+            select(
+                FunctionBinding.function,
+                FunctionBinding.user_id,  # type: ignore[call-overload]
+                StaffGroupMember.user_id,
+            )
+            .join(StaffGroupMember, StaffGroupMember.group_id == FunctionBinding.group_id, isouter=True)
+            .where(FunctionBinding.procedure_id == procedure_id)
+        ).all()
     found: dict[str, set[int]] = {}
     for function, user_id, member_id in rows:
         holders = found.setdefault(function, set())
@@ -76,9 +94,13 @@ def bindings(engine: Engine, procedure_id: int) -> dict[str, set[int]]:
 def bound(engine: Engine, procedure_id: int) -> dict[str, tuple[set[int], set[int]]]:
     """Function -> (people, groups) as they were bound, for the page that binds them."""
     with Session(engine) as session:
-        rows = session.exec(select(FunctionBinding.function, FunctionBinding.user_id,  # type: ignore[call-overload]
-                                   FunctionBinding.group_id)
-                            .where(FunctionBinding.procedure_id == procedure_id)).all()
+        rows = session.exec(
+            select(
+                FunctionBinding.function,
+                FunctionBinding.user_id,  # type: ignore[call-overload]
+                FunctionBinding.group_id,
+            ).where(FunctionBinding.procedure_id == procedure_id)
+        ).all()
     found: dict[str, tuple[set[int], set[int]]] = {}
     for function, user_id, group_id in rows:
         people, groups = found.setdefault(function, (set(), set()))
@@ -89,14 +111,16 @@ def bound(engine: Engine, procedure_id: int) -> dict[str, tuple[set[int], set[in
     return found
 
 
-def held(engine: Engine, staff: Staff, organisation_id: int, procedure_id: int,
-         definition: Mapping[str, Any]) -> frozenset[str]:
+def held(
+    engine: Engine, staff: Staff, organisation_id: int, procedure_id: int, definition: Mapping[str, Any]
+) -> frozenset[str]:
     """The functions of this procedure's workflow that this person holds."""
     if staff.role_in(organisation_id) not in PROCESSING_ROLES:
         return frozenset()
     bound = current_bindings(engine, organisation_id, procedure_id)
-    return frozenset(name for name in workflow.functions(definition)
-                     if name not in bound or staff.user.id in bound[name])
+    return frozenset(
+        name for name in workflow.functions(definition) if name not in bound or staff.user.id in bound[name]
+    )
 
 
 def current_bindings(engine: Engine, organisation_id: int, procedure_id: int) -> dict[str, set[int]]:
@@ -107,13 +131,24 @@ def current_bindings(engine: Engine, organisation_id: int, procedure_id: int) ->
     return {name: holders for name, holders in found.items() if holders}
 
 
-def bind(engine: Engine, procedure_id: int, function: str, user_ids: set[int], allowed: set[int],
-         group_ids: set[int] = frozenset(), allowed_groups: set[int] = frozenset()) -> None:  # type: ignore[assignment]
+def bind(
+    engine: Engine,
+    procedure_id: int,
+    function: str,
+    user_ids: set[int],
+    allowed: set[int],
+    group_ids: set[int] = frozenset(),
+    allowed_groups: set[int] = frozenset(),
+) -> None:  # type: ignore[assignment]
     """Bind `function` to exactly these people and groups (among the organisation's); none
     leaves it to everyone."""
     with session_scope(engine) as session:
-        session.exec(delete(FunctionBinding).where(FunctionBinding.procedure_id == procedure_id,  # type: ignore[call-overload]
-                                                   FunctionBinding.function == function))
+        session.exec(
+            delete(FunctionBinding).where(
+                FunctionBinding.procedure_id == procedure_id,  # type: ignore[call-overload]
+                FunctionBinding.function == function,
+            )
+        )
         for user_id in sorted(user_ids & allowed):
             session.add(FunctionBinding(procedure_id=procedure_id, function=function, user_id=user_id))
         for group_id in sorted(group_ids & allowed_groups):
@@ -124,15 +159,21 @@ def recipients_for(engine: Engine) -> Callable[..., list[str]]:
     """The runtime's hook for staff notifications: addresses of the assignee (a person, or the
     members of a group), or of the holders of a function; with nobody assigned, everyone who
     may process the procedure."""
-    def recipients(organisation_id: int, procedure_id: int, to: str, assignee_id: int | None,
-                   group_id: int | None = None) -> list[str]:
+
+    def recipients(
+        organisation_id: int, procedure_id: int, to: str, assignee_id: int | None, group_id: int | None = None
+    ) -> list[str]:
         people = processors(engine, organisation_id)
         if to == "assignee" and assignee_id is not None:
             return [p.email for p in people if p.id == assignee_id]
         if to == "assignee" and group_id is not None:
             with Session(engine) as session:
-                members = {row[0] for row in session.exec(select(StaffGroupMember.user_id)  # type: ignore[call-overload]
-                                                          .where(StaffGroupMember.group_id == group_id)).all()}
+                members = {
+                    row[0]
+                    for row in session.exec(
+                        select(StaffGroupMember.user_id).where(StaffGroupMember.group_id == group_id)  # type: ignore[call-overload]
+                    ).all()
+                }
             return [p.email for p in people if p.id in members]
         bound = current_bindings(engine, organisation_id, procedure_id)
         if to.startswith("function:"):
@@ -140,4 +181,5 @@ def recipients_for(engine: Engine) -> Callable[..., list[str]]:
             return [p.email for p in people if holders is None or p.id in holders]
         everyone_bound = set().union(*bound.values()) if bound else None
         return [p.email for p in people if everyone_bound is None or p.id in everyone_bound]
+
     return recipients

@@ -35,16 +35,20 @@ class Group:
 
 def groups_of(engine: Engine, organisation_id: int) -> list[Group]:
     with Session(engine) as session:
-        rows = session.exec(select(StaffGroup.id, StaffGroup.name, StaffGroupMember.user_id)  # type: ignore[call-overload]
-                            .join(StaffGroupMember, StaffGroupMember.group_id == StaffGroup.id, isouter=True)
-                            .where(StaffGroup.organisation_id == organisation_id)).all()
+        rows = session.exec(
+            select(StaffGroup.id, StaffGroup.name, StaffGroupMember.user_id)  # type: ignore[call-overload]
+            .join(StaffGroupMember, StaffGroupMember.group_id == StaffGroup.id, isouter=True)
+            .where(StaffGroup.organisation_id == organisation_id)
+        ).all()
     found: dict[int, tuple[str, set[int]]] = {}
     for group_id, name, user_id in rows:
         members = found.setdefault(group_id, (name, set()))[1]
         if user_id is not None:
             members.add(user_id)
-    return sorted((Group(key, name, frozenset(members)) for key, (name, members) in found.items()),
-                  key=lambda group: group.name.lower())
+    return sorted(
+        (Group(key, name, frozenset(members)) for key, (name, members) in found.items()),
+        key=lambda group: group.name.lower(),
+    )
 
 
 def create(engine: Engine, organisation_id: int, name: str) -> None:
@@ -71,16 +75,27 @@ def add_member(engine: Engine, organisation_id: int, group_id: int, user_id: int
         raise GroupRefused(N_("choose someone of this organisation"))
     with session_scope(engine) as session:
         _own(session, organisation_id, group_id)
-        if session.exec(select(StaffGroupMember).where(StaffGroupMember.group_id == group_id,  # type: ignore[call-overload]
-                                                       StaffGroupMember.user_id == user_id)).first() is None:
+        if (
+            session.exec(
+                select(StaffGroupMember).where(
+                    StaffGroupMember.group_id == group_id,  # type: ignore[call-overload]
+                    StaffGroupMember.user_id == user_id,
+                )
+            ).first()
+            is None
+        ):
             session.add(StaffGroupMember(group_id=group_id, user_id=user_id))
 
 
 def remove_member(engine: Engine, organisation_id: int, group_id: int, user_id: int) -> None:
     with session_scope(engine) as session:
         _own(session, organisation_id, group_id)
-        session.exec(delete(StaffGroupMember).where(StaffGroupMember.group_id == group_id,  # type: ignore[call-overload]
-                                                    StaffGroupMember.user_id == user_id))
+        session.exec(
+            delete(StaffGroupMember).where(
+                StaffGroupMember.group_id == group_id,  # type: ignore[call-overload]
+                StaffGroupMember.user_id == user_id,
+            )
+        )
 
 
 def delete_group(engine: Engine, organisation_id: int, group_id: int) -> None:

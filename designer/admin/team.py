@@ -36,10 +36,12 @@ class Member:
 
 def members(engine: Engine, organisation: Organisation) -> list[Member]:
     with Session(engine) as session:
-        rows = session.exec(select(StaffUser, Membership.role)
-                            .join(Membership, Membership.user_id == StaffUser.id)
-                            .where(Membership.organisation_id == organisation.id)
-                            .order_by(StaffUser.name)).all()
+        rows = session.exec(
+            select(StaffUser, Membership.role)
+            .join(Membership, Membership.user_id == StaffUser.id)
+            .where(Membership.organisation_id == organisation.id)
+            .order_by(StaffUser.name)
+        ).all()
     return [Member(user, role) for user, role in rows]
 
 
@@ -65,8 +67,11 @@ def set_role(engine: Engine, organisation: Organisation, user_id: int, role: str
     if role not in ROLES:
         raise TeamRefused(N_("unknown role %(role)s"), role=repr(role))
     with session_scope(engine) as session:
-        found = session.exec(select(Membership).where(Membership.user_id == user_id,
-                                                      Membership.organisation_id == organisation.id)).first()
+        found = session.exec(
+            select(Membership).where(
+                Membership.user_id == user_id, Membership.organisation_id == organisation.id
+            )
+        ).first()
         if found is None:
             assert organisation.id is not None
             found = Membership(user_id=user_id, organisation_id=organisation.id, role=role)
@@ -78,16 +83,25 @@ def set_role(engine: Engine, organisation: Organisation, user_id: int, role: str
 def remove_member(engine: Engine, organisation: Organisation, user_id: int) -> None:
     with session_scope(engine) as session:
         _keep_an_administrator(session, organisation, user_id, None)
-        session.exec(delete(Membership).where(Membership.user_id == user_id,  # type: ignore[call-overload]
-                                              Membership.organisation_id == organisation.id))
+        session.exec(
+            delete(Membership).where(
+                Membership.user_id == user_id,  # type: ignore[call-overload]
+                Membership.organisation_id == organisation.id,
+            )
+        )
         # Sessions are ended so that the role they carried ends with them at once.
         session.exec(delete(StaffSession).where(StaffSession.user_id == user_id))  # type: ignore[call-overload]
 
 
-def _keep_an_administrator(session: Session, organisation: Organisation, user_id: int, role: str | None) -> None:
+def _keep_an_administrator(
+    session: Session, organisation: Organisation, user_id: int, role: str | None
+) -> None:
     if role == "administrator":
         return
-    administrators = session.exec(select(Membership.user_id).where(
-        Membership.organisation_id == organisation.id, Membership.role == "administrator")).all()
+    administrators = session.exec(
+        select(Membership.user_id).where(
+            Membership.organisation_id == organisation.id, Membership.role == "administrator"
+        )
+    ).all()
     if list(administrators) == [user_id]:
         raise TeamRefused(N_("an organisation keeps at least one administrator"))

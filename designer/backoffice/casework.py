@@ -21,12 +21,12 @@ class Case:
     submission: Submission
     events: list[SubmissionEvent]
     attachments: list[Attachment]
-    deliveries: dict[int, list[Outbox]]       # event id -> its queued actions
-    transitions: list[workflow.Transition]    # those this person may take now
+    deliveries: dict[int, list[Outbox]]  # event id -> its queued actions
+    transitions: list[workflow.Transition]  # those this person may take now
     processors: list[functions.Processor]
     open_request: SubmissionEvent | None
-    duplicates: list[Submission]              # probable, not yet linked
-    linked: dict[int, str]                    # id -> reference of linked submissions
+    duplicates: list[Submission]  # probable, not yet linked
+    linked: dict[int, str]  # id -> reference of linked submissions
 
     def event_files(self, event_id: int | None) -> list[Attachment]:
         return [a for a in self.attachments if a.event_id == event_id and a.kind != "answer"]
@@ -38,13 +38,24 @@ class Case:
 
 def attachments(engine: Engine, submission_id: int) -> list[Attachment]:
     with engine.connect() as connection:
-        return [Attachment(**row) for row in connection.execute(
-            select(Attachment).where(Attachment.submission_id == submission_id)
-            .order_by(Attachment.created_at, Attachment.id)).mappings()]  # type: ignore[arg-type]
+        return [
+            Attachment(**row)
+            for row in connection.execute(
+                select(Attachment)
+                .where(Attachment.submission_id == submission_id)
+                .order_by(Attachment.created_at, Attachment.id)
+            ).mappings()
+        ]  # type: ignore[arg-type]
 
 
-def case(engine: Engine, submission_id: int, procedure_ids: tuple[int, ...], organisation_id: int,
-         definition_for: Any, held: frozenset[str]) -> Case | None:
+def case(
+    engine: Engine,
+    submission_id: int,
+    procedure_ids: tuple[int, ...],
+    organisation_id: int,
+    definition_for: Any,
+    held: frozenset[str],
+) -> Case | None:
     """The submission if it belongs to one of `procedure_ids`; None otherwise, whatever it is."""
     loaded = processing.load(engine, submission_id)
     if loaded is None or loaded[0].procedure_id not in procedure_ids:
@@ -53,17 +64,27 @@ def case(engine: Engine, submission_id: int, procedure_ids: tuple[int, ...], org
     definition = definition_for(submission.version_id)
     links = processing.linked(events)
     return Case(
-        submission=submission, events=events, attachments=attachments(engine, submission_id),
+        submission=submission,
+        events=events,
+        attachments=attachments(engine, submission_id),
         deliveries=outbox.for_events(engine, [e.id for e in events if e.id is not None]),
         transitions=workflow.available(definition, submission.state, set(held)),
         processors=functions.processors(engine, organisation_id),
         open_request=processing.open_complement(events),
         duplicates=[d for d in duplicates.probable(engine, definition, submission) if d.id not in links],
-        linked=links)
+        linked=links,
+    )
 
 
 def attachment(engine: Engine, attachment_id: str, submission_id: int) -> Attachment | None:
     with engine.connect() as connection:
-        row = connection.execute(select(Attachment).where(Attachment.id == attachment_id,
-                                                          Attachment.submission_id == submission_id)).mappings().first()
+        row = (
+            connection.execute(
+                select(Attachment).where(
+                    Attachment.id == attachment_id, Attachment.submission_id == submission_id
+                )
+            )
+            .mappings()
+            .first()
+        )
     return Attachment(**row) if row else None

@@ -16,9 +16,9 @@ class ProcedureRow:
     slug: str
     title: str
     kind: str
-    published: int | None   # the published version's number
+    published: int | None  # the published version's number
     submissions: int
-    draft: bool             # a draft waits to be published
+    draft: bool  # a draft waits to be published
 
 
 @dataclass(frozen=True)
@@ -33,26 +33,54 @@ def overview(engine: Engine, roles: dict[int, str], lang: str) -> list[Organisat
     if not roles:
         return []
     with Session(engine) as session:
-        organisations = session.exec(select(Organisation).where(Organisation.id.in_(list(roles)))  # type: ignore[union-attr]
-                                     .order_by(Organisation.name)).all()
+        organisations = session.exec(
+            select(Organisation)
+            .where(Organisation.id.in_(list(roles)))  # type: ignore[union-attr]
+            .order_by(Organisation.name)
+        ).all()
         rows = session.exec(
             select(Procedure, ProcedureVersion)
             .join(ProcedureVersion, ProcedureVersion.id == Procedure.published_version_id, isouter=True)
             .where(Procedure.organisation_id.in_(list(roles)))  # type: ignore[attr-defined]
-            .order_by(Procedure.slug)).all()
-        counts = dict(session.exec(select(Submission.procedure_id, func.count())
-                                   .join(Procedure, Procedure.id == Submission.procedure_id)
-                                   .where(Procedure.organisation_id.in_(list(roles)))  # type: ignore[attr-defined]
-                                   .group_by(Submission.procedure_id)).all())
-        drafts = set(session.exec(select(ProcedureVersion.procedure_id)
-                                  .join(Procedure, Procedure.id == ProcedureVersion.procedure_id)
-                                  .where(Procedure.organisation_id.in_(list(roles)),  # type: ignore[attr-defined]
-                                         ProcedureVersion.published_at.is_(None))).all())  # type: ignore[union-attr]
+            .order_by(Procedure.slug)
+        ).all()
+        counts = dict(
+            session.exec(
+                select(Submission.procedure_id, func.count())
+                .join(Procedure, Procedure.id == Submission.procedure_id)
+                .where(Procedure.organisation_id.in_(list(roles)))  # type: ignore[attr-defined]
+                .group_by(Submission.procedure_id)
+            ).all()
+        )
+        drafts = set(
+            session.exec(
+                select(ProcedureVersion.procedure_id)
+                .join(Procedure, Procedure.id == ProcedureVersion.procedure_id)
+                .where(
+                    Procedure.organisation_id.in_(list(roles)),  # type: ignore[attr-defined]
+                    ProcedureVersion.published_at.is_(None),
+                )
+            ).all()
+        )  # type: ignore[union-attr]
     by_organisation: dict[int, list[ProcedureRow]] = {}
     for procedure, version in rows:
-        title = localize(version.definition["title"], lang, version.definition["lang"]) if version else procedure.slug
-        by_organisation.setdefault(procedure.organisation_id, []).append(ProcedureRow(
-            procedure.slug, title, procedure.kind, version.number if version else None,
-            int(counts.get(procedure.id, 0)), procedure.id in drafts))
-    return [OrganisationRow(organisation, roles[organisation.id], by_organisation.get(organisation.id, []))
-            for organisation in organisations if organisation.id is not None]
+        title = (
+            localize(version.definition["title"], lang, version.definition["lang"])
+            if version
+            else procedure.slug
+        )
+        by_organisation.setdefault(procedure.organisation_id, []).append(
+            ProcedureRow(
+                procedure.slug,
+                title,
+                procedure.kind,
+                version.number if version else None,
+                int(counts.get(procedure.id, 0)),
+                procedure.id in drafts,
+            )
+        )
+    return [
+        OrganisationRow(organisation, roles[organisation.id], by_organisation.get(organisation.id, []))
+        for organisation in organisations
+        if organisation.id is not None
+    ]

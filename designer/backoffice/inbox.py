@@ -8,8 +8,9 @@ Every query is scoped to procedures of organisations the person may see.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any, Mapping, Sequence
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine, and_, false, func, or_, select, text, true
@@ -36,47 +37,62 @@ MAX_PAGE = 200  # COUNT_LIMIT / PAGE_SIZE: beyond, the agent narrows the filter
 class Filters:
     tab: str = "todo"
     status: str = ""
-    assignee: str = ""           # a staff id, "g" and a group id, "none", or "" for anyone
+    assignee: str = ""  # a staff id, "g" and a group id, "none", or "" for anyone
     received_from: dt.date | None = None
     received_to: dt.date | None = None
     text: str = ""
-    field: str = ""              # answers[field] == value
+    field: str = ""  # answers[field] == value
     value: str = ""
     overdue: bool = False
     sort: str = "newest"
     page: int = 1
 
     @classmethod
-    def parse(cls, params: Mapping[str, str]) -> "Filters":
+    def parse(cls, params: Mapping[str, str]) -> Filters:
         """From a query string; what cannot be read is ignored rather than refused."""
+
         def day(name: str) -> dt.date | None:
             try:
                 return dt.date.fromisoformat(params.get(name, "")[:10])
             except ValueError:
                 return None
+
         try:
             page = min(max(int(params.get("page", "1")), 1), MAX_PAGE)
         except ValueError:
             page = 1
         return cls(
             tab=params.get("tab", "todo") if params.get("tab") in TABS else "todo",
-            status=params.get("status", "")[:63], assignee=params.get("assignee", "")[:12],
-            received_from=day("from"), received_to=day("to"), text=params.get("q", "").strip()[:200],
-            field=params.get("field", "")[:100], value=params.get("value", "")[:200],
+            status=params.get("status", "")[:63],
+            assignee=params.get("assignee", "")[:12],
+            received_from=day("from"),
+            received_to=day("to"),
+            text=params.get("q", "").strip()[:200],
+            field=params.get("field", "")[:100],
+            value=params.get("value", "")[:200],
             overdue=params.get("overdue") in ("1", "on", "true"),
-            sort=params.get("sort", "newest") if params.get("sort") in SORTS else "newest", page=page)
+            sort=params.get("sort", "newest") if params.get("sort") in SORTS else "newest",
+            page=page,
+        )
 
     def query_string(self, **changes: Any) -> str:
         """The filters as a query string, with some changed (links to tabs, pages, sorts)."""
         from urllib.parse import urlencode
 
         values = replace(self, **changes)
-        pairs = {"tab": values.tab, "status": values.status, "assignee": values.assignee,
-                 "from": values.received_from.isoformat() if values.received_from else "",
-                 "to": values.received_to.isoformat() if values.received_to else "", "q": values.text,
-                 "field": values.field, "value": values.value, "overdue": "1" if values.overdue else "",
-                 "sort": values.sort if values.sort != "newest" else "",
-                 "page": str(values.page) if values.page > 1 else ""}
+        pairs = {
+            "tab": values.tab,
+            "status": values.status,
+            "assignee": values.assignee,
+            "from": values.received_from.isoformat() if values.received_from else "",
+            "to": values.received_to.isoformat() if values.received_to else "",
+            "q": values.text,
+            "field": values.field,
+            "value": values.value,
+            "overdue": "1" if values.overdue else "",
+            "sort": values.sort if values.sort != "newest" else "",
+            "page": str(values.page) if values.page > 1 else "",
+        }
         return urlencode({key: value for key, value in pairs.items() if value})
 
 
@@ -86,17 +102,25 @@ class Scope:
     the others: a status final in one version says nothing of another's rows."""
 
     procedure_ids: tuple[int, ...]
-    finals: Mapping[int, frozenset[str]] = field(default_factory=dict)   # version id -> statuses
-    opens: Mapping[int, frozenset[str]] = field(default_factory=dict)    # version id -> statuses
+    finals: Mapping[int, frozenset[str]] = field(default_factory=dict)  # version id -> statuses
+    opens: Mapping[int, frozenset[str]] = field(default_factory=dict)  # version id -> statuses
     timezone: str = "Europe/Paris"
 
 
-def scope(engine: Engine, organisation_ids: Sequence[int], procedure_id: int | None = None,
-          timezone: str = "Europe/Paris") -> Scope:
-    statement = (select(Procedure.id, ProcedureVersion.id, ProcedureVersion.definition)
-                 .join(ProcedureVersion, ProcedureVersion.procedure_id == Procedure.id)
-                 .where(Procedure.organisation_id.in_(list(organisation_ids)),  # type: ignore[attr-defined]
-                        ProcedureVersion.published_at.is_not(None)))  # type: ignore[union-attr]
+def scope(
+    engine: Engine,
+    organisation_ids: Sequence[int],
+    procedure_id: int | None = None,
+    timezone: str = "Europe/Paris",
+) -> Scope:
+    statement = (
+        select(Procedure.id, ProcedureVersion.id, ProcedureVersion.definition)
+        .join(ProcedureVersion, ProcedureVersion.procedure_id == Procedure.id)
+        .where(
+            Procedure.organisation_id.in_(list(organisation_ids)),  # type: ignore[attr-defined]
+            ProcedureVersion.published_at.is_not(None),
+        )
+    )  # type: ignore[union-attr]
     if procedure_id is not None:
         statement = statement.where(Procedure.id == procedure_id)
     procedures: set[int] = set()
@@ -112,19 +136,25 @@ def scope(engine: Engine, organisation_ids: Sequence[int], procedure_id: int | N
 
 
 def _closed(where: Scope) -> Any:
-    parts = [and_(Submission.version_id == version_id, Submission.state.in_(sorted(states)))  # type: ignore[attr-defined]
-             for version_id, states in where.finals.items() if states]
+    parts = [
+        and_(Submission.version_id == version_id, Submission.state.in_(sorted(states)))  # type: ignore[attr-defined]
+        for version_id, states in where.finals.items()
+        if states
+    ]
     return or_(Submission.state == WITHDRAWN, *parts)
 
 
 def _open(where: Scope) -> Any:
-    parts = [and_(Submission.version_id == version_id, Submission.state.in_(sorted(states)))  # type: ignore[attr-defined]
-             for version_id, states in where.opens.items() if states]
+    parts = [
+        and_(Submission.version_id == version_id, Submission.state.in_(sorted(states)))  # type: ignore[attr-defined]
+        for version_id, states in where.opens.items()
+        if states
+    ]
     return or_(false(), *parts)
 
 
 def _day_start(day: dt.date, timezone: str) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time(), ZoneInfo(timezone)).astimezone(dt.timezone.utc)
+    return dt.datetime.combine(day, dt.time(), ZoneInfo(timezone)).astimezone(dt.UTC)
 
 
 def _matches(words: list[str], dialect: str) -> Any:
@@ -135,8 +165,12 @@ def _matches(words: list[str], dialect: str) -> Any:
         if not usable:
             return true()
         phrase = " AND ".join('"' + word.replace('"', '""') + '"*' for word in usable)
-        return Submission.id.in_(select(text("rowid")).select_from(text("submission_fts"))  # type: ignore[union-attr]
-                                 .where(text("submission_fts MATCH :search")).params(search=phrase))
+        return Submission.id.in_(
+            select(text("rowid"))
+            .select_from(text("submission_fts"))  # type: ignore[union-attr]
+            .where(text("submission_fts MATCH :search"))
+            .params(search=phrase)
+        )
     parts = []
     for word in words:
         escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
@@ -144,8 +178,9 @@ def _matches(words: list[str], dialect: str) -> Any:
     return and_(*parts)
 
 
-def conditions(where: Scope, filters: Filters, staff_id: int | None, dialect: str = "sqlite",
-               groups: Sequence[int] = ()) -> list[Any]:
+def conditions(
+    where: Scope, filters: Filters, staff_id: int | None, dialect: str = "sqlite", groups: Sequence[int] = ()
+) -> list[Any]:
     """The SQL conditions the filters mean; the inbox, its bulk actions and the exports of
     the filtered list all use these."""
     if not where.procedure_ids:
@@ -157,8 +192,9 @@ def conditions(where: Scope, filters: Filters, staff_id: int | None, dialect: st
         found.append(_open(where))
         if filters.tab == "mine":
             # Mine, or my team's.
-            found.append(or_(Submission.assignee_id == staff_id,
-                             Submission.assignee_group_id.in_(list(groups))))  # type: ignore[union-attr]
+            found.append(
+                or_(Submission.assignee_id == staff_id, Submission.assignee_group_id.in_(list(groups)))
+            )  # type: ignore[union-attr]
     if filters.status:
         found.append(Submission.state == filters.status)
     if filters.assignee == "none":
@@ -171,7 +207,9 @@ def conditions(where: Scope, filters: Filters, staff_id: int | None, dialect: st
     if filters.received_from:
         found.append(Submission.created_at >= _day_start(filters.received_from, where.timezone))
     if filters.received_to:
-        found.append(Submission.created_at < _day_start(filters.received_to + dt.timedelta(days=1), where.timezone))
+        found.append(
+            Submission.created_at < _day_start(filters.received_to + dt.timedelta(days=1), where.timezone)
+        )
     if filters.overdue:
         found.extend([Submission.deadline < now(), _open(where)])  # type: ignore[operator]
     if filters.text:
@@ -181,11 +219,15 @@ def conditions(where: Scope, filters: Filters, staff_id: int | None, dialect: st
     return found
 
 
-def statement(where: Scope, filters: Filters, staff_id: int | None, dialect: str = "sqlite",
-              groups: Sequence[int] = ()) -> Select:  # type: ignore[type-arg]
+def statement(
+    where: Scope, filters: Filters, staff_id: int | None, dialect: str = "sqlite", groups: Sequence[int] = ()
+) -> Select:  # type: ignore[type-arg]
     """The rows the filters select, in order (without the page's limits)."""
-    return (select(Submission).where(*conditions(where, filters, staff_id, dialect, groups))
-            .order_by(*SORTS[filters.sort]))
+    return (
+        select(Submission)
+        .where(*conditions(where, filters, staff_id, dialect, groups))
+        .order_by(*SORTS[filters.sort])
+    )
 
 
 # Counting every match of a broad filter would cost more than showing the page: beyond this
@@ -208,7 +250,9 @@ class Page:
         return max(1, -(-min(self.total, COUNT_LIMIT) // PAGE_SIZE))
 
 
-def page(engine: Engine, where: Scope, filters: Filters, staff_id: int | None, groups: Sequence[int] = ()) -> Page:
+def page(
+    engine: Engine, where: Scope, filters: Filters, staff_id: int | None, groups: Sequence[int] = ()
+) -> Page:
     query = statement(where, filters, staff_id, engine.dialect.name, groups)
     counted = select(func.count()).select_from(query.order_by(None).limit(COUNT_LIMIT + 1).subquery())
     # The page's ids first, sorting narrow rows, then those rows whole: sorting thousands of
@@ -218,8 +262,14 @@ def page(engine: Engine, where: Scope, filters: Filters, staff_id: int | None, g
         total = int(connection.execute(counted).scalar_one())
         chosen = [row[0] for row in connection.execute(ids)]
         # Rows come from the database, already valid: built without validating them again.
-        found = {row["id"]: Submission.model_construct(**row) for row in connection.execute(
-            select(Submission).where(Submission.id.in_(chosen))).mappings()} if chosen else {}  # type: ignore[union-attr]
+        found = (
+            {
+                row["id"]: Submission.model_construct(**row)
+                for row in connection.execute(select(Submission).where(Submission.id.in_(chosen))).mappings()
+            }
+            if chosen
+            else {}
+        )  # type: ignore[union-attr]
     return Page([found[number] for number in chosen if number in found], total, filters)
 
 
@@ -228,6 +278,12 @@ def selected(engine: Engine, where: Scope, ids: Sequence[int]) -> list[Submissio
     if not ids or not where.procedure_ids:
         return []
     with engine.connect() as connection:
-        return [Submission(**row) for row in connection.execute(
-            select(Submission).where(Submission.id.in_(list(ids)[:500]),  # type: ignore[union-attr]
-                                     Submission.procedure_id.in_(where.procedure_ids))).mappings()]  # type: ignore[attr-defined]
+        return [
+            Submission(**row)
+            for row in connection.execute(
+                select(Submission).where(
+                    Submission.id.in_(list(ids)[:500]),  # type: ignore[union-attr]
+                    Submission.procedure_id.in_(where.procedure_ids),
+                )
+            ).mappings()
+        ]  # type: ignore[attr-defined]

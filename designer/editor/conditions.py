@@ -18,9 +18,15 @@ from runtime.i18n import N_
 
 MAX_ROWS = 10
 # The editor's operators, in the order offered; "empty" is written `"filled": false`.
-OPERATORS = (("equals", N_("is")), ("not_equals", N_("is not")), ("contains", N_("contains")),
-             ("filled", N_("is filled in")), ("empty", N_("is empty")),
-             ("greater_than", N_("is greater than")), ("less_than", N_("is less than")))
+OPERATORS = (
+    ("equals", N_("is")),
+    ("not_equals", N_("is not")),
+    ("contains", N_("contains")),
+    ("filled", N_("is filled in")),
+    ("empty", N_("is empty")),
+    ("greater_than", N_("is greater than")),
+    ("less_than", N_("is less than")),
+)
 QUOTES = {"fr": "«\u00a0{}\u00a0»"}
 
 
@@ -69,20 +75,29 @@ def _text(value: Mapping[str, str] | None, lang: str, fallback: str) -> str:
 def question(definition: Definition, element: Mapping[str, Any], lang: str) -> Question:
     fallback = definition["lang"]
     prop = definition["schema"]["properties"].get(element["field"], {})
-    choices = [(value, _text(label, lang, fallback)) for value, label in (element.get("choices") or {}).items()]
+    choices = [
+        (value, _text(label, lang, fallback)) for value, label in (element.get("choices") or {}).items()
+    ]
     if prop.get("type") == "boolean":
         labels = element.get("labels") or {}
         yes, no = ("Oui", "Non") if lang == "fr" else ("Yes", "No")
-        choices = [("true", _text(labels.get("true"), lang, fallback) or yes),
-                   ("false", _text(labels.get("false"), lang, fallback) or no)]
-    return Question(element["field"], _text(element.get("label"), lang, fallback), element.get("widget", ""),
-                    prop, choices)
+        choices = [
+            ("true", _text(labels.get("true"), lang, fallback) or yes),
+            ("false", _text(labels.get("false"), lang, fallback) or no),
+        ]
+    return Question(
+        element["field"],
+        _text(element.get("label"), lang, fallback),
+        element.get("widget", ""),
+        prop,
+        choices,
+    )
 
 
 def questions_before(definition: Definition, page: int, index: int, lang: str) -> list[Question]:
     """The questions before an element (index -1: before the page), in form order."""
     found = []
-    for page_index, each in enumerate(definition["ui"]["pages"][:page + 1]):
+    for page_index, each in enumerate(definition["ui"]["pages"][: page + 1]):
         for position, element in enumerate(each["elements"]):
             if page_index == page and (index < 0 or position >= index):
                 break
@@ -92,8 +107,12 @@ def questions_before(definition: Definition, page: int, index: int, lang: str) -
 
 
 def all_questions(definition: Definition, lang: str) -> dict[str, Question]:
-    return {element["field"]: question(definition, element, lang)
-            for page in definition["ui"]["pages"] for element in page["elements"] if "field" in element}
+    return {
+        element["field"]: question(definition, element, lang)
+        for page in definition["ui"]["pages"]
+        for element in page["elements"]
+        if "field" in element
+    }
 
 
 def _shown(value: Any) -> str:
@@ -131,8 +150,13 @@ def rows_from_form(values: Mapping[str, str]) -> tuple[str, list[Row]]:
         name = values.get(f"condition_field_{number}")
         if name is None or str(number) == removed:
             continue
-        rows.append(Row(name.strip(), values.get(f"condition_operator_{number}", "equals"),
-                        values.get(f"condition_value_{number}", "").strip()))
+        rows.append(
+            Row(
+                name.strip(),
+                values.get(f"condition_operator_{number}", "equals"),
+                values.get(f"condition_value_{number}", "").strip(),
+            )
+        )
     return join, rows
 
 
@@ -143,14 +167,18 @@ def _value(asked: Question, operator: str, raw: str) -> Any:
         for value, label in asked.choices:
             if raw == value or raw.casefold() == label.casefold():
                 return value == "true" if asked.prop.get("type") == "boolean" else value
-        raise EditRefused(N_("“%(value)s” is not one of the answers offered by “%(field)s”."),
-                          value=raw, field=asked.label)
+        raise EditRefused(
+            N_("“%(value)s” is not one of the answers offered by “%(field)s”."), value=raw, field=asked.label
+        )
     if asked.numeric:
         try:
             number = float(raw.replace(",", ".").replace("\u00a0", "").replace(" ", ""))
         except ValueError:
-            raise EditRefused(N_("“%(field)s” is a number: compare it with a number, not “%(value)s”."),
-                              field=asked.label, value=raw) from None
+            raise EditRefused(
+                N_("“%(field)s” is a number: compare it with a number, not “%(value)s”."),
+                field=asked.label,
+                value=raw,
+            ) from None
         return int(number) if number.is_integer() else number
     return raw
 
@@ -163,20 +191,24 @@ def _part(row: Row, asked: Question) -> dict[str, Any]:
         return {"field": row.field, "filled": operator == "filled"}
     kind = asked.prop.get("type")
     if operator == "contains" and not asked.several:
-        raise EditRefused(N_("“contains” is for questions with several answers; use “is” for “%(field)s”."),
-                          field=asked.label)
+        raise EditRefused(
+            N_("“contains” is for questions with several answers; use “is” for “%(field)s”."),
+            field=asked.label,
+        )
     if operator in ("equals", "not_equals") and asked.several:
         raise EditRefused(N_("“%(field)s” may have several answers: use “contains”."), field=asked.label)
     if operator in ("equals", "not_equals") and kind in ("object", "array"):
         raise EditRefused(N_("“%(field)s” can only be checked as filled in or empty."), field=asked.label)
     if operator in ("greater_than", "less_than") and not asked.numeric:
-        raise EditRefused(N_("Only numbers can be greater or less: “%(field)s” is not a number."),
-                          field=asked.label)
+        raise EditRefused(
+            N_("Only numbers can be greater or less: “%(field)s” is not a number."), field=asked.label
+        )
     return {"field": row.field, operator: _value(asked, operator, row.value)}
 
 
-def condition_from_rows(join: str, rows: list[Row], earlier: list[Question], everyone: dict[str, Question],
-                        own: str | None) -> dict[str, Any] | None:
+def condition_from_rows(
+    join: str, rows: list[Row], earlier: list[Question], everyone: dict[str, Question], own: str | None
+) -> dict[str, Any] | None:
     """The `visible_if` the rows say, refusing questions that are not before the element."""
     before = {asked.name: asked for asked in earlier}
     parts = []
@@ -188,23 +220,34 @@ def condition_from_rows(join: str, rows: list[Row], earlier: list[Question], eve
         if row.field not in everyone:
             raise EditRefused(N_("The question %(field)s does not exist (any more)."), field=row.field)
         if row.field not in before:
-            raise EditRefused(N_("“%(field)s” comes later in the form: a condition may only depend on "
-                                 "questions asked before."), field=everyone[row.field].label)
+            raise EditRefused(
+                N_(
+                    "“%(field)s” comes later in the form: a condition may only depend on "
+                    "questions asked before."
+                ),
+                field=everyone[row.field].label,
+            )
         parts.append(_part(row, before[row.field]))
     if not parts:
         return None
     return parts[0] if len(parts) == 1 else {join: parts}
 
 
-def set_condition(definition: Definition, page: int, index: int, values: Mapping[str, str],
-                  lang: str) -> None:
+def set_condition(
+    definition: Definition, page: int, index: int, values: Mapping[str, str], lang: str
+) -> None:
     """Apply the condition rows of the properties form to an element of `definition`."""
     if "condition_join" not in values:
         return
     element = element_of(definition, page, index)
     join, rows = rows_from_form(values)
-    condition = condition_from_rows(join, rows, questions_before(definition, page, index, lang),
-                                    all_questions(definition, lang), element.get("field"))
+    condition = condition_from_rows(
+        join,
+        rows,
+        questions_before(definition, page, index, lang),
+        all_questions(definition, lang),
+        element.get("field"),
+    )
     if condition is None:
         element.pop("visible_if", None)
     else:
@@ -227,20 +270,34 @@ def order_problem(changed: Definition, before: Definition, lang: str) -> EditRef
     """Why `changed` puts a question after one that depends on it, or drops one that others
     need; None when every condition still looks back. Labels are read from `before`."""
     labels = {name: asked.label for name, asked in all_questions(before, lang).items()}
-    present = {element["field"] for page in changed["ui"]["pages"] for element in page["elements"]
-               if "field" in element}
+    present = {
+        element["field"]
+        for page in changed["ui"]["pages"]
+        for element in page["elements"]
+        if "field" in element
+    }
     seen: set[str] = set()
     for own, holder, names in _references(changed):
-        label = labels.get(own or "", "") or _text(holder.get("title") or holder.get("content"), lang,
-                                                   changed["lang"])[:60]
+        label = (
+            labels.get(own or "", "")
+            or _text(holder.get("title") or holder.get("content"), lang, changed["lang"])[:60]
+        )
         for name in names:
             if name not in present:
-                return EditRefused(N_("“%(field)s” is used by “%(element)s” (its condition or its order of "
-                                      "dates): change that first."),
-                                   field=labels.get(name, name), element=label).about(own)
+                return EditRefused(
+                    N_(
+                        "“%(field)s” is used by “%(element)s” (its condition or its order of "
+                        "dates): change that first."
+                    ),
+                    field=labels.get(name, name),
+                    element=label,
+                ).about(own)
             if name not in seen:
-                return EditRefused(N_("“%(element)s” depends on “%(field)s” and cannot come before it."),
-                                   field=labels.get(name, name), element=label).about(own)
+                return EditRefused(
+                    N_("“%(element)s” depends on “%(field)s” and cannot come before it."),
+                    field=labels.get(name, name),
+                    element=label,
+                ).about(own)
         if own:
             seen.add(own)
     return None

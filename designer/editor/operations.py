@@ -44,7 +44,10 @@ class EditRefused(ValueError):
 def blank(slug: str, title: str, kind: str, lang: str) -> Definition:
     """A new procedure: one page, no question yet, the default workflow of its kind."""
     return {
-        "id": slug, "kind": kind, "lang": lang, "title": {lang: title},
+        "id": slug,
+        "kind": kind,
+        "lang": lang,
+        "title": {lang: title},
         "schema": {"type": "object", "properties": {}},
         "ui": {"pages": [{"title": {lang: "Page 1"}, "elements": []}]},
         "workflow": default_workflow(kind, lang),
@@ -54,31 +57,59 @@ def blank(slug: str, title: str, kind: str, lang: str) -> Definition:
 
 def default_workflow(kind: str, lang: str) -> dict[str, Any]:
     """démarches-simplifiées's graph for procedures; received → processed for the others."""
+
     def text(fr: str, en: str) -> dict[str, str]:
         return {"fr": fr, "en": en} if lang in ("fr", "en") else {lang: fr}
 
     if kind != "procedure":
-        return {"initial": "recue", "states": {
-            "recue": {"label": text("Reçue", "Received"), "visible": True},
-            "traitee": {"label": text("Traitée", "Processed"), "visible": True, "final": True}},
-            "transitions": [{"from": "recue", "to": "traitee", "label": text("Traiter", "Process"),
-                             "functions": ["instructeur"]}]}
+        return {
+            "initial": "recue",
+            "states": {
+                "recue": {"label": text("Reçue", "Received"), "visible": True},
+                "traitee": {"label": text("Traitée", "Processed"), "visible": True, "final": True},
+            },
+            "transitions": [
+                {
+                    "from": "recue",
+                    "to": "traitee",
+                    "label": text("Traiter", "Process"),
+                    "functions": ["instructeur"],
+                }
+            ],
+        }
     states = {
-        "en-construction": {"label": text("Reçue, en attente d’examen", "Received, awaiting review"),
-                            "visible": True},
+        "en-construction": {
+            "label": text("Reçue, en attente d’examen", "Received, awaiting review"),
+            "visible": True,
+        },
         "en-instruction": {"label": text("En cours d’examen", "Under review"), "visible": True},
         "acceptee": {"label": text("Acceptée", "Accepted"), "visible": True, "final": True},
         "refusee": {"label": text("Refusée", "Refused"), "visible": True, "final": True},
-        "classee-sans-suite": {"label": text("Classée sans suite", "Closed without action"), "visible": True,
-                               "final": True},
+        "classee-sans-suite": {
+            "label": text("Classée sans suite", "Closed without action"),
+            "visible": True,
+            "final": True,
+        },
     }
     transitions = [
-        {"from": "en-construction", "to": "en-instruction",
-         "label": text("Passer en instruction", "Start review"),
-         "functions": ["instructeur"], "actions": [{"notify": "citizen"}]},
-        *({"from": "en-instruction", "to": end, "label": states[end]["label"], "functions": ["instructeur"],
-           "comment_required": end != "acceptee", "actions": [{"notify": "citizen"}]}
-          for end in ("acceptee", "refusee", "classee-sans-suite")),
+        {
+            "from": "en-construction",
+            "to": "en-instruction",
+            "label": text("Passer en instruction", "Start review"),
+            "functions": ["instructeur"],
+            "actions": [{"notify": "citizen"}],
+        },
+        *(
+            {
+                "from": "en-instruction",
+                "to": end,
+                "label": states[end]["label"],
+                "functions": ["instructeur"],
+                "comment_required": end != "acceptee",
+                "actions": [{"notify": "citizen"}],
+            }
+            for end in ("acceptee", "refusee", "classee-sans-suite")
+        ),
     ]
     return {"initial": "en-construction", "states": states, "transitions": transitions}
 
@@ -166,17 +197,28 @@ def new_field(widget_name: str, lang: str, taken: set[str]) -> tuple[dict[str, A
     if widget_name == "group":
         # A group is never empty: it starts with one short text, renamed or replaced at will.
         first, first_prop = new_field("text", lang, set())
-        element.update(item_label={lang: "Élément" if lang == "fr" else "Item"},
-                       add_label={lang: "Ajouter" if lang == "fr" else "Add"}, elements=[first])
-        prop = {"type": "array", "minItems": 1, "maxItems": 10,
-                "items": {"type": "object", "properties": {first["field"]: first_prop},
-                          "additionalProperties": False}}
+        element.update(
+            item_label={lang: "Élément" if lang == "fr" else "Item"},
+            add_label={lang: "Ajouter" if lang == "fr" else "Add"},
+            elements=[first],
+        )
+        prop = {
+            "type": "array",
+            "minItems": 1,
+            "maxItems": 10,
+            "items": {
+                "type": "object",
+                "properties": {first["field"]: first_prop},
+                "additionalProperties": False,
+            },
+        }
     return element, prop
 
 
 # -- elements ------------------------------------------------------------------------
-def add_field(definition: Definition, page: int, widget_name: str, lang: str,
-              group: int = -1) -> tuple[Definition, int]:
+def add_field(
+    definition: Definition, page: int, widget_name: str, lang: str, group: int = -1
+) -> tuple[Definition, int]:
     """A new question at the end of a page, or of the group at index `group` on the page."""
     if group >= 0 and widget_name == "group":
         raise EditRefused(N_("A repeatable group cannot hold another group."))
@@ -196,8 +238,9 @@ def add_content(definition: Definition, page: int, lang: str) -> tuple[Definitio
     return result, len(elements) - 1
 
 
-def move(definition: Definition, page: int, index: int, offset: int = 0, sub: int = -1,
-         to: int | None = None) -> tuple[Definition, int]:
+def move(
+    definition: Definition, page: int, index: int, offset: int = 0, sub: int = -1, to: int | None = None
+) -> tuple[Definition, int]:
     """Move an element up (-1) or down (+1), or to the position `to` (a drop), among its
     siblings; returns its new position. Conditions are checked afterwards by the caller."""
     result = copy.deepcopy(definition)
@@ -316,13 +359,31 @@ _set_text = set_text  # the name designer.editor.workflow_editing has always imp
 
 # What each field type is called in the palette, for people who never saw its name.
 WIDGET_LABELS = {
-    "text": N_("Short text"), "textarea": N_("Long text"), "email": N_("E-mail"), "phone": N_("Phone"),
-    "url": N_("Web address"), "number": N_("Number"), "integer": N_("Whole number"), "date": N_("Date"),
-    "datetime": N_("Date and time"), "radio": N_("One choice (buttons)"), "select": N_("One choice (list)"),
-    "checkboxes": N_("Several choices"), "yesno": N_("Yes / no"), "consent": N_("Box to tick"),
-    "file": N_("File"), "address": N_("Address"), "rating": N_("Rating"), "matrix": N_("Matrix"),
-    "ranking": N_("Ranking"), "budget": N_("Budget"), "siret": N_("SIRET number"), "postcode": N_("Postcode"),
-    "insee": N_("INSEE commune code"), "iban": N_("IBAN"), "group": N_("Repeated questions (group)"),
+    "text": N_("Short text"),
+    "textarea": N_("Long text"),
+    "email": N_("E-mail"),
+    "phone": N_("Phone"),
+    "url": N_("Web address"),
+    "number": N_("Number"),
+    "integer": N_("Whole number"),
+    "date": N_("Date"),
+    "datetime": N_("Date and time"),
+    "radio": N_("One choice (buttons)"),
+    "select": N_("One choice (list)"),
+    "checkboxes": N_("Several choices"),
+    "yesno": N_("Yes / no"),
+    "consent": N_("Box to tick"),
+    "file": N_("File"),
+    "address": N_("Address"),
+    "rating": N_("Rating"),
+    "matrix": N_("Matrix"),
+    "ranking": N_("Ranking"),
+    "budget": N_("Budget"),
+    "siret": N_("SIRET number"),
+    "postcode": N_("Postcode"),
+    "insee": N_("INSEE commune code"),
+    "iban": N_("IBAN"),
+    "group": N_("Repeated questions (group)"),
 }
 
 

@@ -13,6 +13,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from designer.editor.conditions import set_condition
 from designer.editor.operations import (
     CHOICE_WIDGETS,
     Definition,
@@ -22,7 +23,6 @@ from designer.editor.operations import (
     properties_of,
     set_text,
 )
-from designer.editor.conditions import set_condition
 from runtime.fields import widget_for
 from runtime.fields.file import FORMAT_NAMES
 from runtime.fields.text import LimitedText
@@ -30,14 +30,19 @@ from runtime.i18n import N_
 
 MAX_FILE_BYTES = 52_428_800  # the meta-schema's limit for max_size
 # (form key, schema key, what it is called in a refusal)
-LIMITS = (("minimum", "minimum", N_("The minimum")), ("maximum", "maximum", N_("The maximum")),
-          ("max_length", "maxLength", N_("The maximum length")),
-          ("min_items", "minItems", N_("The smallest number")), ("max_items", "maxItems", N_("The largest number")))
+LIMITS = (
+    ("minimum", "minimum", N_("The minimum")),
+    ("maximum", "maximum", N_("The maximum")),
+    ("max_length", "maxLength", N_("The maximum length")),
+    ("min_items", "minItems", N_("The smallest number")),
+    ("max_items", "maxItems", N_("The largest number")),
+)
 TEXTS = ("label", "help", "placeholder", "item_label", "add_label")
 
 
-def set_properties(definition: Definition, page: int, index: int, lang: str,
-                   values: Mapping[str, str], sub: int = -1) -> Definition:
+def set_properties(
+    definition: Definition, page: int, index: int, lang: str, values: Mapping[str, str], sub: int = -1
+) -> Definition:
     """Apply the properties pane to the element at (page, index[, sub])."""
     result = copy.deepcopy(definition)
     element = element_of(result, page, index, sub)
@@ -75,8 +80,20 @@ def set_properties(definition: Definition, page: int, index: int, lang: str,
 
 
 # Questions that may come pre-filled: one value the citizen can keep or change.
-DEFAULT_WIDGETS = ("text", "textarea", "email", "phone", "url", "number", "integer", "date", "radio", "select",
-                   "postcode", "insee")
+DEFAULT_WIDGETS = (
+    "text",
+    "textarea",
+    "email",
+    "phone",
+    "url",
+    "number",
+    "integer",
+    "date",
+    "radio",
+    "select",
+    "postcode",
+    "insee",
+)
 
 
 def _set_default(element: dict[str, Any], prop: dict[str, Any], raw: str) -> None:
@@ -96,14 +113,16 @@ def _set_default(element: dict[str, Any], prop: dict[str, Any], raw: str) -> Non
             value = dt.date.fromisoformat(raw).isoformat()
         except ValueError:
             raise EditRefused(N_("The default answer must be a date, for example 2027-01-31.")).about(
-                element["field"]) from None
+                element["field"]
+            ) from None
     elif widget in ("radio", "select") and raw not in (prop.get("enum") or []):
         raise EditRefused(N_("The default answer must be one of the choices.")).about(element["field"])
     prop["default"] = value
 
 
-def _set_required(definition: Definition, page: int, index: int, sub: int, element: dict[str, Any],
-                  required: bool) -> None:
+def _set_required(
+    definition: Definition, page: int, index: int, sub: int, element: dict[str, Any], required: bool
+) -> None:
     """Top-level questions carry `required` on their element (so that it may depend on a
     condition); the questions of a group use their items' `required` list."""
     owner = definition["schema"] if sub < 0 else group_of(definition, page, index)[1]
@@ -136,8 +155,13 @@ def _check_length_cap(element: Mapping[str, Any], prop: Mapping[str, Any]) -> No
     widget = widget_for(element["widget"])
     limit = prop.get("maxLength")
     if isinstance(widget, LimitedText) and isinstance(limit, int) and limit > widget.max_length_cap:
-        raise EditRefused(N_("The maximum length may be at most %(cap)s characters: a longer answer could not be "
-                             "laid out on its receipt."), cap=widget.max_length_cap).about(element["field"])
+        raise EditRefused(
+            N_(
+                "The maximum length may be at most %(cap)s characters: a longer answer could not be "
+                "laid out on its receipt."
+            ),
+            cap=widget.max_length_cap,
+        ).about(element["field"])
 
 
 def _set_limits(prop: dict[str, Any], values: Mapping[str, str]) -> None:
@@ -147,7 +171,9 @@ def _set_limits(prop: dict[str, Any], values: Mapping[str, str]) -> None:
         number = _number(values[key], what)
         if number is None:
             prop.pop(schema_key, None)
-        elif schema_key in ("maxLength", "minItems", "maxItems") and (number < 0 or not isinstance(number, int)):
+        elif schema_key in ("maxLength", "minItems", "maxItems") and (
+            number < 0 or not isinstance(number, int)
+        ):
             raise EditRefused(N_("%(what)s must be a whole number, 0 or more."), what=what)
         else:
             prop[schema_key] = number
@@ -182,8 +208,10 @@ def _set_file(element: dict[str, Any], prop: dict[str, Any], values: Mapping[str
     if megabytes is None:
         element.pop("max_size", None)
     elif not 0 < megabytes * 1_000_000 <= MAX_FILE_BYTES:
-        raise EditRefused(N_("The largest size of a file must be more than 0 and at most %(mb)s MB."),
-                          mb=MAX_FILE_BYTES // 1_000_000)
+        raise EditRefused(
+            N_("The largest size of a file must be more than 0 and at most %(mb)s MB."),
+            mb=MAX_FILE_BYTES // 1_000_000,
+        )
     else:
         element["max_size"] = int(megabytes * 1_000_000)
     if values.get("multiple") == "on":

@@ -9,9 +9,10 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Iterator
+from typing import Any
 
 from sqlalchemy import Engine, update
 from sqlalchemy.exc import IntegrityError
@@ -49,9 +50,11 @@ def slug_problem(slug: str) -> str | None:
     if not slug:
         return N_("Give a title or an identifier for the address.")
     if not SLUG.fullmatch(slug):
-        return N_("The identifier may hold only lower-case letters without accents, digits and hyphens, "
-                  "at most 63 characters, and begins with a letter or a digit (for example "
-                  "inscription-a-la-cantine).")
+        return N_(
+            "The identifier may hold only lower-case letters without accents, digits and hyphens, "
+            "at most 63 characters, and begins with a letter or a digit (for example "
+            "inscription-a-la-cantine)."
+        )
     return None
 
 
@@ -69,7 +72,7 @@ class ProcedureState:
 @dataclass(frozen=True)
 class Change:
     path: str
-    kind: str          # "added", "removed" or "changed"
+    kind: str  # "added", "removed" or "changed"
     before: Any
     after: Any
 
@@ -86,21 +89,26 @@ def templates() -> dict[str, dict[str, Any]]:
 
 def procedure_state(engine: Engine, organisation: Organisation, slug: str) -> ProcedureState | None:
     with Session(engine) as session:
-        procedure = session.exec(select(Procedure).where(Procedure.organisation_id == organisation.id,
-                                                         Procedure.slug == slug)).first()
+        procedure = session.exec(
+            select(Procedure).where(Procedure.organisation_id == organisation.id, Procedure.slug == slug)
+        ).first()
         if procedure is None:
             return None
-        versions = session.exec(select(ProcedureVersion).where(
-            ProcedureVersion.procedure_id == procedure.id,
-            (ProcedureVersion.id == procedure.published_version_id) | ProcedureVersion.published_at.is_(None))  # type: ignore[union-attr]
+        versions = session.exec(
+            select(ProcedureVersion).where(
+                ProcedureVersion.procedure_id == procedure.id,
+                (ProcedureVersion.id == procedure.published_version_id)
+                | ProcedureVersion.published_at.is_(None),
+            )  # type: ignore[union-attr]
         ).all()
     published = next((v for v in versions if v.id == procedure.published_version_id), None)
     draft = next((v for v in versions if v.published_at is None), None)
     return ProcedureState(procedure, published, draft)
 
 
-def import_definition(engine: Engine, organisation: Organisation,
-                      raw: bytes) -> tuple[ProcedureVersion, list[Problem]]:
+def import_definition(
+    engine: Engine, organisation: Organisation, raw: bytes
+) -> tuple[ProcedureVersion, list[Problem]]:
     """Keep an uploaded definition as its procedure's draft; DefinitionError lists what is wrong.
 
     A plain JSON Schema of the data is turned into a one-page procedure first, and an XLSForm
@@ -111,8 +119,9 @@ def import_definition(engine: Engine, organisation: Organisation,
     if looks_like_workbook(raw):
         definition, report = from_xlsform(raw, organisation.lang)
         with session_scope(engine) as session:
-            return save_version(session, organisation, load_definition(json.dumps(definition)),
-                                publish=False), report
+            return save_version(
+                session, organisation, load_definition(json.dumps(definition)), publish=False
+            ), report
     try:
         document = json.loads(raw)
     except (ValueError, RecursionError):
@@ -126,8 +135,9 @@ def import_definition(engine: Engine, organisation: Organisation,
         return save_version(session, organisation, definition, publish=False), report
 
 
-def save_draft(engine: Engine, organisation: Organisation, definition: dict[str, Any],
-               checked: bool = False) -> ProcedureVersion:
+def save_draft(
+    engine: Engine, organisation: Organisation, definition: dict[str, Any], checked: bool = False
+) -> ProcedureVersion:
     """Keep an edited definition as the draft; `checked` when the editor has just run the loader.
 
     Not flushed to disk at each change (SQLite's NORMAL, in WAL mode): a power cut may lose
@@ -137,8 +147,9 @@ def save_draft(engine: Engine, organisation: Organisation, definition: dict[str,
         return save_version(session, organisation, definition, publish=False, checked=checked)
 
 
-def save_edit(engine: Engine, organisation: Organisation, definition: dict[str, Any],
-              revision: str) -> ProcedureVersion | None:
+def save_edit(
+    engine: Engine, organisation: Organisation, definition: dict[str, Any], revision: str
+) -> ProcedureVersion | None:
     """Keep an editor's change (already checked by the loader) as the draft, only if the
     procedure is still at `revision`, the content hash the editor was opened on; None when
     someone saved or published meanwhile, and nothing is written.
@@ -150,24 +161,35 @@ def save_edit(engine: Engine, organisation: Organisation, definition: dict[str, 
     digest = content_hash(definition)
     with session_scope(engine, durable=False) as session:
         latest = session.exec(
-            select(ProcedureVersion).join(Procedure, Procedure.id == ProcedureVersion.procedure_id)  # type: ignore[arg-type]
+            select(ProcedureVersion)
+            .join(Procedure, Procedure.id == ProcedureVersion.procedure_id)  # type: ignore[arg-type]
             .where(Procedure.organisation_id == organisation.id, Procedure.slug == definition["id"])
-            .order_by(ProcedureVersion.number.desc())).first()  # type: ignore[attr-defined]
+            .order_by(ProcedureVersion.number.desc())
+        ).first()  # type: ignore[attr-defined]
         if latest is None or latest.content_hash != revision:
             return None
         if latest.published_at is None:
-            written = session.execute(update(ProcedureVersion).where(
-                ProcedureVersion.id == latest.id, ProcedureVersion.content_hash == revision,  # type: ignore[arg-type]
-                ProcedureVersion.published_at.is_(None))  # type: ignore[union-attr]
-                .values(definition=dict(definition), content_hash=digest))
+            written = session.execute(
+                update(ProcedureVersion)
+                .where(
+                    ProcedureVersion.id == latest.id,
+                    ProcedureVersion.content_hash == revision,  # type: ignore[arg-type]
+                    ProcedureVersion.published_at.is_(None),
+                )  # type: ignore[union-attr]
+                .values(definition=dict(definition), content_hash=digest)
+            )
             if written.rowcount != 1:  # type: ignore[attr-defined]
                 return None
             session.refresh(latest)
             return latest
         if digest == revision:
             return latest  # the published version already says exactly this
-        draft = ProcedureVersion(procedure_id=latest.procedure_id, number=latest.number + 1,
-                                 definition=dict(definition), content_hash=digest)
+        draft = ProcedureVersion(
+            procedure_id=latest.procedure_id,
+            number=latest.number + 1,
+            definition=dict(definition),
+            content_hash=digest,
+        )
         try:
             with session.begin_nested():
                 session.add(draft)
@@ -200,7 +222,7 @@ def _walk(before: Any, after: Any, path: str) -> Iterator[Change]:
             else:
                 yield from _walk(before[key], after[key], child)
     elif isinstance(before, list) and isinstance(after, list) and len(before) == len(after):
-        for index, (old, new) in enumerate(zip(before, after)):
+        for index, (old, new) in enumerate(zip(before, after, strict=False)):
             yield from _walk(old, new, f"{path}/{index}")
     elif before != after:
         yield Change(path or "/", "changed", before, after)

@@ -10,14 +10,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from designer.editor import operations as editing
-
 from designer.editor import conditions as editing_conditions
-
+from designer.editor import operations as editing
 from designer.editor import properties as editing_properties
-
 from designer.editor import settings as editing_settings
-
 from designer.editor import workflow_editing as workflow
 from designer.editor.operations import Definition, EditRefused
 from runtime.fields.base import Problem
@@ -42,7 +38,9 @@ def number(value: Any, default: int = 0) -> int:
 
 
 def selection_from(values: Mapping[str, Any]) -> Selection:
-    return Selection(number(values.get("page")), number(values.get("element"), -1), number(values.get("sub"), -1))
+    return Selection(
+        number(values.get("page")), number(values.get("element"), -1), number(values.get("sub"), -1)
+    )
 
 
 def clamp(definition: Definition, selection: Selection) -> Selection:
@@ -61,8 +59,9 @@ def clamp(definition: Definition, selection: Selection) -> Selection:
 ORDER_CHANGING = ("up", "down", "move", "delete", "to_page", "page_up", "page_down")
 
 
-def apply(definition: Definition, values: Mapping[str, str], selection: Selection,
-          lang: str) -> tuple[Definition, Selection]:
+def apply(
+    definition: Definition, values: Mapping[str, str], selection: Selection, lang: str
+) -> tuple[Definition, Selection]:
     """The definition after the operation a post asks for, and what to select next."""
     changed, after = _apply(definition, values, selection, lang)
     if values.get("op", "") in ORDER_CHANGING:
@@ -72,8 +71,9 @@ def apply(definition: Definition, values: Mapping[str, str], selection: Selectio
     return changed, after
 
 
-def _apply(definition: Definition, values: Mapping[str, str], at: Selection,
-           lang: str) -> tuple[Definition, Selection]:
+def _apply(
+    definition: Definition, values: Mapping[str, str], at: Selection, lang: str
+) -> tuple[Definition, Selection]:
     page, element, sub = at.page, at.element, at.sub
     operation = values.get("op", "")
     if operation == "add":
@@ -120,8 +120,9 @@ def _apply(definition: Definition, values: Mapping[str, str], at: Selection,
     return _apply_workflow(definition, values, at, lang, operation)
 
 
-def _apply_workflow(definition: Definition, values: Mapping[str, str], at: Selection, lang: str,
-                    operation: str) -> tuple[Definition, Selection]:
+def _apply_workflow(
+    definition: Definition, values: Mapping[str, str], at: Selection, lang: str, operation: str
+) -> tuple[Definition, Selection]:
     if operation == "status_add":
         return workflow.add_status(definition, lang, values.get("label", "")), at
     if operation == "status_set":
@@ -174,8 +175,13 @@ def _field_at(definition: Definition, path: str) -> str | None:
         return None
 
 
-def place_problems(problems: list[Problem], concerning: list[str | None], changed: Definition | None,
-                   shown: Definition, selection: Selection) -> dict[str, list[str]]:
+def place_problems(
+    problems: list[Problem],
+    concerning: list[str | None],
+    changed: Definition | None,
+    shown: Definition,
+    selection: Selection,
+) -> dict[str, list[str]]:
     """Messages by the key of the element shown that caused them; the selected element's key
     for those about an element that the refused change created or cannot be found."""
     where = positions(shown)
@@ -193,8 +199,9 @@ def place_problems(problems: list[Problem], concerning: list[str | None], change
 
 
 # -- the properties pane ---------------------------------------------------------------
-def condition_context(definition: Definition, selection: Selection, lang: str,
-                      posted: Mapping[str, str] | None) -> dict[str, Any]:
+def condition_context(
+    definition: Definition, selection: Selection, lang: str, posted: Mapping[str, str] | None
+) -> dict[str, Any]:
     """The condition editor's questions and rows for the selected element."""
     questions = editing_conditions.questions_before(definition, selection.page, selection.element, lang)
     if posted is not None and "condition_join" in posted:
@@ -208,13 +215,23 @@ def condition_context(definition: Definition, selection: Selection, lang: str,
     listed = [row for row in listed if row.field]
     if len(listed) < editing_conditions.MAX_ROWS:
         listed.append(editing_conditions.Row())
-    return {"questions": {asked.name: asked for asked in questions}, "combined": False, "join": join,
-            "rows": listed, "operators": editing_conditions.OPERATORS}
+    return {
+        "questions": {asked.name: asked for asked in questions},
+        "combined": False,
+        "join": join,
+        "rows": listed,
+        "operators": editing_conditions.OPERATORS,
+    }
 
 
-def dates_before(definition: Definition, selection: Selection, lang: str) -> list[editing_conditions.Question]:
-    return [asked for asked in editing_conditions.questions_before(definition, selection.page, selection.element,
-                                                                   lang) if asked.widget == "date"]
+def dates_before(
+    definition: Definition, selection: Selection, lang: str
+) -> list[editing_conditions.Question]:
+    return [
+        asked
+        for asked in editing_conditions.questions_before(definition, selection.page, selection.element, lang)
+        if asked.widget == "date"
+    ]
 
 
 @dataclass(frozen=True)
@@ -224,14 +241,15 @@ class Row:
 
     index: int
     key: str
-    name: str          # the label, or the start of an information text
-    kind: str          # the widget's name for people, with "required"; "" for a text
-    condition: str     # "Shown when ..." in words, or ""
+    name: str  # the label, or the start of an information text
+    kind: str  # the widget's name for people, with "required"; "" for a text
+    condition: str  # "Shown when ..." in words, or ""
     problems: list[str]
 
 
-def element_rows(definition: Definition, page: int, lang: str, describe: Any, kind_of: Any,
-                 placed: Mapping[str, list[str]]) -> list[Row]:
+def element_rows(
+    definition: Definition, page: int, lang: str, describe: Any, kind_of: Any, placed: Mapping[str, list[str]]
+) -> list[Row]:
     """`kind_of(element, required)` names a question's type; `describe(condition)` says a
     condition in words."""
     fallback = definition["lang"]

@@ -14,9 +14,9 @@ from typing import Any
 
 from designer.editor.operations import Definition, EditRefused
 from designer.editor.operations import set_text as _set_text
+from runtime.actions.mail import email_fields
 from runtime.compiler import CompiledVersion
 from runtime.i18n import N_
-from runtime.actions.mail import email_fields
 
 ACTIONS = ("notify_citizen", "notify_staff", "ask_complement", "generate_document")
 
@@ -63,7 +63,9 @@ def delete_status(definition: Definition, status: str) -> Definition:
     if status == workflow["initial"]:
         raise EditRefused(N_("The first status cannot be deleted: make another one the first."))
     workflow["states"].pop(status, None)
-    workflow["transitions"] = [t for t in workflow.get("transitions", []) if status not in (t["from"], t["to"])]
+    workflow["transitions"] = [
+        t for t in workflow.get("transitions", []) if status not in (t["from"], t["to"])
+    ]
     return result
 
 
@@ -73,8 +75,13 @@ def add_transition(definition: Definition, lang: str, values: Mapping[str, str])
     source, target = values.get("from", ""), values.get("to", "")
     if source not in workflow["states"] or target not in workflow["states"]:
         raise EditRefused(N_("Choose the status before and the status after."))
-    transition: dict[str, Any] = {"from": source, "to": target, "label": {lang: values.get("label", "").strip()
-                                                                          or workflow["states"][target]["label"].get(lang, target)}}
+    transition: dict[str, Any] = {
+        "from": source,
+        "to": target,
+        "label": {
+            lang: values.get("label", "").strip() or workflow["states"][target]["label"].get(lang, target)
+        },
+    }
     functions = [part.strip() for part in values.get("functions", "").split(",") if part.strip()]
     transition["functions"] = functions or ["instructeur"]
     if values.get("comment_required") == "on":
@@ -153,5 +160,8 @@ def citizen_unreachable(definition: Definition) -> bool:
 
 
 def notifies_citizen(definition: Definition) -> bool:
-    return any(action.get("notify") == "citizen" for transition in (definition.get("workflow") or {}).get(
-        "transitions", []) for action in transition.get("actions", []))
+    return any(
+        action.get("notify") == "citizen"
+        for transition in (definition.get("workflow") or {}).get("transitions", [])
+        for action in transition.get("actions", [])
+    )

@@ -29,7 +29,6 @@ from designer.imports.xlsform_sheets import (
     ChoiceList,
     Columns,
     RowSkipped,
-    at_row,
     base_name,
     form_language,
     read_choices,
@@ -45,18 +44,25 @@ MAX_REPEAT_ELEMENTS = 50
 STRUCTURE = ("begin_group", "end_group", "begin_repeat", "end_repeat")
 
 
-def from_xlsform(raw: bytes, lang: str, fallback_title: str = "Démarche importée"
-                 ) -> tuple[dict[str, Any], list[Problem]]:
+def from_xlsform(
+    raw: bytes, lang: str, fallback_title: str = "Démarche importée"
+) -> tuple[dict[str, Any], list[Problem]]:
     """A definition from an .xlsx XLSForm, and what could not be carried over; a file that
     cannot be read at all (or holds formulas) raises DefinitionError."""
     sheets = read_workbook(raw)
     survey = sheets.get("survey")
     if survey is None:
-        raise DefinitionError([Problem.of("", N_("the workbook has no sheet named \"survey\", where an "
-                                                 "XLSForm lists its questions"))])
+        raise DefinitionError(
+            [
+                Problem.of(
+                    "", N_('the workbook has no sheet named "survey", where an XLSForm lists its questions')
+                )
+            ]
+        )
     if not any(base_name(header) == "type" for header in survey.headers):
-        raise DefinitionError([Problem.of("survey!1", N_("the first row of the survey sheet has no "
-                                                         "\"type\" column"))])
+        raise DefinitionError(
+            [Problem.of("survey!1", N_('the first row of the survey sheet has no "type" column'))]
+        )
     report: list[Problem] = []
     settings = read_settings(sheets.get("settings"), report)
     lang = form_language(survey, settings, lang, report)
@@ -66,11 +72,14 @@ def from_xlsform(raw: bytes, lang: str, fallback_title: str = "Démarche import�
         form.add(row)
     form.finish()
     if not form.properties:
-        raise DefinitionError([*report, Problem.of("survey", N_("no question of the survey sheet "
-                                                                "could be imported"))])
+        raise DefinitionError(
+            [*report, Problem.of("survey", N_("no question of the survey sheet could be imported"))]
+        )
     title = settings.get("form_title") or fallback_title
     definition = {
-        "id": slugify(settings.get("form_id") or title), "kind": "procedure", "lang": lang,
+        "id": slugify(settings.get("form_id") or title),
+        "kind": "procedure",
+        "lang": lang,
         "title": {lang: title},
         "schema": {"type": "object", "properties": form.properties},
         "ui": {"pages": [page for page in form.pages if page["elements"]]},
@@ -84,10 +93,10 @@ def from_xlsform(raw: bytes, lang: str, fallback_title: str = "Démarche import�
 class _Frame:
     """An open group or repeat, until its end row."""
 
-    kind: str           # "page", "group", "repeat", or "skip" (a repeat not imported)
+    kind: str  # "page", "group", "repeat", or "skip" (a repeat not imported)
     row: int
-    ref: str            # the cell of its type, for the report
-    name: str = ""      # a repeat's XLSForm name
+    ref: str  # the cell of its type, for the report
+    name: str = ""  # a repeat's XLSForm name
     condition: dict[str, Any] | None = None
     element: dict[str, Any] = field(default_factory=dict)
     prop: dict[str, Any] = field(default_factory=dict)
@@ -103,9 +112,9 @@ class _Form:
         self.stack: list[_Frame] = []
         self.properties: dict[str, Any] = {}
         self.known: dict[str, Question] = {}  # XLSForm name -> a field a condition may read
-        self.inner: set[str] = set()          # XLSForm names of questions inside repeats
-        self.used: dict[str, int] = {}        # field name -> its row
-        self.rows_of: dict[str, int] = {}     # XLSForm name -> its row, to explain a condition
+        self.inner: set[str] = set()  # XLSForm names of questions inside repeats
+        self.used: dict[str, int] = {}  # field name -> its row
+        self.rows_of: dict[str, int] = {}  # XLSForm name -> its row, to explain a condition
         for row in columns.sheet.rows:
             name = columns.raw(row, "name")
             if isinstance(name, str):
@@ -126,9 +135,11 @@ class _Form:
     def finish(self) -> None:
         while self.stack:
             frame = self.stack.pop()
-            template = (N_("row %(row)s: begin repeat has no end repeat; it ends with the sheet")
-                        if frame.kind in ("repeat", "skip") else
-                        N_("row %(row)s: begin group has no end group; it ends with the sheet"))
+            template = (
+                N_("row %(row)s: begin repeat has no end repeat; it ends with the sheet")
+                if frame.kind in ("repeat", "skip")
+                else N_("row %(row)s: begin group has no end group; it ends with the sheet")
+            )
             self.columns.report.append(Problem.of(frame.ref, template, row=frame.row))
             self._close(frame)
 
@@ -140,15 +151,24 @@ class _Form:
         widget, prop, extra = widget_of(columns, row, kind, parts, self.choices)
         repeat = self._repeat()
         if repeat is not None and len(repeat.element["elements"]) >= MAX_REPEAT_ELEMENTS:
-            raise columns.skip(row, "type", N_("a repeat holds at most %(limit)s questions; the row was "
-                                               "not imported"), limit=MAX_REPEAT_ELEMENTS)
+            raise columns.skip(
+                row,
+                "type",
+                N_("a repeat holds at most %(limit)s questions; the row was not imported"),
+                limit=MAX_REPEAT_ELEMENTS,
+            )
         original, name = field_name(columns, row, self.used)
         label = columns.texts(row, "label")
         if not label:
-            columns.note(row, "label", N_("the question %(name)s has no label; its name is shown"),
-                         name=repr(original))
-        element: dict[str, Any] = {"field": name, "widget": widget,
-                                   "label": columns.in_lang(row, "label", label, original), **extra}
+            columns.note(
+                row, "label", N_("the question %(name)s has no label; its name is shown"), name=repr(original)
+            )
+        element: dict[str, Any] = {
+            "field": name,
+            "widget": widget,
+            "label": columns.in_lang(row, "label", label, original),
+            **extra,
+        }
         hint = columns.texts(row, "hint")
         if hint:
             element["help"] = columns.in_lang(row, "hint", hint, None)
@@ -165,8 +185,11 @@ class _Form:
             self.known[original] = Question(name, widget, tuple(offered))
             return None
         if columns.plain(row, "relevant"):
-            columns.note(row, "relevant", N_("conditions inside a repeat are not imported; the "
-                                             "question is always shown"))
+            columns.note(
+                row,
+                "relevant",
+                N_("conditions inside a repeat are not imported; the question is always shown"),
+            )
         items = repeat.prop["items"]
         if required:
             items.setdefault("required", []).append(name)
@@ -180,8 +203,9 @@ class _Form:
         if not texts:
             raise self.columns.skip(row, "label", N_("the note has no label; the row was not imported"))
         if self._repeat() is not None:
-            raise self.columns.skip(row, "type", N_("notes inside a repeat are not supported; the row "
-                                                    "was not imported"))
+            raise self.columns.skip(
+                row, "type", N_("notes inside a repeat are not supported; the row was not imported")
+            )
         content = self.columns.in_lang(row, "label", texts, None)
         for lang, hint in self.columns.texts(row, "hint").items():
             content[lang] = f"{content.get(lang, '')}\n\n{hint}".strip()
@@ -196,9 +220,13 @@ class _Form:
         try:
             return relevant_condition(expression, self._resolve)
         except Unsupported as why:
-            self.columns.note(row, "relevant", N_("the condition %(expression)s is not imported "
-                                                  "(%(why)s); it is always shown"),
-                              expression=repr(expression[:80]), why=why.problem)
+            self.columns.note(
+                row,
+                "relevant",
+                N_("the condition %(expression)s is not imported (%(why)s); it is always shown"),
+                expression=repr(expression[:80]),
+                why=why.problem,
+            )
             return None
 
     def _resolve(self, original: str) -> Question:
@@ -212,8 +240,11 @@ class _Form:
         if row == self.row:
             raise Unsupported(N_("it depends on the question itself"))
         if row > self.row:
-            raise Unsupported(N_("${%(name)s} comes later (row %(row)s); a condition may only "
-                                 "depend on earlier answers"), name=original, row=row)
+            raise Unsupported(
+                N_("${%(name)s} comes later (row %(row)s); a condition may only depend on earlier answers"),
+                name=original,
+                row=row,
+            )
         raise Unsupported(N_("${%(name)s} (row %(row)s) was not imported"), name=original, row=row)
 
     # -- groups, repeats, pages -----------------------------------------------------------
@@ -227,8 +258,11 @@ class _Form:
         title = self.columns.in_lang(row, "label", label, None) if label else None
         if self._repeat() is not None:
             if self.columns.plain(row, "relevant"):
-                self.columns.note(row, "relevant", N_("conditions inside a repeat are not imported; "
-                                                      "its questions are always shown"))
+                self.columns.note(
+                    row,
+                    "relevant",
+                    N_("conditions inside a repeat are not imported; its questions are always shown"),
+                )
             self.stack.append(_Frame("group", row.number, ref))
             return
         condition = self._relevant(row)
@@ -257,27 +291,44 @@ class _Form:
             return
         if self._repeat() is not None:
             self.stack.append(_Frame("skip", row.number, ref))
-            raise self.columns.skip(row, "type", N_("a repeat inside a repeat is not supported; it "
-                                                    "was not imported, nor the questions it holds"))
+            raise self.columns.skip(
+                row,
+                "type",
+                N_(
+                    "a repeat inside a repeat is not supported; it "
+                    "was not imported, nor the questions it holds"
+                ),
+            )
         try:
             original, name = field_name(self.columns, row, self.used)
         except RowSkipped as skipped:
             self.stack.append(_Frame("skip", row.number, ref))
-            raise RowSkipped(Problem.of(skipped.problem.path, N_("%(problem)s, nor the questions of the "
-                                                                 "repeat"), problem=skipped.problem)) from None
+            raise RowSkipped(
+                Problem.of(
+                    skipped.problem.path,
+                    N_("%(problem)s, nor the questions of the repeat"),
+                    problem=skipped.problem,
+                )
+            ) from None
         unsupported_columns(self.columns, row)
         label = self.columns.in_lang(row, "label", self.columns.texts(row, "label"), original)
-        element: dict[str, Any] = {"field": name, "widget": "group", "label": label,
-                                   "item_label": label, "elements": []}
+        element: dict[str, Any] = {
+            "field": name,
+            "widget": "group",
+            "label": label,
+            "item_label": label,
+            "elements": [],
+        }
         hint = self.columns.texts(row, "hint")
         if hint:
             element["help"] = self.columns.in_lang(row, "hint", hint, None)
-        prop: dict[str, Any] = {"type": "array", "items": {
-            "type": "object", "properties": {}, "additionalProperties": False}}
+        prop: dict[str, Any] = {
+            "type": "array",
+            "items": {"type": "object", "properties": {}, "additionalProperties": False},
+        }
         if required_of(self.columns, row):
             prop["minItems"] = 1
-        self.stack.append(_Frame("repeat", row.number, ref, original, self._relevant(row),
-                                 element, prop))
+        self.stack.append(_Frame("repeat", row.number, ref, original, self._relevant(row), element, prop))
 
     def _end_group(self, row: Row) -> None:
         self._end(row, "group")
@@ -287,14 +338,22 @@ class _Form:
 
     def _end(self, row: Row, expected: str) -> None:
         if not self.stack:
-            raise self.columns.skip(row, "type", N_("end repeat without a begin repeat; ignored")
-                                    if expected == "repeat" else N_("end group without a begin group; ignored"))
+            raise self.columns.skip(
+                row,
+                "type",
+                N_("end repeat without a begin repeat; ignored")
+                if expected == "repeat"
+                else N_("end group without a begin group; ignored"),
+            )
         frame = self.stack[-1]
         if frame.kind != "skip" and (frame.kind == "repeat") != (expected == "repeat"):
-            template = (N_("end group where end repeat was expected (the repeat begins on row "
-                           "%(other)s); ignored") if frame.kind == "repeat" else
-                        N_("end repeat where end group was expected (the group begins on row "
-                           "%(other)s); ignored"))
+            template = (
+                N_("end group where end repeat was expected (the repeat begins on row %(other)s); ignored")
+                if frame.kind == "repeat"
+                else N_(
+                    "end repeat where end group was expected (the group begins on row %(other)s); ignored"
+                )
+            )
             raise self.columns.skip(row, "type", template, other=frame.row)
         self._close(self.stack.pop())
 
@@ -304,9 +363,17 @@ class _Form:
         if frame.kind != "repeat":
             return
         if not frame.element["elements"]:
-            self.columns.report.append(Problem.of(frame.ref, N_("row %(row)s: the repeat holds no "
-                                                                "question that could be imported; it "
-                                                                "was not imported"), row=frame.row))
+            self.columns.report.append(
+                Problem.of(
+                    frame.ref,
+                    N_(
+                        "row %(row)s: the repeat holds no "
+                        "question that could be imported; it "
+                        "was not imported"
+                    ),
+                    row=frame.row,
+                )
+            )
             return
         self._place(frame.element, frame.prop, frame.condition)
         self.known[frame.name] = Question(frame.element["field"], "group")
@@ -314,18 +381,17 @@ class _Form:
     def _repeat(self) -> _Frame | None:
         return next((frame for frame in reversed(self.stack) if frame.kind == "repeat"), None)
 
-    def _place(self, element: dict[str, Any], prop: dict[str, Any] | None,
-               condition: dict[str, Any] | None) -> None:
+    def _place(
+        self, element: dict[str, Any], prop: dict[str, Any] | None, condition: dict[str, Any] | None
+    ) -> None:
         """Put an element on the current page, under the conditions of the groups it is in."""
-        parts = [frame.condition for frame in self.stack
-                 if frame.kind == "group" and frame.condition]
+        parts = [frame.condition for frame in self.stack if frame.kind == "group" and frame.condition]
         parts += [condition] if condition else []
         if parts:
             element["visible_if"] = parts[0] if len(parts) == 1 else {"all": parts}
         if self.page is None or len(self.page["elements"]) >= MAX_PAGE_ELEMENTS:
             follows = self.page or {}  # a page too long goes on under the same title
-            self.page = {**{k: follows[k] for k in ("title", "visible_if") if k in follows},
-                         "elements": []}
+            self.page = {**{k: follows[k] for k in ("title", "visible_if") if k in follows}, "elements": []}
             self.pages.append(self.page)
         self.page["elements"].append(element)
         if prop is not None:

@@ -22,7 +22,8 @@ MAX_LENGTH = 1000
 MAX_NESTING = 8
 MAX_PARTS = 20
 NUMERIC = ("integer", "number")
-_TOKEN = re.compile(r"""\s*(?:
+_TOKEN = re.compile(
+    r"""\s*(?:
     (?P<ref>\$\{[^}]*\})
   | (?P<str>'[^']*'|"[^"]*")
   | (?P<num>-?\d+(?:\.\d+)?(?![\w.]))
@@ -30,11 +31,18 @@ _TOKEN = re.compile(r"""\s*(?:
   | (?P<punct>[(),])
   | (?P<word>[A-Za-z_][\w-]*)
   | (?P<dot>\.)
-)""", re.VERBOSE)
+)""",
+    re.VERBOSE,
+)
 
 
-_WANTED = {"ref": N_("a question, as ${name},"), "op": N_("a comparison (=, !=, >, >=, <, <=)"),
-           "str": N_("a text in quotes"), "num": N_("a number"), "dot": "'.'"}
+_WANTED = {
+    "ref": N_("a question, as ${name},"),
+    "op": N_("a comparison (=, !=, >, >=, <, <=)"),
+    "str": N_("a text in quotes"),
+    "num": N_("a number"),
+    "dot": "'.'",
+}
 
 
 class Unsupported(ValueError):
@@ -51,11 +59,11 @@ class Question:
     """What a condition may say about an earlier question: its field and kind of answer."""
 
     field: str
-    kind: str                          # a Parvis widget name
-    values: tuple[str, ...] = ()       # the choices, for choice questions
+    kind: str  # a Parvis widget name
+    values: tuple[str, ...] = ()  # the choices, for choice questions
 
 
-Resolve = Callable[[str], Question]    # raises Unsupported when the name cannot be used
+Resolve = Callable[[str], Question]  # raises Unsupported when the name cannot be used
 
 
 @dataclass(frozen=True)
@@ -72,7 +80,9 @@ def tokens(expression: str) -> list[Token]:
     while position < len(expression):
         match = _TOKEN.match(expression, position)
         if match is None or match.end() == position:
-            raise Unsupported(N_("%(text)s is not understood"), text=repr(expression[position:position + 20]))
+            raise Unsupported(
+                N_("%(text)s is not understood"), text=repr(expression[position : position + 20])
+            )
         kind = match.lastgroup or ""
         found.append(Token(kind, match.group(kind)))
         position = match.end()
@@ -93,8 +103,11 @@ class _Parser:
 
     def take(self, text: str | None = None, kind: str | None = None) -> Token:
         if not self.peek(text, kind):
-            found = (repr(self.tokens[self.position].text) if self.position < len(self.tokens)
-                     else Problem.of("", N_("the end of the expression")))
+            found = (
+                repr(self.tokens[self.position].text)
+                if self.position < len(self.tokens)
+                else Problem.of("", N_("the end of the expression"))
+            )
             wanted = repr(text) if text else Problem.of("", _WANTED.get(kind or "", N_("something more")))
             raise Unsupported(N_("%(wanted)s was expected, not %(found)s"), wanted=wanted, found=found)
         self.position += 1
@@ -102,7 +115,9 @@ class _Parser:
 
     def finish(self) -> None:
         if self.position < len(self.tokens):
-            raise Unsupported(N_("%(text)s is not understood here"), text=repr(self.tokens[self.position].text))
+            raise Unsupported(
+                N_("%(text)s is not understood here"), text=repr(self.tokens[self.position].text)
+            )
 
     def nested(self) -> None:
         self.depth += 1
@@ -116,10 +131,13 @@ def literal(token: Token) -> str | float | int:
     if token.kind == "num":
         number = float(token.text)
         return int(number) if number.is_integer() and "." not in token.text else number
-    raise Unsupported(N_("%(text)s is not a value (write text in quotes, or a number)"), text=repr(token.text))
+    raise Unsupported(
+        N_("%(text)s is not a value (write text in quotes, or a number)"), text=repr(token.text)
+    )
 
 
 # -- relevant -> visible_if -----------------------------------------------------------------
+
 
 def relevant_condition(expression: str, resolve: Resolve) -> dict[str, Any]:
     """The visibility condition that `relevant` says, or Unsupported."""
@@ -200,7 +218,9 @@ def _name(token: Token) -> str:
 
 def _selected(question: Question, value: str) -> dict[str, Any]:
     if question.kind not in ("radio", "select", "checkboxes"):
-        raise Unsupported(N_("selected() needs a choice question; %(field)s is not one"), field=repr(question.field))
+        raise Unsupported(
+            N_("selected() needs a choice question; %(field)s is not one"), field=repr(question.field)
+        )
     _check_choice(question, value)
     operator = "contains" if question.kind == "checkboxes" else "equals"
     return {"field": question.field, operator: value}
@@ -208,8 +228,11 @@ def _selected(question: Question, value: str) -> dict[str, Any]:
 
 def _check_choice(question: Question, value: str) -> None:
     if value not in question.values:
-        raise Unsupported(N_("%(value)s is not one of the choices of %(field)s"), value=repr(value),
-                          field=repr(question.field))
+        raise Unsupported(
+            N_("%(value)s is not one of the choices of %(field)s"),
+            value=repr(value),
+            field=repr(question.field),
+        )
 
 
 def _comparison(question: Question, operator: str, value: str | float) -> dict[str, Any]:
@@ -226,14 +249,28 @@ def _comparison(question: Question, operator: str, value: str | float) -> dict[s
         if question.kind in ("text", "textarea"):
             return {"field": field, key: str(value)}
         if question.kind == "checkboxes":
-            raise Unsupported(N_("%(operator)s on %(field)s (%(kind)s) is not supported; use "
-                                 "selected(${%(name)s}, 'value')"), operator=operator, field=repr(field),
-                              kind=question.kind, name=field)
-        raise Unsupported(N_("%(operator)s on %(field)s (%(kind)s) is not supported"), operator=operator,
-                          field=repr(field), kind=question.kind)
+            raise Unsupported(
+                N_(
+                    "%(operator)s on %(field)s (%(kind)s) is not supported; use "
+                    "selected(${%(name)s}, 'value')"
+                ),
+                operator=operator,
+                field=repr(field),
+                kind=question.kind,
+                name=field,
+            )
+        raise Unsupported(
+            N_("%(operator)s on %(field)s (%(kind)s) is not supported"),
+            operator=operator,
+            field=repr(field),
+            kind=question.kind,
+        )
     if question.kind not in NUMERIC:
-        raise Unsupported(N_("%(operator)s compares numbers, and %(field)s is not a number question"),
-                          operator=operator, field=repr(field))
+        raise Unsupported(
+            N_("%(operator)s compares numbers, and %(field)s is not a number question"),
+            operator=operator,
+            field=repr(field),
+        )
     number = _number(value, question)
     if operator == ">":
         return {"field": field, "greater_than": number}
@@ -249,16 +286,18 @@ def _number(value: str | float, question: Question) -> float | int:
     try:
         number = float(value)
     except ValueError:
-        raise Unsupported(N_("%(field)s is a number question; %(value)s is not a number"),
-                          field=repr(question.field), value=repr(value)) from None
+        raise Unsupported(
+            N_("%(field)s is a number question; %(value)s is not a number"),
+            field=repr(question.field),
+            value=repr(value),
+        ) from None
     return int(number) if number.is_integer() else number
 
 
 # -- constraint -> JSON Schema keywords -----------------------------------------------------
 
 _BOUNDS = {">=": "minimum", "<=": "maximum", ">": "exclusiveMinimum", "<": "exclusiveMaximum"}
-_LENGTHS = {">=": ("minLength", 0), ">": ("minLength", 1), "<=": ("maxLength", 0),
-            "<": ("maxLength", -1)}
+_LENGTHS = {">=": ("minLength", 0), ">": ("minLength", 1), "<=": ("maxLength", 0), "<": ("maxLength", -1)}
 
 
 def constraint_keywords(expression: str, widget: str) -> dict[str, Any]:
@@ -298,12 +337,16 @@ def _rule(parser: _Parser, widget: str) -> dict[str, Any]:
         pattern = str(literal(parser.take(kind="str")))
         parser.take(")")
         if widget not in ("text", "textarea"):
-            raise Unsupported(N_("regex() applies to text questions, not to a %(widget)s question"), widget=widget)
+            raise Unsupported(
+                N_("regex() applies to text questions, not to a %(widget)s question"), widget=widget
+            )
         try:
             compile_pattern(pattern)
         except re2.error:
-            raise Unsupported(N_("the pattern %(pattern)s is not accepted (no backreferences or "
-                                 "lookaround)"), pattern=repr(pattern)) from None
+            raise Unsupported(
+                N_("the pattern %(pattern)s is not accepted (no backreferences or lookaround)"),
+                pattern=repr(pattern),
+            ) from None
         return {"pattern": pattern}
     if parser.peek("string-length", "word"):
         parser.take()
@@ -312,10 +355,10 @@ def _rule(parser: _Parser, widget: str) -> dict[str, Any]:
         parser.take(")")
         operator = parser.take(kind="op").text
         limit = literal(parser.take(kind="num"))
-        if (widget not in ("text", "textarea") or operator not in _LENGTHS
-                or not isinstance(limit, int)):
-            raise Unsupported(N_("string-length(.) is supported on text questions, compared with a "
-                                 "whole number"))
+        if widget not in ("text", "textarea") or operator not in _LENGTHS or not isinstance(limit, int):
+            raise Unsupported(
+                N_("string-length(.) is supported on text questions, compared with a whole number")
+            )
         key, shift = _LENGTHS[operator]
         return {key: max(limit + shift, 0)}
     left = parser.take()
@@ -325,9 +368,13 @@ def _rule(parser: _Parser, widget: str) -> dict[str, Any]:
         left, right = right, left
         operator = {">": "<", "<": ">", ">=": "<=", "<=": ">="}.get(operator, operator)
     if left.kind != "dot" or right.kind != "num" or operator not in _BOUNDS:
-        raise Unsupported(N_("only . >= n, . <= n, . > n, . < n, regex(., '...') and "
-                             "string-length(.) are supported"))
+        raise Unsupported(
+            N_("only . >= n, . <= n, . > n, . < n, regex(., '...') and string-length(.) are supported")
+        )
     if widget not in NUMERIC:
-        raise Unsupported(N_("%(operator)s compares numbers, and this is a %(widget)s question"),
-                          operator=operator, widget=widget)
+        raise Unsupported(
+            N_("%(operator)s compares numbers, and this is a %(widget)s question"),
+            operator=operator,
+            widget=widget,
+        )
     return {_BOUNDS[operator]: literal(right)}

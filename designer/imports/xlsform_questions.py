@@ -12,8 +12,19 @@ from designer.imports.xlsform_workbook import Row
 from runtime.fields.file import FILE_SCHEMA
 from runtime.i18n import N_
 
-COLUMNS = {"type", "name", "label", "hint", "required", "required_message", "relevant",
-           "constraint", "constraint_message", "appearance", "default"}
+COLUMNS = {
+    "type",
+    "name",
+    "label",
+    "hint",
+    "required",
+    "required_message",
+    "relevant",
+    "constraint",
+    "constraint_message",
+    "appearance",
+    "default",
+}
 FIELD_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 IMAGE_TYPES = ["image/jpeg", "image/png", "image/webp", "image/heic"]
 MAX_CHOICES = 200
@@ -21,13 +32,16 @@ YES = {"yes", "true", "true()", "1"}
 NO = {"no", "false", "false()", "0", ""}
 _FILE = {"type": "array", "items": FILE_SCHEMA, "maxItems": 1}
 SIMPLE = {  # XLSForm type -> widget and property schema
-    "text": ("text", {"type": "string"}), "string": ("text", {"type": "string"}),
-    "integer": ("integer", {"type": "integer"}), "int": ("integer", {"type": "integer"}),
+    "text": ("text", {"type": "string"}),
+    "string": ("text", {"type": "string"}),
+    "integer": ("integer", {"type": "integer"}),
+    "int": ("integer", {"type": "integer"}),
     "decimal": ("number", {"type": "number"}),
     "date": ("date", {"type": "string", "format": "date"}),
     "datetime": ("datetime", {"type": "string", "format": "date-time"}),
     "acknowledge": ("consent", {"type": "boolean", "const": True}),
-    "image": ("file", _FILE), "file": ("file", _FILE),
+    "image": ("file", _FILE),
+    "file": ("file", _FILE),
 }
 Translated = tuple[str, dict[str, Any], dict[str, Any]]
 
@@ -43,8 +57,9 @@ def question_type(columns: Columns, row: Row) -> tuple[str, list[str]]:
     return parts[0].lower(), parts[1:]
 
 
-def widget_of(columns: Columns, row: Row, kind: str, parts: list[str],
-              choices: dict[str, ChoiceList]) -> Translated:
+def widget_of(
+    columns: Columns, row: Row, kind: str, parts: list[str], choices: dict[str, ChoiceList]
+) -> Translated:
     """The widget, property schema and extra element keys of a question of type `kind`."""
     appearances = set((columns.plain(row, "appearance") or "").lower().split())
     understood: set[str] = set()
@@ -64,32 +79,59 @@ def widget_of(columns: Columns, row: Row, kind: str, parts: list[str],
             prop = {"type": "string", "enum": values}
         else:
             widget = "checkboxes"
-            prop = {"type": "array", "items": {"type": "string", "enum": values},
-                    "uniqueItems": True}
+            prop = {"type": "array", "items": {"type": "string", "enum": values}, "uniqueItems": True}
     else:
-        raise columns.skip(row, "type", N_("the type %(type)s is not supported; the row was not imported"),
-                           type=repr(kind))
+        raise columns.skip(
+            row, "type", N_("the type %(type)s is not supported; the row was not imported"), type=repr(kind)
+        )
     for appearance in sorted(appearances - understood):
-        columns.note(row, "appearance", N_("the appearance %(appearance)s is not supported; ignored"),
-                     appearance=repr(appearance))
+        columns.note(
+            row,
+            "appearance",
+            N_("the appearance %(appearance)s is not supported; ignored"),
+            appearance=repr(appearance),
+        )
     return widget, prop, extra
 
 
-def _choices(columns: Columns, row: Row, kind: str, parts: list[str],
-             choices: dict[str, ChoiceList], extra: dict[str, Any]) -> list[str]:
+def _choices(
+    columns: Columns,
+    row: Row,
+    kind: str,
+    parts: list[str],
+    choices: dict[str, ChoiceList],
+    extra: dict[str, Any],
+) -> list[str]:
     if not parts:
-        raise columns.skip(row, "type", N_("%(type)s needs the name of a choice list, as %(type)s "
-                                           "list_name; the row was not imported"), type=kind)
+        raise columns.skip(
+            row,
+            "type",
+            N_("%(type)s needs the name of a choice list, as %(type)s list_name; the row was not imported"),
+            type=kind,
+        )
     found = choices.get(parts[0])
     if found is None:
-        raise columns.skip(row, "type", N_("the choice list %(list)s is not in the choices sheet; the "
-                                           "row was not imported"), list=repr(parts[0]))
+        raise columns.skip(
+            row,
+            "type",
+            N_("the choice list %(list)s is not in the choices sheet; the row was not imported"),
+            list=repr(parts[0]),
+        )
     if len(found.labels) > MAX_CHOICES:
-        raise columns.skip(row, "type", N_("the choice list %(list)s has more than %(limit)s choices; "
-                                           "the row was not imported"), list=repr(parts[0]), limit=MAX_CHOICES)
+        raise columns.skip(
+            row,
+            "type",
+            N_("the choice list %(list)s has more than %(limit)s choices; the row was not imported"),
+            list=repr(parts[0]),
+            limit=MAX_CHOICES,
+        )
     for option in parts[1:]:
-        columns.note(row, "type", N_("%(option)s is not supported (no free \"other\" answer); ignored"),
-                     option=repr(option))
+        columns.note(
+            row,
+            "type",
+            N_('%(option)s is not supported (no free "other" answer); ignored'),
+            option=repr(option),
+        )
     extra["choices"] = dict(found.labels)
     return list(found.labels)
 
@@ -103,15 +145,31 @@ def field_name(columns: Columns, row: Row, used: dict[str, int]) -> tuple[str, s
     if not FIELD_NAME.match(name):
         name = original.lower().replace("-", "_").replace(".", "_")
     if not FIELD_NAME.match(name):
-        raise columns.skip(row, "name", N_("%(name)s is not a valid name (letters, digits and _, "
-                                           "starting with a letter); the row was not imported"),
-                           name=repr(original))
+        raise columns.skip(
+            row,
+            "name",
+            N_(
+                "%(name)s is not a valid name (letters, digits and _, "
+                "starting with a letter); the row was not imported"
+            ),
+            name=repr(original),
+        )
     if name in used:
-        raise columns.skip(row, "name", N_("the name %(name)s is already used on row %(other)s; the "
-                                           "row was not imported"), name=repr(original), other=used[name])
+        raise columns.skip(
+            row,
+            "name",
+            N_("the name %(name)s is already used on row %(other)s; the row was not imported"),
+            name=repr(original),
+            other=used[name],
+        )
     if name != original:
-        columns.note(row, "name", N_("the name %(name)s becomes %(field)s (field names are lower-case)"),
-                     name=repr(original), field=repr(name))
+        columns.note(
+            row,
+            "name",
+            N_("the name %(name)s becomes %(field)s (field names are lower-case)"),
+            name=repr(original),
+            field=repr(name),
+        )
     used[name] = row.number
     return original, name
 
@@ -121,13 +179,18 @@ def required_of(columns: Columns, row: Row) -> bool:
     text = str(value).strip().lower() if value is not None else ""
     if isinstance(value, bool) or text in YES | NO:
         return value is True or text in YES
-    columns.note(row, "required", N_("required %(value)s is not yes or no (a condition?); the question "
-                                     "is imported as optional"), value=repr(str(value)[:60]))
+    columns.note(
+        row,
+        "required",
+        N_("required %(value)s is not yes or no (a condition?); the question is imported as optional"),
+        value=repr(str(value)[:60]),
+    )
     return False
 
 
-def messages_of(columns: Columns, row: Row, widget: str, prop: dict[str, Any],
-                required: bool) -> dict[str, Any]:
+def messages_of(
+    columns: Columns, row: Row, widget: str, prop: dict[str, Any], required: bool
+) -> dict[str, Any]:
     """The element's own error messages; the constraint's keywords go into `prop`."""
     messages = {}
     required_message = columns.texts(row, "required_message")
@@ -139,8 +202,13 @@ def messages_of(columns: Columns, row: Row, widget: str, prop: dict[str, Any],
     try:
         keywords = constraint_keywords(expression, widget)
     except Unsupported as why:
-        columns.note(row, "constraint", N_("the constraint %(expression)s is not imported: %(why)s"),
-                     expression=repr(expression[:80]), why=why.problem)
+        columns.note(
+            row,
+            "constraint",
+            N_("the constraint %(expression)s is not imported: %(why)s"),
+            expression=repr(expression[:80]),
+            why=why.problem,
+        )
         return messages
     prop.update(keywords)
     text = columns.texts(row, "constraint_message")
@@ -156,4 +224,6 @@ def unsupported_columns(columns: Columns, row: Row) -> None:
         if base == "default":
             columns.note(row, header, N_("default values are not imported; ignored"))
         elif base not in COLUMNS:
-            columns.note(row, header, N_("the column %(header)s is not supported; ignored"), header=repr(header))
+            columns.note(
+                row, header, N_("the column %(header)s is not supported; ignored"), header=repr(header)
+            )

@@ -13,10 +13,22 @@ from runtime.fields.base import Problem
 from runtime.i18n import N_
 
 MAX_TEXT = 2000
-LANGUAGE_NAMES = {"french": "fr", "français": "fr", "francais": "fr", "english": "en",
-                  "anglais": "en", "german": "de", "deutsch": "de", "spanish": "es",
-                  "español": "es", "italian": "it", "italiano": "it", "portuguese": "pt",
-                  "dutch": "nl", "arabic": "ar"}
+LANGUAGE_NAMES = {
+    "french": "fr",
+    "français": "fr",
+    "francais": "fr",
+    "english": "en",
+    "anglais": "en",
+    "german": "de",
+    "deutsch": "de",
+    "spanish": "es",
+    "español": "es",
+    "italian": "it",
+    "italiano": "it",
+    "portuguese": "pt",
+    "dutch": "nl",
+    "arabic": "ar",
+}
 _CODE = re.compile(r"\(\s*([A-Za-z]{2})(?:[-_][A-Za-z0-9]+)?\s*\)\s*$")
 _BARE_CODE = re.compile(r"^([A-Za-z]{2})(?:[-_][A-Za-z0-9]+)?$")
 
@@ -31,8 +43,9 @@ class RowSkipped(Exception):
 
 def at_row(ref: str, row: Row, template: str, /, **params: Any) -> Problem:
     """A problem of a row, said as the spreadsheet shows it: "row 12: ..."."""
-    return Problem.of(ref, N_("row %(row)s: %(problem)s"), row=row.number,
-                      problem=Problem.of("", template, **params))
+    return Problem.of(
+        ref, N_("row %(row)s: %(problem)s"), row=row.number, problem=Problem.of("", template, **params)
+    )
 
 
 def language_code(name: str) -> str | None:
@@ -56,7 +69,7 @@ class Columns:
     sheet: Sheet
     lang: str
     report: list[Problem]
-    languages: dict[str, str | None] = field(default_factory=dict)   # header -> language
+    languages: dict[str, str | None] = field(default_factory=dict)  # header -> language
 
     def __post_init__(self) -> None:
         for header in self.sheet.headers:
@@ -66,10 +79,17 @@ class Columns:
             self.languages[header] = code
             if code is None:
                 column = header.split("::", 1)[0]
-                self.report.append(Problem.of(
-                    f"{self.sheet.name}!{self.sheet.letters[header]}1",
-                    N_("the column %(header)s names no language code; write it as "
-                       "%(column)s::Name (xx); the column was not read"), header=repr(header), column=column))
+                self.report.append(
+                    Problem.of(
+                        f"{self.sheet.name}!{self.sheet.letters[header]}1",
+                        N_(
+                            "the column %(header)s names no language code; write it as "
+                            "%(column)s::Name (xx); the column was not read"
+                        ),
+                        header=repr(header),
+                        column=column,
+                    )
+                )
 
     def note(self, row: Row, column: str, template: str, /, **params: Any) -> None:
         """Report something about a row, at its cell in `column`."""
@@ -95,9 +115,11 @@ class Columns:
             value = row.values[header]
             text = cell_text(value)
             if text is None:
-                template = (N_("the %(column)s cell holds %(kind)s where text is expected; the row "
-                               "was not imported") if needed else
-                            N_("the %(column)s cell holds %(kind)s where text is expected; ignored"))
+                template = (
+                    N_("the %(column)s cell holds %(kind)s where text is expected; the row was not imported")
+                    if needed
+                    else N_("the %(column)s cell holds %(kind)s where text is expected; ignored")
+                )
                 problem = at_row(row.ref(header), row, template, column=base, kind=kind_of(value))
                 if needed:
                     raise RowSkipped(problem)
@@ -122,30 +144,43 @@ class Columns:
             value = row.values[header]
             text = cell_text(value)
             if text is None:
-                self.note(row, header, N_("the %(column)s cell holds %(kind)s where text is expected; "
-                                          "ignored"), column=header, kind=kind_of(value))
+                self.note(
+                    row,
+                    header,
+                    N_("the %(column)s cell holds %(kind)s where text is expected; ignored"),
+                    column=header,
+                    kind=kind_of(value),
+                )
                 continue
             if len(text) > MAX_TEXT:
-                self.note(row, header, N_("the text is longer than %(limit)s characters; it was cut"),
-                          limit=MAX_TEXT)
+                self.note(
+                    row,
+                    header,
+                    N_("the text is longer than %(limit)s characters; it was cut"),
+                    limit=MAX_TEXT,
+                )
                 text = text[:MAX_TEXT]
             if text:
                 found[code] = text
         return found
 
-    def in_lang(self, row: Row, base: str, texts: dict[str, str],
-                fallback: str | None) -> dict[str, str]:
+    def in_lang(self, row: Row, base: str, texts: dict[str, str], fallback: str | None) -> dict[str, str]:
         """`texts` with a text in the form's language: another language's, or `fallback`."""
         if not texts or self.lang in texts:
             return texts if texts or fallback is None else {self.lang: fallback}
         other, text = next(iter(texts.items()))
-        self.note(row, base, N_("no %(column)s in %(lang)s; the %(other)s text is used"), column=base,
-                  lang=repr(self.lang), other=repr(other))
+        self.note(
+            row,
+            base,
+            N_("no %(column)s in %(lang)s; the %(other)s text is used"),
+            column=base,
+            lang=repr(self.lang),
+            other=repr(other),
+        )
         return {self.lang: text, **texts}
 
 
-def form_language(survey: Sheet, settings: Mapping[str, str], fallback: str,
-                  report: list[Problem]) -> str:
+def form_language(survey: Sheet, settings: Mapping[str, str], fallback: str, report: list[Problem]) -> str:
     """The definition's language: `default_language` if set, else the plain label's (the
     organisation's), else the first language of the label columns."""
     setting = settings.get("default_language")
@@ -153,11 +188,22 @@ def form_language(survey: Sheet, settings: Mapping[str, str], fallback: str,
         code = language_code(setting)
         if code:
             return code
-        report.append(Problem.of("settings", N_("default_language %(setting)s names no language code; "
-                                                "write it as Name (xx); %(fallback)s is used"),
-                                 setting=repr(setting), fallback=repr(fallback)))
-    codes = [language_code(header.split("::", 1)[1]) for header in survey.headers
-             if base_name(header) == "label" and "::" in header]
+        report.append(
+            Problem.of(
+                "settings",
+                N_(
+                    "default_language %(setting)s names no language code; "
+                    "write it as Name (xx); %(fallback)s is used"
+                ),
+                setting=repr(setting),
+                fallback=repr(fallback),
+            )
+        )
+    codes = [
+        language_code(header.split("::", 1)[1])
+        for header in survey.headers
+        if base_name(header) == "label" and "::" in header
+    ]
     plain = any(base_name(h) == "label" and "::" not in h for h in survey.headers)
     known = [code for code in codes if code]
     return fallback if plain or fallback in known or not known else known[0]
@@ -173,21 +219,31 @@ def read_settings(sheet: Sheet | None, report: list[Problem]) -> dict[str, str]:
         key = base_name(header)
         text = cell_text(value)
         if text is None:
-            report.append(Problem.of(row.ref(header), N_("the setting %(header)s holds %(kind)s where "
-                                                         "text is expected; ignored"),
-                                     header=repr(header), kind=kind_of(value)))
+            report.append(
+                Problem.of(
+                    row.ref(header),
+                    N_("the setting %(header)s holds %(kind)s where text is expected; ignored"),
+                    header=repr(header),
+                    kind=kind_of(value),
+                )
+            )
         elif key in ("form_title", "form_id", "default_language"):
             found[key] = text[:200]
         elif key != "version":  # a file revision: Parvis numbers its own versions
-            report.append(Problem.of(row.ref(header), N_("the setting %(header)s is not used by Parvis; "
-                                                         "ignored"), header=repr(header)))
+            report.append(
+                Problem.of(
+                    row.ref(header),
+                    N_("the setting %(header)s is not used by Parvis; ignored"),
+                    header=repr(header),
+                )
+            )
     return found
 
 
 @dataclass
 class ChoiceList:
     row: int
-    labels: dict[str, dict[str, str]] = field(default_factory=dict)   # value -> text, in order
+    labels: dict[str, dict[str, str]] = field(default_factory=dict)  # value -> text, in order
 
 
 def read_choices(sheet: Sheet | None, lang: str, report: list[Problem]) -> dict[str, ChoiceList]:
@@ -205,17 +261,24 @@ def read_choices(sheet: Sheet | None, lang: str, report: list[Problem]) -> dict[
         if not list_name or not value:
             if list_name or value:
                 missing = "name" if list_name else "list_name"
-                columns.note(row, missing, N_("the choice has no %(column)s; it was not imported"),
-                             column=missing)
+                columns.note(
+                    row, missing, N_("the choice has no %(column)s; it was not imported"), column=missing
+                )
             continue
         choices = lists.setdefault(list_name, ChoiceList(row.number))
         if value in choices.labels:
-            columns.note(row, "name", N_("the list %(list)s already has the choice %(value)s; "
-                                         "this one was not imported"), list=repr(list_name), value=repr(value))
+            columns.note(
+                row,
+                "name",
+                N_("the list %(list)s already has the choice %(value)s; this one was not imported"),
+                list=repr(list_name),
+                value=repr(value),
+            )
             continue
         texts = columns.texts(row, "label")
         if not texts:
-            columns.note(row, "name", N_("the choice %(value)s has no label; its name is shown"),
-                         value=repr(value))
+            columns.note(
+                row, "name", N_("the choice %(value)s has no label; its name is shown"), value=repr(value)
+            )
         choices.labels[value] = columns.in_lang(row, "label", texts, value)
     return lists

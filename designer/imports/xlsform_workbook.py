@@ -36,8 +36,8 @@ class Row:
 
     sheet: str
     number: int
-    values: Mapping[str, Any]       # header -> value
-    letters: Mapping[str, str]      # header -> column letter, shared by the sheet's rows
+    values: Mapping[str, Any]  # header -> value
+    letters: Mapping[str, str]  # header -> column letter, shared by the sheet's rows
 
     def ref(self, header: str) -> str:
         """Where a cell is, as a spreadsheet's name box takes it: survey!C12."""
@@ -60,8 +60,12 @@ def looks_like_workbook(raw: bytes) -> bool:
 def read_workbook(raw: bytes) -> dict[str, Sheet]:
     """The survey, choices and settings sheets (by lower-case name), or DefinitionError."""
     if raw[:8] == _OLE2:
-        raise _refused(N_("this is an Excel 97-2003 (.xls) file or a password-protected workbook; "
-                          "save it as an Excel workbook (.xlsx) without a password"))
+        raise _refused(
+            N_(
+                "this is an Excel 97-2003 (.xls) file or a password-protected workbook; "
+                "save it as an Excel workbook (.xlsx) without a password"
+            )
+        )
     if len(raw) > MAX_BYTES:
         raise _refused(N_("the file is larger than %(limit)s bytes"), limit=MAX_BYTES)
     _check_archive(raw)
@@ -85,9 +89,13 @@ def read_workbook(raw: bytes) -> dict[str, Sheet]:
     except DefinitionError:
         raise
     except Exception as error:  # noqa: BLE001 - a hostile file may break the parser anywhere
-        raise _refused(N_("the spreadsheet cannot be read (%(error)s); "
-                          "open it and save it again as an Excel workbook (.xlsx)"),
-                       error=type(error).__name__) from None
+        raise _refused(
+            N_(
+                "the spreadsheet cannot be read (%(error)s); "
+                "open it and save it again as an Excel workbook (.xlsx)"
+            ),
+            error=type(error).__name__,
+        ) from None
     if formulas:
         shown = formulas[:MAX_LISTED]
         if len(formulas) > MAX_LISTED:
@@ -110,16 +118,26 @@ def _check_archive(raw: bytes) -> None:
         names = {part.filename for part in parts}
         if "xl/workbook.xml" not in names:
             if "mimetype" in names:
-                raise _refused(N_("the file is a ZIP archive but not an Excel workbook (.xlsx) (an "
-                                  "OpenDocument spreadsheet: save it as .xlsx)"))
+                raise _refused(
+                    N_(
+                        "the file is a ZIP archive but not an Excel workbook (.xlsx) (an "
+                        "OpenDocument spreadsheet: save it as .xlsx)"
+                    )
+                )
             raise _refused(N_("the file is a ZIP archive but not an Excel workbook (.xlsx)"))
         if len(parts) > MAX_PARTS:
-            raise _refused(N_("the workbook has %(num)s parts; at most %(limit)s are accepted"), num=len(parts),
-                           limit=MAX_PARTS)
+            raise _refused(
+                N_("the workbook has %(num)s parts; at most %(limit)s are accepted"),
+                num=len(parts),
+                limit=MAX_PARTS,
+            )
         unpacked = sum(part.file_size for part in parts)
         if unpacked > MAX_UNPACKED_BYTES:
-            raise _refused(N_("the workbook unpacks to %(size)s bytes; at most %(limit)s are accepted"),
-                           size=unpacked, limit=MAX_UNPACKED_BYTES)
+            raise _refused(
+                N_("the workbook unpacks to %(size)s bytes; at most %(limit)s are accepted"),
+                size=unpacked,
+                limit=MAX_UNPACKED_BYTES,
+            )
         for part in parts:
             if part.flag_bits & 0x1:
                 raise _refused(N_("the workbook is encrypted; save it without a password"))
@@ -127,11 +145,18 @@ def _check_archive(raw: bytes) -> None:
                 # Reading is bounded by the declared sizes just checked, and checks the CRC.
                 data = archive.read(part)
             except (zipfile.BadZipFile, NotImplementedError, RuntimeError, OSError, ValueError):
-                raise _refused(N_("the part %(part)s of the workbook is damaged"), part=repr(part.filename)) from None
+                raise _refused(
+                    N_("the part %(part)s of the workbook is damaged"), part=repr(part.filename)
+                ) from None
             # Any part: the relationships, not the name, say which parts are XML.
             if b"<!doctype" in data.lower():
-                raise _refused(N_("the part %(part)s declares a document type, which a spreadsheet "
-                                  "never needs; it was not read"), part=repr(part.filename))
+                raise _refused(
+                    N_(
+                        "the part %(part)s declares a document type, which a spreadsheet "
+                        "never needs; it was not read"
+                    ),
+                    part=repr(part.filename),
+                )
 
 
 def column_letter(index: int) -> str:
@@ -156,10 +181,18 @@ def _read_sheet(name: str, worksheet: Any) -> tuple[Sheet, list[Problem]]:
             return False
         text = str(value.text if isinstance(value, ArrayFormula) else value)
         shown = text if len(text) <= 60 else text[:57] + "…"
-        formulas.append(Problem.of(f"{name}!{letter}{number}",
-                                   N_("row %(row)s, column %(column)s holds a formula (%(formula)s); "
-                                      "formulas are not evaluated: type the value itself"),
-                                   row=number, column=letter, formula=shown))
+        formulas.append(
+            Problem.of(
+                f"{name}!{letter}{number}",
+                N_(
+                    "row %(row)s, column %(column)s holds a formula (%(formula)s); "
+                    "formulas are not evaluated: type the value itself"
+                ),
+                row=number,
+                column=letter,
+                formula=shown,
+            )
+        )
         return True
 
     rows = worksheet.iter_rows(max_row=MAX_ROWS + 1, max_col=MAX_COLUMNS)
@@ -187,8 +220,11 @@ def _read_sheet(name: str, worksheet: Any) -> tuple[Sheet, list[Problem]]:
             if header and letters.get(header) == letter:
                 values[header] = value
         if number > MAX_ROWS and (values or len(formulas) > formulas_before):
-            raise _refused(N_("the sheet %(sheet)s has more than %(limit)s rows; at most %(limit)s "
-                              "are read"), sheet=repr(name), limit=MAX_ROWS)
+            raise _refused(
+                N_("the sheet %(sheet)s has more than %(limit)s rows; at most %(limit)s are read"),
+                sheet=repr(name),
+                limit=MAX_ROWS,
+            )
         if values:
             found.append(Row(name, number, values, letters))
     return Sheet(name, tuple(headers), letters, tuple(found)), formulas

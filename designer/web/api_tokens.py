@@ -9,8 +9,8 @@ from starlette.routing import Route
 
 from designer.web.procedures import organisation_for
 from designer.web.session import current_staff, staff_page
-from runtime.api import tokens as api_tokens
 from runtime.actions import webhooks
+from runtime.api import tokens as api_tokens
 from runtime.site import site_of
 from runtime.text import is_number
 
@@ -32,12 +32,21 @@ async def tokens(request: Request) -> Response:
             return RedirectResponse(f"/staff/o/{organisation.slug}/api", status_code=303)
         if form.get("op") == "create":
             names = [part.strip()[:100] for part in str(form.get("functions", "")).split(",") if part.strip()]
-            created = await run_in_threadpool(api_tokens.create, site.engine, organisation.id,
-                                              str(form.get("name", "")), names or None)
+            created = await run_in_threadpool(
+                api_tokens.create, site.engine, organisation.id, str(form.get("name", "")), names or None
+            )
     listed = await run_in_threadpool(api_tokens.of_organisation, site.engine, organisation.id)
     secret = await run_in_threadpool(webhooks.organisation_secret, site, organisation.id)
-    return staff_page(request, site, "staff_api.html", staff=await current_staff(request),
-                      organisation_row=organisation, tokens=listed, created=created, webhook_secret=secret)
+    return staff_page(
+        request,
+        site,
+        "staff_api.html",
+        staff=await current_staff(request),
+        organisation_row=organisation,
+        tokens=listed,
+        created=created,
+        webhook_secret=secret,
+    )
 
 
 routes = [Route("/staff/o/{org}/api", tokens, methods=["GET", "POST"], name="staff_api")]

@@ -10,22 +10,19 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from designer.admin import functions, groups
 from designer.backoffice import casework
-
-from designer.admin import functions
-
-from designer.admin import groups
 from designer.web.inbox import ACT_ROLES, VIEW_ROLES, assignment, procedures_of, state_labels
 from designer.web.procedures import organisation_for
 from designer.web.session import current_staff, staff_page
 from runtime import i18n, processing
-from runtime.web import notices
 from runtime.i18n import N_
 from runtime.models import Organisation
 from runtime.render_tree import Renderer
-from runtime.web.files import download
 from runtime.site import Site, site_of
 from runtime.text import is_number
+from runtime.web import notices
+from runtime.web.files import download
 
 
 async def _case(request: Request, roles: tuple[str, ...]):  # type: ignore[no-untyped-def]
@@ -48,18 +45,26 @@ async def _case(request: Request, roles: tuple[str, ...]):  # type: ignore[no-un
         return site.not_found(request)
     info = site.version(peek[0].version_id)
     assert info is not None
-    held = await run_in_threadpool(functions.held, site.engine, staff, organisation.id, peek[0].procedure_id,
-                                   info.compiled.definition)
-    case = await run_in_threadpool(casework.case, site.engine, submission_id, tuple(infos), organisation.id,
-                                   lambda version_id: site.version(version_id).compiled.definition,  # type: ignore[union-attr]
-                                   held)
+    held = await run_in_threadpool(
+        functions.held, site.engine, staff, organisation.id, peek[0].procedure_id, info.compiled.definition
+    )
+    case = await run_in_threadpool(
+        casework.case,
+        site.engine,
+        submission_id,
+        tuple(infos),
+        organisation.id,
+        lambda version_id: site.version(version_id).compiled.definition,  # type: ignore[union-attr]
+        held,
+    )
     if case is None:
         return site.not_found(request)
     return site, organisation, staff, case, info, infos
 
 
-def _here(request: Request, organisation: Organisation, submission_id: int | None, notice: str = "",
-          error: str = "") -> RedirectResponse:
+def _here(
+    request: Request, organisation: Organisation, submission_id: int | None, notice: str = "", error: str = ""
+) -> RedirectResponse:
     url = f"/staff/o/{organisation.slug}/s/{submission_id}"
     data_dir = site_of(request).settings.data_dir
     if notice:
@@ -77,14 +82,26 @@ async def page(request: Request) -> Response:
     lang = site.lang(request)
     renderer = Renderer(info.compiled, lang)
     teams = await run_in_threadpool(groups.groups_of, site.engine, organisation.id)
-    return staff_page(request, site, "staff_case.html", lang=lang, staff=staff, organisation_row=organisation,
-                      teams=teams,
-                      timezone=ZoneInfo(organisation.timezone),
-                      case=case, info=info, r=renderer, sections=renderer.review(case.submission.answers),
-                      labels=state_labels({case.submission.procedure_id: infos[case.submission.procedure_id]}, lang),
-                      version_label=info.version.number, can_act=staff.role_in(organisation.id) in ACT_ROLES,
-                      withdrawn=processing.WITHDRAWN, notice=notices.read(site.settings.data_dir, request.query_params.get("notice")),
-                      error=notices.read(site.settings.data_dir, request.query_params.get("error")))
+    return staff_page(
+        request,
+        site,
+        "staff_case.html",
+        lang=lang,
+        staff=staff,
+        organisation_row=organisation,
+        teams=teams,
+        timezone=ZoneInfo(organisation.timezone),
+        case=case,
+        info=info,
+        r=renderer,
+        sections=renderer.review(case.submission.answers),
+        labels=state_labels({case.submission.procedure_id: infos[case.submission.procedure_id]}, lang),
+        version_label=info.version.number,
+        can_act=staff.role_in(organisation.id) in ACT_ROLES,
+        withdrawn=processing.WITHDRAWN,
+        notice=notices.read(site.settings.data_dir, request.query_params.get("notice")),
+        error=notices.read(site.settings.data_dir, request.query_params.get("error")),
+    )
 
 
 async def act(request: Request) -> Response:
@@ -97,20 +114,45 @@ async def act(request: Request) -> Response:
     form = await request.form(max_files=0, max_fields=20)
     what = str(form.get("do", ""))
     text = str(form.get("text", ""))[:10_000]
-    actor = processing.Actor(staff.user.name, staff.user.id,
-                             await run_in_threadpool(functions.held, site.engine, staff, organisation.id,
-                                                     case.submission.procedure_id, info.compiled.definition))
+    actor = processing.Actor(
+        staff.user.name,
+        staff.user.id,
+        await run_in_threadpool(
+            functions.held,
+            site.engine,
+            staff,
+            organisation.id,
+            case.submission.procedure_id,
+            info.compiled.definition,
+        ),
+    )
     submission_id = case.submission.id
     try:
         if what == "transition":
-            index = int(str(form.get("transition", "-1"))) if is_number(str(form.get("transition", ""))) else -1
-            await run_in_threadpool(processing.take_transition, site.engine, submission_id, info.compiled.definition,
-                                    index, actor, text, expected_state=str(form.get("state", "")) or None,
-                                    base_url=site.base_url(request))
+            index = (
+                int(str(form.get("transition", "-1"))) if is_number(str(form.get("transition", ""))) else -1
+            )
+            await run_in_threadpool(
+                processing.take_transition,
+                site.engine,
+                submission_id,
+                info.compiled.definition,
+                index,
+                actor,
+                text,
+                expected_state=str(form.get("state", "")) or None,
+                base_url=site.base_url(request),
+            )
             notice = i18n.gettext(lang, "Done. The applicant is told if the workflow says so.")
         elif what == "message":
-            await run_in_threadpool(processing.send_message, site.engine, submission_id, actor, text,
-                                    base_url=site.base_url(request))
+            await run_in_threadpool(
+                processing.send_message,
+                site.engine,
+                submission_id,
+                actor,
+                text,
+                base_url=site.base_url(request),
+            )
             notice = i18n.gettext(lang, "Message sent to the applicant.")
         elif what == "note":
             await run_in_threadpool(processing.add_note, site.engine, submission_id, actor, text)
@@ -119,8 +161,9 @@ async def act(request: Request) -> Response:
             chosen = await assignment(site, organisation, str(form.get("assignee", "")))
             if chosen is None:
                 raise processing.Refused(N_("Choose someone who processes this procedure."))
-            await run_in_threadpool(processing.assign, site.engine, [submission_id], chosen[0], chosen[2], actor,
-                                    chosen[1])
+            await run_in_threadpool(
+                processing.assign, site.engine, [submission_id], chosen[0], chosen[2], actor, chosen[1]
+            )
             notice = i18n.gettext(lang, "Assignment saved.")
         elif what == "link":
             other = str(form.get("other", ""))
@@ -146,8 +189,13 @@ async def file(request: Request) -> Response:
     return await attachment_response(site, request, case.submission.id, request.path_params["file"])
 
 
-async def attachment_response(site: Site, request: Request, submission_id: int | None, attachment_id: str,
-                              kinds: tuple[str, ...] | None = None) -> Response:
+async def attachment_response(
+    site: Site,
+    request: Request,
+    submission_id: int | None,
+    attachment_id: str,
+    kinds: tuple[str, ...] | None = None,
+) -> Response:
     """A stored file, served as a download with its own type; nothing outside the submission."""
     if submission_id is None or len(attachment_id) > 43:
         return site.not_found(request)

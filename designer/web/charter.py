@@ -37,14 +37,23 @@ async def charter_page(request: Request) -> Response:
     charter = site.charter(found.theme)
     if request.method == "GET":
         values = editor.editable(charter, found.name)
-        return await _page(request, site, found, charter, values, editor.Problems(), lang,
-                           saved=request.query_params.get("saved") == "1")
+        return await _page(
+            request,
+            site,
+            found,
+            charter,
+            values,
+            editor.Problems(),
+            lang,
+            saved=request.query_params.get("saved") == "1",
+        )
     values, problems, action = await _posted(request, charter, found, lang)
     saving = action == "save"
     if saving and not problems:
         try:
-            await run_in_threadpool(editor.save, site.engine, site.settings.data_dir, site.theme_roots, found,
-                                    charter, values)
+            await run_in_threadpool(
+                editor.save, site.engine, site.settings.data_dir, site.theme_roots, found, charter, values
+            )
         except CharterError as error:  # the runtime's last word on the files written
             for problem in error.problems:
                 problems.add("form", problem)
@@ -52,8 +61,17 @@ async def charter_page(request: Request) -> Response:
             assert found.id is not None
             site.organisation_changed(found.id, old_theme=found.theme)
             return RedirectResponse(f"/staff/o/{found.slug}/charter?saved=1", status_code=303)
-    return await _page(request, site, found, charter, values, problems, lang, status_code=422 if saving else 200,
-                       refused=saving)
+    return await _page(
+        request,
+        site,
+        found,
+        charter,
+        values,
+        problems,
+        lang,
+        status_code=422 if saving else 200,
+        refused=saving,
+    )
 
 
 async def preview(request: Request) -> Response:
@@ -77,13 +95,16 @@ async def preview_css(request: Request) -> Response:
         return found
     site = site_of(request)
     charter = site.charter(found.theme)
-    values, _problems = editor.read_form(dict(request.query_params), None, charter, found.name, site.lang(request))
+    values, _problems = editor.read_form(
+        dict(request.query_params), None, charter, found.name, site.lang(request)
+    )
     css = editor.preview_charter(values, charter, found.name).css_variables(".charter-preview")
     return Response(css, media_type="text/css", headers={"Cache-Control": "private, max-age=3600"})
 
 
-async def _posted(request: Request, charter: Charter, organisation: Organisation, lang: str
-                  ) -> tuple[editor.CharterValues, editor.Problems, str]:
+async def _posted(
+    request: Request, charter: Charter, organisation: Organisation, lang: str
+) -> tuple[editor.CharterValues, editor.Problems, str]:
     """The posted values, their problems, and the button pressed ("save" or "preview")."""
     form = await request.form(max_files=1, max_fields=80)
     fields = {key: value for key, value in form.multi_items() if isinstance(value, str)}
@@ -93,7 +114,9 @@ async def _posted(request: Request, charter: Charter, organisation: Organisation
         # One byte more than the limit is enough to know the file is too large.
         chosen = (upload.filename, await upload.read(MAX_LOGO_BYTES + 1))
     await form.close()
-    values, problems = await run_in_threadpool(editor.read_form, fields, chosen, charter, organisation.name, lang)
+    values, problems = await run_in_threadpool(
+        editor.read_form, fields, chosen, charter, organisation.name, lang
+    )
     return values, problems, fields.get("action", "")
 
 
@@ -109,38 +132,82 @@ def _colour_problems(problems: editor.Problems) -> int:
     return sum(1 for name, _message in problems.summary() if name.startswith("color-"))
 
 
-def _preview_html(site: Site, organisation: Organisation, charter: Charter, values: editor.CharterValues,
-                  problems: editor.Problems, lang: str, *, oob: bool) -> Markup:
+def _preview_html(
+    site: Site,
+    organisation: Organisation,
+    charter: Charter,
+    values: editor.CharterValues,
+    problems: editor.Problems,
+    lang: str,
+    *,
+    oob: bool,
+) -> Markup:
     """The sample page in the edited charter, rendered by the organisation's own templates."""
     previewed = editor.preview_charter(values, charter, organisation.name)
     query = {f"color-{key}": value for key, value in previewed.colors.items()}
-    query.update(font_body=values.font_body, font_heading=values.font_heading,
-                 radius=previewed.radius.removesuffix("px"))
+    query.update(
+        font_body=values.font_body,
+        font_heading=values.font_heading,
+        radius=previewed.radius.removesuffix("px"),
+    )
     renderer, nodes = sample_page(lang)
     html = site.templates.render(
-        organisation.theme, "_charter_preview.html", lang=lang, organisation=organisation, charter=previewed,
-        theme=organisation.theme, css_url=f"/staff/o/{organisation.slug}/charter/preview.css?{urlencode(query)}",
-        logo_src=_logo_src(organisation, charter, values), r=renderer, nodes=nodes, values=values,
-        problems=problems.by_field, colours=editor.COLOURS, oob_notes=oob,
+        organisation.theme,
+        "_charter_preview.html",
+        lang=lang,
+        organisation=organisation,
+        charter=previewed,
+        theme=organisation.theme,
+        css_url=f"/staff/o/{organisation.slug}/charter/preview.css?{urlencode(query)}",
+        logo_src=_logo_src(organisation, charter, values),
+        r=renderer,
+        nodes=nodes,
+        values=values,
+        problems=problems.by_field,
+        colours=editor.COLOURS,
+        oob_notes=oob,
         colour_problems=_colour_problems(problems),
     )
     return Markup(html)
 
 
-async def _page(request: Request, site: Site, organisation: Organisation, charter: Charter,
-                values: editor.CharterValues, problems: editor.Problems, lang: str, *, status_code: int = 200,
-                saved: bool = False, refused: bool = False) -> Response:
+async def _page(
+    request: Request,
+    site: Site,
+    organisation: Organisation,
+    charter: Charter,
+    values: editor.CharterValues,
+    problems: editor.Problems,
+    lang: str,
+    *,
+    status_code: int = 200,
+    saved: bool = False,
+    refused: bool = False,
+) -> Response:
     staff = await current_staff(request)
     rows = list(values.links)
     rows += [editor.LinkValues() for _ in range(min(2, editor.MAX_LINKS - len(rows)))]
     return staff_page(
-        request, site, "staff_charter.html", status_code=status_code, lang=lang, staff=staff,
-        organisation_row=organisation, values=values, problems=problems.by_field,
-        summary=problems.summary() if refused else [], colours=editor.COLOURS, fonts=editor.font_choices(charter),
-        link_rows=rows, max_radius=editor.MAX_RADIUS_PX, saved=saved, max_logo=MAX_LOGO_BYTES,
+        request,
+        site,
+        "staff_charter.html",
+        status_code=status_code,
+        lang=lang,
+        staff=staff,
+        organisation_row=organisation,
+        values=values,
+        problems=problems.by_field,
+        summary=problems.summary() if refused else [],
+        colours=editor.COLOURS,
+        fonts=editor.font_choices(charter),
+        link_rows=rows,
+        max_radius=editor.MAX_RADIUS_PX,
+        saved=saved,
+        max_logo=MAX_LOGO_BYTES,
         colour_problems=_colour_problems(problems),
         logo_src=_logo_src(organisation, charter, values),
-        preview_html=_preview_html(site, organisation, charter, values, problems, lang, oob=False))
+        preview_html=_preview_html(site, organisation, charter, values, problems, lang, oob=False),
+    )
 
 
 routes = [

@@ -17,18 +17,12 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from designer.editor import operations as editing
-
 from designer.editor import conditions as editing_conditions
-
+from designer.editor import operations as editing
 from designer.editor import properties as editing_properties
-
-from designer.editor import settings as editing_settings
-
-from designer.editor import view as editor_view
-
 from designer.editor import publishing as procedures
-
+from designer.editor import settings as editing_settings
+from designer.editor import view as editor_view
 from designer.editor import workflow_editing as workflow
 from designer.web.procedures import organisation_for, procedure_for
 from designer.web.session import current_staff, dashboard_page, staff_page
@@ -42,8 +36,8 @@ from runtime.fields.file import FORMAT_NAMES
 from runtime.i18n import N_
 from runtime.journey import post_page
 from runtime.models import Organisation, ProcedureVersion
-from runtime.web.forms import refresh_page, render_form_page
 from runtime.site import VersionInfo, site_of
+from runtime.web.forms import refresh_page, render_form_page
 
 
 async def new_procedure(request: Request) -> Response:
@@ -62,24 +56,36 @@ async def new_procedure(request: Request) -> Response:
     state = await run_in_threadpool(procedures.procedure_state, site.engine, found, slug) if slug else None
     refused = procedures.slug_problem(slug) or (
         N_("Another procedure of this organisation already has the identifier “%(slug)s”: choose another.")
-        if state is not None else None)
+        if state is not None
+        else None
+    )
     if refused:
         staff = await current_staff(request)
         assert staff is not None  # organisation_for let only a signed-in person through
         error = i18n.gettext(site.lang(request), refused, slug=slug)
-        return await dashboard_page(request, staff, 422, new={**typed, "slug": slug, "org": found.slug,
-                                                              "error": error})
+        return await dashboard_page(
+            request, staff, 422, new={**typed, "slug": slug, "org": found.slug, "error": error}
+        )
     examples = procedures.templates()
     if template in examples:
         definition = {**copy.deepcopy(examples[template]), "id": slug}
         definition["title"] = {**definition["title"], lang: title}
     else:
-        definition = editing.blank(slug, title, kind if kind in ("procedure", "survey", "consultation") else "procedure", lang)
+        definition = editing.blank(
+            slug, title, kind if kind in ("procedure", "survey", "consultation") else "procedure", lang
+        )
     problems = check_definition(definition)
     if problems:
         staff = await current_staff(request)
-        return staff_page(request, site, "staff_import_errors.html", status_code=422, staff=staff,
-                          organisation_row=found, problems=problems)
+        return staff_page(
+            request,
+            site,
+            "staff_import_errors.html",
+            status_code=422,
+            staff=staff,
+            organisation_row=found,
+            problems=problems,
+        )
     await run_in_threadpool(procedures.save_draft, site.engine, found, definition)
     return RedirectResponse(f"/staff/o/{found.slug}/p/{slug}/edit", status_code=303)
 
@@ -94,8 +100,16 @@ async def editor(request: Request) -> Response:
     definition = state.latest.definition
     if request.method == "GET":
         query = request.query_params
-        return await _editor_page(request, found, state, definition, editor_view.selection_from(query), [],
-                                  query.get("edit_lang"), panel=query.get("panel", ""))
+        return await _editor_page(
+            request,
+            found,
+            state,
+            definition,
+            editor_view.selection_from(query),
+            [],
+            query.get("edit_lang"),
+            panel=query.get("panel", ""),
+        )
     form = await request.form(max_files=0, max_fields=400)
     values = {key: str(value) for key, value in form.items()}
     if ":" in values.get("do", ""):
@@ -118,12 +132,34 @@ async def editor(request: Request) -> Response:
         problem = Problem("", refused.text(lang))
         # "" places the message next to the selected element, None only in the summary.
         about = refused.concerning or ("" if editor_view.about_element(operation) else None)
-        return await _editor_page(request, found, state, definition, selection, [problem], edit_lang, 422,
-                                  concerning=[about], posted=posted, panel=panel)
+        return await _editor_page(
+            request,
+            found,
+            state,
+            definition,
+            selection,
+            [problem],
+            edit_lang,
+            422,
+            concerning=[about],
+            posted=posted,
+            panel=panel,
+        )
     problems = check_definition(changed)
     if problems:
-        return await _editor_page(request, found, state, definition, selection, problems, edit_lang, 422,
-                                  changed=changed, posted=posted, panel=panel)
+        return await _editor_page(
+            request,
+            found,
+            state,
+            definition,
+            selection,
+            problems,
+            edit_lang,
+            422,
+            changed=changed,
+            posted=posted,
+            panel=panel,
+        )
     draft = await run_in_threadpool(procedures.save_edit, site.engine, found, changed, values["revision"])
     if draft is None:  # someone saved on the same revision a moment before
         fresh = await run_in_threadpool(procedures.procedure_state, site.engine, found, slug)
@@ -136,28 +172,58 @@ async def editor(request: Request) -> Response:
         return RedirectResponse(address, status_code=303)  # post, redirect, get: a reload never posts again
     # Through htmx the new page comes back at once, and the address bar shows where it is: one
     # request instead of a redirect followed by a second one.
-    response = await _editor_page(request, found, dataclasses.replace(state, draft=draft), changed, after, [],
-                                  edit_lang, panel=panel)
+    response = await _editor_page(
+        request, found, dataclasses.replace(state, draft=draft), changed, after, [], edit_lang, panel=panel
+    )
     response.headers["HX-Replace-Url"] = address
     return response
 
 
-async def _stale(request: Request, organisation: Organisation, state: procedures.ProcedureState,
-                 definition: dict[str, Any], selection: editor_view.Selection, edit_lang: str | None,
-                 panel: str) -> Response:
+async def _stale(
+    request: Request,
+    organisation: Organisation,
+    state: procedures.ProcedureState,
+    definition: dict[str, Any],
+    selection: editor_view.Selection,
+    edit_lang: str | None,
+    panel: str,
+) -> Response:
     """The 409 page: someone else's version, and the change to make again."""
-    message = i18n.gettext(site_of(request).lang(request), N_(
-        "Someone else changed this procedure since you opened it. "
-        "Nothing was saved: here is their version; make your change again."))
-    return await _editor_page(request, organisation, state, definition, selection, [Problem("", message)],
-                              edit_lang, 409, panel=panel)
+    message = i18n.gettext(
+        site_of(request).lang(request),
+        N_(
+            "Someone else changed this procedure since you opened it. "
+            "Nothing was saved: here is their version; make your change again."
+        ),
+    )
+    return await _editor_page(
+        request,
+        organisation,
+        state,
+        definition,
+        selection,
+        [Problem("", message)],
+        edit_lang,
+        409,
+        panel=panel,
+    )
 
 
-async def _editor_page(request: Request, organisation: Organisation, state: procedures.ProcedureState,
-                       definition: dict[str, Any], selection: editor_view.Selection, problems: list[Problem],
-                       edit_lang: str | None, status_code: int = 200, *, concerning: list[str | None] | None = None,
-                       changed: dict[str, Any] | None = None, posted: dict[str, str] | None = None,
-                       panel: str = "") -> Response:
+async def _editor_page(
+    request: Request,
+    organisation: Organisation,
+    state: procedures.ProcedureState,
+    definition: dict[str, Any],
+    selection: editor_view.Selection,
+    problems: list[Problem],
+    edit_lang: str | None,
+    status_code: int = 200,
+    *,
+    concerning: list[str | None] | None = None,
+    changed: dict[str, Any] | None = None,
+    posted: dict[str, str] | None = None,
+    panel: str = "",
+) -> Response:
     site = site_of(request)
     staff = await current_staff(request)
     lang = edit_lang if edit_lang in i18n.LANGUAGES else organisation.lang
@@ -170,11 +236,17 @@ async def _editor_page(request: Request, organisation: Organisation, state: proc
         selected_prop = definition["schema"]["properties"].get(selected["field"], {})
         if selection.sub >= 0:
             group, selected = selected, selected["elements"][selection.sub]
-            selected_prop = (selected_prop.get("items") or {}).get("properties", {}).get(selected["field"], {})
-    placed = editor_view.place_problems(problems, concerning or [None] * len(problems), changed, definition,
-                                        selection)
-    conditions = (editor_view.condition_context(definition, selection, lang, posted)
-                  if selected is not None and selection.sub < 0 else {})
+            selected_prop = (
+                (selected_prop.get("items") or {}).get("properties", {}).get(selected["field"], {})
+            )
+    placed = editor_view.place_problems(
+        problems, concerning or [None] * len(problems), changed, definition, selection
+    )
+    conditions = (
+        editor_view.condition_context(definition, selection, lang, posted)
+        if selected is not None and selection.sub < 0
+        else {}
+    )
     questions = editing_conditions.all_questions(definition, lang)
     ui_lang = site.lang(request)
     required_text = i18n.gettext(ui_lang, "required")
@@ -183,23 +255,53 @@ async def _editor_page(request: Request, organisation: Organisation, state: proc
         name = i18n.gettext(ui_lang, editing.WIDGET_LABELS.get(element["widget"], element["widget"]))
         return f"{name}, {required_text}" if required else name
 
-    rows = editor_view.element_rows(definition, selection.page, lang,
-                                    lambda condition: editing_conditions.describe(condition, questions, lang),
-                                    kind_of, placed)
+    rows = editor_view.element_rows(
+        definition,
+        selection.page,
+        lang,
+        lambda condition: editing_conditions.describe(condition, questions, lang),
+        kind_of,
+        placed,
+    )
     return staff_page(
-        request, site, "staff_editor.html", status_code=status_code, staff=staff, organisation_row=organisation,
-        state=state, definition=definition, revision=content_hash(definition), page_index=selection.page,
-        element_index=selection.element, sub_index=selection.sub, selection=selection, selected=selected,
-        selected_prop=selected_prop, group=group, schema=definition["schema"]["properties"], problems=problems,
-        placed=placed, key=editor_view.key, palette=editing.palette(), group_palette=editing.palette(in_group=True),
-        widget_labels=editing.WIDGET_LABELS, legal_keys=editing_settings.LEGAL_KEYS,
+        request,
+        site,
+        "staff_editor.html",
+        status_code=status_code,
+        staff=staff,
+        organisation_row=organisation,
+        state=state,
+        definition=definition,
+        revision=content_hash(definition),
+        page_index=selection.page,
+        element_index=selection.element,
+        sub_index=selection.sub,
+        selection=selection,
+        selected=selected,
+        selected_prop=selected_prop,
+        group=group,
+        schema=definition["schema"]["properties"],
+        problems=problems,
+        placed=placed,
+        key=editor_view.key,
+        palette=editing.palette(),
+        group_palette=editing.palette(in_group=True),
+        widget_labels=editing.WIDGET_LABELS,
+        legal_keys=editing_settings.LEGAL_KEYS,
         workflow_warnings=dict(workflow.warnings(definition)),
         citizen_unreachable=workflow.citizen_unreachable(definition),
-        notifies_citizen=workflow.notifies_citizen(definition), edit_lang=lang, languages_all=i18n.LANGUAGES,
-        untranslated=_untranslated(definition, lang), posted=posted or {}, conditions=conditions,
+        notifies_citizen=workflow.notifies_citizen(definition),
+        edit_lang=lang,
+        languages_all=i18n.LANGUAGES,
+        untranslated=_untranslated(definition, lang),
+        posted=posted or {},
+        conditions=conditions,
         dates_before=editor_view.dates_before(definition, selection, lang) if selected is not None else [],
-        file_formats=FORMAT_NAMES, panel=panel, default_widgets=editing_properties.DEFAULT_WIDGETS,
-        describe=lambda condition: editing_conditions.describe(condition, questions, lang), rows=rows,
+        file_formats=FORMAT_NAMES,
+        panel=panel,
+        default_widgets=editing_properties.DEFAULT_WIDGETS,
+        describe=lambda condition: editing_conditions.describe(condition, questions, lang),
+        rows=rows,
     )
 
 
@@ -209,7 +311,9 @@ def _untranslated(definition: dict[str, Any], lang: str) -> list[str]:
 
     def walk(value: Any, path: str) -> None:
         if isinstance(value, dict):
-            if value and all(isinstance(k, str) and len(k) == 2 and isinstance(v, str) for k, v in value.items()):
+            if value and all(
+                isinstance(k, str) and len(k) == 2 and isinstance(v, str) for k, v in value.items()
+            ):
                 if lang not in value:
                     missing.append(path)
                 return
@@ -243,11 +347,16 @@ async def preview(request: Request) -> Response:
     if request.method == "POST":
         form = await request.form(max_files=0, max_fields=2000)
         source = PostedForm(form, {}, {}, found.timezone)
-        step = post_page(info.compiled, info.compiled.pages[index], source, {}, str(form.get("action", "next")), {})
+        step = post_page(
+            info.compiled, info.compiled.pages[index], source, {}, str(form.get("action", "next")), {}
+        )
         answers, errors = step.answers, step.errors
-    banner = i18n.gettext(site.lang(request, found), N_("Preview of the draft: answers given here are never saved."))
-    response = render_form_page(request, site, info, index, answers, errors, draft=None, action=action,
-                                banner=banner)
+    banner = i18n.gettext(
+        site.lang(request, found), N_("Preview of the draft: answers given here are never saved.")
+    )
+    response = render_form_page(
+        request, site, info, index, answers, errors, draft=None, action=action, banner=banner
+    )
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -255,7 +364,13 @@ async def preview(request: Request) -> Response:
 routes = [
     Route("/staff/o/{org}/new", new_procedure, methods=["POST"], name="staff_new"),
     Route("/staff/o/{org}/p/{slug}/edit", editor, methods=["GET", "POST"], name="staff_editor"),
-    Route("/staff/o/{org}/p/{slug}/preview/{page:int}", preview, methods=["GET", "POST"], name="staff_preview"),
-    Route("/staff/o/{org}/p/{slug}/preview/{page:int}/refresh", preview, methods=["POST"],
-          name="staff_preview_refresh"),
+    Route(
+        "/staff/o/{org}/p/{slug}/preview/{page:int}", preview, methods=["GET", "POST"], name="staff_preview"
+    ),
+    Route(
+        "/staff/o/{org}/p/{slug}/preview/{page:int}/refresh",
+        preview,
+        methods=["POST"],
+        name="staff_preview_refresh",
+    ),
 ]

@@ -8,11 +8,9 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from designer.admin import functions
-
-from designer.admin import groups
-from designer.web.procedures import procedure_for
+from designer.admin import functions, groups
 from designer.editor.publishing import EDITING_ROLES
+from designer.web.procedures import procedure_for
 from designer.web.session import current_staff, staff_page
 from runtime import workflow
 from runtime.site import site_of
@@ -36,15 +34,35 @@ async def bindings_page(request: Request) -> Response:
         for name in names:
             chosen = {int(value) for value in form.getlist(f"holders-{name}") if is_number(str(value))}
             chosen_groups = {int(value) for value in form.getlist(f"groups-{name}") if is_number(str(value))}
-            await run_in_threadpool(functions.bind, site.engine, state.procedure.id, name, chosen, allowed,
-                                    chosen_groups, allowed_groups)
-        return RedirectResponse(f"/staff/o/{organisation.slug}/p/{state.procedure.slug}/functions?saved=1",
-                                status_code=303)
+            await run_in_threadpool(
+                functions.bind,
+                site.engine,
+                state.procedure.id,
+                name,
+                chosen,
+                allowed,
+                chosen_groups,
+                allowed_groups,
+            )
+        return RedirectResponse(
+            f"/staff/o/{organisation.slug}/p/{state.procedure.slug}/functions?saved=1", status_code=303
+        )
     bound = await run_in_threadpool(functions.bound, site.engine, state.procedure.id)
-    return staff_page(request, site, "staff_functions.html", staff=await current_staff(request),
-                      organisation_row=organisation, state=state, function_names=names, people=people, groups=teams, bound=bound,
-                      saved=request.query_params.get("saved") == "1")
+    return staff_page(
+        request,
+        site,
+        "staff_functions.html",
+        staff=await current_staff(request),
+        organisation_row=organisation,
+        state=state,
+        function_names=names,
+        people=people,
+        groups=teams,
+        bound=bound,
+        saved=request.query_params.get("saved") == "1",
+    )
 
 
-routes = [Route("/staff/o/{org}/p/{slug}/functions", bindings_page, methods=["GET", "POST"],
-                name="staff_functions")]
+routes = [
+    Route("/staff/o/{org}/p/{slug}/functions", bindings_page, methods=["GET", "POST"], name="staff_functions")
+]

@@ -11,7 +11,6 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from designer import accounts
-
 from designer.editor import publishing as procedures
 from designer.web.session import COOKIE, current_staff, staff_page
 from runtime.catalogue import compiled_for, organisation_by_slug
@@ -30,8 +29,9 @@ async def organisation_for(request: Request, roles: tuple[str, ...]) -> Organisa
     return found if isinstance(found, Response) else found[0]
 
 
-async def procedure_for(request: Request, roles: tuple[str, ...]
-                        ) -> tuple[Organisation, procedures.ProcedureState] | Response:
+async def procedure_for(
+    request: Request, roles: tuple[str, ...]
+) -> tuple[Organisation, procedures.ProcedureState] | Response:
     """The organisation and the procedure in the URL, under the same rule as `organisation_for`."""
     found = await _looked_up(request, roles, request.path_params["slug"])
     if isinstance(found, Response):
@@ -42,8 +42,9 @@ async def procedure_for(request: Request, roles: tuple[str, ...]
     return organisation, state
 
 
-async def _looked_up(request: Request, roles: tuple[str, ...], slug: str | None
-                     ) -> tuple[Organisation, procedures.ProcedureState | None] | Response:
+async def _looked_up(
+    request: Request, roles: tuple[str, ...], slug: str | None
+) -> tuple[Organisation, procedures.ProcedureState | None] | Response:
     """The person, the organisation and the procedure read in one trip to the thread pool:
     every staff page starts here, and each trip costs a thread's wake-up."""
     site = site_of(request)
@@ -53,7 +54,11 @@ async def _looked_up(request: Request, roles: tuple[str, ...], slug: str | None
     def read() -> tuple[Any, Organisation | None, procedures.ProcedureState | None]:
         staff = accounts.staff_for(site.engine, cookie) if known is MISSING else known
         organisation = organisation_by_slug(site.engine, request.path_params["org"]) if staff else None
-        allowed = organisation is not None and organisation.id is not None and staff.role_in(organisation.id) in roles
+        allowed = (
+            organisation is not None
+            and organisation.id is not None
+            and staff.role_in(organisation.id) in roles
+        )
         state = procedures.procedure_state(site.engine, organisation, slug) if allowed and slug else None
         return staff, organisation if allowed else None, state
 
@@ -79,8 +84,9 @@ async def export_definition(request: Request) -> Response:
         body, name = compiled_for(version).schema, f"{state.procedure.slug}.schema.json"
     else:
         body, name = version.definition, f"{state.procedure.slug}.json"
-    return JSONResponse(body, headers={"Content-Disposition": f'attachment; filename="{name}"',
-                                       "Cache-Control": "no-store"})
+    return JSONResponse(
+        body, headers={"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"}
+    )
 
 
 async def import_definition(request: Request) -> Response:
@@ -90,19 +96,35 @@ async def import_definition(request: Request) -> Response:
     site = site_of(request)
     form = await request.form(max_files=1, max_fields=10)
     upload = form.get("definition")
-    raw = await upload.read(MAX_IMPORT_BYTES + 1) if upload is not None and not isinstance(upload, str) else b""
+    raw = (
+        await upload.read(MAX_IMPORT_BYTES + 1) if upload is not None and not isinstance(upload, str) else b""
+    )
     await form.close()
     try:
         version, report = await run_in_threadpool(procedures.import_definition, site.engine, found, raw)
     except DefinitionError as error:
         staff = await current_staff(request)
-        return staff_page(request, site, "staff_import_errors.html", status_code=422, staff=staff,
-                          organisation_row=found, problems=error.problems)
+        return staff_page(
+            request,
+            site,
+            "staff_import_errors.html",
+            status_code=422,
+            staff=staff,
+            organisation_row=found,
+            problems=error.problems,
+        )
     slug = version.definition["id"]
     if report:
         staff = await current_staff(request)
-        return staff_page(request, site, "staff_import_report.html", staff=staff, organisation_row=found,
-                          problems=report, slug=slug)
+        return staff_page(
+            request,
+            site,
+            "staff_import_report.html",
+            staff=staff,
+            organisation_row=found,
+            problems=report,
+            slug=slug,
+        )
     return RedirectResponse(f"/staff/o/{found.slug}/p/{slug}/publish", status_code=303)
 
 
@@ -124,8 +146,17 @@ async def publish(request: Request) -> Response:
     before = state.published.definition if state.published else {}
     changes = procedures.differences(before, state.draft.definition) if state.draft else []
     staff = await current_staff(request)
-    return staff_page(request, site, "staff_publish.html", staff=staff, organisation_row=found, state=state,
-                      changes=changes, shown=procedures.shown, json=json)
+    return staff_page(
+        request,
+        site,
+        "staff_publish.html",
+        staff=staff,
+        organisation_row=found,
+        state=state,
+        changes=changes,
+        shown=procedures.shown,
+        json=json,
+    )
 
 
 routes = [

@@ -17,18 +17,16 @@ from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 
 from designer.backoffice import inbox
-from designer.web.procedures import procedure_for
 from designer.editor.publishing import ProcedureState
+from designer.web.procedures import procedure_for
 from designer.web.session import current_staff, staff_page
-from runtime.reports import file_formats as export_formats
-from runtime.reports import exports
-from runtime.reports import statistics
 from runtime.catalogue import compiled_for
-from runtime.reports.charts import Palette
 from runtime.i18n import gettext
 from runtime.models import Organisation, ProcedureVersion
 from runtime.render_tree import Renderer
-from runtime.site import site_of
+from runtime.reports import exports, statistics
+from runtime.reports import file_formats as export_formats
+from runtime.reports.charts import Palette
 from runtime.reports.figures import (
     count_share,
     distribution_chart,
@@ -38,6 +36,7 @@ from runtime.reports.figures import (
     status_chart,
     timeline_chart,
 )
+from runtime.site import site_of
 from runtime.submission_filter import FilterError, SubmissionFilter, filter_from_query, query_values
 
 REPORT_ROLES = ("administrator", "agent", "reader")
@@ -82,9 +81,7 @@ async def report_for(request: Request) -> Report | Response:
     ]
     params = {key: request.query_params.getlist(key) for key in ("status", "from", "to")}
     try:
-        selection = filter_from_query(
-            params, state.procedure.id, organisation.timezone, states, lang
-        )
+        selection = filter_from_query(params, state.procedure.id, organisation.timezone, states, lang)
     except FilterError as error:
         selection = SubmissionFilter(state.procedure.id, timezone=organisation.timezone)
         report = Report(organisation, state, versions, selection, lang)
@@ -97,9 +94,7 @@ async def statistics_page(request: Request) -> Response:
     if isinstance(report, Response):
         return report
     site = site_of(request)
-    figures = await run_in_threadpool(
-        statistics.figures, site.engine, report.selection, report.lang
-    )
+    figures = await run_in_threadpool(statistics.figures, site.engine, report.selection, report.lang)
     return await _statistics_page(request, report, figures, [])
 
 
@@ -115,9 +110,7 @@ async def _statistics_page(
     palette = Palette.from_colors(dict(site.charter("default").colors))
     latest = report.versions[-1] if report.versions else report.state.latest
     title = (
-        Renderer(compiled_for(latest), lang).text(latest.definition.get("title"))
-        if latest
-        else report.slug
+        Renderer(compiled_for(latest), lang).text(latest.definition.get("title")) if latest else report.slug
     )
     query = query_values(report.selection)
     return staff_page(
@@ -163,9 +156,7 @@ async def statistics_csv(request: Request) -> Response:
     if isinstance(report, Response):
         return report
     site = site_of(request)
-    figures = await run_in_threadpool(
-        statistics.figures, site.engine, report.selection, report.lang
-    )
+    figures = await run_in_threadpool(statistics.figures, site.engine, report.selection, report.lang)
     dialect = _dialect(request)
     if dialect is None:
         return _bad_dialect(request, report)
@@ -216,10 +207,19 @@ async def _with_inbox_filters(request: Request, report: Report) -> Report:
     site = site_of(request)
     staff = await current_staff(request)
     assert report.organisation.id is not None and report.state.procedure.id is not None
-    where = await run_in_threadpool(inbox.scope, site.engine, [report.organisation.id], report.state.procedure.id,
-                                    report.organisation.timezone)
-    extra = inbox.conditions(where, inbox.Filters.parse(request.query_params),
-                             staff.user.id if staff else None, site.engine.dialect.name)
+    where = await run_in_threadpool(
+        inbox.scope,
+        site.engine,
+        [report.organisation.id],
+        report.state.procedure.id,
+        report.organisation.timezone,
+    )
+    extra = inbox.conditions(
+        where,
+        inbox.Filters.parse(request.query_params),
+        staff.user.id if staff else None,
+        site.engine.dialect.name,
+    )
     return dataclasses.replace(report, selection=dataclasses.replace(report.selection, extra=tuple(extra)))
 
 

@@ -22,8 +22,9 @@ COOKIE = "parvis_staff"
 async def current_staff(request: Request) -> accounts.Staff | None:
     """The signed-in staff member, looked up once per request however many steps ask."""
     if "staff" not in request.scope.setdefault("state", {}):
-        request.state.staff = await run_in_threadpool(accounts.staff_for, site_of(request).engine,
-                                                      request.cookies.get(COOKIE))
+        request.state.staff = await run_in_threadpool(
+            accounts.staff_for, site_of(request).engine, request.cookies.get(COOKIE)
+        )
     return request.state.staff  # type: ignore[no-any-return]
 
 
@@ -41,8 +42,15 @@ def staff_page(request: Request, site: Site, name: str, status_code: int = 200, 
 
 
 def _with_session(response: Response, request: Request, token: str) -> Response:
-    response.set_cookie(COOKIE, token, max_age=int(accounts.SESSION_LIFETIME.total_seconds()), path="/staff",
-                        httponly=True, samesite="lax", secure=request.url.scheme == "https")
+    response.set_cookie(
+        COOKIE,
+        token,
+        max_age=int(accounts.SESSION_LIFETIME.total_seconds()),
+        path="/staff",
+        httponly=True,
+        samesite="lax",
+        secure=request.url.scheme == "https",
+    )
     return response
 
 
@@ -58,10 +66,19 @@ async def login(request: Request) -> Response:
         token = await run_in_threadpool(accounts.sign_in, site.engine, email, password, address)
     except accounts.SignInRefused as refused:
         # The same words whether the account exists or not.
-        text = {"throttled": N_("Too many attempts. Wait a quarter of an hour, then try again."),
-                "invalid": N_("This e-mail address and password do not match an active account.")}[refused.reason]
-        return staff_page(request, site, "staff_login.html", status_code=429 if refused.reason == "throttled" else 401,
-                     lang=lang, error=i18n.gettext(lang, text), email=email[:254])
+        text = {
+            "throttled": N_("Too many attempts. Wait a quarter of an hour, then try again."),
+            "invalid": N_("This e-mail address and password do not match an active account."),
+        }[refused.reason]
+        return staff_page(
+            request,
+            site,
+            "staff_login.html",
+            status_code=429 if refused.reason == "throttled" else 401,
+            lang=lang,
+            error=i18n.gettext(lang, text),
+            email=email[:254],
+        )
     return _with_session(RedirectResponse("/staff", status_code=303), request, token)
 
 
@@ -81,14 +98,24 @@ async def dashboard(request: Request) -> Response:
     return await dashboard_page(request, staff)
 
 
-async def dashboard_page(request: Request, staff: accounts.Staff, status_code: int = 200,
-                         new: dict[str, str] | None = None) -> Response:
+async def dashboard_page(
+    request: Request, staff: accounts.Staff, status_code: int = 200, new: dict[str, str] | None = None
+) -> Response:
     """The dashboard; `new` is a refused new procedure: what was typed, its organisation, the error."""
     site = site_of(request)
     lang = site.lang(request)
     rows = await run_in_threadpool(overview, site.engine, staff.roles, lang)
-    return staff_page(request, site, "staff_dashboard.html", status_code=status_code, lang=lang, staff=staff,
-                      rows=rows, template_names=sorted(templates()), new=new)
+    return staff_page(
+        request,
+        site,
+        "staff_dashboard.html",
+        status_code=status_code,
+        lang=lang,
+        staff=staff,
+        rows=rows,
+        template_names=sorted(templates()),
+        new=new,
+    )
 
 
 async def password(request: Request) -> Response:
@@ -105,12 +132,17 @@ async def password(request: Request) -> Response:
     try:
         token = await run_in_threadpool(accounts.change_password, site.engine, staff.user.id, current, new)
     except accounts.PasswordRefused:
-        error = i18n.gettext(lang, N_("The new password must have at least %(n)s characters."),
-                             n=accounts.MIN_PASSWORD_LENGTH)
-        return staff_page(request, site, "staff_password.html", status_code=422, lang=lang, staff=staff, error=error)
+        error = i18n.gettext(
+            lang, N_("The new password must have at least %(n)s characters."), n=accounts.MIN_PASSWORD_LENGTH
+        )
+        return staff_page(
+            request, site, "staff_password.html", status_code=422, lang=lang, staff=staff, error=error
+        )
     except accounts.SignInRefused:
         error = i18n.gettext(lang, N_("The current password is not right."))
-        return staff_page(request, site, "staff_password.html", status_code=422, lang=lang, staff=staff, error=error)
+        return staff_page(
+            request, site, "staff_password.html", status_code=422, lang=lang, staff=staff, error=error
+        )
     return _with_session(RedirectResponse("/staff", status_code=303), request, token)
 
 

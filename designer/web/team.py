@@ -9,9 +9,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from designer.admin import groups
-
-from designer.admin import team
+from designer.admin import groups, team
 from designer.staff_models import ROLES
 from designer.web.procedures import organisation_for
 from designer.web.session import current_staff, staff_page
@@ -21,15 +19,31 @@ from runtime.site import Site, site_of
 from runtime.text import is_number
 
 
-async def _page(request: Request, organisation: Organisation, status_code: int = 200, error: str = "",
-                password: tuple[str, str] | None = None) -> Response:
+async def _page(
+    request: Request,
+    organisation: Organisation,
+    status_code: int = 200,
+    error: str = "",
+    password: tuple[str, str] | None = None,
+) -> Response:
     site = site_of(request)
     staff = await current_staff(request)
     found = await run_in_threadpool(team.members, site.engine, organisation)
     teams = await run_in_threadpool(groups.groups_of, site.engine, organisation.id)
-    return staff_page(request, site, "staff_team.html", status_code=status_code, staff=staff,
-                      organisation_row=organisation, members=found, roles=ROLES, error=error, password=password,
-                      groups=teams, member_names={member.user.id: member.user.name for member in found})
+    return staff_page(
+        request,
+        site,
+        "staff_team.html",
+        status_code=status_code,
+        staff=staff,
+        organisation_row=organisation,
+        members=found,
+        roles=ROLES,
+        error=error,
+        password=password,
+        groups=teams,
+        member_names={member.user.id: member.user.name for member in found},
+    )
 
 
 async def team_page(request: Request) -> Response:
@@ -44,8 +58,14 @@ async def team_page(request: Request) -> Response:
     user_id = int(str(form.get("user", "0"))) if is_number(str(form.get("user", "0"))) else 0
     try:
         if operation == "add":
-            password = await run_in_threadpool(team.add_member, site.engine, found, str(form.get("email", "")),
-                                               str(form.get("name", "")), str(form.get("role", "")))
+            password = await run_in_threadpool(
+                team.add_member,
+                site.engine,
+                found,
+                str(form.get("email", "")),
+                str(form.get("name", "")),
+                str(form.get("role", "")),
+            )
             if password:
                 # Shown once, to be handed over by the administrator; never stored in clear.
                 return await _page(request, found, password=(str(form.get("email", "")), password))
@@ -62,13 +82,17 @@ async def team_page(request: Request) -> Response:
     return RedirectResponse(f"/staff/o/{found.slug}/team", status_code=303)
 
 
-async def _group_change(site: Site, organisation: Organisation, operation: str, form: Any, user_id: int) -> None:
+async def _group_change(
+    site: Site, organisation: Organisation, operation: str, form: Any, user_id: int
+) -> None:
     assert organisation.id is not None
     group_id = int(str(form.get("group"))) if is_number(str(form.get("group", ""))) else 0
     if operation == "group_create":
         await run_in_threadpool(groups.create, site.engine, organisation.id, str(form.get("name", "")))
     elif operation == "group_add":
-        people = {member.user.id for member in await run_in_threadpool(team.members, site.engine, organisation)}
+        people = {
+            member.user.id for member in await run_in_threadpool(team.members, site.engine, organisation)
+        }
         await run_in_threadpool(groups.add_member, site.engine, organisation.id, group_id, user_id, people)
     elif operation == "group_remove":
         await run_in_threadpool(groups.remove_member, site.engine, organisation.id, group_id, user_id)

@@ -23,15 +23,13 @@ from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 
 from runtime import processing
-
-from runtime.pdfs import receipts
-
-from runtime.pdfs import pool as render_pool
+from runtime.actions.mail import fill
+from runtime.actions.outbox import Job
 from runtime.charter import charter_for
 from runtime.db import write_transaction
-from runtime.actions.mail import fill
 from runtime.models import Attachment, Organisation, Submission, now
-from runtime.actions.outbox import Job
+from runtime.pdfs import pool as render_pool
+from runtime.pdfs import receipts
 from runtime.pdfs.render import render_pdf
 from runtime.render_tree import Renderer
 from runtime.uploads import path_for
@@ -64,12 +62,26 @@ def render_document(job: DocumentJob) -> bytes:
     organisation = job.organisation
     charter = charter_for(job.themes_dir, organisation.theme)
     html = receipts._templates(job.themes_dir).render(
-        organisation.theme, ["document_pdf.html"], lang=job.submission.lang, organisation=organisation,
-        charter=charter, theme=organisation.theme, submission=job.submission, title=job.title, text=job.text,
-        procedure_title=job.procedure_title, issued_at=job.issued_at, follow_url=job.follow_url,
-        timezone=ZoneInfo(organisation.timezone))
-    return render_pdf(html, assets_dir=charter.folders, title=f"{job.title} – {job.submission.reference}",
-                      lang=job.submission.lang)
+        organisation.theme,
+        ["document_pdf.html"],
+        lang=job.submission.lang,
+        organisation=organisation,
+        charter=charter,
+        theme=organisation.theme,
+        submission=job.submission,
+        title=job.title,
+        text=job.text,
+        procedure_title=job.procedure_title,
+        issued_at=job.issued_at,
+        follow_url=job.follow_url,
+        timezone=ZoneInfo(organisation.timezone),
+    )
+    return render_pdf(
+        html,
+        assets_dir=charter.folders,
+        title=f"{job.title} – {job.submission.reference}",
+        lang=job.submission.lang,
+    )
 
 
 def file_name(title: str, reference: str) -> str:
@@ -78,18 +90,19 @@ def file_name(title: str, reference: str) -> str:
     return f"{slug}-{reference}.pdf"
 
 
-async def run(site: "Site", job: Job) -> None:
+async def run(site: Site, job: Job) -> None:
     # Database reads and writes are blocking work: off the event loop the server shares.
     document = await asyncio.to_thread(prepare, site, job)
     if document is None:
         return
     attachment_id, spec = document
-    data = await asyncio.wrap_future(receipts.in_renderer(site.settings, render_document, spec,
-                                                                render_pool.AHEAD))
+    data = await asyncio.wrap_future(
+        receipts.in_renderer(site.settings, render_document, spec, render_pool.AHEAD)
+    )
     await asyncio.to_thread(store, site, job, attachment_id, spec, data)
 
 
-def prepare(site: "Site", job: Job) -> tuple[str, DocumentJob] | None:
+def prepare(site: Site, job: Job) -> tuple[str, DocumentJob] | None:
     """The document to render for a queued job, or None if it exists already (a retry)."""
     loaded = processing.load(site.engine, int(job.payload["submission_id"]))
     if loaded is None:
@@ -106,24 +119,44 @@ def prepare(site: "Site", job: Job) -> tuple[str, DocumentJob] | None:
     renderer = Renderer(info.compiled, submission.lang)
     # The answers are filled in as text: a citizen's answer cannot add Markdown to an official paper.
     title = fill(renderer.text(spec["title"]), renderer, submission.answers, submission.reference)
-    text = fill(renderer.text(spec.get("text") or {}), renderer, submission.answers, submission.reference,
-                escape=escape_markdown)
+    text = fill(
+        renderer.text(spec.get("text") or {}),
+        renderer,
+        submission.answers,
+        submission.reference,
+        escape=escape_markdown,
+    )
     base_url = site.settings.base_url or job.payload.get("base_url") or ""
-    return attachment_id, DocumentJob(info.organisation, submission, renderer.text(info.compiled.definition["title"]),
-                                      title, text, now(), site.theme_roots,
-                                      f"{base_url}/s/{submission.follow_token}")
+    return attachment_id, DocumentJob(
+        info.organisation,
+        submission,
+        renderer.text(info.compiled.definition["title"]),
+        title,
+        text,
+        now(),
+        site.theme_roots,
+        f"{base_url}/s/{submission.follow_token}",
+    )
 
 
-def store(site: "Site", job: Job, attachment_id: str, spec: DocumentJob, data: bytes) -> None:
+def store(site: Site, job: Job, attachment_id: str, spec: DocumentJob, data: bytes) -> None:
     target = path_for(site.settings.data_dir, attachment_id)
     target.parent.mkdir(parents=True, exist_ok=True)
     temporary = target.with_suffix(".tmp")
     temporary.write_bytes(data)
     os.replace(temporary, target)
-    row: dict[str, Any] = dict(id=attachment_id, submission_id=spec.submission.id, event_id=job.event_id,
-                               kind="document", field="", name=file_name(spec.title, spec.submission.reference),
-                               content_type="application/pdf", size=len(data),
-                               sha256=hashlib.sha256(data).hexdigest(), created_at=now())
+    row: dict[str, Any] = dict(
+        id=attachment_id,
+        submission_id=spec.submission.id,
+        event_id=job.event_id,
+        kind="document",
+        field="",
+        name=file_name(spec.title, spec.submission.reference),
+        content_type="application/pdf",
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        created_at=now(),
+    )
     try:
         with write_transaction(site.engine) as connection:
             connection.execute(insert(Attachment).values(**row))

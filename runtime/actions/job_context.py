@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from runtime import processing
-from runtime.models import Submission, SubmissionEvent
 from runtime.actions.outbox import Job
+from runtime.models import Submission, SubmissionEvent
 
 if TYPE_CHECKING:
     from runtime.site import Site, VersionInfo
@@ -18,10 +18,10 @@ if TYPE_CHECKING:
 class JobContext:
     submission: Submission
     event: SubmissionEvent
-    info: "VersionInfo"
+    info: VersionInfo
 
 
-def context_of(site: "Site", job: Job) -> JobContext | None:
+def context_of(site: Site, job: Job) -> JobContext | None:
     """None when the submission, its event or its version is gone: nothing left to do."""
     loaded = processing.load(site.engine, int(job.payload["submission_id"]))
     if loaded is None:

@@ -10,11 +10,12 @@ from __future__ import annotations
 import os
 import re
 import secrets
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Mapping
+from typing import TYPE_CHECKING, Any
 
 import aiosmtplib
 
@@ -39,13 +40,16 @@ class Mail:
     message_id: str = ""
 
 
-def email_fields(version: "CompiledVersion") -> list[str]:
+def email_fields(version: CompiledVersion) -> list[str]:
     """The form's e-mail questions, in form order: where the applicant's address is."""
-    return [name for name, spec in version.fields.items()
-            if spec.element.get("widget") == "email" or spec.prop.get("format") == "email"]
+    return [
+        name
+        for name, spec in version.fields.items()
+        if spec.element.get("widget") == "email" or spec.prop.get("format") == "email"
+    ]
 
 
-def citizen_address(info: "VersionInfo", answers: Mapping[str, Any]) -> str | None:
+def citizen_address(info: VersionInfo, answers: Mapping[str, Any]) -> str | None:
     """The applicant's e-mail: the answer to the first e-mail field of the form."""
     for name in email_fields(info.compiled):
         value = answers.get(name)
@@ -54,8 +58,13 @@ def citizen_address(info: "VersionInfo", answers: Mapping[str, Any]) -> str | No
     return None
 
 
-def fill(text: str, renderer: Renderer, answers: Mapping[str, Any], reference: str,
-         escape: Callable[[str], str] = str) -> str:
+def fill(
+    text: str,
+    renderer: Renderer,
+    answers: Mapping[str, Any],
+    reference: str,
+    escape: Callable[[str], str] = str,
+) -> str:
     """Staff-written text with `{field}` and `{reference}` replaced by the answers as shown
     on the receipt. Plain substitution: definitions are data, never templates."""
     fields = renderer.version.fields
@@ -68,6 +77,7 @@ def fill(text: str, renderer: Renderer, answers: Mapping[str, Any], reference: s
         if spec is None or name not in answers:
             return match.group(0) if spec is None else ""
         return escape(plain_text(renderer.review_row(spec, answers[name]).display))
+
     return PLACEHOLDER.sub(value, text)
 
 
@@ -96,15 +106,22 @@ async def send(settings: Settings, mail: Mail) -> None:
         _write(settings.data_dir / "mail", built)
         return
     await aiosmtplib.send(
-        built, hostname=settings.smtp_host, port=settings.smtp_port,
-        username=settings.smtp_username or None, password=settings.smtp_password or None,
-        start_tls=settings.smtp_starttls, timeout=30)
+        built,
+        hostname=settings.smtp_host,
+        port=settings.smtp_port,
+        username=settings.smtp_username or None,
+        password=settings.smtp_password or None,
+        start_tls=settings.smtp_starttls,
+        timeout=30,
+    )
 
 
 def _write(folder: Path, built: EmailMessage) -> None:
     # Without a mail server (trying Parvis out), mails land where their reader can open them.
     folder.mkdir(parents=True, exist_ok=True)
-    name = f"{formatdate(localtime=False)[5:25].replace(' ', '-').replace(':', '')}-{secrets.token_hex(4)}.eml"
+    name = (
+        f"{formatdate(localtime=False)[5:25].replace(' ', '-').replace(':', '')}-{secrets.token_hex(4)}.eml"
+    )
     temporary = folder / f".{name}.tmp"
     temporary.write_bytes(bytes(built))
     os.replace(temporary, folder / name)

@@ -9,67 +9,115 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-from typing import TYPE_CHECKING, Any, Mapping
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 from runtime import i18n, workflow
-from runtime.i18n import N_
 from runtime.actions.job_context import context_of
 from runtime.actions.mail import Mail, citizen_address, fill, send
-from runtime.models import Submission, SubmissionEvent
 from runtime.actions.outbox import NO_ADDRESS, Job, Skipped
+from runtime.i18n import N_
+from runtime.models import Submission, SubmissionEvent
 from runtime.render_tree import Renderer
 
 if TYPE_CHECKING:
     from runtime.site import Site, VersionInfo
 
 
-def staff_link(base_url: str, info: "VersionInfo", submission: Submission) -> str:
+def staff_link(base_url: str, info: VersionInfo, submission: Submission) -> str:
     return f"{base_url}/staff/o/{info.organisation.slug}/s/{submission.id}"
 
 
-def _headline(lang: str, renderer: Renderer, event: SubmissionEvent, definition: Mapping[str, Any],
-              to_citizen: bool, reference: str) -> str:
+def _headline(
+    lang: str,
+    renderer: Renderer,
+    event: SubmissionEvent,
+    definition: Mapping[str, Any],
+    to_citizen: bool,
+    reference: str,
+) -> str:
     if event.kind == "message":
-        return i18n.gettext(lang, N_("New message about your request %(reference)s") if to_citizen
-                            else N_("New message from the applicant of %(reference)s"), reference=reference)
+        return i18n.gettext(
+            lang,
+            N_("New message about your request %(reference)s")
+            if to_citizen
+            else N_("New message from the applicant of %(reference)s"),
+            reference=reference,
+        )
     if event.kind == "complement":
-        return i18n.gettext(lang, N_("The applicant of %(reference)s has answered the request for a complement"),
-                            reference=reference)
+        return i18n.gettext(
+            lang,
+            N_("The applicant of %(reference)s has answered the request for a complement"),
+            reference=reference,
+        )
     if event.kind == "withdrawn":
-        return i18n.gettext(lang, N_("The applicant has withdrawn the request %(reference)s"), reference=reference)
+        return i18n.gettext(
+            lang, N_("The applicant has withdrawn the request %(reference)s"), reference=reference
+        )
     if event.data and event.data.get("complement") and to_citizen:
-        return i18n.gettext(lang, N_("The service needs more information about your request %(reference)s"),
-                            reference=reference)
-    label = renderer.text(workflow.state(definition, event.to_state or "").get("label")) or event.to_state or ""
+        return i18n.gettext(
+            lang,
+            N_("The service needs more information about your request %(reference)s"),
+            reference=reference,
+        )
+    label = (
+        renderer.text(workflow.state(definition, event.to_state or "").get("label")) or event.to_state or ""
+    )
     if to_citizen:
-        return i18n.gettext(lang, N_("Your request %(reference)s: %(status)s"), reference=reference, status=label)
+        return i18n.gettext(
+            lang, N_("Your request %(reference)s: %(status)s"), reference=reference, status=label
+        )
     return i18n.gettext(lang, N_("%(reference)s is now: %(status)s"), reference=reference, status=label)
 
 
-def compose(site: "Site", info: "VersionInfo", submission: Submission, event: SubmissionEvent,
-            action: Mapping[str, Any], base_url: str, to: list[str], to_citizen: bool) -> Mail:
+def compose(
+    site: Site,
+    info: VersionInfo,
+    submission: Submission,
+    event: SubmissionEvent,
+    action: Mapping[str, Any],
+    base_url: str,
+    to: list[str],
+    to_citizen: bool,
+) -> Mail:
     lang = submission.lang if to_citizen else info.organisation.lang
     renderer = Renderer(info.compiled, lang)
     headline = _headline(lang, renderer, event, info.compiled.definition, to_citizen, submission.reference)
     subject = headline
     if action.get("subject"):
         subject = fill(renderer.text(action["subject"]), renderer, submission.answers, submission.reference)
-    text = fill(renderer.text(action["text"]), renderer, submission.answers, submission.reference) \
-        if action.get("text") else ""
+    text = (
+        fill(renderer.text(action["text"]), renderer, submission.answers, submission.reference)
+        if action.get("text")
+        else ""
+    )
     link = f"{base_url}/s/{submission.follow_token}" if to_citizen else staff_link(base_url, info, submission)
     complement = bool(to_citizen and event.data and event.data.get("complement"))
     # Agents' internal comments never reach the applicant; a visible event's comment does.
     comment = event.comment if (event.visible or not to_citizen) else ""
     theme = info.organisation.theme
-    context = dict(lang=lang, organisation=info.organisation, charter=site.charter(theme), subject=subject,
-                   title=renderer.text(info.compiled.definition["title"]), headline=headline, comment=comment or "",
-                   text=text, link=link, complement=complement, to_citizen=to_citizen)
-    return Mail(to=tuple(to), subject=subject[:250],
-                text=site.templates.render(theme, ["email/notification.txt"], **context).strip() + "\n",
-                html=site.templates.render(theme, ["email/notification.html"], **context))
+    context = dict(
+        lang=lang,
+        organisation=info.organisation,
+        charter=site.charter(theme),
+        subject=subject,
+        title=renderer.text(info.compiled.definition["title"]),
+        headline=headline,
+        comment=comment or "",
+        text=text,
+        link=link,
+        complement=complement,
+        to_citizen=to_citizen,
+    )
+    return Mail(
+        to=tuple(to),
+        subject=subject[:250],
+        text=site.templates.render(theme, ["email/notification.txt"], **context).strip() + "\n",
+        html=site.templates.render(theme, ["email/notification.html"], **context),
+    )
 
 
-async def run(site: "Site", job: Job) -> None:
+async def run(site: Site, job: Job) -> None:
     """Carry out one queued notification (raises if the mail could not be handed over)."""
     # Reading the database and rendering are blocking work: off the event loop, which the
     # in-process worker shares with the web server.
@@ -78,7 +126,7 @@ async def run(site: "Site", job: Job) -> None:
         await send(site.settings, mail)
 
 
-def prepare(site: "Site", job: Job) -> Mail | None:
+def prepare(site: Site, job: Job) -> Mail | None:
     """The mail a queued notification sends, or None when it has nothing to tell.
 
     Raises `Skipped` when there is no address to send it to (a form without an e-mail
@@ -102,8 +150,13 @@ def prepare(site: "Site", job: Job) -> Mail | None:
         if recipients is None:
             return None
         assert info.organisation.id is not None and info.procedure.id is not None
-        addresses = recipients(info.organisation.id, info.procedure.id, str(action.get("to") or "assignee"),
-                               submission.assignee_id, submission.assignee_group_id)
+        addresses = recipients(
+            info.organisation.id,
+            info.procedure.id,
+            str(action.get("to") or "assignee"),
+            submission.assignee_id,
+            submission.assignee_group_id,
+        )
         if not addresses:
             raise Skipped(NO_ADDRESS)
         mail = compose(site, info, submission, event, action, base_url, addresses, False)

@@ -9,8 +9,9 @@ row whose worker died is claimed again when its lease ends.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
 from sqlalchemy import Connection, Engine, insert, select, update
 
@@ -43,11 +44,21 @@ class Job:
     attempts: int
 
 
-def enqueue(connection: Connection, event_id: int, action_index: int, kind: str,
-            payload: Mapping[str, Any]) -> None:
-    connection.execute(insert(Outbox).values(
-        event_id=event_id, action_index=action_index, kind=kind, payload=dict(payload),
-        status="pending", attempts=0, next_attempt_at=now(), created_at=now()))
+def enqueue(
+    connection: Connection, event_id: int, action_index: int, kind: str, payload: Mapping[str, Any]
+) -> None:
+    connection.execute(
+        insert(Outbox).values(
+            event_id=event_id,
+            action_index=action_index,
+            kind=kind,
+            payload=dict(payload),
+            status="pending",
+            attempts=0,
+            next_attempt_at=now(),
+            created_at=now(),
+        )
+    )
 
 
 def backoff(attempts: int) -> dt.timedelta:
@@ -58,46 +69,77 @@ def backoff(attempts: int) -> dt.timedelta:
 def claim(engine: Engine, limit: int = 20, at: dt.datetime | None = None) -> list[Job]:
     """Rows due now, leased to the caller."""
     moment = at or now()
-    due = (select(Outbox.id).where(Outbox.status == "pending", Outbox.next_attempt_at <= moment,
-                                   (Outbox.claimed_until.is_(None)) | (Outbox.claimed_until < moment))  # type: ignore[union-attr,operator]
-           .order_by(Outbox.id).limit(limit))
+    due = (
+        select(Outbox.id)
+        .where(
+            Outbox.status == "pending",
+            Outbox.next_attempt_at <= moment,
+            (Outbox.claimed_until.is_(None)) | (Outbox.claimed_until < moment),
+        )  # type: ignore[union-attr,operator]
+        .order_by(Outbox.id)
+        .limit(limit)
+    )
     if engine.dialect.name == "postgresql":
         due = due.with_for_update(skip_locked=True)
     with write_transaction(engine, durable=False) as connection:
         # A row claimed this often without an answer kills its worker (out of memory, say):
         # it is set aside instead of being claimed for ever.
-        connection.execute(update(Outbox).where(
-            Outbox.status == "pending", Outbox.attempts >= MAX_ATTEMPTS,
-            Outbox.claimed_until.is_not(None), Outbox.claimed_until < moment)  # type: ignore[union-attr,operator]
-            .values(status="failed", claimed_until=None,
-                    last_error="the worker stopped while carrying it out, too many times"))
+        connection.execute(
+            update(Outbox)
+            .where(
+                Outbox.status == "pending",
+                Outbox.attempts >= MAX_ATTEMPTS,
+                Outbox.claimed_until.is_not(None),
+                Outbox.claimed_until < moment,
+            )  # type: ignore[union-attr,operator]
+            .values(
+                status="failed",
+                claimed_until=None,
+                last_error="the worker stopped while carrying it out, too many times",
+            )
+        )
         rows = connection.execute(
-            update(Outbox).where(Outbox.id.in_(due.scalar_subquery()))  # type: ignore[union-attr]
+            update(Outbox)
+            .where(Outbox.id.in_(due.scalar_subquery()))  # type: ignore[union-attr]
             .values(claimed_until=moment + LEASE, attempts=Outbox.attempts + 1)
-            .returning(Outbox.id, Outbox.event_id, Outbox.kind, Outbox.payload, Outbox.attempts)).all()
+            .returning(Outbox.id, Outbox.event_id, Outbox.kind, Outbox.payload, Outbox.attempts)
+        ).all()
     return sorted((Job(*row) for row in rows), key=lambda job: job.id)
 
 
 def done(engine: Engine, job: Job) -> None:
     with write_transaction(engine, durable=False) as connection:
-        connection.execute(update(Outbox).where(Outbox.id == job.id)
-                           .values(status="done", done_at=now(), claimed_until=None, last_error=None))
+        connection.execute(
+            update(Outbox)
+            .where(Outbox.id == job.id)
+            .values(status="done", done_at=now(), claimed_until=None, last_error=None)
+        )
 
 
 def skipped(engine: Engine, job: Job, reason: str) -> None:
     """Not carried out, for a reason that no retry would change; the history says which."""
     with write_transaction(engine, durable=False) as connection:
-        connection.execute(update(Outbox).where(Outbox.id == job.id)
-                           .values(status="skipped", done_at=now(), claimed_until=None, last_error=reason))
+        connection.execute(
+            update(Outbox)
+            .where(Outbox.id == job.id)
+            .values(status="skipped", done_at=now(), claimed_until=None, last_error=reason)
+        )
 
 
 def failed(engine: Engine, job: Job, error: str) -> None:
     """Try again later, or give up after MAX_ATTEMPTS; the error is kept for staff to read."""
     gave_up = job.attempts >= MAX_ATTEMPTS
     with write_transaction(engine, durable=False) as connection:
-        connection.execute(update(Outbox).where(Outbox.id == job.id).values(
-            status="failed" if gave_up else "pending", claimed_until=None, last_error=error[:2000],
-            next_attempt_at=now() + backoff(job.attempts)))
+        connection.execute(
+            update(Outbox)
+            .where(Outbox.id == job.id)
+            .values(
+                status="failed" if gave_up else "pending",
+                claimed_until=None,
+                last_error=error[:2000],
+                next_attempt_at=now() + backoff(job.attempts),
+            )
+        )
 
 
 def for_events(engine: Engine, event_ids: list[int]) -> dict[int, list[Outbox]]:
@@ -106,7 +148,10 @@ def for_events(engine: Engine, event_ids: list[int]) -> dict[int, list[Outbox]]:
         return {}
     found: dict[int, list[Outbox]] = {}
     with engine.connect() as connection:
-        for row in connection.execute(select(Outbox).where(Outbox.event_id.in_(event_ids))  # type: ignore[attr-defined]
-                                      .order_by(Outbox.id)).mappings():
+        for row in connection.execute(
+            select(Outbox)
+            .where(Outbox.event_id.in_(event_ids))  # type: ignore[attr-defined]
+            .order_by(Outbox.id)
+        ).mappings():
             found.setdefault(row["event_id"], []).append(Outbox(**row))
     return found

@@ -18,17 +18,18 @@ import json
 import secrets
 import socket
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Mapping
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 from sqlalchemy import select, update
 
-from runtime.db import write_transaction
 from runtime.actions.job_context import context_of
-from runtime.models import Organisation
 from runtime.actions.outbox import Job
+from runtime.db import write_transaction
+from runtime.models import Organisation
 
 if TYPE_CHECKING:
     from runtime.site import Site
@@ -61,8 +62,12 @@ def verify(secret: str, headers: Mapping[str, str], body: bytes, tolerance: int 
 
 
 # IPv6 ranges that reach IPv4 hosts, private ones included, though Python calls them global.
-TRANSLATED = (ipaddress.ip_network("64:ff9b::/96"), ipaddress.ip_network("64:ff9b:1::/48"),
-              ipaddress.ip_network("2002::/16"), ipaddress.ip_network("::ffff:0:0/96"))
+TRANSLATED = (
+    ipaddress.ip_network("64:ff9b::/96"),
+    ipaddress.ip_network("64:ff9b:1::/48"),
+    ipaddress.ip_network("2002::/16"),
+    ipaddress.ip_network("::ffff:0:0/96"),
+)
 
 
 @dataclass(frozen=True)
@@ -70,8 +75,8 @@ class Target:
     """Where a webhook really goes: the address checked, connected to as it is (a second
     lookup of the name could answer something else)."""
 
-    url: str        # the address with the checked IP in place of the name
-    host: str       # the name, for the Host header and the TLS certificate
+    url: str  # the address with the checked IP in place of the name
+    host: str  # the name, for the Host header and the TLS certificate
 
 
 def _public(address: str) -> bool:
@@ -87,8 +92,10 @@ async def check_target(url: str, allowed_hosts: str) -> Target:
     port = parts.port or (443 if parts.scheme == "https" else 80)
     listed = parts.hostname.lower() in allowed
     if not listed and port not in (80, 443):
-        raise TargetRefused(f"port {port} is refused; an administrator must list {parts.hostname} in "
-                            "PARVIS_WEBHOOK_ALLOWED_HOSTS")
+        raise TargetRefused(
+            f"port {port} is refused; an administrator must list {parts.hostname} in "
+            "PARVIS_WEBHOOK_ALLOWED_HOSTS"
+        )
     try:
         found = await asyncio.get_running_loop().getaddrinfo(parts.hostname, port, type=socket.SOCK_STREAM)
     except socket.gaierror as error:
@@ -97,29 +104,37 @@ async def check_target(url: str, allowed_hosts: str) -> Target:
     for info in found:
         candidate = str(info[4][0])
         if not (listed or candidate in allowed or _public(candidate)):
-            raise TargetRefused(f"{parts.hostname} is a private or local address ({candidate}); an administrator "
-                                "must list it in PARVIS_WEBHOOK_ALLOWED_HOSTS")
+            raise TargetRefused(
+                f"{parts.hostname} is a private or local address ({candidate}); an administrator "
+                "must list it in PARVIS_WEBHOOK_ALLOWED_HOSTS"
+            )
     shown = f"[{address}]" if ":" in address else address
     netloc = f"{shown}:{port}"
     return Target(urlunsplit((parts.scheme, netloc, parts.path or "/", parts.query, "")), parts.hostname)
 
 
-def organisation_secret(site: "Site", organisation_id: int) -> str:
+def organisation_secret(site: Site, organisation_id: int) -> str:
     """The organisation's signing secret, made on first use."""
     with site.engine.connect() as connection:
-        found = connection.execute(select(Organisation.webhook_secret)
-                                   .where(Organisation.id == organisation_id)).scalar()
+        found = connection.execute(
+            select(Organisation.webhook_secret).where(Organisation.id == organisation_id)
+        ).scalar()
     if found:
         return str(found)
     with write_transaction(site.engine) as connection:
-        connection.execute(update(Organisation).where(Organisation.id == organisation_id,
-                                                      Organisation.webhook_secret.is_(None))  # type: ignore[union-attr]
-                           .values(webhook_secret=new_secret()))
-        return str(connection.execute(select(Organisation.webhook_secret)
-                                      .where(Organisation.id == organisation_id)).scalar())
+        connection.execute(
+            update(Organisation)
+            .where(Organisation.id == organisation_id, Organisation.webhook_secret.is_(None))  # type: ignore[union-attr]
+            .values(webhook_secret=new_secret())
+        )
+        return str(
+            connection.execute(
+                select(Organisation.webhook_secret).where(Organisation.id == organisation_id)
+            ).scalar()
+        )
 
 
-def payload(site: "Site", job: Job) -> tuple[int, dict[str, Any]] | None:
+def payload(site: Site, job: Job) -> tuple[int, dict[str, Any]] | None:
     found = context_of(site, job)
     if found is None or found.info.organisation.id is None:
         return None
@@ -128,17 +143,21 @@ def payload(site: "Site", job: Job) -> tuple[int, dict[str, Any]] | None:
         "type": f"submission.{event.kind}",
         "timestamp": event.created_at.isoformat(),
         "data": {
-            "organisation": info.organisation.slug, "procedure": info.procedure.slug,
-            "version": info.version.number, "reference": submission.reference,
-            "from_state": event.from_state, "to_state": event.to_state,
+            "organisation": info.organisation.slug,
+            "procedure": info.procedure.slug,
+            "version": info.version.number,
+            "reference": submission.reference,
+            "from_state": event.from_state,
+            "to_state": event.to_state,
             "comment": event.comment if event.visible else None,
-            "channel": submission.channel, "received_at": submission.created_at.isoformat(),
+            "channel": submission.channel,
+            "received_at": submission.created_at.isoformat(),
             "answers": submission.answers,
         },
     }
 
 
-async def run(site: "Site", job: Job) -> None:
+async def run(site: Site, job: Job) -> None:
     url = str(job.payload["action"]["webhook"])
     target = await check_target(url, site.settings.webhook_allowed_hosts)
     built = await asyncio.to_thread(payload, site, job)
@@ -149,11 +168,17 @@ async def run(site: "Site", job: Job) -> None:
     body = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
     # The outbox row's id is the message id: a receiver seeing it twice knows it is a retry.
     message_id, timestamp = f"msg_{job.id}", int(time.time())
-    headers = {"content-type": "application/json", "host": target.host, "webhook-id": message_id,
-               "webhook-timestamp": str(timestamp), "webhook-signature": sign(secret, message_id, timestamp, body),
-               "user-agent": "Parvis-Webhooks/1"}
-    status = await asyncio.wait_for(_post(target, body, headers, site.settings.webhook_timeout),
-                                    site.settings.webhook_timeout)
+    headers = {
+        "content-type": "application/json",
+        "host": target.host,
+        "webhook-id": message_id,
+        "webhook-timestamp": str(timestamp),
+        "webhook-signature": sign(secret, message_id, timestamp, body),
+        "user-agent": "Parvis-Webhooks/1",
+    }
+    status = await asyncio.wait_for(
+        _post(target, body, headers, site.settings.webhook_timeout), site.settings.webhook_timeout
+    )
     if status >= 300:
         raise ConnectionError(f"{url} answered {status}")
 
@@ -161,6 +186,7 @@ async def run(site: "Site", job: Job) -> None:
 async def _post(target: Target, body: bytes, headers: dict[str, str], timeout: float) -> int:
     # No proxy from the environment, no redirect, and the answer's body is never read.
     async with httpx.AsyncClient(timeout=timeout, follow_redirects=False, trust_env=False) as client:
-        async with client.stream("POST", target.url, content=body, headers=headers,
-                                 extensions={"sni_hostname": target.host}) as response:
+        async with client.stream(
+            "POST", target.url, content=body, headers=headers, extensions={"sni_hostname": target.host}
+        ) as response:
             return response.status_code

@@ -9,21 +9,15 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import TYPE_CHECKING, Awaitable, Callable
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
 from runtime import processing
-
-from runtime.actions import documents
-
-from runtime.actions import notifications
-
-from runtime.actions import outbox
-
-from runtime.actions import webhooks
-from runtime.models import ProcedureVersion
+from runtime.actions import documents, notifications, outbox, webhooks
 from runtime.actions.outbox import Job
+from runtime.models import ProcedureVersion
 
 if TYPE_CHECKING:
     from runtime.site import Site
@@ -36,7 +30,7 @@ RUNNERS: dict[str, Runner] = {"notify": notifications.run, "document": documents
 SYSTEM = processing.Actor(name="system", kind="system")
 
 
-async def run_job(site: "Site", job: Job) -> None:
+async def run_job(site: Site, job: Job) -> None:
     runner = RUNNERS.get(job.kind)
     try:
         if runner is None:
@@ -45,8 +39,12 @@ async def run_job(site: "Site", job: Job) -> None:
     except outbox.Skipped as skipped:
         await asyncio.to_thread(outbox.skipped, site.engine, job, skipped.reason)
     except webhooks.TargetRefused as refused:
-        await asyncio.to_thread(outbox.failed, site.engine, Job(job.id, job.event_id, job.kind, job.payload,
-                                                                outbox.MAX_ATTEMPTS), str(refused))
+        await asyncio.to_thread(
+            outbox.failed,
+            site.engine,
+            Job(job.id, job.event_id, job.kind, job.payload, outbox.MAX_ATTEMPTS),
+            str(refused),
+        )
     except Exception as error:  # a mail server down, a webhook failing: tried again later
         logger.warning("%s job %s failed: %s", job.kind, job.id, error)
         await asyncio.to_thread(outbox.failed, site.engine, job, f"{type(error).__name__}: {error}")
@@ -54,7 +52,7 @@ async def run_job(site: "Site", job: Job) -> None:
         await asyncio.to_thread(outbox.done, site.engine, job)
 
 
-async def drain(site: "Site", limit: int = 20) -> int:
+async def drain(site: Site, limit: int = 20) -> int:
     """Run every job due now; returns how many were run."""
     count = 0
     while True:
@@ -65,29 +63,41 @@ async def drain(site: "Site", limit: int = 20) -> int:
         count += len(jobs)
 
 
-def _published_definitions(site: "Site") -> dict[int, dict]:  # type: ignore[type-arg]
+def _published_definitions(site: Site) -> dict[int, dict]:  # type: ignore[type-arg]
     with site.engine.connect() as connection:
-        rows = connection.execute(select(ProcedureVersion.id, ProcedureVersion.definition)
-                                  .where(ProcedureVersion.published_at.is_not(None)))  # type: ignore[union-attr]
-        return {row[0]: row[1] for row in rows if any("after_days" in t for t in
-                                                          (row[1].get("workflow") or {}).get("transitions") or [])}
+        rows = connection.execute(
+            select(ProcedureVersion.id, ProcedureVersion.definition).where(
+                ProcedureVersion.published_at.is_not(None)
+            )
+        )  # type: ignore[union-attr]
+        return {
+            row[0]: row[1]
+            for row in rows
+            if any("after_days" in t for t in (row[1].get("workflow") or {}).get("transitions") or [])
+        }
 
 
-def take_automatic(site: "Site") -> int:
+def take_automatic(site: Site) -> int:
     """Take the automatic transitions now due; returns how many were taken."""
     definitions = _published_definitions(site)
     taken = 0
     for submission_id, version_id, index in processing.due_automatic(site.engine, definitions):
         try:
-            processing.take_transition(site.engine, submission_id, definitions[version_id], index, SYSTEM,
-                                       base_url=site.settings.base_url)
+            processing.take_transition(
+                site.engine,
+                submission_id,
+                definitions[version_id],
+                index,
+                SYSTEM,
+                base_url=site.settings.base_url,
+            )
             taken += 1
         except processing.Refused:
             pass  # moved by someone in the meantime
     return taken
 
 
-async def forever(site: "Site", wake: asyncio.Event) -> None:
+async def forever(site: Site, wake: asyncio.Event) -> None:
     """The worker's loop: wakes when something is queued, or every `worker_interval` seconds."""
     rounds = 0
     while True:
@@ -100,6 +110,6 @@ async def forever(site: "Site", wake: asyncio.Event) -> None:
             logger.exception("worker round failed")
         try:
             await asyncio.wait_for(wake.wait(), site.settings.worker_interval)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             pass
         wake.clear()

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import base64
 import binascii
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any, Iterator, Mapping, Sequence
+from typing import Any
 
 from runtime import uploads
 from runtime.compiler import CompiledVersion
@@ -16,8 +17,9 @@ from runtime.fields.base import FieldError
 from runtime.models import Attachment
 
 
-def _file_questions(compiled: CompiledVersion, answers: Mapping[str, Any]
-                    ) -> Iterator[tuple[str, Mapping[str, Any], list[Any], Any]]:
+def _file_questions(
+    compiled: CompiledVersion, answers: Mapping[str, Any]
+) -> Iterator[tuple[str, Mapping[str, Any], list[Any], Any]]:
     """(path, element, the value given, how to put the stored pointers back) for each file
     question answered, top-level or inside a group's items."""
     for name, field in compiled.fields.items():
@@ -31,7 +33,12 @@ def _file_questions(compiled: CompiledVersion, answers: Mapping[str, Any]
                     continue
                 for index, item in enumerate(answers[name]):
                     if isinstance(item, dict) and sub["field"] in item:
-                        yield f"{name}.{index}.{sub['field']}", sub, item[sub["field"]], (index, name, sub["field"])
+                        yield (
+                            f"{name}.{index}.{sub['field']}",
+                            sub,
+                            item[sub["field"]],
+                            (index, name, sub["field"]),
+                        )
 
 
 def _decoded(value: Any) -> list[tuple[str, bytes]] | None:
@@ -39,8 +46,13 @@ def _decoded(value: Any) -> list[tuple[str, bytes]] | None:
         return None
     files = []
     for item in value:
-        if not (isinstance(item, dict) and set(item) == {"name", "content"} and isinstance(item["name"], str)
-                and isinstance(item["content"], str) and item["name"].strip()):
+        if not (
+            isinstance(item, dict)
+            and set(item) == {"name", "content"}
+            and isinstance(item["name"], str)
+            and isinstance(item["content"], str)
+            and item["name"].strip()
+        ):
             return None
         try:
             files.append((item["name"], base64.b64decode(item["content"], validate=True)))
@@ -49,12 +61,19 @@ def _decoded(value: Any) -> list[tuple[str, bytes]] | None:
     return files
 
 
-def receive(data_dir: Path, compiled: CompiledVersion, answers: Mapping[str, Any], max_upload: int
-            ) -> tuple[dict[str, Any], list[Attachment], dict[str, FieldError]]:
+def receive(
+    data_dir: Path, compiled: CompiledVersion, answers: Mapping[str, Any], max_upload: int
+) -> tuple[dict[str, Any], list[Attachment], dict[str, FieldError]]:
     """The answers with each file stored and replaced by its pointer, the attachments to
     save with the submission, and the errors by answer path."""
-    result = {name: ([dict(item) if isinstance(item, dict) else item for item in value]
-                     if isinstance(value, list) else value) for name, value in answers.items()}
+    result = {
+        name: (
+            [dict(item) if isinstance(item, dict) else item for item in value]
+            if isinstance(value, list)
+            else value
+        )
+        for name, value in answers.items()
+    }
     stored: list[Attachment] = []
     errors: dict[str, FieldError] = {}
     for path, element, value, where in list(_file_questions(compiled, answers)):
@@ -66,8 +85,15 @@ def receive(data_dir: Path, compiled: CompiledVersion, answers: Mapping[str, Any
         pointers = []
         for filename, data in files:
             try:
-                pointer, attachment = uploads.store(data_dir, draft_id="", field=path, filename=filename, data=data,
-                                                    accept=element.get("accept"), max_size=limit)
+                pointer, attachment = uploads.store(
+                    data_dir,
+                    draft_id="",
+                    field=path,
+                    filename=filename,
+                    data=data,
+                    accept=element.get("accept"),
+                    max_size=limit,
+                )
             except uploads.UploadRefused as refused:
                 errors.setdefault(path, FieldError(path, f"upload:{refused.code}", refused.params))
                 continue

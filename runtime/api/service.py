@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Mapping
+from typing import TYPE_CHECKING, Any
 
 from runtime import i18n, processing, reception, workflow
-
-from runtime.api import files as api_files
 from runtime.answers import normal_text
+from runtime.api import files as api_files
 from runtime.catalogue import Published
 from runtime.fields.base import FieldError
 from runtime.i18n import N_
@@ -78,7 +78,9 @@ def _escape(key: str) -> str:
 
 def _clean(value: Any, pointer: str) -> Any:
     if isinstance(value, _Duplicated):
-        raise Unreadable(N_("The key “%(key)s” appears twice in one object."), f"{pointer}/{_escape(value.duplicate)}")
+        raise Unreadable(
+            N_("The key “%(key)s” appears twice in one object."), f"{pointer}/{_escape(value.duplicate)}"
+        )
     if isinstance(value, str):
         return _text(value, pointer)
     if isinstance(value, list):
@@ -108,8 +110,9 @@ def idempotency_id(token: ApiToken, procedure_id: int, key: str) -> str:
     return "api-" + hashlib.sha256(f"{token.id}:{procedure_id}:{key}".encode()).hexdigest()[:39]
 
 
-def create_submission(site: "Site", published: Published, token: ApiToken, key: str,
-                      answers: Mapping[str, Any], lang: str) -> tuple[Submission, bool]:
+def create_submission(
+    site: Site, published: Published, token: ApiToken, key: str, answers: Mapping[str, Any], lang: str
+) -> tuple[Submission, bool]:
     """(submission, created): a key seen before returns its first submission, unchanged."""
     draft_id = idempotency_id(token, published.procedure_id, key)
     earlier = submission_for_draft(site.engine, draft_id)
@@ -131,9 +134,19 @@ def create_submission(site: "Site", published: Published, token: ApiToken, key: 
         if not isinstance(refused, reception.Invalid):
             raise
         invalid = refused
-        raise Invalid([{"field": path, "pointer": "/answers/" + path.replace(".", "/"), "code": error.code,
-                        "message": message(error, _widget(compiled, path), _element(compiled, path), lang,
-                                           compiled.lang)} for path, error in invalid.errors.items()]) from None
+        raise Invalid(
+            [
+                {
+                    "field": path,
+                    "pointer": "/answers/" + path.replace(".", "/"),
+                    "code": error.code,
+                    "message": message(
+                        error, _widget(compiled, path), _element(compiled, path), lang, compiled.lang
+                    ),
+                }
+                for path, error in invalid.errors.items()
+            ]
+        ) from None
     kept = set(attachment_ids(submission.answers))
     api_files.discard(data_dir, [item for item in files if item.id not in kept])  # a race another request won
     # Two requests racing with one key both end on the first one's submission (the unique
@@ -162,21 +175,36 @@ def public_definition(definition: Mapping[str, Any]) -> dict[str, Any]:
     shown = dict(definition)
     workflow_part = definition.get("workflow")
     if workflow_part:
-        shown["workflow"] = {**workflow_part, "transitions": [
-            {key: value for key, value in transition.items() if key != "actions"}
-            for transition in workflow_part.get("transitions") or []]}
+        shown["workflow"] = {
+            **workflow_part,
+            "transitions": [
+                {key: value for key, value in transition.items() if key != "actions"}
+                for transition in workflow_part.get("transitions") or []
+            ],
+        }
     return shown
 
 
 def procedure_json(published: Published, lang: str, base_url: str) -> dict[str, Any]:
     definition = published.compiled.definition
-    return {"slug": published.procedure_slug, "kind": definition.get("kind", "procedure"),
-            "title": localize(definition["title"], lang, definition["lang"]), "version": published.version_number,
-            "url": f"{base_url}/{published.organisation.slug}/{published.procedure_slug}"}
+    return {
+        "slug": published.procedure_slug,
+        "kind": definition.get("kind", "procedure"),
+        "title": localize(definition["title"], lang, definition["lang"]),
+        "version": published.version_number,
+        "url": f"{base_url}/{published.organisation.slug}/{published.procedure_slug}",
+    }
 
 
-def status_json(info: "VersionInfo", submission: Submission, events: list[SubmissionEvent], lang: str,
-                base_url: str, *, with_answers: bool = True) -> dict[str, Any]:
+def status_json(
+    info: VersionInfo,
+    submission: Submission,
+    events: list[SubmissionEvent],
+    lang: str,
+    base_url: str,
+    *,
+    with_answers: bool = True,
+) -> dict[str, Any]:
     definition = info.compiled.definition
 
     def label(state: str | None) -> str | None:
@@ -187,27 +215,49 @@ def status_json(info: "VersionInfo", submission: Submission, events: list[Submis
         return localize(workflow.state(definition, state).get("label"), lang, definition["lang"]) or state
 
     body: dict[str, Any] = {
-        "reference": submission.reference, "procedure": info.procedure.slug, "version": info.version.number,
-        "status": {"name": submission.state, "label": label(submission.state),
-                   "final": workflow.is_final(definition, submission.state)
-                   or submission.state == processing.WITHDRAWN},
-        "channel": submission.channel, "created_at": submission.created_at.isoformat(),
+        "reference": submission.reference,
+        "procedure": info.procedure.slug,
+        "version": info.version.number,
+        "status": {
+            "name": submission.state,
+            "label": label(submission.state),
+            "final": workflow.is_final(definition, submission.state)
+            or submission.state == processing.WITHDRAWN,
+        },
+        "channel": submission.channel,
+        "created_at": submission.created_at.isoformat(),
         "updated_at": submission.updated_at.isoformat(),
         "follow_url": f"{base_url}/s/{submission.follow_token}",
         "receipt_url": f"{base_url}/s/{submission.follow_token}/receipt.pdf",
-        "history": [{"at": event.created_at.isoformat(), "kind": event.kind, "from": event.from_state,
-                     "to": event.to_state, "comment": event.comment if event.visible else None}
-                    for event in events if event.kind in ("submitted", "transition", "complement", "withdrawn")],
-        "transitions": [{"to": t.target, "label": localize(t.label, lang, definition["lang"]) or t.target,
-                         "functions": list(t.functions), "comment_required": t.comment_required}
-                        for t in workflow.available(definition, submission.state, None)],
+        "history": [
+            {
+                "at": event.created_at.isoformat(),
+                "kind": event.kind,
+                "from": event.from_state,
+                "to": event.to_state,
+                "comment": event.comment if event.visible else None,
+            }
+            for event in events
+            if event.kind in ("submitted", "transition", "complement", "withdrawn")
+        ],
+        "transitions": [
+            {
+                "to": t.target,
+                "label": localize(t.label, lang, definition["lang"]) or t.target,
+                "functions": list(t.functions),
+                "comment_required": t.comment_required,
+            }
+            for t in workflow.available(definition, submission.state, None)
+        ],
     }
     if with_answers:
         body["answers"] = submission.answers
     return body
 
 
-def by_reference(engine: Any, organisation_id: int, reference: str) -> tuple[Submission, list[SubmissionEvent]] | None:
+def by_reference(
+    engine: Any, organisation_id: int, reference: str
+) -> tuple[Submission, list[SubmissionEvent]] | None:
     """A submission of this organisation, by its reference; None for any other."""
     from sqlalchemy import select
 
@@ -216,7 +266,9 @@ def by_reference(engine: Any, organisation_id: int, reference: str) -> tuple[Sub
     if len(reference) > 32:
         return None
     with engine.connect() as connection:
-        found = connection.execute(select(Submission.id).join(Procedure, Procedure.id == Submission.procedure_id)
-                                   .where(Submission.reference == reference,
-                                          Procedure.organisation_id == organisation_id)).scalar()
+        found = connection.execute(
+            select(Submission.id)
+            .join(Procedure, Procedure.id == Submission.procedure_id)
+            .where(Submission.reference == reference, Procedure.organisation_id == organisation_id)
+        ).scalar()
     return processing.load(engine, int(found)) if found is not None else None

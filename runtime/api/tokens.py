@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from typing import Sequence
+from collections.abc import Sequence
 
 from sqlalchemy import Engine, insert, select, update
 
@@ -22,9 +22,15 @@ def create(engine: Engine, organisation_id: int, name: str, functions: Sequence[
     """A new token; the only time its text exists outside the caller's hands is this return."""
     token = PREFIX + secrets.token_urlsafe(32)
     with write_transaction(engine) as connection:
-        connection.execute(insert(ApiToken).values(
-            organisation_id=organisation_id, name=name.strip()[:200] or "API", digest=digest(token),
-            functions=list(functions) if functions is not None else None, created_at=now()))
+        connection.execute(
+            insert(ApiToken).values(
+                organisation_id=organisation_id,
+                name=name.strip()[:200] or "API",
+                digest=digest(token),
+                functions=list(functions) if functions is not None else None,
+                created_at=now(),
+            )
+        )
     return token
 
 
@@ -32,20 +38,38 @@ def verify(engine: Engine, token: str) -> ApiToken | None:
     if not token.startswith(PREFIX) or len(token) > 100:
         return None
     with engine.connect() as connection:
-        row = connection.execute(select(ApiToken).where(ApiToken.digest == digest(token),
-                                                        ApiToken.revoked_at.is_(None))).mappings().first()  # type: ignore[union-attr]
+        row = (
+            connection.execute(
+                select(ApiToken).where(ApiToken.digest == digest(token), ApiToken.revoked_at.is_(None))
+            )
+            .mappings()
+            .first()
+        )  # type: ignore[union-attr]
     return ApiToken(**row) if row else None
 
 
 def of_organisation(engine: Engine, organisation_id: int) -> list[ApiToken]:
     with engine.connect() as connection:
-        return [ApiToken(**row) for row in connection.execute(
-            select(ApiToken).where(ApiToken.organisation_id == organisation_id)
-            .order_by(ApiToken.created_at.desc(), ApiToken.id.desc())).mappings()]  # type: ignore[attr-defined]
+        return [
+            ApiToken(**row)
+            for row in connection.execute(
+                select(ApiToken)
+                .where(ApiToken.organisation_id == organisation_id)
+                .order_by(ApiToken.created_at.desc(), ApiToken.id.desc())
+            ).mappings()
+        ]  # type: ignore[attr-defined]
 
 
 def revoke(engine: Engine, organisation_id: int, token_id: int) -> bool:
     with write_transaction(engine) as connection:
-        return bool(connection.execute(update(ApiToken).where(
-            ApiToken.id == token_id, ApiToken.organisation_id == organisation_id,
-            ApiToken.revoked_at.is_(None)).values(revoked_at=now())).rowcount)  # type: ignore[union-attr]
+        return bool(
+            connection.execute(
+                update(ApiToken)
+                .where(
+                    ApiToken.id == token_id,
+                    ApiToken.organisation_id == organisation_id,
+                    ApiToken.revoked_at.is_(None),
+                )
+                .values(revoked_at=now())
+            ).rowcount
+        )  # type: ignore[union-attr]

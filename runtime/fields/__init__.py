@@ -32,11 +32,31 @@ from runtime.fields.yesno import YesnoWidget
 WIDGETS: dict[str, Widget] = {
     widget.name: widget
     for widget in (
-        TextWidget(), TextareaWidget(), EmailWidget(), PhoneWidget(), UrlWidget(),
-        NumberWidget(), IntegerWidget(), DateWidget(), DatetimeWidget(), RadioWidget(),
-        SelectWidget(), CheckboxesWidget(), YesnoWidget(), ConsentWidget(), FileWidget(),
-        AddressWidget(), RatingWidget(), MatrixWidget(), RankingWidget(), BudgetWidget(),
-        GroupWidget(), SiretWidget(), PostcodeWidget(), InseeWidget(), IbanWidget(),
+        TextWidget(),
+        TextareaWidget(),
+        EmailWidget(),
+        PhoneWidget(),
+        UrlWidget(),
+        NumberWidget(),
+        IntegerWidget(),
+        DateWidget(),
+        DatetimeWidget(),
+        RadioWidget(),
+        SelectWidget(),
+        CheckboxesWidget(),
+        YesnoWidget(),
+        ConsentWidget(),
+        FileWidget(),
+        AddressWidget(),
+        RatingWidget(),
+        MatrixWidget(),
+        RankingWidget(),
+        BudgetWidget(),
+        GroupWidget(),
+        SiretWidget(),
+        PostcodeWidget(),
+        InseeWidget(),
+        IbanWidget(),
     )
 }
 

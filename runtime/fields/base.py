@@ -7,13 +7,14 @@ A field type is one module with one `Widget` subclass and one template
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Mapping, Protocol, Sequence, Union
+from typing import Any, ClassVar, Protocol, TypeAlias
 
 Element = Mapping[str, Any]
 Schema = Mapping[str, Any]
 # What a reviewer reads: a text, or labelled rows (matrix lines, group items...).
-Display = Union[str, Sequence[tuple[str, "Display"]]]
+Display: TypeAlias = str | Sequence[tuple[str, "Display"]]
 
 
 class FormSource(Protocol):
@@ -43,14 +44,17 @@ class Problem:
     params: Mapping[str, Any] = field(default_factory=dict, compare=False)
 
     @classmethod
-    def of(cls, path: str, template: str, **params: Any) -> "Problem":
+    def of(cls, path: str, template: str, **params: Any) -> Problem:
         return cls(path, template % params if params else template, template, params)
 
     def text(self, lang: str) -> str:
         from runtime.i18n import gettext
 
         # A value may itself be a sentence (the reason a row was skipped): in the same language.
-        params = {key: value.text(lang) if isinstance(value, Problem) else value for key, value in self.params.items()}
+        params = {
+            key: value.text(lang) if isinstance(value, Problem) else value
+            for key, value in self.params.items()
+        }
         return gettext(lang, self.template, **params) if self.template else self.message
 
     def __str__(self) -> str:
@@ -162,7 +166,7 @@ def choices_of(element: Element, prop: Schema) -> list[str]:
 def check_choices(element: Element, values: list[Any]) -> list[str]:
     choices = element.get("choices")
     if not values:
-        return ["a choice field needs an \"enum\" of values in its schema"]
+        return ['a choice field needs an "enum" of values in its schema']
     if choices is None:
         return []
     missing = [v for v in values if v not in choices]

@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from runtime.fields.base import (
-    DisplayContext, Element, FieldError, FormSource, Schema, Widget, check_choices, choice_label,
+    DisplayContext,
+    Element,
+    FieldError,
+    FormSource,
+    Schema,
+    Widget,
+    check_choices,
+    choice_label,
     choices_of,
 )
 from runtime.i18n import money_text
@@ -23,12 +31,15 @@ class BudgetWidget(Widget):
         if missing:
             problems.append(f"costs has no amount for {', '.join(missing)}")
         if not element.get("budget"):
-            problems.append("a budget field needs \"budget\": the total that choices must fit")
+            problems.append('a budget field needs "budget": the total that choices must fit')
         return problems
 
     def export(self, element: Element, prop: Schema) -> dict[str, Any]:
         # A sum JSON Schema cannot state: Parvis's own keyword (docs/definition.md).
-        return {**prop, "parvisBudget": {"total": element["budget"], "costs": dict(element.get("costs") or {})}}
+        return {
+            **prop,
+            "parvisBudget": {"total": element["budget"], "costs": dict(element.get("costs") or {})},
+        }
 
     def parse(self, source: FormSource, name: str, element: Element, prop: Schema) -> Any:
         values = [value for value in source.getlist(name) if value]
@@ -41,8 +52,13 @@ class BudgetWidget(Widget):
         total = sum(costs.get(item, 0) for item in value if isinstance(item, str))
         if total > element["budget"]:
             currency = element.get("currency", "EUR")
-            return [FieldError(element["field"], "budget",
-                               {"total": total, "budget": element["budget"], "currency": currency})]
+            return [
+                FieldError(
+                    element["field"],
+                    "budget",
+                    {"total": total, "budget": element["budget"], "currency": currency},
+                )
+            ]
         return []
 
     def display(self, element: Element, prop: Schema, value: Any, ctx: DisplayContext) -> str:

@@ -5,7 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from runtime.fields.base import (
-    DisplayContext, Element, FormSource, Schema, Widget, check_choices, choice_label, choices_of,
+    DisplayContext,
+    Element,
+    FormSource,
+    Schema,
+    Widget,
+    check_choices,
+    choice_label,
+    choices_of,
 )
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from runtime.fields.base import DisplayContext, Element, FieldError, FormSource, Schema, Widget
 from runtime.i18n import date_text

@@ -24,8 +24,15 @@ FILE_SCHEMA = {
 }
 DEFAULT_MAX_SIZE = 10 * 1024 * 1024
 # File types as people know them: PDF, JPEG, not application/pdf.
-FORMAT_NAMES = {"application/pdf": "PDF", "image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WebP",
-                "image/heic": "HEIC", "text/plain": "TXT", "text/csv": "CSV"}
+FORMAT_NAMES = {
+    "application/pdf": "PDF",
+    "image/jpeg": "JPEG",
+    "image/png": "PNG",
+    "image/webp": "WebP",
+    "image/heic": "HEIC",
+    "text/plain": "TXT",
+    "text/csv": "CSV",
+}
 
 
 class FileWidget(Widget):
@@ -40,7 +47,10 @@ class FileWidget(Widget):
         schema = dict(prop)
         items = dict(schema.get("items") or FILE_SCHEMA)
         properties = dict(items.get("properties") or {})
-        properties["type"] = {**properties.get("type", {}), "enum": list(element.get("accept") or DEFAULT_ACCEPT)}
+        properties["type"] = {
+            **properties.get("type", {}),
+            "enum": list(element.get("accept") or DEFAULT_ACCEPT),
+        }
         if "max_size" in element:  # otherwise the site's limit, which is no part of the procedure
             properties["size"] = {**properties.get("size", {}), "maximum": element["max_size"]}
         schema["items"] = {**items, "properties": properties, "additionalProperties": False}

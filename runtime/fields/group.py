@@ -6,10 +6,16 @@ more or less and every answer kept.
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from runtime.fields.base import (
-    DisplayContext, Element, FieldError, FormSource, Schema, Widget,
+    DisplayContext,
+    Element,
+    FieldError,
+    FormSource,
+    Schema,
+    Widget,
 )
 
 MAX_ITEMS = 50
@@ -47,7 +53,7 @@ class GroupWidget(Widget):
         items = prop.get("items") or {}
         item_props = items.get("properties") or {}
         if items.get("type") != "object":
-            return problems + ["a group needs \"items\" of type object"]
+            return problems + ['a group needs "items" of type object']
         seen = set()
         for index, sub in enumerate(element.get("elements") or []):
             name = sub["field"]
@@ -120,7 +126,9 @@ class GroupWidget(Widget):
             for sub in element.get("elements") or []:
                 widget = widget_for(sub["widget"])
                 assert widget is not None
-                value = widget.parse(item_source, f"{prefix}.{sub['field']}", sub, item_props.get(sub["field"], {}))
+                value = widget.parse(
+                    item_source, f"{prefix}.{sub['field']}", sub, item_props.get(sub["field"], {})
+                )
                 if value is not None:
                     item[sub["field"]] = value
             items.append(item)
@@ -140,10 +148,14 @@ class GroupWidget(Widget):
                 if widget is None or sub["field"] not in item:
                     continue
                 for error in widget.validate(sub, item[sub["field"]], item):
-                    errors.append(FieldError(f"{element['field']}.{index}.{error.path}", error.code, error.params))
+                    errors.append(
+                        FieldError(f"{element['field']}.{index}.{error.path}", error.code, error.params)
+                    )
         return errors
 
-    def display(self, element: Element, prop: Schema, value: Any, ctx: DisplayContext) -> list[tuple[str, Any]]:
+    def display(
+        self, element: Element, prop: Schema, value: Any, ctx: DisplayContext
+    ) -> list[tuple[str, Any]]:
         from runtime.fields import widget_for
 
         item_props = (prop.get("items") or {}).get("properties") or {}

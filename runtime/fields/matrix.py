@@ -17,12 +17,12 @@ class MatrixWidget(Widget):
         rows = element.get("rows") or {}
         props = prop.get("properties") or {}
         if not isinstance(rows, dict) or not rows:
-            return problems + ["a matrix needs \"rows\": the statements to rate"]
+            return problems + ['a matrix needs "rows": the statements to rate']
         for key in rows:
             if key not in props:
                 problems.append(f"row {key!r} has no property in the schema")
             elif set(props[key].get("enum") or []) != set(element.get("choices") or {}):
-                problems.append(f"row {key!r} must offer exactly the values of \"choices\"")
+                problems.append(f'row {key!r} must offer exactly the values of "choices"')
         return problems
 
     def parse(self, source: FormSource, name: str, element: Element, prop: Schema) -> Any:
@@ -33,10 +33,14 @@ class MatrixWidget(Widget):
                 answers[row] = raw
         return answers or None
 
-    def display(self, element: Element, prop: Schema, value: Any, ctx: DisplayContext) -> list[tuple[str, Any]]:
+    def display(
+        self, element: Element, prop: Schema, value: Any, ctx: DisplayContext
+    ) -> list[tuple[str, Any]]:
         rows = element.get("rows") or {}
-        return [(ctx.text(rows.get(key, key)), choice_label(element, answer, ctx))
-                for key, answer in value.items()]
+        return [
+            (ctx.text(rows.get(key, key)), choice_label(element, answer, ctx))
+            for key, answer in value.items()
+        ]
 
     def form_value(self, value: Any) -> Any:
         return value or {}

@@ -5,7 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from runtime.fields.base import (
-    DisplayContext, Element, Schema, Widget, check_choices, choice_label, choices_of,
+    DisplayContext,
+    Element,
+    Schema,
+    Widget,
+    check_choices,
+    choice_label,
+    choices_of,
 )
 
 

@@ -5,7 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from runtime.fields.base import (
-    DisplayContext, Element, FormSource, Schema, Widget, check_choices, choice_label, choices_of,
+    DisplayContext,
+    Element,
+    FormSource,
+    Schema,
+    Widget,
+    check_choices,
+    choice_label,
+    choices_of,
 )
 
 
@@ -17,7 +24,7 @@ class RankingWidget(Widget):
     def check(self, element: Element, prop: Schema) -> list[str]:
         problems = super().check(element, prop) + check_choices(element, choices_of(element, prop))
         if not prop.get("uniqueItems"):
-            problems.append("a ranking needs \"uniqueItems\": true")
+            problems.append('a ranking needs "uniqueItems": true')
         return problems
 
     def parse(self, source: FormSource, name: str, element: Element, prop: Schema) -> Any:

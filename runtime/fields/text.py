@@ -24,8 +24,10 @@ class LimitedText(Widget):
         problems = super().check(element, prop)
         limit = prop.get("maxLength")
         if isinstance(limit, int) and limit > self.max_length_cap:
-            problems.append(f'widget "{self.name}" allows at most "maxLength": {self.max_length_cap}, not {limit} '
-                            f"(a longer answer could not be laid out on its receipt)")
+            problems.append(
+                f'widget "{self.name}" allows at most "maxLength": {self.max_length_cap}, not {limit} '
+                f"(a longer answer could not be laid out on its receipt)"
+            )
         return problems
 
     def default_schema(self) -> dict[str, Any]:

@@ -24,10 +24,11 @@ import os
 import queue
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
-from typing import Any, Callable
+from typing import Any
 
 logger = logging.getLogger("parvis")
 
@@ -60,6 +61,7 @@ class _Task:
 
 # -- in a renderer process -------------------------------------------------------------
 
+
 def _serve(connection: Connection, memory_limit: int) -> None:
     """A renderer process's life: ready, then one render per message until told to stop."""
     import resource
@@ -72,9 +74,10 @@ def _serve(connection: Connection, memory_limit: int) -> None:
     # A process whose server is gone (killed, crashed) must not go on rendering for nobody.
     threading.Thread(target=_exit_with, args=(parent,), daemon=True, name="parent-watch").start()
     # Loaded before the first render, so that it does not count in its time limit.
+    import weasyprint  # noqa: F401
+
     import runtime.actions.documents  # noqa: F401
     import runtime.pdfs.receipts  # noqa: F401
-    import weasyprint  # noqa: F401
 
     connection.send(("ready", os.getpid()))
     while True:
@@ -114,14 +117,16 @@ def _exit_with(parent: int) -> None:
 
 # -- in the server process -------------------------------------------------------------
 
+
 class _Process:
     """One renderer process and the server's end of its pipe."""
 
     def __init__(self, memory_limit: int) -> None:
         context = multiprocessing.get_context("spawn")
         self.connection, child = context.Pipe()
-        self.process = context.Process(target=_serve, args=(child, memory_limit), daemon=True,
-                                       name="parvis-renderer")
+        self.process = context.Process(
+            target=_serve, args=(child, memory_limit), daemon=True, name="parvis-renderer"
+        )
         self.process.start()
         child.close()
         self.renders = 0
@@ -178,16 +183,19 @@ class RenderPool:
         self._waiting: dict[Future[Any], _Task] = {}
         self._waiting_lock = threading.Lock()
         self._current: dict[int, _Process | None] = {}
-        self._threads = [threading.Thread(target=self._feed, args=(slot,), daemon=True, name=f"renderer-{slot}")
-                         for slot in range(self.processes)]
+        self._threads = [
+            threading.Thread(target=self._feed, args=(slot,), daemon=True, name=f"renderer-{slot}")
+            for slot in range(self.processes)
+        ]
         for thread in self._threads:
             thread.start()
         # Before multiprocessing's own exit handler kills the processes (handlers run last
         # registered first), so that renders cut short by the exit are not taken for failures.
         atexit.register(self.shutdown)
 
-    def submit(self, function: Callable[[Any], Any], argument: Any, time_limit: float,
-               priority: int = URGENT) -> Future[Any]:
+    def submit(
+        self, function: Callable[[Any], Any], argument: Any, time_limit: float, priority: int = URGENT
+    ) -> Future[Any]:
         """Render `function(argument)` in a renderer process; it may take `time_limit` seconds.
 
         `function` must be importable by name (a module's top-level function).
@@ -208,12 +216,18 @@ class RenderPool:
             if task is None or task.priority == URGENT:
                 return
             # The queue cannot move an entry: a copy goes in ahead, the first one taken runs.
-            task = self._waiting[future] = dataclasses.replace(task, priority=URGENT, sequence=next(self._sequence))
+            task = self._waiting[future] = dataclasses.replace(
+                task, priority=URGENT, sequence=next(self._sequence)
+            )
         self._queue.put(task)
 
     def pids(self) -> list[int]:
         """The processes alive now (for tests and the curious)."""
-        return [p.pid for p in self._current.values() if p is not None and p.pid is not None and p.process.is_alive()]
+        return [
+            p.pid
+            for p in self._current.values()
+            if p is not None and p.pid is not None and p.process.is_alive()
+        ]
 
     def _feed(self, slot: int) -> None:
         process: _Process | None = None
@@ -227,7 +241,9 @@ class RenderPool:
                     continue  # a copy of a promoted render, already taken
             if not task.future.set_running_or_notify_cancel():
                 continue
-            if process is not None and (process.renders >= RENDERS_PER_PROCESS or not process.process.is_alive()):
+            if process is not None and (
+                process.renders >= RENDERS_PER_PROCESS or not process.process.is_alive()
+            ):
                 process.stop(kill=not process.process.is_alive())
                 process = None
             if process is None:
@@ -241,8 +257,9 @@ class RenderPool:
                     task.future.set_exception(PoolClosed("the renderer pool is shut down"))
                     break
                 logger.warning("render stopped and its process replaced: %s", error or type(error).__name__)
-                task.future.set_exception(error if isinstance(error, RenderRefused)
-                                          else RenderRefused("the renderer process died"))
+                task.future.set_exception(
+                    error if isinstance(error, RenderRefused) else RenderRefused("the renderer process died")
+                )
             except BaseException as error:  # noqa: BLE001 (the function's own error, raised in its future)
                 task.future.set_exception(error)
             else:

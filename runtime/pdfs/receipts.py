@@ -15,20 +15,20 @@ import json
 import logging
 import os
 import threading
+from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from runtime import i18n
-
-from runtime.pdfs import pool as render_pool
-from runtime.i18n import N_
 from runtime.charter import charter_for
 from runtime.compiler import CompiledVersion
+from runtime.i18n import N_
 from runtime.models import Organisation, Submission
+from runtime.pdfs import pool as render_pool
 from runtime.pdfs.render import plain_pdf, qr_svg_data_uri, render_pdf
 from runtime.render_tree import Renderer
 from runtime.settings import Settings
@@ -66,11 +66,19 @@ def receipt_path(data_dir: Path, submission: Submission) -> Path:
     return data_dir / "receipts" / f"{submission.reference}.pdf"
 
 
-def job_for(site: "Site", submission: Submission, base_url: str) -> ReceiptJob:
+def job_for(site: Site, submission: Submission, base_url: str) -> ReceiptJob:
     info = site.version(submission.version_id)
     assert info is not None
-    return ReceiptJob(info.organisation, info.procedure.slug, info.version.number, info.version.content_hash,
-                      dict(info.version.definition), submission, site.theme_roots, base_url)
+    return ReceiptJob(
+        info.organisation,
+        info.procedure.slug,
+        info.version.number,
+        info.version.content_hash,
+        dict(info.version.definition),
+        submission,
+        site.theme_roots,
+        base_url,
+    )
 
 
 # -- in the renderer process ----------------------------------------------------------
@@ -97,9 +105,13 @@ def answers_document(job: ReceiptJob) -> dict[str, Any]:
     """The machine-readable copy embedded in the PDF (answers.json)."""
     submission = job.submission
     return {
-        "reference": submission.reference, "organisation": job.organisation.slug, "procedure": job.procedure,
-        "version": job.version_number, "version_hash": job.version_hash,
-        "received_at": submission.created_at.isoformat(), "answers": submission.answers,
+        "reference": submission.reference,
+        "organisation": job.organisation.slug,
+        "procedure": job.procedure,
+        "version": job.version_number,
+        "version_hash": job.version_hash,
+        "received_at": submission.created_at.isoformat(),
+        "answers": submission.answers,
         "fingerprint": submission.fingerprint,
     }
 
@@ -111,11 +123,19 @@ def receipt_html(job: ReceiptJob) -> str:
     follow_url = f"{job.base_url}/s/{submission.follow_token}"
     states = (version.definition.get("workflow") or {}).get("states") or {}
     return _templates(job.themes_dir).render(
-        organisation.theme, [f"receipt_pdf-{job.procedure}.html", "receipt_pdf.html"],
-        lang=submission.lang, organisation=organisation, charter=charter_for(job.themes_dir, organisation.theme),
-        theme=organisation.theme, r=renderer, version=version, submission=submission,
-        sections=renderer.review(submission.answers), follow_url=follow_url,
-        verify_url=f"{job.base_url}/verify/{submission.fingerprint}", qr=qr_svg_data_uri(follow_url),
+        organisation.theme,
+        [f"receipt_pdf-{job.procedure}.html", "receipt_pdf.html"],
+        lang=submission.lang,
+        organisation=organisation,
+        charter=charter_for(job.themes_dir, organisation.theme),
+        theme=organisation.theme,
+        r=renderer,
+        version=version,
+        submission=submission,
+        sections=renderer.review(submission.answers),
+        follow_url=follow_url,
+        verify_url=f"{job.base_url}/verify/{submission.fingerprint}",
+        qr=qr_svg_data_uri(follow_url),
         timezone=ZoneInfo(organisation.timezone),
         state_label=renderer.text(states.get(submission.state, {}).get("label")),
     )
@@ -124,10 +144,17 @@ def receipt_html(job: ReceiptJob) -> str:
 def render_receipt(job: ReceiptJob) -> bytes:
     """The receipt's PDF bytes (runs in the worker process)."""
     version = _compiled(job)
-    title = f"{Renderer(version, job.submission.lang).text(job.definition['title'])} – {job.submission.reference}"
+    title = (
+        f"{Renderer(version, job.submission.lang).text(job.definition['title'])} – {job.submission.reference}"
+    )
     attachment = json.dumps(answers_document(job), ensure_ascii=False, indent=2).encode()
-    return render_pdf(receipt_html(job), assets_dir=charter_for(job.themes_dir, job.organisation.theme).folders,
-                      attachments={"answers.json": attachment}, title=title, lang=job.submission.lang)
+    return render_pdf(
+        receipt_html(job),
+        assets_dir=charter_for(job.themes_dir, job.organisation.theme).folders,
+        attachments={"answers.json": attachment},
+        title=title,
+        lang=job.submission.lang,
+    )
 
 
 def plain_receipt(job: ReceiptJob) -> bytes:
@@ -136,42 +163,77 @@ def plain_receipt(job: ReceiptJob) -> bytes:
     submission, organisation, lang = job.submission, job.organisation, job.submission.lang
     fallback = job.definition.get("lang", "fr")
     receipt = job.definition.get("receipt") or {}
-    heading = localize(receipt.get("title"), lang, fallback) or i18n.gettext(lang, "Acknowledgement of receipt")
+    heading = localize(receipt.get("title"), lang, fallback) or i18n.gettext(
+        lang, "Acknowledgement of receipt"
+    )
     moment = submission.created_at
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.timezone.utc)
+        moment = moment.replace(tzinfo=dt.UTC)
     received = i18n.datetime_text(moment.astimezone(ZoneInfo(organisation.timezone)), lang)
     follow_url = f"{job.base_url}/s/{submission.follow_token}"
     # The sentences of the full receipt, so they read the same and are translated once.
     lines: list[tuple[str, int]] = [
-        (organisation.name, 12), (heading, 18), (localize(job.definition.get("title"), lang, fallback), 13),
-        (submission.reference, 14), (i18n.gettext(lang, "Received on %(date)s.", date=received), 11),
-        (i18n.gettext(lang, "Follow your request online:"), 10), (follow_url, 10)]
+        (organisation.name, 12),
+        (heading, 18),
+        (localize(job.definition.get("title"), lang, fallback), 13),
+        (submission.reference, 14),
+        (i18n.gettext(lang, "Received on %(date)s.", date=received), 11),
+        (i18n.gettext(lang, "Follow your request online:"), 10),
+        (follow_url, 10),
+    ]
     silence = receipt.get("silence")
     if silence:
-        sentence = (N_("Without an answer from the administration within %(days)s days of the date of receipt, your request will be deemed accepted.")
-                    if silence.get("means") == "acceptance" else
-                    N_("Without an answer from the administration within %(days)s days of the date of receipt, your request will be deemed refused."))
+        sentence = (
+            N_(
+                "Without an answer from the administration within %(days)s days of the date of receipt, your request will be deemed accepted."
+            )
+            if silence.get("means") == "acceptance"
+            else N_(
+                "Without an answer from the administration within %(days)s days of the date of receipt, your request will be deemed refused."
+            )
+        )
         lines.append((i18n.gettext(lang, sentence, days=silence.get("delay_days")), 10))
     lines += [
-        (i18n.gettext(lang, "Your answers could not be laid out on this receipt, which is issued in a simplified form. They are kept as you sent them, and attached to this PDF as a file (answers.json)."), 10),
-        (i18n.gettext(lang, "Fingerprint of the data received (SHA-256). The answers are also attached to this PDF as a file (answers.json). To check this receipt, visit:"), 9),
-        (submission.fingerprint, 10), (f"{job.base_url}/verify/{submission.fingerprint}", 9)]
+        (
+            i18n.gettext(
+                lang,
+                "Your answers could not be laid out on this receipt, which is issued in a simplified form. They are kept as you sent them, and attached to this PDF as a file (answers.json).",
+            ),
+            10,
+        ),
+        (
+            i18n.gettext(
+                lang,
+                "Fingerprint of the data received (SHA-256). The answers are also attached to this PDF as a file (answers.json). To check this receipt, visit:",
+            ),
+            9,
+        ),
+        (submission.fingerprint, 10),
+        (f"{job.base_url}/verify/{submission.fingerprint}", 9),
+    ]
     attachment = json.dumps(answers_document(job), ensure_ascii=False, indent=2).encode()
-    return plain_pdf(lines, attachments={"answers.json": attachment}, title=f"{heading} – {submission.reference}",
-                     lang=lang)
+    return plain_pdf(
+        lines,
+        attachments={"answers.json": attachment},
+        title=f"{heading} – {submission.reference}",
+        lang=lang,
+    )
 
 
 # -- in the server process ------------------------------------------------------------
 
-def in_renderer(settings: Settings, function: Callable[[Any], bytes], job: Any,
-                priority: int = render_pool.URGENT) -> Future[bytes]:
+
+def in_renderer(
+    settings: Settings, function: Callable[[Any], bytes], job: Any, priority: int = render_pool.URGENT
+) -> Future[bytes]:
     """Run `function(job)` in a renderer process, within the configured limits."""
     pool = render_pool.pool(settings.render_processes, settings.render_memory_mb)
     return pool.submit(function, job, settings.render_timeout, priority)
 
 
-def schedule_receipt(site: "Site", submission: Submission, base_url: str, *, eager: bool = False) -> Future[Path] | None:
+def schedule_receipt(
+    site: Site, submission: Submission, base_url: str, *, eager: bool = False
+) -> Future[Path] | None:
     """Start rendering (or join the render under way); the future gives the file once written.
 
     `eager` renders ahead of a download, unless many are queued already.
@@ -183,7 +245,9 @@ def schedule_receipt(site: "Site", submission: Submission, base_url: str, *, eag
             stored, rendered = pending
             if rendered is not None and not eager:
                 # Made ahead so far, now someone waits for it: it goes before those made ahead.
-                render_pool.pool(site.settings.render_processes, site.settings.render_memory_mb).promote(rendered)
+                render_pool.pool(site.settings.render_processes, site.settings.render_memory_mb).promote(
+                    rendered
+                )
             return stored
         if eager and len(_pending) >= MAX_QUEUED:
             return None
@@ -191,8 +255,9 @@ def schedule_receipt(site: "Site", submission: Submission, base_url: str, *, eag
         _pending[path] = (stored, None)
     try:
         job = job_for(site, submission, base_url)
-        rendered = in_renderer(site.settings, render_receipt, job,
-                               render_pool.AHEAD if eager else render_pool.URGENT)
+        rendered = in_renderer(
+            site.settings, render_receipt, job, render_pool.AHEAD if eager else render_pool.URGENT
+        )
     except Exception as error:  # the pool shut down under us: nothing rendered, nothing kept
         _settle(path, stored, error)
         return stored
@@ -236,7 +301,7 @@ def _settle(path: Path, stored: Future[Path], outcome: Path | BaseException) -> 
         stored.set_result(outcome)
 
 
-async def receipt_file(site: "Site", submission: Submission, base_url: str) -> Path | None:
+async def receipt_file(site: Site, submission: Submission, base_url: str) -> Path | None:
     """The receipt's file, waiting for its rendering at most the configured time."""
     path = receipt_path(site.settings.data_dir, submission)
     if path.exists():
@@ -244,8 +309,10 @@ async def receipt_file(site: "Site", submission: Submission, base_url: str) -> P
     stored = schedule_receipt(site, submission, base_url)
     assert stored is not None
     try:
-        return await asyncio.wait_for(asyncio.shield(asyncio.wrap_future(stored)), site.settings.receipt_timeout)
-    except asyncio.TimeoutError:
+        return await asyncio.wait_for(
+            asyncio.shield(asyncio.wrap_future(stored)), site.settings.receipt_timeout
+        )
+    except TimeoutError:
         return None
     except Exception:
         return path if path.exists() else None

@@ -95,8 +95,13 @@ _PAGE_WIDTH, _PAGE_HEIGHT, _MARGIN, _LEADING = 595, 842, 56, 14
 _LINE_CHARACTERS = 95  # at 10 pt Helvetica, what fits between the margins
 
 
-def plain_pdf(lines: Sequence[tuple[str, int]], *, attachments: dict[str, bytes] | None = None,
-              title: str = "", lang: str = "fr") -> bytes:
+def plain_pdf(
+    lines: Sequence[tuple[str, int]],
+    *,
+    attachments: dict[str, bytes] | None = None,
+    title: str = "",
+    lang: str = "fr",
+) -> bytes:
     """A PDF of plain lines (text, size in points), with attached files; no layout engine.
 
     Made in milliseconds whatever the answers: it is what is issued when a full render was
@@ -110,8 +115,9 @@ def plain_pdf(lines: Sequence[tuple[str, int]], *, attachments: dict[str, bytes]
     from pypdf.generic import NameObject, TextStringObject
 
     document = pydyf.PDF()
-    font = pydyf.Dictionary({"Type": "/Font", "Subtype": "/Type1", "BaseFont": "/Helvetica",
-                             "Encoding": "/WinAnsiEncoding"})
+    font = pydyf.Dictionary(
+        {"Type": "/Font", "Subtype": "/Type1", "BaseFont": "/Helvetica", "Encoding": "/WinAnsiEncoding"}
+    )
     document.add_object(font)
     pages: list[pydyf.Stream] = []
     stream: pydyf.Stream | None = None
@@ -132,10 +138,15 @@ def plain_pdf(lines: Sequence[tuple[str, int]], *, attachments: dict[str, bytes]
         y -= size * 0.4
     for content in pages or [pydyf.Stream()]:
         document.add_object(content)
-        page = pydyf.Dictionary({
-            "Type": "/Page", "Parent": document.pages.reference,
-            "MediaBox": pydyf.Array([0, 0, _PAGE_WIDTH, _PAGE_HEIGHT]), "Contents": content.reference,
-            "Resources": pydyf.Dictionary({"Font": pydyf.Dictionary({"F1": font.reference})})})
+        page = pydyf.Dictionary(
+            {
+                "Type": "/Page",
+                "Parent": document.pages.reference,
+                "MediaBox": pydyf.Array([0, 0, _PAGE_WIDTH, _PAGE_HEIGHT]),
+                "Contents": content.reference,
+                "Resources": pydyf.Dictionary({"Font": pydyf.Dictionary({"F1": font.reference})}),
+            }
+        )
         document.add_page(page)
     output = BytesIO()
     document.write(output)
@@ -221,9 +232,7 @@ def _assets_fetcher_class() -> type[URLFetcher]:
                 content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
                 # Read the file already checked rather than reopening the URL, so the
                 # check and the read see the same file.
-                return URLFetcherResponse(
-                    path.as_uri(), path.read_bytes(), {"Content-Type": content_type}
-                )
+                return URLFetcherResponse(path.as_uri(), path.read_bytes(), {"Content-Type": content_type})
             raise ResourceRefused(f"only data: and assets are served, not {url!r}")
 
     return AssetsFetcher

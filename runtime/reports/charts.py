@@ -106,8 +106,7 @@ def bar_chart(
         )
         if length > 0:
             parts.append(
-                f'<rect x="0" y="{y:.1f}" width="{max(length, 2):.1f}" height="{BAR}" '
-                f'fill="{palette.bar}"/>'
+                f'<rect x="0" y="{y:.1f}" width="{max(length, 2):.1f}" height="{BAR}" fill="{palette.bar}"/>'
             )
         parts.append(
             f'<text x="{room + 6}" y="{y + BAR - 3:.1f}" font-size="{VALUE_SIZE}" '
@@ -201,11 +200,9 @@ def time_chart(
         return x, bottom - (bottom - top) * count / peak
 
     parts = []
-    for share, text in zip((0.0, 0.5, 1.0), count_text):
+    for share, text in zip((0.0, 0.5, 1.0), count_text, strict=False):
         y = bottom - (bottom - top) * share
-        parts.append(
-            f'<line x1="{left}" y1="{y:.1f}" x2="{right}" y2="{y:.1f}" stroke="{palette.grid}"/>'
-        )
+        parts.append(f'<line x1="{left}" y1="{y:.1f}" x2="{right}" y2="{y:.1f}" stroke="{palette.grid}"/>')
         parts.append(
             f'<text x="{left - 6}" y="{y + 4:.1f}" font-size="{VALUE_SIZE}" text-anchor="end" '
             f'fill="{palette.muted}">{escape(text)}</text>'
@@ -221,8 +218,7 @@ def time_chart(
         )
         if len(coordinates) <= 40:
             parts.extend(
-                f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="{palette.bar}"/>'
-                for x, y in coordinates
+                f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="{palette.bar}"/>' for x, y in coordinates
             )
     parts.append(
         f'<text x="{left}" y="{bottom + 22}" font-size="{VALUE_SIZE}" fill="{palette.muted}">'

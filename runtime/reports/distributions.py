@@ -50,9 +50,7 @@ class Distribution:
     respondents: int
     bars: list[Bar] = field(default_factory=list)  # choice, yesno, scale, multiple
     rows: list[tuple[str, list[Bar]]] = field(default_factory=list)  # matrix: a statement's bars
-    ranks: list[tuple[str, float, list[int]]] = field(
-        default_factory=list
-    )  # ranking: label, mean, per rank
+    ranks: list[tuple[str, float, list[int]]] = field(default_factory=list)  # ranking: label, mean, per rank
 
 
 # -- questions across versions ----------------------------------------------------------
@@ -130,10 +128,7 @@ def options_of(
     if kind == "matrix":
         enum = next((row.get("enum") for row in (prop.get("properties") or {}).values()), None)
     values = [*(enum or []), *(value for value in choices if value not in (enum or []))]
-    return {
-        str(value): localize(choices.get(value), lang, compiled.lang) or str(value)
-        for value in values
-    }
+    return {str(value): localize(choices.get(value), lang, compiled.lang) or str(value) for value in values}
 
 
 def normalised(kind: str, value: Any) -> str:
@@ -156,9 +151,7 @@ def distribution(
     if question.kind in ("choice", "yesno", "scale"):
         value = sql.scalar(question.key)
         counts = _counts(
-            connection.execute(
-                select(value, func.count()).where(*scope, value.is_not(None)).group_by(value)
-            ),
+            connection.execute(select(value, func.count()).where(*scope, value.is_not(None)).group_by(value)),
             question.kind,
         )
         result.respondents = sum(counts.values())
@@ -251,7 +244,5 @@ def _ranks(
         ranks = per_option.get(key, {})
         counted = sum(ranks.values())
         mean = sum(rank * count for rank, count in ranks.items()) / counted if counted else 0.0
-        result.append(
-            (options.get(key, key), mean, [ranks.get(rank, 0) for rank in range(1, size + 1)])
-        )
+        result.append((options.get(key, key), mean, [ranks.get(rank, 0) for rank in range(1, size + 1)]))
     return sorted(result, key=lambda entry: (entry[1] == 0, entry[1]))

@@ -41,9 +41,7 @@ METADATA = (
 NUMERIC_WIDGETS = ("number", "integer", "rating")
 ISO_WIDGETS = ("date", "datetime")
 # Widgets whose display is the answer itself.
-PLAIN_WIDGETS = frozenset(
-    ("text", "textarea", "email", "phone", "url", "siret", "postcode", "insee", "iban")
-)
+PLAIN_WIDGETS = frozenset(("text", "textarea", "email", "phone", "url", "siret", "postcode", "insee", "iban"))
 MEMO_SIZE = 20_000
 
 
@@ -95,9 +93,7 @@ class Layout:
             elif type(value) is str and spec.widget.name in PLAIN_WIDGETS:
                 cells.append(value)  # free text: shown as typed
             else:
-                cells.append(
-                    self.memoised(row.version_id, key, spec.element, spec.prop, value, ctx)
-                )
+                cells.append(self.memoised(row.version_id, key, spec.element, spec.prop, value, ctx))
         return cells
 
     def memoised(
@@ -135,11 +131,7 @@ class Layout:
         self, element: Mapping[str, Any], prop: Mapping[str, Any], value: Any, ctx: DisplayContext
     ) -> Cell:
         widget_name = element.get("widget", "")
-        if (
-            widget_name in NUMERIC_WIDGETS
-            and isinstance(value, (int, float))
-            and not isinstance(value, bool)
-        ):
+        if widget_name in NUMERIC_WIDGETS and isinstance(value, (int, float)) and not isinstance(value, bool):
             return value
         if widget_name in ISO_WIDGETS:
             return str(value)
@@ -175,9 +167,7 @@ class Layout:
             lines: list[tuple[str, Display]] = []
             for sub in element.get("elements") or []:
                 if isinstance(item, dict) and item.get(sub["field"]) is not None:
-                    shown = self.answer_cell(
-                        sub, item_props.get(sub["field"], {}), item[sub["field"]], ctx
-                    )
+                    shown = self.answer_cell(sub, item_props.get(sub["field"], {}), item[sub["field"]], ctx)
                     lines.append((ctx.text(sub.get("label")), self.plain(shown)))
             items.append((f"{label} {number}", lines))
         return items
@@ -190,9 +180,7 @@ class Layout:
         parts = []
         for label, shown in display:
             parts.append(
-                f"{label}{colon}{shown}"
-                if isinstance(shown, str)
-                else f"{label} ({self.text(shown)})"
+                f"{label}{colon}{shown}" if isinstance(shown, str) else f"{label} ({self.text(shown)})"
             )
         return semicolon.join(parts)
 
@@ -246,9 +234,7 @@ def status_labels(compiled: CompiledVersion, lang: str) -> dict[str, str]:
     }
 
 
-def layout(
-    versions: list[ProcedureVersion], lang: str, zone: dt.tzinfo, header: str = "labels"
-) -> Layout:
+def layout(versions: list[ProcedureVersion], lang: str, zone: dt.tzinfo, header: str = "labels") -> Layout:
     """The export's columns for `versions` (oldest first), headed by labels or by keys."""
     views = {
         version.id: VersionView(
@@ -282,9 +268,7 @@ def unique_headers(columns: list[Column], taken: set[str]) -> list[Column]:
     return [
         Column(
             c.key,
-            f"{c.header} ({c.key})"
-            if seen[c.header] > 1 or c.header in taken or not c.header
-            else c.header,
+            f"{c.header} ({c.key})" if seen[c.header] > 1 or c.header in taken or not c.header else c.header,
         )
         for c in columns
     ]

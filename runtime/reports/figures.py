@@ -12,9 +12,9 @@ from babel.numbers import format_percent
 from babel.units import format_unit
 from markupsafe import Markup
 
+from runtime.i18n import N_, date_text, gettext, locale, number_text
 from runtime.reports.charts import BarItem, Palette, StackedRow, bar_chart, stacked_chart, time_chart
 from runtime.reports.distributions import Distribution
-from runtime.i18n import N_, date_text, gettext, locale, number_text
 from runtime.reports.statistics import Figures
 
 
@@ -47,9 +47,7 @@ def distribution_chart(item: Distribution, lang: str, palette: Palette) -> Marku
     if item.kind == "matrix":
         legend = [bar.label for bar in item.rows[0][1]] if item.rows else []
         rows = [
-            StackedRow(
-                label, [bar.share for bar in bars], [percent(bar.share, lang) for bar in bars]
-            )
+            StackedRow(label, [bar.share for bar in bars], [percent(bar.share, lang) for bar in bars])
             for label, bars in item.rows
         ]
         desc = gettext(
@@ -72,15 +70,12 @@ def distribution_chart(item: Distribution, lang: str, palette: Palette) -> Marku
         best = next((label for label, mean, _ in item.ranks if mean), "")
         desc = gettext(
             lang,
-            "%(n)s respondents. The longer the bar, the better the option was ranked; "
-            "first: %(label)s.",
+            "%(n)s respondents. The longer the bar, the better the option was ranked; first: %(label)s.",
             n=respondents,
             label=best or "–",
         )
         return bar_chart(chart_id, item.label, desc, bars, palette, maximum=size)
-    bars = [
-        BarItem(bar.label, bar.count, count_share(bar.count, bar.share, lang)) for bar in item.bars
-    ]
+    bars = [BarItem(bar.label, bar.count, count_share(bar.count, bar.share, lang)) for bar in item.bars]
     top = max(item.bars, key=lambda bar: bar.count, default=None)
     if top is None or top.count == 0:
         desc = gettext(lang, "No answer yet.")
@@ -117,9 +112,7 @@ def status_chart(result: Figures, lang: str, palette: Palette) -> Markup:
 def timeline_chart(result: Figures, lang: str, palette: Palette) -> Markup:
     points = result.timeline
     weekly = result.period == "week"
-    title = (
-        gettext(lang, "Submissions per week") if weekly else gettext(lang, "Submissions per day")
-    )
+    title = gettext(lang, "Submissions per week") if weekly else gettext(lang, "Submissions per day")
     if not points:
         return time_chart(
             "chart-timeline",

@@ -68,9 +68,7 @@ def csv_cell(cell: Cell, decimal_comma: bool) -> str:
     return neutralised(str(cell))
 
 
-def csv_chunks(
-    header: list[str], rows: Iterable[list[Cell]], dialect: str = "excel-fr"
-) -> Iterator[bytes]:
+def csv_chunks(header: list[str], rows: Iterable[list[Cell]], dialect: str = "excel-fr") -> Iterator[bytes]:
     french = dialect == "excel-fr"
     buffer = io.StringIO()
     writer = csv.writer(buffer, dialect=DIALECTS[dialect])
@@ -86,9 +84,7 @@ def csv_chunks(
     yield buffer.getvalue().encode("utf-8")
 
 
-def xlsx_chunks(
-    header: list[str], rows: Iterable[list[Cell]], sheet: str = "Export"
-) -> Iterator[bytes]:
+def xlsx_chunks(header: list[str], rows: Iterable[list[Cell]], sheet: str = "Export") -> Iterator[bytes]:
     """An XLSX workbook, one sheet; written to a private temporary file, then sent in chunks.
 
     The file is unlinked as soon as it is complete: only the open descriptor holds it, so an

@@ -64,11 +64,7 @@ class JsonSql:
     def members(self, key: str) -> Any:
         """The members of an object answer, one row each: `key` and `value` (as text)."""
         if self.postgresql:
-            return (
-                func.jsonb_each_text(self._guarded(key, "object"))
-                .table_valued("key", "value")
-                .lateral()
-            )
+            return func.jsonb_each_text(self._guarded(key, "object")).table_valued("key", "value").lateral()
         return func.json_each(Submission.answers, self._path(key)).table_valued("key", "value")
 
     def local_day_bucket(self, column: Any, timezone: str) -> ColumnElement[Any]:

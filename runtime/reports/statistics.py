@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import statistics as stats
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,10 +17,10 @@ from sqlalchemy import Engine, and_, func, or_, select
 
 from runtime import workflow
 from runtime.catalogue import compiled_for
-from runtime.reports.distributions import Distribution, distribution, questions
-from runtime.reports.exports import published_versions, status_labels
 from runtime.i18n import N_, gettext
 from runtime.models import ProcedureVersion, Submission, SubmissionEvent
+from runtime.reports.distributions import Distribution, distribution, questions
+from runtime.reports.exports import published_versions, status_labels
 from runtime.reports.sql import JsonSql
 from runtime.submission_filter import SubmissionFilter, conditions
 
@@ -52,20 +52,15 @@ class Figures:
     distributions: list[Distribution]
 
 
-def figures(
-    engine: Engine, selection: SubmissionFilter, lang: str, *, answers_only: bool = False
-) -> Figures:
+def figures(engine: Engine, selection: SubmissionFilter, lang: str, *, answers_only: bool = False) -> Figures:
     """Every figure of the selected submissions; `answers_only` skips time and status figures."""
     versions = published_versions(engine, selection.procedure_id)
     where = conditions(selection)
     with engine.connect() as connection:
         sql = JsonSql(connection.dialect.name)
-        total = connection.execute(
-            select(func.count()).select_from(Submission).where(*where)
-        ).scalar_one()
+        total = connection.execute(select(func.count()).select_from(Submission).where(*where)).scalar_one()
         distributions = [
-            distribution(connection, sql, where, question, lang)
-            for question in questions(versions, lang)
+            distribution(connection, sql, where, question, lang) for question in questions(versions, lang)
         ]
         if answers_only:
             return Figures(total, "day", [], [], Processing(0, None, None), distributions)
@@ -84,9 +79,7 @@ def over_time(
     """Submissions per day where the organisation is, or per week (Mondays) over long spans."""
     per_day: dict[dt.date, int] = {}
     bucket = sql.local_day_bucket(Submission.created_at, selection.timezone)
-    for key, count in connection.execute(
-        select(bucket, func.count()).where(*where).group_by(bucket)
-    ):
+    for key, count in connection.execute(select(bucket, func.count()).where(*where).group_by(bucket)):
         day = sql.bucket_day(key, selection.zone)
         per_day[day] = per_day.get(day, 0) + int(count)
     if not per_day:
@@ -129,14 +122,11 @@ def by_status(
     }
     order = [*labels, *(state for state in counts if state not in labels)]
     return [
-        StatusCount(state, labels.get(state, state), counts.get(state, 0), state in finals)
-        for state in order
+        StatusCount(state, labels.get(state, state), counts.get(state, 0), state in finals) for state in order
     ]
 
 
-def processing_time(
-    connection: Any, where: list[Any], versions: list[ProcedureVersion]
-) -> Processing:
+def processing_time(connection: Any, where: list[Any], versions: list[ProcedureVersion]) -> Processing:
     """From receipt to the first move into a final status (of the submission's own version)."""
     reaching = [
         and_(
@@ -162,9 +152,7 @@ def processing_time(
     if not seconds:
         return Processing(0, None, None)
     p90 = stats.quantiles(seconds, n=10, method="inclusive")[8] if len(seconds) > 1 else seconds[0]
-    return Processing(
-        len(seconds), dt.timedelta(seconds=stats.median(seconds)), dt.timedelta(seconds=p90)
-    )
+    return Processing(len(seconds), dt.timedelta(seconds=stats.median(seconds)), dt.timedelta(seconds=p90))
 
 
 def _aware(moment: Any) -> dt.datetime:
@@ -178,7 +166,10 @@ def _aware(moment: Any) -> dt.datetime:
 
 def figure_rows(result: Figures, lang: str, answers_only: bool = False) -> Iterator[list[Any]]:
     """Section, question, answer, count, share: every figure the charts show."""
-    text: Callable[[str], str] = lambda message: gettext(lang, message)
+
+    def text(message: str) -> str:
+        return gettext(lang, message)
+
     if not answers_only:
         yield [text(N_("Submissions")), "", text(N_("Total")), result.total, ""]
         period = text(N_("Per week (Monday)")) if result.period == "week" else text(N_("Per day"))

@@ -18,6 +18,10 @@ def download(site: Site, attachment: Attachment) -> FileResponse | None:
     path = path_for(site.settings.data_dir, attachment.id)
     if not path.exists():
         return None
-    return FileResponse(path, media_type=attachment.content_type, filename=attachment.name,
-                        content_disposition_type="inline" if attachment.content_type in INLINE_TYPES else "attachment",
-                        headers={"Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff"})
+    return FileResponse(
+        path,
+        media_type=attachment.content_type,
+        filename=attachment.name,
+        content_disposition_type="inline" if attachment.content_type in INLINE_TYPES else "attachment",
+        headers={"Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff"},
+    )

@@ -10,23 +10,27 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from runtime import i18n, processing, uploads
-
-from runtime.web import notices
 from runtime.fields.base import FieldError
 from runtime.messages import message as error_message
 from runtime.models import Attachment
-from runtime.web.files import download
-from runtime.web.follow import followed
 from runtime.site import site_of
 from runtime.uploads import path_for
+from runtime.web import notices
+from runtime.web.files import download
+from runtime.web.follow import followed
 
 MAX_FILES = 5
 
 
 def _back(request: Request, token: str, notice: str = "", error: str = "") -> Response:
     data_dir = site_of(request).settings.data_dir
-    query = (f"?notice={notices.sign(data_dir, notice)}" if notice
-             else f"?error={notices.sign(data_dir, error)}" if error else "")
+    query = (
+        f"?notice={notices.sign(data_dir, notice)}"
+        if notice
+        else f"?error={notices.sign(data_dir, error)}"
+        if error
+        else ""
+    )
     return RedirectResponse(f"/s/{token}{query}#status", status_code=303)
 
 
@@ -37,14 +41,22 @@ async def complement(request: Request) -> Response:
     lang = site.lang(request, info.organisation)
     token = found.submission.follow_token
     if processing.open_complement(found.events) is None:
-        return _back(request, token, error=i18n.gettext(lang, "There is no request for a complement waiting for your answer."))
+        return _back(
+            request,
+            token,
+            error=i18n.gettext(lang, "There is no request for a complement waiting for your answer."),
+        )
     length = request.headers.get("content-length", "")
     if not length.isascii() or not length.isdigit() or int(length) > site.settings.max_form_bytes:
-        return _back(request, token, error=i18n.gettext(lang, "Your answer is too large: send fewer or smaller files."))
+        return _back(
+            request, token, error=i18n.gettext(lang, "Your answer is too large: send fewer or smaller files.")
+        )
     try:
         form = await request.form(max_files=MAX_FILES + 1, max_fields=10)
     except (MultiPartException, ValueError):
-        return _back(request, token, error=i18n.gettext(lang, "Attach at most %(limit)s files.", limit=MAX_FILES))
+        return _back(
+            request, token, error=i18n.gettext(lang, "Attach at most %(limit)s files.", limit=MAX_FILES)
+        )
     files: list[Attachment] = []
     problems: list[str] = []
     uploaded = [value for value in form.getlist("files") if isinstance(value, UploadFile) and value.filename]
@@ -55,12 +67,26 @@ async def complement(request: Request) -> Response:
         data = await upload.read(limit + 1)
         try:
             _pointer, stored = await run_in_threadpool(
-                uploads.store, site.settings.data_dir, draft_id="", field="", filename=upload.filename or "",
-                data=data, accept=None, max_size=limit)
+                uploads.store,
+                site.settings.data_dir,
+                draft_id="",
+                field="",
+                filename=upload.filename or "",
+                data=data,
+                accept=None,
+                max_size=limit,
+            )
             files.append(stored)
         except uploads.UploadRefused as refused:
-            problems.append(error_message(FieldError("files", f"upload:{refused.code}", refused.params), "file",
-                                          None, lang, info.compiled.lang))
+            problems.append(
+                error_message(
+                    FieldError("files", f"upload:{refused.code}", refused.params),
+                    "file",
+                    None,
+                    lang,
+                    info.compiled.lang,
+                )
+            )
     text = str(form.get("text", ""))[:10_000]
     await form.close()
     if problems:
@@ -68,14 +94,24 @@ async def complement(request: Request) -> Response:
             path_for(site.settings.data_dir, stored.id).unlink(missing_ok=True)
         return _back(request, token, error=" ".join(problems))
     try:
-        await run_in_threadpool(processing.answer_complement, site.engine, found.submission.id, found.events, text,
-                                files, info.compiled.definition, site.base_url(request))
+        await run_in_threadpool(
+            processing.answer_complement,
+            site.engine,
+            found.submission.id,
+            found.events,
+            text,
+            files,
+            info.compiled.definition,
+            site.base_url(request),
+        )
     except processing.Refused as refused:
         for stored in files:  # nothing of a refused answer is kept
             path_for(site.settings.data_dir, stored.id).unlink(missing_ok=True)
         return _back(request, token, error=i18n.gettext(lang, refused.message, **refused.values))
     _wake(request)
-    return _back(request, token, notice=i18n.gettext(lang, "Thank you: your answer has been sent to the service."))
+    return _back(
+        request, token, notice=i18n.gettext(lang, "Thank you: your answer has been sent to the service.")
+    )
 
 
 async def write(request: Request) -> Response:
@@ -86,12 +122,26 @@ async def write(request: Request) -> Response:
     form = await request.form(max_files=0, max_fields=5)
     citizen = processing.Actor(name="citizen", kind="citizen")
     try:
-        await run_in_threadpool(processing.send_message, site.engine, found.submission.id, citizen,
-                                str(form.get("text", ""))[:10_000], base_url=site.base_url(request))
+        await run_in_threadpool(
+            processing.send_message,
+            site.engine,
+            found.submission.id,
+            citizen,
+            str(form.get("text", ""))[:10_000],
+            base_url=site.base_url(request),
+        )
     except processing.Refused as refused:
-        return _back(request, found.submission.follow_token, error=i18n.gettext(lang, refused.message, **refused.values))
+        return _back(
+            request,
+            found.submission.follow_token,
+            error=i18n.gettext(lang, refused.message, **refused.values),
+        )
     _wake(request)
-    return _back(request, found.submission.follow_token, notice=i18n.gettext(lang, "Your message has been sent to the service."))
+    return _back(
+        request,
+        found.submission.follow_token,
+        notice=i18n.gettext(lang, "Your message has been sent to the service."),
+    )
 
 
 async def withdraw(request: Request) -> Response:
@@ -101,15 +151,30 @@ async def withdraw(request: Request) -> Response:
     lang = site.lang(request, info.organisation)
     form = await request.form(max_files=0, max_fields=5)
     if form.get("confirm") != "yes":
-        return _back(request, found.submission.follow_token,
-                     error=i18n.gettext(lang, "Tick the box to confirm that you withdraw your request."))
+        return _back(
+            request,
+            found.submission.follow_token,
+            error=i18n.gettext(lang, "Tick the box to confirm that you withdraw your request."),
+        )
     try:
-        await run_in_threadpool(processing.withdraw, site.engine, found.submission.id, info.compiled.definition,
-                                str(form.get("reason", "")), site.base_url(request))
+        await run_in_threadpool(
+            processing.withdraw,
+            site.engine,
+            found.submission.id,
+            info.compiled.definition,
+            str(form.get("reason", "")),
+            site.base_url(request),
+        )
     except processing.Refused as refused:
-        return _back(request, found.submission.follow_token, error=i18n.gettext(lang, refused.message, **refused.values))
+        return _back(
+            request,
+            found.submission.follow_token,
+            error=i18n.gettext(lang, refused.message, **refused.values),
+        )
     _wake(request)
-    return _back(request, found.submission.follow_token, notice=i18n.gettext(lang, "Your request has been withdrawn."))
+    return _back(
+        request, found.submission.follow_token, notice=i18n.gettext(lang, "Your request has been withdrawn.")
+    )
 
 
 async def file(request: Request) -> Response:
@@ -117,8 +182,16 @@ async def file(request: Request) -> Response:
     attachment_id = request.path_params["file"]
     if found is None or info is None or len(attachment_id) > 43:
         return site.not_found(request)
-    stored = next((a for a in await run_in_threadpool(processing.visible_files, site.engine, found.submission.id, found.events)
-                   if a.id == attachment_id), None)
+    stored = next(
+        (
+            a
+            for a in await run_in_threadpool(
+                processing.visible_files, site.engine, found.submission.id, found.events
+            )
+            if a.id == attachment_id
+        ),
+        None,
+    )
     response = download(site, stored) if stored else None
     return response or site.not_found(request, info.organisation)
 

@@ -14,8 +14,9 @@ from runtime.models import Attachment, Draft
 from runtime.site import Site
 
 
-async def store_uploads(site: Site, draft: Draft, current: Page, form: FormData
-                         ) -> tuple[dict[str, list[dict[str, Any]]], list[Attachment], dict[str, FieldError]]:
+async def store_uploads(
+    site: Site, draft: Draft, current: Page, form: FormData
+) -> tuple[dict[str, list[dict[str, Any]]], list[Attachment], dict[str, FieldError]]:
     uploaded: dict[str, list[dict[str, Any]]] = {}
     attachments: list[Attachment] = []
     errors: dict[str, FieldError] = {}
@@ -29,8 +30,15 @@ async def store_uploads(site: Site, draft: Draft, current: Page, form: FormData
         data = await value.read(limit + 1)
         try:
             pointer, attachment = await run_in_threadpool(
-                uploads.store, site.settings.data_dir, draft_id=draft.id, field=name,
-                filename=value.filename, data=data, accept=element.get("accept"), max_size=limit)
+                uploads.store,
+                site.settings.data_dir,
+                draft_id=draft.id,
+                field=name,
+                filename=value.filename,
+                data=data,
+                accept=element.get("accept"),
+                max_size=limit,
+            )
         except uploads.UploadRefused as refused:
             errors.setdefault(name, FieldError(name, f"upload:{refused.code}", refused.params))
             continue

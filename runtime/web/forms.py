@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import functools
-from typing import Any, Awaitable, Callable
+from collections.abc import Awaitable, Callable
+from typing import Any
 from urllib.parse import urlencode
 
 from starlette.concurrency import run_in_threadpool
@@ -27,13 +28,15 @@ from runtime.journey import (
 from runtime.models import Draft
 from runtime.pdfs.receipts import schedule_receipt
 from runtime.render_tree import SHOWN_SLOT, Renderer
-from runtime.web.form_uploads import store_uploads
 from runtime.site import Site, VersionInfo, site_of
+from runtime.web.form_uploads import store_uploads
 
 MAX_FIELDS = 3000
 MAX_FILES = 30
-FILE_NOT_KEPT = N_("Your answers are saved, but a file was not kept (see below). Choose another file, "
-                   "or save again to finish later without it.")
+FILE_NOT_KEPT = N_(
+    "Your answers are saved, but a file was not kept (see below). Choose another file, "
+    "or save again to finish later without it."
+)
 
 
 DraftHandler = Callable[[Request, Site, Draft, VersionInfo], Awaitable[Response]]
@@ -62,9 +65,18 @@ def closed_page(request: Request, site: Site, info: VersionInfo | Published) -> 
         return None
     settings = compiled.definition.get("settings") or {}
     lang = site.lang(request, organisation)
-    return site.page(request, organisation, "closed.html", status_code=410, lang=lang, version=compiled,
-                     r=Renderer(compiled, lang), opens_at=settings.get("opens_at"), closes_at=settings.get("closes_at"),
-                     ended=reception.has_ended(compiled, organisation.timezone))
+    return site.page(
+        request,
+        organisation,
+        "closed.html",
+        status_code=410,
+        lang=lang,
+        version=compiled,
+        r=Renderer(compiled, lang),
+        opens_at=settings.get("opens_at"),
+        closes_at=settings.get("closes_at"),
+        ended=reception.has_ended(compiled, organisation.timezone),
+    )
 
 
 async def start(request: Request) -> Response:
@@ -81,8 +93,12 @@ async def start(request: Request) -> Response:
     info = site.version(published.version_id)
     assert info is not None
     # The draft is created with the first page's answers, in the same write.
-    draft = Draft(id=drafts.new_token(), version_id=published.version_id, lang=site.lang(request, organisation),
-                  answers={})
+    draft = Draft(
+        id=drafts.new_token(),
+        version_id=published.version_id,
+        lang=site.lang(request, organisation),
+        answers={},
+    )
     return await _handle_post(request, site, info, draft, 0, new=True)
 
 
@@ -95,7 +111,9 @@ def _start_page(request: Request, site: Site, published: Published) -> Response:
     if html is None:
         info = site.version(published.version_id)
         assert info is not None
-        action = request.url_for("start", org=published.organisation.slug, procedure=published.procedure_slug).path
+        action = request.url_for(
+            "start", org=published.organisation.slug, procedure=published.procedure_slug
+        ).path
         response = render_form_page(request, site, info, 0, {}, {}, action=action, draft=None, lang=lang)
         html = response.body.decode()
         if len(cache) > 2000:
@@ -111,9 +129,21 @@ async def page(request: Request, site: Site, draft: Draft, info: VersionInfo) ->
         return site.not_found(request, info.organisation)
     if request.method == "POST":
         return await _handle_post(request, site, info, draft, index)
-    errors = page_errors(info.compiled, info.compiled.pages[index], draft.answers) if request.query_params.get("check") else {}
-    return render_form_page(request, site, info, index, draft.answers, errors, draft=draft,
-                            focus=request.query_params.get("focus", ""))
+    errors = (
+        page_errors(info.compiled, info.compiled.pages[index], draft.answers)
+        if request.query_params.get("check")
+        else {}
+    )
+    return render_form_page(
+        request,
+        site,
+        info,
+        index,
+        draft.answers,
+        errors,
+        draft=draft,
+        focus=request.query_params.get("focus", ""),
+    )
 
 
 @with_draft
@@ -135,7 +165,9 @@ async def refresh_start(request: Request) -> Response:
     return await refresh_page(request, site, info, 0, {})
 
 
-async def refresh_page(request: Request, site: Site, info: VersionInfo, index: int, answers: dict[str, Any]) -> Response:
+async def refresh_page(
+    request: Request, site: Site, info: VersionInfo, index: int, answers: dict[str, Any]
+) -> Response:
     form = await _read_form(request)
     if isinstance(form, Response):
         return form
@@ -147,7 +179,9 @@ async def refresh_page(request: Request, site: Site, info: VersionInfo, index: i
     lang = site.lang(request, info.organisation)
     renderer = Renderer(compiled, lang)
     nodes = renderer.nodes(compiled.pages[index], step.answers, {})
-    return site.page(request, info.organisation, "_live.html", lang=lang, nodes=nodes, r=renderer, shown=shown)
+    return site.page(
+        request, info.organisation, "_live.html", lang=lang, nodes=nodes, r=renderer, shown=shown
+    )
 
 
 @with_draft
@@ -158,10 +192,19 @@ async def review(request: Request, site: Site, draft: Draft, info: VersionInfo) 
     lang = site.lang(request, info.organisation)
     renderer = Renderer(info.compiled, lang)
     pages = visible_page_indexes(info.compiled, draft.answers)
-    return site.page(request, info.organisation, _names("review", info), lang=lang, r=renderer,
-                     version=info.compiled, draft=draft, sections=renderer.review(draft.answers),
-                     already=request.query_params.get("already") == "1",
-                     steps=_steps(renderer, info.compiled, pages, None), back=pages[-1] + 1 if pages else 1)
+    return site.page(
+        request,
+        info.organisation,
+        _names("review", info),
+        lang=lang,
+        r=renderer,
+        version=info.compiled,
+        draft=draft,
+        sections=renderer.review(draft.answers),
+        already=request.query_params.get("already") == "1",
+        steps=_steps(renderer, info.compiled, pages, None),
+        back=pages[-1] + 1 if pages else 1,
+    )
 
 
 async def send(request: Request) -> Response:
@@ -209,7 +252,9 @@ def _send(site: Site, token: str, base_url: str) -> str | tuple[str, int] | None
     if info is None:
         return None
     try:
-        submission = reception.receive(site.engine, info, draft, draft.answers, channel=draft.channel or "web")
+        submission = reception.receive(
+            site.engine, info, draft, draft.answers, channel=draft.channel or "web"
+        )
     except reception.Closed:
         return draft.id, CLOSED
     except reception.Invalid:
@@ -223,8 +268,16 @@ def _send(site: Site, token: str, base_url: str) -> str | tuple[str, int] | None
 @with_draft
 async def saved(request: Request, site: Site, draft: Draft, info: VersionInfo) -> Response:
     lang = site.lang(request, info.organisation)
-    return site.page(request, info.organisation, "saved.html", lang=lang, draft=draft, version=info.compiled,
-                     r=Renderer(info.compiled, lang), resume_url=f"{site.base_url(request)}/d/{draft.id}")
+    return site.page(
+        request,
+        info.organisation,
+        "saved.html",
+        lang=lang,
+        draft=draft,
+        version=info.compiled,
+        r=Renderer(info.compiled, lang),
+        resume_url=f"{site.base_url(request)}/d/{draft.id}",
+    )
 
 
 @with_draft
@@ -233,6 +286,7 @@ async def resume(request: Request, site: Site, draft: Draft, _info: VersionInfo)
 
 
 # -- the parts ---------------------------------------------------------------------
+
 
 async def _draft_and_version(request: Request, site: Site) -> tuple[Draft, VersionInfo] | Response:
     draft = await run_in_threadpool(drafts.get_draft, site.engine, request.path_params["token"])
@@ -261,7 +315,9 @@ async def _read_form(request: Request) -> FormData | Response:
     site = site_of(request)
     length = request.headers.get("content-length", "0")
     if length.isdigit() and int(length) > site.settings.max_form_bytes:
-        return _bad_request(request, site, 413, N_("The files sent are too large altogether. Send fewer or smaller files."))
+        return _bad_request(
+            request, site, 413, N_("The files sent are too large altogether. Send fewer or smaller files.")
+        )
     try:
         return await request.form(max_files=MAX_FILES, max_fields=MAX_FIELDS, max_part_size=1024 * 1024)
     except Exception:  # the multipart parser raises several kinds for malformed bodies
@@ -270,12 +326,20 @@ async def _read_form(request: Request) -> FormData | Response:
 
 def _bad_request(request: Request, site: Site, status: int, text: str) -> HTMLResponse:
     lang = site.lang(request)
-    return site.page(request, None, "error.html", status_code=status, lang=lang,
-                     title=i18n.gettext(lang, "Something went wrong"), message=i18n.gettext(lang, text))
+    return site.page(
+        request,
+        None,
+        "error.html",
+        status_code=status,
+        lang=lang,
+        title=i18n.gettext(lang, "Something went wrong"),
+        message=i18n.gettext(lang, text),
+    )
 
 
-async def _handle_post(request: Request, site: Site, info: VersionInfo, draft: Draft, index: int,
-                       new: bool = False) -> Response:
+async def _handle_post(
+    request: Request, site: Site, info: VersionInfo, draft: Draft, index: int, new: bool = False
+) -> Response:
     form = await _read_form(request)
     if isinstance(form, Response):
         return form
@@ -288,24 +352,42 @@ async def _handle_post(request: Request, site: Site, info: VersionInfo, draft: D
     source = PostedForm(form, uploaded, draft.answers, info.organisation.timezone)
     action = form.get("action")
     to_review = _returns_to_review(request)
-    step = post_page(compiled, current, source, draft.answers, action if isinstance(action, str) else "next",
-                     upload_errors, to_review=to_review)
+    step = post_page(
+        compiled,
+        current,
+        source,
+        draft.answers,
+        action if isinstance(action, str) else "next",
+        upload_errors,
+        to_review=to_review,
+    )
     target = step.go_to
     saved_page = target if isinstance(target, int) else index
-    await run_in_threadpool(drafts.save_draft, site.engine, draft, step.answers, saved_page, attachments, new=new)
+    await run_in_threadpool(
+        drafts.save_draft, site.engine, draft, step.answers, saved_page, attachments, new=new
+    )
     if step.errors:
-        banner = i18n.gettext(site.lang(request, info.organisation), FILE_NOT_KEPT) if action == "save" else ""
-        return render_form_page(request, site, info, index, step.answers, step.errors, draft=draft, status_code=422,
-                                banner=banner)
+        banner = (
+            i18n.gettext(site.lang(request, info.organisation), FILE_NOT_KEPT) if action == "save" else ""
+        )
+        return render_form_page(
+            request, site, info, index, step.answers, step.errors, draft=draft, status_code=422, banner=banner
+        )
     if target == "review":
         return RedirectResponse(f"/d/{draft.id}/review", status_code=303)
     if target == "saved":
         return RedirectResponse(f"/d/{draft.id}/saved", status_code=303)
     number = (target if isinstance(target, int) else index) + 1
-    query = urlencode({**({"return": "review"} if to_review and target is None else {}),
-                       **({"focus": step.focus} if step.focus else {})})
+    query = urlencode(
+        {
+            **({"return": "review"} if to_review and target is None else {}),
+            **({"focus": step.focus} if step.focus else {}),
+        }
+    )
     anchor = f"#{step.anchor}" if step.anchor else ""
-    return RedirectResponse(f"/d/{draft.id}/p/{number}{'?' + query if query else ''}{anchor}", status_code=303)
+    return RedirectResponse(
+        f"/d/{draft.id}/p/{number}{'?' + query if query else ''}{anchor}", status_code=303
+    )
 
 
 def _returns_to_review(request: Request) -> bool:
@@ -317,19 +399,45 @@ def _names(kind: str, info: VersionInfo) -> list[str]:
     return [f"{kind}-{info.procedure.slug}.html", f"{kind}.html"]
 
 
-def _steps(renderer: Renderer, compiled: CompiledVersion, pages: list[int], current: int | None) -> list[dict[str, Any]]:
+def _steps(
+    renderer: Renderer, compiled: CompiledVersion, pages: list[int], current: int | None
+) -> list[dict[str, Any]]:
     """The progress indicator: each visible page, then the review."""
-    steps = [{"title": renderer.page_title(compiled.pages[index]), "number": index + 1,
-              "state": "current" if index == current else ("done" if current is None or index < current else "todo")}
-             for index in pages]
-    steps.append({"title": i18n.gettext(renderer.lang, "Review and send"), "number": None,
-                  "state": "current" if current is None else "todo"})
+    steps = [
+        {
+            "title": renderer.page_title(compiled.pages[index]),
+            "number": index + 1,
+            "state": "current"
+            if index == current
+            else ("done" if current is None or index < current else "todo"),
+        }
+        for index in pages
+    ]
+    steps.append(
+        {
+            "title": i18n.gettext(renderer.lang, "Review and send"),
+            "number": None,
+            "state": "current" if current is None else "todo",
+        }
+    )
     return steps
 
 
-def render_form_page(request: Request, site: Site, info: VersionInfo, index: int, answers: dict[str, Any],
-                 errors: dict[str, FieldError], *, draft: Draft | None, action: str | None = None,
-                 lang: str | None = None, status_code: int = 200, banner: str = "", focus: str = "") -> HTMLResponse:
+def render_form_page(
+    request: Request,
+    site: Site,
+    info: VersionInfo,
+    index: int,
+    answers: dict[str, Any],
+    errors: dict[str, FieldError],
+    *,
+    draft: Draft | None,
+    action: str | None = None,
+    lang: str | None = None,
+    status_code: int = 200,
+    banner: str = "",
+    focus: str = "",
+) -> HTMLResponse:
     compiled = info.compiled
     lang = lang or site.lang(request, info.organisation)
     renderer = Renderer(compiled, lang)
@@ -341,13 +449,26 @@ def render_form_page(request: Request, site: Site, info: VersionInfo, index: int
     base = f"/d/{draft.id}/p/{index + 1}" if draft else action
     assert base is not None
     return site.page(
-        request, info.organisation, _names("form", info), status_code=status_code, lang=lang, r=renderer,
-        version=compiled, page=current, nodes=nodes, summary=renderer.summary(errors, nodes) if errors else [],
-        steps=_steps(renderer, compiled, pages, index), step_number=pages.index(index) + 1,
-        step_count=len(pages) + 1, refresh_url=f"{base.rstrip('/')}/refresh",
+        request,
+        info.organisation,
+        _names("form", info),
+        status_code=status_code,
+        lang=lang,
+        r=renderer,
+        version=compiled,
+        page=current,
+        nodes=nodes,
+        summary=renderer.summary(errors, nodes) if errors else [],
+        steps=_steps(renderer, compiled, pages, index),
+        step_number=pages.index(index) + 1,
+        step_count=len(pages) + 1,
+        refresh_url=f"{base.rstrip('/')}/refresh",
         action=base + ("?return=review" if draft and _returns_to_review(request) else ""),
-        draft=draft, live=_is_live(compiled, current), has_previous=previous_page(compiled, answers, index) is not None,
-        first=index == 0 and draft is None, banner=banner,
+        draft=draft,
+        live=_is_live(compiled, current),
+        has_previous=previous_page(compiled, answers, index) is not None,
+        first=index == 0 and draft is None,
+        banner=banner,
     )
 
 

@@ -10,12 +10,9 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Match, Route
 
 from runtime import i18n, processing, reception, workflow
-
-from runtime.api import service as api
-
-from runtime.api import tokens as api_tokens
-
 from runtime.api import openapi
+from runtime.api import service as api
+from runtime.api import tokens as api_tokens
 from runtime.catalogue import open_procedures, organisation_by_slug
 from runtime.i18n import N_
 from runtime.models import ApiToken, Organisation
@@ -26,23 +23,41 @@ NO_TOKEN = N_("Give an API token of this organisation in the Authorization heade
 
 
 def _lang(request: Request, organisation: Organisation | None = None) -> str:
-    return i18n.negotiate(None, request.headers.get("accept-language"),
-                          organisation.lang if organisation else site_of(request).settings.default_lang)
+    return i18n.negotiate(
+        None,
+        request.headers.get("accept-language"),
+        organisation.lang if organisation else site_of(request).settings.default_lang,
+    )
 
 
 class Problem(JSONResponse):
     media_type = "application/problem+json"
 
 
-def error(request: Request, status: int, text: str, *, values: dict[str, Any] | None = None,
-          pointer: str = "", **extra: Any) -> JSONResponse:
+def error(
+    request: Request,
+    status: int,
+    text: str,
+    *,
+    values: dict[str, Any] | None = None,
+    pointer: str = "",
+    **extra: Any,
+) -> JSONResponse:
     """An RFC 9457 problem: `title` and `detail` in the language asked for, `errors` with a
     JSON pointer into the request body for each answer at fault."""
     lang = _lang(request)
     detail = i18n.gettext(lang, text, **(values or {}))
-    body: dict[str, Any] = {"type": "about:blank", "title": detail, "status": status, "detail": detail, **extra}
+    body: dict[str, Any] = {
+        "type": "about:blank",
+        "title": detail,
+        "status": status,
+        "detail": detail,
+        **extra,
+    }
     if pointer:
-        body["errors"] = [{"pointer": pointer, "field": pointer.lstrip("/"), "code": "body", "message": detail}]
+        body["errors"] = [
+            {"pointer": pointer, "field": pointer.lstrip("/"), "code": "body", "message": detail}
+        ]
     return Problem(body, status_code=status, headers={"Cache-Control": "no-store"})
 
 
@@ -74,8 +89,13 @@ async def _body(request: Request, limit: int = MAX_BODY) -> Any:
     try:
         return api.read_json(body)
     except api.Unreadable as unreadable:
-        return error(request, 400, unreadable.text, values={"key": unreadable.pointer.rsplit("/", 1)[-1]},
-                     pointer=unreadable.pointer)
+        return error(
+            request,
+            400,
+            unreadable.text,
+            values={"key": unreadable.pointer.rsplit("/", 1)[-1]},
+            pointer=unreadable.pointer,
+        )
 
 
 async def openapi_document(request: Request) -> Response:
@@ -102,9 +122,13 @@ async def get_procedure(request: Request) -> Response:
     if published is None:
         return error(request, 404, N_("There is no published procedure at this address."))
     lang = _lang(request, published.organisation)
-    return JSONResponse({**api.procedure_json(published, lang, site.base_url(request)),
-                         "definition": api.public_definition(published.compiled.definition),
-                         "schema": published.compiled.schema})
+    return JSONResponse(
+        {
+            **api.procedure_json(published, lang, site.base_url(request)),
+            "definition": api.public_definition(published.compiled.definition),
+            "schema": published.compiled.schema,
+        }
+    )
 
 
 async def create_submission(request: Request) -> Response:
@@ -119,30 +143,45 @@ async def create_submission(request: Request) -> Response:
         return error(request, 410, N_("This procedure is closed."))
     key = request.headers.get("idempotency-key", "").strip()
     if not key or len(key) > 200:
-        return error(request, 400, N_("Give an Idempotency-Key header (any unique text, at most 200 characters)."))
+        return error(
+            request, 400, N_("Give an Idempotency-Key header (any unique text, at most 200 characters).")
+        )
     # Files come in base64 (a third larger): the same total as a form post, and a margin.
     body = await _body(request, max(MAX_BODY, site.settings.max_form_bytes * 4 // 3 + MAX_BODY))
     if isinstance(body, Response):
         return body
-    if not isinstance(body, dict) or not isinstance(body.get("answers"), dict) \
-            or set(body) - {"answers", "lang"} or not isinstance(body.get("lang", ""), str):
-        return error(request, 400, N_("The body must be an object with \"answers\" (an object) and optionally \"lang\"."))
-    lang = i18n.negotiate(body.get("lang"), request.headers.get("accept-language"), published.organisation.lang)
+    if (
+        not isinstance(body, dict)
+        or not isinstance(body.get("answers"), dict)
+        or set(body) - {"answers", "lang"}
+        or not isinstance(body.get("lang", ""), str)
+    ):
+        return error(
+            request, 400, N_('The body must be an object with "answers" (an object) and optionally "lang".')
+        )
+    lang = i18n.negotiate(
+        body.get("lang"), request.headers.get("accept-language"), published.organisation.lang
+    )
     try:
-        submission, created = await run_in_threadpool(api.create_submission, site, published, token, key,
-                                                      body["answers"], lang)
+        submission, created = await run_in_threadpool(
+            api.create_submission, site, published, token, key, body["answers"], lang
+        )
     except api.Invalid as invalid:
         return error(request, 422, N_("The answers are not valid."), errors=invalid.errors)
     except reception.Closed:
         return error(request, 410, N_("This procedure is closed."))
     except reception.AlreadyAnswered:
-        return error(request, 409, N_("This procedure takes one answer per person, and this e-mail address "
-                                      "has already sent one."))
+        return error(
+            request,
+            409,
+            N_("This procedure takes one answer per person, and this e-mail address has already sent one."),
+        )
     return await _status(request, site, published.organisation, submission.reference, 201 if created else 200)
 
 
-async def _status(request: Request, site: Site, organisation: Organisation, reference: str,
-                  status_code: int = 200) -> Response:
+async def _status(
+    request: Request, site: Site, organisation: Organisation, reference: str, status_code: int = 200
+) -> Response:
     assert organisation.id is not None
     loaded = await run_in_threadpool(api.by_reference, site.engine, organisation.id, reference)
     if loaded is None:
@@ -150,8 +189,11 @@ async def _status(request: Request, site: Site, organisation: Organisation, refe
     submission, events = loaded
     info = site.version(submission.version_id)
     assert info is not None
-    return JSONResponse(api.status_json(info, submission, events, _lang(request, organisation), site.base_url(request)),
-                        status_code=status_code, headers={"Cache-Control": "no-store"})
+    return JSONResponse(
+        api.status_json(info, submission, events, _lang(request, organisation), site.base_url(request)),
+        status_code=status_code,
+        headers={"Cache-Control": "no-store"},
+    )
 
 
 async def get_submission(request: Request) -> Response:
@@ -170,10 +212,17 @@ async def transition(request: Request) -> Response:
     body = await _body(request)
     if isinstance(body, Response):
         return body
-    if not isinstance(body, dict) or not isinstance(body.get("to"), str) \
-            or not isinstance(body.get("comment", ""), str):
-        return error(request, 400, N_("The body must be an object with \"to\" (a status) and optionally \"comment\"."))
-    loaded = await run_in_threadpool(api.by_reference, site.engine, organisation.id, request.path_params["reference"])
+    if (
+        not isinstance(body, dict)
+        or not isinstance(body.get("to"), str)
+        or not isinstance(body.get("comment", ""), str)
+    ):
+        return error(
+            request, 400, N_('The body must be an object with "to" (a status) and optionally "comment".')
+        )
+    loaded = await run_in_threadpool(
+        api.by_reference, site.engine, organisation.id, request.path_params["reference"]
+    )
     if loaded is None:
         return error(request, 404, N_("There is no submission with this reference in this organisation."))
     submission, _events = loaded
@@ -189,9 +238,17 @@ async def transition(request: Request) -> Response:
         return error(request, 403, N_("This token holds no function allowed to take this transition."))
     actor = processing.Actor(name=f"API: {token.name}", held=held, kind="api")
     try:
-        await run_in_threadpool(processing.take_transition, site.engine, submission.id, definition, allowed[0].index,
-                                actor, body.get("comment", ""), expected_state=submission.state,
-                                base_url=site.base_url(request))
+        await run_in_threadpool(
+            processing.take_transition,
+            site.engine,
+            submission.id,
+            definition,
+            allowed[0].index,
+            actor,
+            body.get("comment", ""),
+            expected_state=submission.state,
+            base_url=site.base_url(request),
+        )
     except processing.Refused as refused:
         return error(request, 409, refused.message, values=refused.values)
     if site.wake_worker:
@@ -213,7 +270,13 @@ routes = [
     Route("/api/{org}/procedures/{slug}", get_procedure, name="api_procedure"),
     Route("/api/{org}/procedures/{slug}/submissions", create_submission, methods=["POST"], name="api_submit"),
     Route("/api/{org}/submissions/{reference}", get_submission, name="api_submission"),
-    Route("/api/{org}/submissions/{reference}/transitions", transition, methods=["POST"], name="api_transition"),
-    Route("/api/{rest:path}", elsewhere, methods=["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
-          name="api_elsewhere"),
+    Route(
+        "/api/{org}/submissions/{reference}/transitions", transition, methods=["POST"], name="api_transition"
+    ),
+    Route(
+        "/api/{rest:path}",
+        elsewhere,
+        methods=["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
+        name="api_elsewhere",
+    ),
 ]

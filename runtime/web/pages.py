@@ -28,8 +28,9 @@ async def home(request: Request) -> Response:
     lang = site.lang(request, organisation)
     procedures = await run_in_threadpool(open_procedures, site.engine, organisation)
     cards = [(version, Renderer(version, lang)) for version in procedures]
-    return site.page(request, organisation, ["home-" + organisation.slug + ".html", "home.html"], lang=lang,
-                     cards=cards)
+    return site.page(
+        request, organisation, ["home-" + organisation.slug + ".html", "home.html"], lang=lang, cards=cards
+    )
 
 
 async def choose_language(request: Request) -> Response:
@@ -49,8 +50,9 @@ async def choose_language(request: Request) -> Response:
 async def charter_css(request: Request) -> Response:
     site = site_of(request)
     charter = site.charter(request.path_params["theme"])
-    return Response(charter.css_variables(), media_type="text/css",
-                    headers={"Cache-Control": "public, max-age=300"})
+    return Response(
+        charter.css_variables(), media_type="text/css", headers={"Cache-Control": "public, max-age=300"}
+    )
 
 
 async def charter_asset(request: Request) -> Response:

@@ -16,14 +16,13 @@ from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 
-from runtime.reports import file_formats as export_formats
-
-from runtime.reports import statistics
 from runtime.catalogue import Published
-from runtime.reports.charts import Palette
 from runtime.render_tree import Renderer
-from runtime.site import Site, site_of
+from runtime.reports import file_formats as export_formats
+from runtime.reports import statistics
+from runtime.reports.charts import Palette
 from runtime.reports.figures import count_share, distribution_chart, mean_rank, percent
+from runtime.site import Site, site_of
 from runtime.submission_filter import SubmissionFilter
 
 PUBLIC_MINIMUM = 5
@@ -97,9 +96,7 @@ async def results_csv(request: Request) -> Response:
         export_formats.csv_chunks(statistics.figure_header(lang), rows, dialect),
         media_type="text/csv; charset=utf-8",
         headers={
-            "Content-Disposition": (
-                f'attachment; filename="{published.procedure_slug}-resultats.csv"'
-            ),
+            "Content-Disposition": (f'attachment; filename="{published.procedure_slug}-resultats.csv"'),
             "Cache-Control": f"public, max-age={int(CACHE_SECONDS)}",
         },
     )

@@ -7,15 +7,8 @@ from pathlib import Path
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from runtime.web import follow, follow_actions, forms, pages
 from runtime.web import json_api as api
-
-from runtime.web import follow
-
-from runtime.web import follow_actions
-
-from runtime.web import forms
-
-from runtime.web import pages
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
 

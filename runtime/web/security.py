@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-       "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
+CSP = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
 HEADERS = [
     (b"content-security-policy", CSP.encode()),
     (b"x-content-type-options", b"nosniff"),
@@ -36,8 +38,10 @@ class SecurityMiddleware:
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 present = {name.lower() for name, _ in message.get("headers", [])}
-                message["headers"] = [*message.get("headers", []),
-                                      *[(n, v) for n, v in HEADERS if n not in present]]
+                message["headers"] = [
+                    *message.get("headers", []),
+                    *[(n, v) for n, v in HEADERS if n not in present],
+                ]
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
@@ -56,10 +60,19 @@ def _cross_site(scope: Scope) -> bool:
 
 
 async def _refuse(send: Send) -> None:
-    body = ("<!doctype html><html lang=fr><meta charset=utf-8><title>Requête refusée</title>"
-            "<p>Cette demande venait d’un autre site et a été refusée. / This request came from "
-            "another site and was refused.</p>").encode()
-    await send({"type": "http.response.start", "status": 403,
-                "headers": [(b"content-type", b"text/html; charset=utf-8"),
-                            (b"content-length", str(len(body)).encode())]})
+    body = (
+        "<!doctype html><html lang=fr><meta charset=utf-8><title>Requête refusée</title>"
+        "<p>Cette demande venait d’un autre site et a été refusée. / This request came from "
+        "another site and was refused.</p>"
+    ).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 403,
+            "headers": [
+                (b"content-type", b"text/html; charset=utf-8"),
+                (b"content-length", str(len(body)).encode()),
+            ],
+        }
+    )
     await send({"type": "http.response.body", "body": body})
