@@ -56,6 +56,9 @@ def _postgres_schema_url(name: str) -> str:
 
 
 def make_settings(backend: str, data_dir: Path, **overrides: Any) -> Settings:
+    # A receipt is waited for until it is written, as a citizen who retries gets it: on a
+    # loaded machine, starting the renderers alone can take longer than the server's budget.
+    overrides.setdefault("receipt_timeout", 600.0)
     if backend == "postgresql":
         if not POSTGRES_URL:
             pytest.skip("PARVIS_TEST_DATABASE_URL is not set")

@@ -51,13 +51,14 @@ def running_parvis(
         **os.environ,
         "PARVIS_DATA_DIR": str(data_dir),
         "PARVIS_DATABASE_URL": settings.database_url,
+        "PARVIS_RECEIPT_TIMEOUT": str(settings.receipt_timeout),
         **(extra_env or {}),
     }
     with log.open("wb") as output:
         process = subprocess.Popen(
             [sys.executable, "app.py", "--port", str(port)], env=env, stdout=output, stderr=subprocess.STDOUT
         )
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 180  # a bound for a loaded machine, not a wait
     while time.monotonic() < deadline:
         try:
             socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
