@@ -74,7 +74,7 @@ def set_properties(
             element["after"] = values["after"]
         else:
             element.pop("after", None)
-    if "file_settings" in values and "file" in pane:
+    if "file_settings" in values and "files" in pane:
         _set_file(element, prop, values)
     if "default" in values and widget is not None and set(DEFAULT_CONTROLS) & set(pane):
         _set_default(widget, element, prop, values["default"].strip())

@@ -1,7 +1,10 @@
 """The field types: one module each, registered by their class (see `registry`).
 
 Importing the package imports each of its modules, so every field type kept here is known;
-there is no list to keep up to date.
+there is no list to keep up to date. Adding one is writing `runtime/fields/<name>.py`, a
+`Widget` subclass that sets `name` and `palette` and says what it does differently (its
+`pane`, `messages`, `statistics`, `export_value`... see `base.Widget`), and its template
+`runtime/templates/fields/<name>.html`. tests/weekday_widget.py is one kept outside.
 """
 
 from __future__ import annotations

@@ -96,13 +96,23 @@ class PaletteEntry:
     order: int
 
 
-# The sentences `Widget.explain` may use, by error code.
+# Sentences for citizens (msgids) by error code.
 Sentences: TypeAlias = Mapping[str, str]
 # Turns a nested answer (a group item's) into the text of its export cell.
 CellText: TypeAlias = Callable[[Element, Schema, Any], str]
 
 
+# The controls a properties pane may show (`Widget.pane`).
+PANE_CONTROLS = frozenset(
+    ("placeholder", "items", "choices", "default", "default_date", "default_choice")
+    + ("range", "step", "length", "after", "files")
+)
+
+
 class Widget:
+    """A field type. A subclass that sets `name` is registered as one, and must then say how
+    the palette offers it; the attributes below say what it does unlike the others."""
+
     name: ClassVar[str]
     palette: ClassVar[PaletteEntry]
     schema_types: ClassVar[tuple[str, ...]] = ("string",)
@@ -128,7 +138,7 @@ class Widget:
     # field; "items": a group's item names and counts; "choices": one a line; "default",
     # "default_date", "default_choice": a default answer typed, picked on a calendar or
     # among the choices; "range": minimum and maximum; "step": step and unit; "length":
-    # maximum length and pattern; "after": after another answer of the same type; "file":
+    # maximum length and pattern; "after": after another answer of the same type; "files":
     # accepted types, sizes, several files.
     pane: ClassVar[tuple[str, ...]] = ()
 
@@ -156,6 +166,9 @@ class Widget:
             return  # shared behaviour (LimitedText, IdentifierWidget), no field type of its own
         if "palette" not in cls.__dict__:
             raise TypeError(f"widget {cls.name!r} needs its own palette entry")
+        unknown = set(cls.pane) - PANE_CONTROLS
+        if unknown:
+            raise TypeError(f"widget {cls.name!r}: no properties pane control {', '.join(sorted(unknown))}")
         registry.register(cls())
 
     @property

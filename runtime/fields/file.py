@@ -48,7 +48,7 @@ FORMAT_NAMES = {
 class FileWidget(Widget):
     name = "file"
     palette = PaletteEntry(N_("File"), 150)
-    pane = ("file",)
+    pane = ("files",)
     messages = {
         "maxItems": N_("Attach at most %(limit)s files."),
         "minItems": N_("Attach at least %(limit)s files."),
