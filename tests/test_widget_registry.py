@@ -100,6 +100,8 @@ async def test_a_widget_of_one_module_and_one_template_takes_part_everywhere(
         assert sent.status_code == 303
 
     # The export's column holds what the widget makes of an answer: the day's number.
+    client.cookies.clear()
+    await signed_in(app, client, "reader@beaulac.example", {"beaulac": "reader"})
     exported = read_csv((await client.get(f"{BASE}/export.csv?dialect=rfc4180")).content, "rfc4180")
     column = exported[0].index("Jour de passage")
     assert sorted(row[column] for row in exported[1:]) == ["2", "2", "5"]
