@@ -14,9 +14,11 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import (
+    BaseLoader,
     ChoiceLoader,
     Environment,
     FileSystemLoader,
+    FunctionLoader,
     PrefixLoader,
     StrictUndefined,
     Template,
@@ -27,6 +29,7 @@ from markupsafe import Markup
 
 from runtime import i18n
 from runtime.charter import theme_folders
+from runtime.fields import registry
 from runtime.fields.file import FORMAT_NAMES, size_text
 from runtime.render_tree import SHOWN_SLOT
 from runtime.text import markdown_html
@@ -171,13 +174,15 @@ class Templates:
 
     def _build(self, theme: str) -> Environment:
         default = FileSystemLoader(DEFAULT_TEMPLATES)
-        loaders = []
+        loaders: list[BaseLoader] = []
         # The theme's overrides, then those of the themes it derives from (an edited charter
         # keeps the overrides of the theme it was made from).
         for folder in theme_folders(self._themes_root, theme) if theme != "default" else ():
             if (folder / "templates").is_dir() and folder.name != "default":
                 loaders.append(FileSystemLoader(folder / "templates"))
         loaders.append(default)
+        # A field type kept outside runtime/fields brings its own template.
+        loaders.append(FunctionLoader(registry.template_source))
         loaders.extend(FileSystemLoader(folder) for folder in self._extra)
         env = Environment(
             loader=ChoiceLoader([PrefixLoader({"default": default}), *loaders]),
@@ -201,6 +206,7 @@ class Templates:
         env.tests["rows"] = _is_rows
         env.globals["languages"] = i18n.LANGUAGE_NAMES
         env.globals["field_html"] = _field_html
+        env.globals["widget_for"] = registry.widget_for
         env.globals["SHOWN_SLOT"] = SHOWN_SLOT
         env.globals["fragments"] = FragmentCache()
         return env

@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import copy
 import re
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from runtime import i18n
-from runtime.fields import WIDGETS, widget_for
+from runtime.fields import WIDGETS, in_palette_order, widget_for
 from runtime.i18n import N_
 
 Definition = dict[str, Any]
-CHOICE_WIDGETS = ("radio", "select", "checkboxes", "ranking", "budget")
 
 
 class EditRefused(ValueError):
@@ -133,7 +133,7 @@ def element_of(definition: Definition, page: int, index: int, sub: int = -1) -> 
 def group_of(definition: Definition, page: int, index: int) -> tuple[dict[str, Any], dict[str, Any]]:
     """A repeatable group's element and the schema of its items."""
     element = element_of(definition, page, index)
-    if element.get("widget") != "group":
+    if not holds_questions(element):
         raise EditRefused(N_("This element is not a repeatable group."))
     items = definition["schema"]["properties"][element["field"]].setdefault("items", {"type": "object"})
     items.setdefault("properties", {})
@@ -167,52 +167,18 @@ def _new_name(taken: set[str], base: str) -> str:
     return name
 
 
-def _question(lang: str) -> dict[str, str]:
-    return {lang: "Nouvelle question" if lang == "fr" else "New question"}
-
-
 def new_field(widget_name: str, lang: str, taken: set[str]) -> tuple[dict[str, Any], dict[str, Any]]:
     """A new question's element and property schema, with sensible defaults for its type."""
     widget = widget_for(widget_name)
     if widget is None:
         raise EditRefused(N_("Unknown field type %(name)s."), name=widget_name)
-    name = _new_name(taken, widget_name)
-    prop = widget.default_schema()
-    element: dict[str, Any] = {"field": name, "widget": widget_name, "label": _question(lang)}
-    if widget_name in CHOICE_WIDGETS:
-        values = ["option-1", "option-2"]
-        element["choices"] = {value: {lang: f"Option {n}"} for n, value in enumerate(values, 1)}
-        if prop["type"] == "array":
-            prop = {"type": "array", "items": {"type": "string", "enum": values}, "uniqueItems": True}
-            if widget_name == "ranking":
-                prop.update(minItems=2, maxItems=2)
-        else:
-            prop = {"type": "string", "enum": values}
-        if widget_name == "budget":
-            element.update(costs={value: 1000 for value in values}, budget=1500, currency="EUR")
-    if widget_name == "matrix":
-        element["rows"] = {"ligne_1": {lang: "Affirmation 1"}}
-        element["choices"] = {"oui": {lang: "Oui"}, "non": {lang: "Non"}}
-        prop = {"type": "object", "properties": {"ligne_1": {"type": "string", "enum": ["oui", "non"]}}}
-    if widget_name == "group":
-        # A group is never empty: it starts with one short text, renamed or replaced at will.
-        first, first_prop = new_field("text", lang, set())
-        element.update(
-            item_label={lang: "Élément" if lang == "fr" else "Item"},
-            add_label={lang: "Ajouter" if lang == "fr" else "Add"},
-            elements=[first],
-        )
-        prop = {
-            "type": "array",
-            "minItems": 1,
-            "maxItems": 10,
-            "items": {
-                "type": "object",
-                "properties": {first["field"]: first_prop},
-                "additionalProperties": False,
-            },
-        }
-    return element, prop
+    return widget.new_element(_new_name(taken, widget_name), lang)
+
+
+def holds_questions(element: Mapping[str, Any]) -> bool:
+    """Whether an element is a repeatable group, with questions of its own."""
+    widget = widget_for(element.get("widget", ""))
+    return widget is not None and widget.holds_questions
 
 
 # -- elements ------------------------------------------------------------------------
@@ -220,7 +186,7 @@ def add_field(
     definition: Definition, page: int, widget_name: str, lang: str, group: int = -1
 ) -> tuple[Definition, int]:
     """A new question at the end of a page, or of the group at index `group` on the page."""
-    if group >= 0 and widget_name == "group":
+    if group >= 0 and holds_questions({"widget": widget_name}):
         raise EditRefused(N_("A repeatable group cannot hold another group."))
     result = copy.deepcopy(definition)
     properties = properties_of(result, page, group, 0 if group >= 0 else -1)
@@ -357,36 +323,27 @@ def set_text(target: dict[str, Any], key: str, lang: str, value: str) -> None:
 _set_text = set_text  # the name designer.editor.workflow_editing has always imported
 
 
-# What each field type is called in the palette, for people who never saw its name.
-WIDGET_LABELS = {
-    "text": N_("Short text"),
-    "textarea": N_("Long text"),
-    "email": N_("E-mail"),
-    "phone": N_("Phone"),
-    "url": N_("Web address"),
-    "number": N_("Number"),
-    "integer": N_("Whole number"),
-    "date": N_("Date"),
-    "datetime": N_("Date and time"),
-    "radio": N_("One choice (buttons)"),
-    "select": N_("One choice (list)"),
-    "checkboxes": N_("Several choices"),
-    "yesno": N_("Yes / no"),
-    "consent": N_("Box to tick"),
-    "file": N_("File"),
-    "address": N_("Address"),
-    "rating": N_("Rating"),
-    "matrix": N_("Matrix"),
-    "ranking": N_("Ranking"),
-    "budget": N_("Budget"),
-    "siret": N_("SIRET number"),
-    "postcode": N_("Postcode"),
-    "insee": N_("INSEE commune code"),
-    "iban": N_("IBAN"),
-    "group": N_("Repeated questions (group)"),
-}
+class _Labels(Mapping[str, str]):
+    """What each field type is called in the palette, for people who never saw its name (a
+    msgid), as the widgets declare it: read when asked, so a widget registered later is in."""
+
+    def __getitem__(self, name: str) -> str:
+        return WIDGETS[name].palette.label
+
+    def __iter__(self) -> Iterator[str]:
+        return (widget.name for widget in in_palette_order())
+
+    def __len__(self) -> int:
+        return len(WIDGETS)
+
+
+WIDGET_LABELS: Mapping[str, str] = _Labels()
 
 
 def palette(in_group: bool = False) -> list[tuple[str, str]]:
     """Every field type a designer may add, with its name for people; a group holds no group."""
-    return [(name, WIDGET_LABELS.get(name, name)) for name in WIDGETS if not (in_group and name == "group")]
+    return [
+        (widget.name, widget.palette.label)
+        for widget in in_palette_order()
+        if not (in_group and widget.holds_questions)
+    ]

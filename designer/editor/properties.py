@@ -2,20 +2,19 @@
 and the visibility condition of one element, applied to a copy of the definition.
 
 Values arrive as the form's strings; a key that is absent leaves its property alone, so a
-pane that does not show a property never erases it.
+pane that does not show a property never erases it. Which controls a question's pane has is
+its widget's to say (`Widget.pane`); how a control's values apply is said here, once.
 """
 
 from __future__ import annotations
 
 import copy
-import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from designer.editor.conditions import set_condition
 from designer.editor.operations import (
-    CHOICE_WIDGETS,
     Definition,
     EditRefused,
     element_of,
@@ -23,7 +22,8 @@ from designer.editor.operations import (
     properties_of,
     set_text,
 )
-from runtime.fields import widget_for
+from runtime.fields import WIDGETS, widget_for
+from runtime.fields.base import Widget
 from runtime.fields.file import FORMAT_NAMES
 from runtime.fields.text import LimitedText
 from runtime.i18n import N_
@@ -38,6 +38,8 @@ LIMITS = (
     ("max_items", "maxItems", N_("The largest number")),
 )
 TEXTS = ("label", "help", "placeholder", "item_label", "add_label")
+# The controls that set a default answer (typed, picked on a calendar, among the choices).
+DEFAULT_CONTROLS = ("default", "default_date", "default_choice")
 
 
 def set_properties(
@@ -51,6 +53,8 @@ def set_properties(
         set_condition(result, page, index, values, lang)
         return result
     prop = properties_of(result, page, index, sub)[element["field"]]
+    widget = widget_for(element["widget"])
+    pane = widget.pane if widget is not None else ()
     for key in TEXTS:
         if key in values:
             set_text(element, key, lang, values[key])
@@ -61,63 +65,49 @@ def set_properties(
     _check_length_cap(element, prop)
     if "pattern" in values:
         _set_pattern(element, prop, lang, values)
-    if "choices" in values and element["widget"] in CHOICE_WIDGETS:
-        _set_choices(element, prop, lang, values["choices"], result["lang"])
-    if element["widget"] == "number":
+    if "choices" in values and "choices" in pane and widget is not None:
+        _set_choices(widget, element, prop, lang, values["choices"], result["lang"])
+    if "step" in pane:
         _set_number(element, values)
-    if "after" in values and element["widget"] == "date":
+    if "after" in values and "after" in pane:
         if values["after"]:
             element["after"] = values["after"]
         else:
             element.pop("after", None)
-    if "file_settings" in values and element["widget"] == "file":
+    if "file_settings" in values and "files" in pane:
         _set_file(element, prop, values)
-    if "default" in values and element["widget"] in DEFAULT_WIDGETS:
-        _set_default(element, prop, values["default"].strip())
+    if "default" in values and widget is not None and set(DEFAULT_CONTROLS) & set(pane):
+        _set_default(widget, element, prop, values["default"].strip())
     if sub < 0:
         set_condition(result, page, index, values, lang)
     return result
 
 
+class _WithDefault:
+    """The field types whose pane sets a default answer, as their widgets declare it (the
+    editor's page hands it to its template)."""
+
+    def __contains__(self, name: object) -> bool:
+        widget = WIDGETS.get(name) if isinstance(name, str) else None
+        return widget is not None and bool(set(DEFAULT_CONTROLS) & set(widget.pane))
+
+    def __iter__(self) -> Iterator[str]:
+        return (name for name in WIDGETS if name in self)
+
+
 # Questions that may come pre-filled: one value the citizen can keep or change.
-DEFAULT_WIDGETS = (
-    "text",
-    "textarea",
-    "email",
-    "phone",
-    "url",
-    "number",
-    "integer",
-    "date",
-    "radio",
-    "select",
-    "postcode",
-    "insee",
-)
+DEFAULT_WIDGETS = _WithDefault()
 
 
-def _set_default(element: dict[str, Any], prop: dict[str, Any], raw: str) -> None:
+def _set_default(widget: Widget, element: dict[str, Any], prop: dict[str, Any], raw: str) -> None:
     """The schema's `default`, typed as the answer would be."""
     if not raw:
         prop.pop("default", None)
         return
-    widget = element["widget"]
-    value: Any = raw
-    if widget in ("number", "integer"):
-        try:
-            value = int(raw) if widget == "integer" else float(raw.replace(",", "."))
-        except ValueError:
-            raise EditRefused(N_("The default answer must be a number.")).about(element["field"]) from None
-    elif widget == "date":
-        try:
-            value = dt.date.fromisoformat(raw).isoformat()
-        except ValueError:
-            raise EditRefused(N_("The default answer must be a date, for example 2027-01-31.")).about(
-                element["field"]
-            ) from None
-    elif widget in ("radio", "select") and raw not in (prop.get("enum") or []):
-        raise EditRefused(N_("The default answer must be one of the choices.")).about(element["field"])
-    prop["default"] = value
+    try:
+        prop["default"] = widget.default_answer(raw, prop)
+    except ValueError as refused:
+        raise EditRefused(str(refused)).about(element["field"]) from None
 
 
 def _set_required(
@@ -240,7 +230,9 @@ def _set_pattern(element: dict[str, Any], prop: dict[str, Any], lang: str, value
         element.pop("messages", None)
 
 
-def _set_choices(element: dict[str, Any], prop: dict[str, Any], lang: str, lines: str, fallback: str) -> None:
+def _set_choices(
+    widget: Widget, element: dict[str, Any], prop: dict[str, Any], lang: str, lines: str, fallback: str
+) -> None:
     """One choice a line, `value | label`, or just a label (its value is made from it).
 
     A choice not yet translated into `lang` is shown in the `fallback` language: given back
@@ -265,8 +257,4 @@ def _set_choices(element: dict[str, Any], prop: dict[str, Any], lang: str, lines
     element["choices"] = choices
     target = prop["items"] if prop.get("type") == "array" else prop
     target["enum"] = list(choices)
-    if element["widget"] == "ranking":
-        prop["minItems"] = prop["maxItems"] = len(choices)
-    if element["widget"] == "budget":
-        costs = element.setdefault("costs", {})
-        element["costs"] = {value: costs.get(value, 0) for value in choices}
+    widget.choices_changed(element, prop)

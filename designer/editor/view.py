@@ -50,7 +50,7 @@ def clamp(definition: Definition, selection: Selection) -> Selection:
     elements = pages[page]["elements"]
     element = selection.element if 0 <= selection.element < len(elements) else -1
     sub = -1
-    if element >= 0 and elements[element].get("widget") == "group":
+    if element >= 0 and editing.holds_questions(elements[element]):
         sub = selection.sub if 0 <= selection.sub < len(elements[element].get("elements", [])) else -1
     return Selection(page, element, sub)
 
@@ -227,10 +227,13 @@ def condition_context(
 def dates_before(
     definition: Definition, selection: Selection, lang: str
 ) -> list[editing_conditions.Question]:
+    """The questions the selected one may have to come after (its pane's "after" control):
+    those before it of the same type, the dates before a date."""
+    element = definition["ui"]["pages"][selection.page]["elements"][selection.element]
     return [
         asked
         for asked in editing_conditions.questions_before(definition, selection.page, selection.element, lang)
-        if asked.widget == "date"
+        if asked.widget == element.get("widget")
     ]
 
 

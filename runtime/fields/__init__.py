@@ -1,65 +1,20 @@
-"""The field types: one module each, collected here by widget name."""
+"""The field types: one module each, registered by their class (see `registry`).
+
+Importing the package imports each of its modules, so every field type kept here is known;
+there is no list to keep up to date. Adding one is writing `runtime/fields/<name>.py`, a
+`Widget` subclass that sets `name` and `palette` and says what it does differently (its
+`pane`, `messages`, `statistics`, `export_value`... see `base.Widget`), and its template
+`runtime/templates/fields/<name>.html`. tests/weekday_widget.py is one kept outside.
+"""
 
 from __future__ import annotations
 
-from runtime.fields.address import AddressWidget
-from runtime.fields.base import Widget
-from runtime.fields.budget import BudgetWidget
-from runtime.fields.checkboxes import CheckboxesWidget
-from runtime.fields.consent import ConsentWidget
-from runtime.fields.date import DateWidget
-from runtime.fields.datetime import DatetimeWidget
-from runtime.fields.email import EmailWidget
-from runtime.fields.file import FileWidget
-from runtime.fields.group import GroupWidget
-from runtime.fields.iban import IbanWidget
-from runtime.fields.insee import InseeWidget
-from runtime.fields.integer import IntegerWidget
-from runtime.fields.matrix import MatrixWidget
-from runtime.fields.number import NumberWidget
-from runtime.fields.phone import PhoneWidget
-from runtime.fields.postcode import PostcodeWidget
-from runtime.fields.radio import RadioWidget
-from runtime.fields.ranking import RankingWidget
-from runtime.fields.rating import RatingWidget
-from runtime.fields.select import SelectWidget
-from runtime.fields.siret import SiretWidget
-from runtime.fields.text import TextWidget
-from runtime.fields.textarea import TextareaWidget
-from runtime.fields.url import UrlWidget
-from runtime.fields.yesno import YesnoWidget
+import importlib
+import pkgutil
 
-WIDGETS: dict[str, Widget] = {
-    widget.name: widget
-    for widget in (
-        TextWidget(),
-        TextareaWidget(),
-        EmailWidget(),
-        PhoneWidget(),
-        UrlWidget(),
-        NumberWidget(),
-        IntegerWidget(),
-        DateWidget(),
-        DatetimeWidget(),
-        RadioWidget(),
-        SelectWidget(),
-        CheckboxesWidget(),
-        YesnoWidget(),
-        ConsentWidget(),
-        FileWidget(),
-        AddressWidget(),
-        RatingWidget(),
-        MatrixWidget(),
-        RankingWidget(),
-        BudgetWidget(),
-        GroupWidget(),
-        SiretWidget(),
-        PostcodeWidget(),
-        InseeWidget(),
-        IbanWidget(),
-    )
-}
+from runtime.fields.registry import WIDGETS, in_palette_order, widget_for
 
+__all__ = ["WIDGETS", "in_palette_order", "widget_for"]
 
-def widget_for(name: str) -> Widget | None:
-    return WIDGETS.get(name)
+for _module in sorted(module.name for module in pkgutil.iter_modules(__path__)):
+    importlib.import_module(f"{__name__}.{_module}")

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from runtime.fields.base import DisplayContext, Element, FormSource, Schema, Widget
+from runtime.fields.base import DisplayContext, Element, FormSource, PaletteEntry, Schema, Widget
+from runtime.i18n import N_
 
 PARTS = ("street", "postcode", "city")
 
 
 class AddressWidget(Widget):
     name = "address"
+    palette = PaletteEntry(N_("Address"), 160)
     schema_types = ("object",)
     is_group = True
 

@@ -10,17 +10,25 @@ from runtime.fields.base import (
     Element,
     FieldError,
     FormSource,
+    PaletteEntry,
     Schema,
     Widget,
     check_choices,
     choice_label,
     choices_of,
+    new_choices,
 )
-from runtime.i18n import money_text
+from runtime.i18n import N_, money_text
 
 
 class BudgetWidget(Widget):
     name = "budget"
+    palette = PaletteEntry(N_("Budget"), 200)
+    pane = ("choices",)
+    rule_messages = {
+        "budget": N_("Your choices cost %(total)s, more than the budget of %(budget)s. Remove a project.")
+    }
+    statistics = "multiple"
     schema_types = ("array",)
     is_group = True
 
@@ -33,6 +41,25 @@ class BudgetWidget(Widget):
         if not element.get("budget"):
             problems.append('a budget field needs "budget": the total that choices must fit')
         return problems
+
+    def new_question(self, element: dict[str, Any], lang: str) -> dict[str, Any]:
+        values = new_choices(element, lang)
+        element.update(costs={value: 1000 for value in values}, budget=1500, currency="EUR")
+        return {"type": "array", "items": {"type": "string", "enum": values}, "uniqueItems": True}
+
+    def choices_changed(self, element: dict[str, Any], prop: dict[str, Any]) -> None:
+        costs = element.setdefault("costs", {})  # a new project costs 0 until the designer says
+        element["costs"] = {value: costs.get(value, 0) for value in element["choices"]}
+
+    def message_params(
+        self, code: str, params: dict[str, Any], lang: str, labels: Mapping[str, str]
+    ) -> dict[str, Any]:
+        currency = params["currency"]
+        return {
+            **params,
+            "total": money_text(params["total"], currency, lang),
+            "budget": money_text(params["budget"], currency, lang),
+        }
 
     def export(self, element: Element, prop: Schema) -> dict[str, Any]:
         # A sum JSON Schema cannot state: Parvis's own keyword (docs/definition.md).

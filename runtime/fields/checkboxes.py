@@ -8,16 +8,22 @@ from runtime.fields.base import (
     DisplayContext,
     Element,
     FormSource,
+    PaletteEntry,
     Schema,
     Widget,
     check_choices,
     choice_label,
     choices_of,
+    new_choices,
 )
+from runtime.i18n import N_
 
 
 class CheckboxesWidget(Widget):
     name = "checkboxes"
+    palette = PaletteEntry(N_("Several choices"), 120)
+    pane = ("choices",)
+    statistics = "multiple"
     schema_types = ("array",)
     is_group = True
 
@@ -26,6 +32,10 @@ class CheckboxesWidget(Widget):
 
     def default_schema(self) -> dict[str, Any]:
         return {"type": "array", "items": {"type": "string", "enum": []}, "uniqueItems": True}
+
+    def new_question(self, element: dict[str, Any], lang: str) -> dict[str, Any]:
+        values = new_choices(element, lang)
+        return {"type": "array", "items": {"type": "string", "enum": values}, "uniqueItems": True}
 
     def parse(self, source: FormSource, name: str, element: Element, prop: Schema) -> Any:
         values = [value for value in source.getlist(name) if value]

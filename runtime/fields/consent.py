@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from runtime.fields.base import DisplayContext, Element, FormSource, Schema, Widget
-from runtime.i18n import gettext
+from runtime.fields.base import DisplayContext, Element, FormSource, PaletteEntry, Schema, Widget
+from runtime.i18n import N_, gettext
 
 
 class ConsentWidget(Widget):
     name = "consent"
+    palette = PaletteEntry(N_("Box to tick"), 140)
+    messages = {"const": N_("Tick this box to continue."), "required": N_("Tick this box to continue.")}
     schema_types = ("boolean",)
 
     def default_schema(self) -> dict[str, Any]:

@@ -7,8 +7,18 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from runtime.fields.base import DisplayContext, Element, FieldError, FormSource, Schema, Widget
-from runtime.i18n import date_text
+from runtime.fields.base import (
+    CellText,
+    Display,
+    DisplayContext,
+    Element,
+    FieldError,
+    FormSource,
+    PaletteEntry,
+    Schema,
+    Widget,
+)
+from runtime.i18n import N_, date_text
 
 _FRENCH = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 
@@ -28,6 +38,10 @@ def parse_date(raw: str) -> str:
 
 class DateWidget(Widget):
     name = "date"
+    palette = PaletteEntry(N_("Date"), 80)
+    pane = ("default_date", "after")
+    messages = {"type": N_("Enter a valid date, for example 14/07/2026.")}
+    rule_messages = {"after": N_("This date must be after the date “%(other)s”.")}
     input_type = "date"
     default_format = "date"
 
@@ -48,6 +62,22 @@ class DateWidget(Widget):
         except ValueError:
             return []  # the format check reports it
         return [FieldError(element["field"], "after", {"other": other})]
+
+    def message_params(
+        self, code: str, params: dict[str, Any], lang: str, labels: Mapping[str, str]
+    ) -> dict[str, Any]:
+        return {**params, "other": labels.get(params["other"], params["other"])}
+
+    def default_answer(self, raw: str, prop: Schema) -> Any:
+        try:
+            return dt.date.fromisoformat(raw).isoformat()
+        except ValueError:
+            raise ValueError(N_("The default answer must be a date, for example 2027-01-31.")) from None
+
+    def export_value(
+        self, element: Element, prop: Schema, value: Any, ctx: DisplayContext, cell: CellText
+    ) -> Display:
+        return str(value)  # ISO, so that a spreadsheet sorts it
 
     def display(self, element: Element, prop: Schema, value: Any, ctx: DisplayContext) -> str:
         try:

@@ -5,12 +5,22 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from runtime.fields.base import DisplayContext, Element, FormSource, Schema, Widget
-from runtime.i18n import datetime_text
+from runtime.fields.base import (
+    CellText,
+    Display,
+    DisplayContext,
+    Element,
+    FormSource,
+    PaletteEntry,
+    Schema,
+    Widget,
+)
+from runtime.i18n import N_, datetime_text
 
 
 class DatetimeWidget(Widget):
     name = "datetime"
+    palette = PaletteEntry(N_("Date and time"), 90)
     input_type = "datetime-local"
     default_format = "date-time"
 
@@ -26,6 +36,11 @@ class DatetimeWidget(Widget):
         if moment.tzinfo is None:
             moment = moment.replace(tzinfo=source.timezone)
         return moment.isoformat(timespec="seconds")
+
+    def export_value(
+        self, element: Element, prop: Schema, value: Any, ctx: DisplayContext, cell: CellText
+    ) -> Display:
+        return str(value)  # ISO, so that a spreadsheet sorts it
 
     def form_value(self, value: Any) -> Any:
         # datetime-local shows local wall time without an offset.

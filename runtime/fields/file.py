@@ -6,10 +6,20 @@ file already attached stays unless the citizen ticks "remove", and new ones are 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
-from runtime.fields.base import DisplayContext, Element, FormSource, Schema, Widget
-from runtime.i18n import number_text
+from runtime.fields.base import (
+    CellText,
+    Display,
+    DisplayContext,
+    Element,
+    FormSource,
+    PaletteEntry,
+    Schema,
+    Widget,
+)
+from runtime.i18n import N_, number_text
 from runtime.uploads import DEFAULT_ACCEPT
 
 FILE_SCHEMA = {
@@ -37,6 +47,22 @@ FORMAT_NAMES = {
 
 class FileWidget(Widget):
     name = "file"
+    palette = PaletteEntry(N_("File"), 150)
+    pane = ("files",)
+    messages = {
+        "maxItems": N_("Attach at most %(limit)s files."),
+        "minItems": N_("Attach at least %(limit)s files."),
+    }
+    # Checked as the bytes arrive (runtime.uploads) and when the API receives files.
+    rule_messages = {
+        "upload:too_large": N_("The file “%(name)s” is too large: at most %(limit)s."),
+        "upload:type": N_("The file “%(name)s” is not in an accepted format (%(allowed)s)."),
+        "upload:empty": N_("The file “%(name)s” is empty."),
+        "api:file": N_(
+            "A file question takes a list of files, each with name (its file name) and content (its "
+            "bytes in base64)."
+        ),
+    }
     schema_types = ("array",)
     input_type = "file"
 
@@ -69,6 +95,23 @@ class FileWidget(Widget):
 
     def display(self, element: Element, prop: Schema, value: Any, ctx: DisplayContext) -> str:
         return ", ".join(f"{item['name']} ({size_text(item['size'], ctx.lang)})" for item in value)
+
+    def message_params(
+        self, code: str, params: dict[str, Any], lang: str, labels: Mapping[str, str]
+    ) -> dict[str, Any]:
+        if code == "upload:too_large":
+            return {**params, "limit": size_text(params["limit"], lang)}
+        if code == "upload:type":
+            return {
+                **params,
+                "allowed": ", ".join(FORMAT_NAMES.get(kind, kind) for kind in params["allowed"]),
+            }
+        return params
+
+    def export_value(
+        self, element: Element, prop: Schema, value: Any, ctx: DisplayContext, cell: CellText
+    ) -> Display:
+        return ", ".join(str(item.get("name", "")) for item in value)  # the names, not the sizes
 
     def form_value(self, value: Any) -> Any:
         return value or []

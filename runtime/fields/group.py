@@ -10,13 +10,17 @@ from collections.abc import Mapping
 from typing import Any
 
 from runtime.fields.base import (
+    CellText,
+    Display,
     DisplayContext,
     Element,
     FieldError,
     FormSource,
+    PaletteEntry,
     Schema,
     Widget,
 )
+from runtime.i18n import N_
 
 MAX_ITEMS = 50
 
@@ -43,8 +47,12 @@ class ItemSource:
 
 class GroupWidget(Widget):
     name = "group"
+    palette = PaletteEntry(N_("Repeated questions (group)"), 210)
+    pane = ("items",)
+    messages = {"minItems": N_("Add at least %(limit)s."), "maxItems": N_("At most %(limit)s can be added.")}
     schema_types = ("array",)
     is_group = True
+    holds_questions = True
 
     def check(self, element: Element, prop: Schema) -> list[str]:
         from runtime.fields import widget_for
@@ -62,7 +70,7 @@ class GroupWidget(Widget):
                 problems.append(f"elements/{index}: {name!r} is not a property of the items")
                 continue
             widget = widget_for(sub.get("widget", ""))
-            if widget is None or widget.name == "group":
+            if widget is None or widget.holds_questions:
                 problems.append(f"elements/{index}: widget {sub.get('widget')!r} cannot be used in a group")
                 continue
             problems.extend(f"elements/{index}: {p}" for p in widget.check(sub, item_props[name]))
@@ -72,6 +80,29 @@ class GroupWidget(Widget):
             if name not in seen:
                 problems.append(f"the item property {name!r} has no element")
         return problems
+
+    def new_question(self, element: dict[str, Any], lang: str) -> dict[str, Any]:
+        from runtime.fields import widget_for
+
+        # A group is never empty: it starts with one short text, renamed or replaced at will.
+        text = widget_for("text")
+        assert text is not None
+        first, first_prop = text.new_element(text.name, lang)
+        element.update(
+            item_label={lang: "Élément" if lang == "fr" else "Item"},
+            add_label={lang: "Ajouter" if lang == "fr" else "Add"},
+            elements=[first],
+        )
+        return {
+            "type": "array",
+            "minItems": 1,
+            "maxItems": 10,
+            "items": {
+                "type": "object",
+                "properties": {first["field"]: first_prop},
+                "additionalProperties": False,
+            },
+        }
 
     def export(self, element: Element, prop: Schema) -> dict[str, Any]:
         from runtime.fields import widget_for
@@ -171,6 +202,22 @@ class GroupWidget(Widget):
                     lines.append((ctx.text(sub["label"]), shown))
             rows.append((f"{label} {index}", lines))
         return rows
+
+    def export_value(
+        self, element: Element, prop: Schema, value: Any, ctx: DisplayContext, cell: CellText
+    ) -> Display:
+        """Items as "Child 1 (Name: Léa; Born: 2019-03-12)": numbers and dates kept raw."""
+        item_props = (prop.get("items") or {}).get("properties") or {}
+        label = ctx.text(element.get("item_label")) or ctx.text(element.get("label"))
+        items = []
+        for number, item in enumerate(value, 1):
+            lines: list[tuple[str, Display]] = []
+            for sub in element.get("elements") or []:
+                if isinstance(item, dict) and item.get(sub["field"]) is not None:
+                    shown = cell(sub, item_props.get(sub["field"], {}), item[sub["field"]])
+                    lines.append((ctx.text(sub.get("label")), shown))
+            items.append((f"{label} {number}", lines))
+        return items
 
     def form_value(self, value: Any) -> Any:
         return value or []

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
-from runtime.fields.base import DisplayContext, Element, FormSource, Schema, Widget
-from runtime.i18n import number_text
+from runtime.fields.base import DisplayContext, Element, FormSource, PaletteEntry, Schema, Widget
+from runtime.i18n import N_, number_text
 
 
 def parse_number(raw: str) -> float | int | str:
@@ -22,7 +22,11 @@ def parse_number(raw: str) -> float | int | str:
 
 class NumberWidget(Widget):
     name = "number"
-    schema_types = ("number", "integer")
+    palette = PaletteEntry(N_("Number"), 60)
+    pane: ClassVar[tuple[str, ...]] = ("placeholder", "default", "range", "step")
+    messages = {"type": N_("Enter a number, for example 12.5.")}
+    exports_numbers = True
+    schema_types: ClassVar[tuple[str, ...]] = ("number", "integer")
     input_mode = "decimal"
 
     def parse(self, source: FormSource, name: str, element: Element, prop: Schema) -> Any:
@@ -30,6 +34,12 @@ class NumberWidget(Widget):
         if raw is None or not raw.strip():
             return None
         return parse_number(raw)
+
+    def default_answer(self, raw: str, prop: Schema) -> Any:
+        try:
+            return float(raw.replace(",", "."))
+        except ValueError:
+            raise ValueError(N_("The default answer must be a number.")) from None
 
     def display(self, element: Element, prop: Schema, value: Any, ctx: DisplayContext) -> str:
         text = number_text(value, ctx.lang)

@@ -8,16 +8,23 @@ from runtime.fields.base import (
     DisplayContext,
     Element,
     FormSource,
+    PaletteEntry,
     Schema,
     Widget,
     check_choices,
     choice_label,
     choices_of,
+    new_choices,
 )
+from runtime.i18n import N_
 
 
 class RankingWidget(Widget):
     name = "ranking"
+    palette = PaletteEntry(N_("Ranking"), 190)
+    pane = ("choices",)
+    messages = {"type": N_("Give each option a different rank."), "minItems": N_("Rank every option.")}
+    statistics = "ranks"
     schema_types = ("array",)
     is_group = True
 
@@ -26,6 +33,14 @@ class RankingWidget(Widget):
         if not prop.get("uniqueItems"):
             problems.append('a ranking needs "uniqueItems": true')
         return problems
+
+    def new_question(self, element: dict[str, Any], lang: str) -> dict[str, Any]:
+        values = new_choices(element, lang)
+        prop = {"type": "array", "items": {"type": "string", "enum": values}, "uniqueItems": True}
+        return {**prop, "minItems": len(values), "maxItems": len(values)}
+
+    def choices_changed(self, element: dict[str, Any], prop: dict[str, Any]) -> None:
+        prop["minItems"] = prop["maxItems"] = len(element["choices"])  # every option ranked
 
     def parse(self, source: FormSource, name: str, element: Element, prop: Schema) -> Any:
         ranks: dict[str, int] = {}

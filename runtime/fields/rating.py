@@ -4,12 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from runtime.fields.base import DisplayContext, Element, FormSource, Schema, Widget
+from runtime.fields.base import DisplayContext, Element, FormSource, PaletteEntry, Schema, Widget
 from runtime.fields.number import parse_number
+from runtime.i18n import N_
 
 
 class RatingWidget(Widget):
     name = "rating"
+    palette = PaletteEntry(N_("Rating"), 170)
+    pane = ("range",)
+    messages = {"type": N_("Choose a rating.")}
+    statistics = "scale"
+    exports_numbers = True
     schema_types = ("integer",)
     is_group = True
 
@@ -29,6 +35,16 @@ class RatingWidget(Widget):
 
     def display(self, element: Element, prop: Schema, value: Any, ctx: DisplayContext) -> str:
         return f"{value}\u00a0/\u00a0{prop.get('maximum', '')}"
+
+    def offered(self, element: Element, prop: Schema, ctx: DisplayContext) -> dict[str, str]:
+        # The ends named as the citizen saw them: "1 (Not at all satisfied)".
+        low, high = int(prop.get("minimum", 1)), int(prop.get("maximum", 5))
+        ends = element.get("labels") or {}
+        named = {low: ends.get("min"), high: ends.get("max")}
+        return {
+            str(step): f"{step} ({ctx.text(named[step])})" if named.get(step) else str(step)
+            for step in range(low, high + 1)
+        }
 
     @staticmethod
     def steps(prop: Schema) -> list[int]:

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from runtime.fields.base import Element, Schema, Widget
+from runtime.fields.base import Element, PaletteEntry, Schema, Widget
+from runtime.i18n import N_
 
 
 class LimitedText(Widget):
@@ -39,5 +40,7 @@ class LimitedText(Widget):
 
 class TextWidget(LimitedText):
     name = "text"
+    palette = PaletteEntry(N_("Short text"), 10)
+    pane = ("placeholder", "default", "length")
     default_max_length = 1_000
     max_length_cap = 5_000

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from runtime.fields.base import Element, FormSource, Schema
+from runtime.fields.base import Element, FormSource, PaletteEntry, Schema
 from runtime.fields.text import LimitedText
+from runtime.i18n import N_
 
 
 class TextareaWidget(LimitedText):
     name = "textarea"
+    palette = PaletteEntry(N_("Long text"), 20)
+    pane = ("placeholder", "default", "length")
     default_max_length = 5_000
     max_length_cap = 20_000
 

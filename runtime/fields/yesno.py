@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from runtime.fields.base import DisplayContext, Element, FormSource, Schema, Widget
-from runtime.i18n import gettext
+from runtime.fields.base import DisplayContext, Element, FormSource, PaletteEntry, Schema, Widget
+from runtime.i18n import N_, gettext
 
 
 class YesnoWidget(Widget):
     name = "yesno"
+    palette = PaletteEntry(N_("Yes / no"), 130)
+    messages = {"type": N_("Answer yes or no.")}
+    statistics = "boolean"
     schema_types = ("boolean",)
     is_group = True
 
@@ -27,6 +30,15 @@ class YesnoWidget(Widget):
         if key in labels:
             return ctx.text(labels[key])
         return gettext(ctx.lang, "Yes") if value else gettext(ctx.lang, "No")
+
+    def offered(self, element: Element, prop: Schema, ctx: DisplayContext) -> dict[str, str]:
+        labels = element.get("labels") or {}
+        return {
+            key: ctx.text(labels[key])
+            if key in labels
+            else (gettext(ctx.lang, "Yes") if key == "true" else gettext(ctx.lang, "No"))
+            for key in ("true", "false")
+        }
 
     def form_value(self, value: Any) -> Any:
         return {True: "true", False: "false"}.get(value, "")

@@ -1,5 +1,6 @@
-"""Distributions of answers: how many chose each option of a choice, yes/no, rating, matrix
-or ranking question, counted by the database (GROUP BY over JSON values).
+"""Distributions of answers: how many chose each option of a question whose widget says its
+answers are counted (`Widget.statistics`: choices, yes/no, ratings, matrices, rankings...),
+counted by the database (GROUP BY over JSON values).
 
 A question is followed across versions by its key, as long as it keeps the same kind; its
 labels and choices are those of the newest version that has it, then the choices only older
@@ -15,23 +16,14 @@ from typing import Any
 from sqlalchemy import func, select, true
 
 from runtime.catalogue import compiled_for
-from runtime.compiler import CompiledVersion
-from runtime.i18n import gettext
+from runtime.fields.base import DisplayContext
 from runtime.models import ProcedureVersion, Submission
 from runtime.reports.sql import JsonSql
 from runtime.text import localize
 
-# Widget -> the kind of distribution its answers make.
-KINDS = {
-    "radio": "choice",
-    "select": "choice",
-    "yesno": "yesno",
-    "rating": "scale",
-    "checkboxes": "multiple",
-    "budget": "multiple",
-    "matrix": "matrix",
-    "ranking": "ranking",
-}
+# The kinds of distribution (a widget says which its answers make, `Widget.statistics`):
+# one value counted per respondent, a list of values, a value per statement, an order.
+SINGLE = ("choice", "boolean", "scale")
 
 
 @dataclass
@@ -48,9 +40,9 @@ class Distribution:
     label: str
     kind: str
     respondents: int
-    bars: list[Bar] = field(default_factory=list)  # choice, yesno, scale, multiple
-    rows: list[tuple[str, list[Bar]]] = field(default_factory=list)  # matrix: a statement's bars
-    ranks: list[tuple[str, float, list[int]]] = field(default_factory=list)  # ranking: label, mean, per rank
+    bars: list[Bar] = field(default_factory=list)  # choice, boolean, scale, multiple
+    rows: list[tuple[str, list[Bar]]] = field(default_factory=list)  # statements: a statement's bars
+    ranks: list[tuple[str, float, list[int]]] = field(default_factory=list)  # ranks: label, mean, per rank
 
 
 # -- questions across versions ----------------------------------------------------------
@@ -73,7 +65,7 @@ def questions(versions: list[ProcedureVersion], lang: str) -> list[Question]:
     for version in sorted(versions, key=lambda v: -v.number):
         compiled = compiled_for(version)
         for name, spec in compiled.fields.items():
-            kind = KINDS.get(spec.widget.name)
+            kind = spec.widget.statistics
             if kind is None or version.id is None:
                 continue
             question = found.get(name)
@@ -91,49 +83,15 @@ def questions(versions: list[ProcedureVersion], lang: str) -> list[Question]:
             elif question.kind != kind:
                 continue  # the key now asks something else: older answers are not mixed in
             question.version_ids.append(version.id)
-            for value, label in options_of(kind, spec.element, spec.prop, compiled, lang).items():
+            offered = spec.widget.offered(spec.element, spec.prop, DisplayContext(lang, compiled.lang))
+            for value, label in offered.items():
                 question.options.setdefault(value, label)
     return list(found.values())
 
 
-def options_of(
-    kind: str,
-    element: Mapping[str, Any],
-    prop: Mapping[str, Any],
-    compiled: CompiledVersion,
-    lang: str,
-) -> dict[str, str]:
-    if kind == "yesno":
-        labels = element.get("labels") or {}
-        return {
-            key: localize(labels[key], lang, compiled.lang)
-            if key in labels
-            else (gettext(lang, "Yes") if key == "true" else gettext(lang, "No"))
-            for key in ("true", "false")
-        }
-    if kind == "scale":  # the ends named as the citizen saw them: "1 (Not at all satisfied)"
-        low, high = int(prop.get("minimum", 1)), int(prop.get("maximum", 5))
-        ends = element.get("labels") or {}
-        named = {low: ends.get("min"), high: ends.get("max")}
-        return {
-            str(step): f"{step} ({localize(named[step], lang, compiled.lang)})"
-            if named.get(step)
-            else str(step)
-            for step in range(low, high + 1)
-        }
-    choices = element.get("choices") or {}
-    # The schema's enum is a list, so it keeps the designer's order wherever the definition
-    # is stored (PostgreSQL's JSONB does not keep the order of an object's keys).
-    enum = prop.get("enum") or (prop.get("items") or {}).get("enum")
-    if kind == "matrix":
-        enum = next((row.get("enum") for row in (prop.get("properties") or {}).values()), None)
-    values = [*(enum or []), *(value for value in choices if value not in (enum or []))]
-    return {str(value): localize(choices.get(value), lang, compiled.lang) or str(value) for value in values}
-
-
 def normalised(kind: str, value: Any) -> str:
     """A JSON value as the database hands it back, as the key of an option."""
-    if kind == "yesno":
+    if kind == "boolean":
         return "true" if value in (True, 1, "true") else "false"
     if kind == "scale" and isinstance(value, float) and value.is_integer():
         return str(int(value))
@@ -148,7 +106,7 @@ def distribution(
 ) -> Distribution:
     scope = [*where, Submission.version_id.in_(question.version_ids)]  # type: ignore[attr-defined]
     result = Distribution(question.key, question.label, question.kind, 0)
-    if question.kind in ("choice", "yesno", "scale"):
+    if question.kind in SINGLE:
         value = sql.scalar(question.key)
         counts = _counts(
             connection.execute(select(value, func.count()).where(*scope, value.is_not(None)).group_by(value)),
@@ -170,7 +128,7 @@ def distribution(
             "multiple",
         )
         result.bars = _bars(question.options, counts, result.respondents)
-    elif question.kind == "matrix":
+    elif question.kind == "statements":
         members = sql.members(question.key)
         result.respondents = _respondents(connection, sql, scope, question.key, "object")
         cells: dict[str, dict[str, int]] = {}
@@ -187,7 +145,7 @@ def distribution(
             counts = cells.get(row_key, {})
             label = localize(statements.get(row_key), lang, question.fallback) or row_key
             result.rows.append((label, _bars(question.options, counts, sum(counts.values()))))
-    elif question.kind == "ranking":
+    elif question.kind == "ranks":
         items = sql.elements(question.key)
         result.respondents = _respondents(connection, sql, scope, question.key, "array")
         per_option: dict[str, dict[int, int]] = {}

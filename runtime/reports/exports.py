@@ -22,7 +22,7 @@ from sqlmodel import Session, select
 from runtime.catalogue import compiled_for
 from runtime.compiler import CompiledVersion
 from runtime.fields import widget_for
-from runtime.fields.base import Display, DisplayContext
+from runtime.fields.base import CellText, Display, DisplayContext
 from runtime.i18n import N_, gettext
 from runtime.models import ProcedureVersion
 from runtime.submission_filter import SubmissionFilter, submissions_in_batches
@@ -38,10 +38,6 @@ METADATA = (
     ("channel", N_("Channel")),
     ("version", N_("Version")),
 )
-NUMERIC_WIDGETS = ("number", "integer", "rating")
-ISO_WIDGETS = ("date", "datetime")
-# Widgets whose display is the answer itself.
-PLAIN_WIDGETS = frozenset(("text", "textarea", "email", "phone", "url", "siret", "postcode", "insee", "iban"))
 MEMO_SIZE = 20_000
 
 
@@ -90,7 +86,7 @@ class Layout:
             value = answers.get(key)
             if spec is None or value is None:
                 cells.append(None)
-            elif type(value) is str and spec.widget.name in PLAIN_WIDGETS:
+            elif type(value) is str and spec.widget.answer_is_its_text:
                 cells.append(value)  # free text: shown as typed
             else:
                 cells.append(self.memoised(row.version_id, key, spec.element, spec.prop, value, ctx))
@@ -130,47 +126,20 @@ class Layout:
     def answer_cell(
         self, element: Mapping[str, Any], prop: Mapping[str, Any], value: Any, ctx: DisplayContext
     ) -> Cell:
-        widget_name = element.get("widget", "")
-        if widget_name in NUMERIC_WIDGETS and isinstance(value, (int, float)) and not isinstance(value, bool):
-            return value
-        if widget_name in ISO_WIDGETS:
-            return str(value)
+        """The answer as its widget exports it: a number stays a number, anything else is text."""
+        widget = widget_for(element.get("widget", ""))
+        if widget is None:
+            return json.dumps(value, ensure_ascii=False)
         try:
-            return self.text(self.display(element, prop, value, ctx))
+            exported = widget.export_value(element, prop, value, ctx, self.nested_cell(ctx))
+            return exported if isinstance(exported, (int, float)) else self.text(exported)
         except (AttributeError, KeyError, TypeError, ValueError):
             # An answer older code stored in another shape: shown as data rather than lost.
             return json.dumps(value, ensure_ascii=False)
 
-    def display(
-        self, element: Mapping[str, Any], prop: Mapping[str, Any], value: Any, ctx: DisplayContext
-    ) -> Display:
-        widget = widget_for(element.get("widget", ""))
-        if widget is None:
-            return json.dumps(value, ensure_ascii=False)
-        if widget.name == "file":
-            return ", ".join(str(item.get("name", "")) for item in value)
-        if widget.name == "group":
-            return self.group_display(element, prop, value, ctx)
-        if widget.name == "matrix":  # statements in the order the form shows them
-            rows = element.get("rows") or {}
-            value = {**{key: value[key] for key in rows if key in value}, **value}
-        return widget.display(element, prop, value, ctx)
-
-    def group_display(
-        self, element: Mapping[str, Any], prop: Mapping[str, Any], value: Any, ctx: DisplayContext
-    ) -> Display:
-        """Items as "Child 1 (Name: Léa; Born: 2019-03-12)": numbers and dates kept raw."""
-        item_props = (prop.get("items") or {}).get("properties") or {}
-        label = ctx.text(element.get("item_label")) or ctx.text(element.get("label"))
-        items = []
-        for number, item in enumerate(value, 1):
-            lines: list[tuple[str, Display]] = []
-            for sub in element.get("elements") or []:
-                if isinstance(item, dict) and item.get(sub["field"]) is not None:
-                    shown = self.answer_cell(sub, item_props.get(sub["field"], {}), item[sub["field"]], ctx)
-                    lines.append((ctx.text(sub.get("label")), self.plain(shown)))
-            items.append((f"{label} {number}", lines))
-        return items
+    def nested_cell(self, ctx: DisplayContext) -> CellText:
+        """A group item's answer, as the text of the group's cell holds it."""
+        return lambda element, prop, value: self.plain(self.answer_cell(element, prop, value, ctx))
 
     def text(self, display: Display) -> str:
         """Nested display rows on one line; parentheses keep a group item's answers together."""

@@ -44,7 +44,7 @@ def mean_rank(value: float, lang: str) -> str:
 def distribution_chart(item: Distribution, lang: str, palette: Palette) -> Markup:
     chart_id = f"chart-{item.key}"
     respondents = number_text(item.respondents, lang)
-    if item.kind == "matrix":
+    if item.kind == "statements":
         legend = [bar.label for bar in item.rows[0][1]] if item.rows else []
         rows = [
             StackedRow(label, [bar.share for bar in bars], [percent(bar.share, lang) for bar in bars])
@@ -57,7 +57,7 @@ def distribution_chart(item: Distribution, lang: str, palette: Palette) -> Marku
             n=respondents,
         )
         return stacked_chart(chart_id, item.label, desc, legend, rows, palette)
-    if item.kind == "ranking":
+    if item.kind == "ranks":
         size = len(item.ranks)
         bars = [
             BarItem(
