@@ -18,6 +18,7 @@ import re2
 from jsonschema import Draft202012Validator, ValidationError
 from jsonschema.exceptions import best_match
 
+from runtime.actions import registry as actions
 from runtime.conditions import OPERATORS, fields_of
 from runtime.fields import widget_for
 from runtime.fields.base import Problem
@@ -36,17 +37,21 @@ class DefinitionError(ValueError):
 
 
 def _meta_schema() -> dict[str, Any]:
-    return json.loads((SCHEMAS_DIR / "procedure.schema.json").read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+    schema: dict[str, Any] = json.loads((SCHEMAS_DIR / "procedure.schema.json").read_text(encoding="utf-8"))
+    # What an action object may hold is each registered action's to say.
+    schema["$defs"]["action"] = actions.action_schema()
+    return schema
 
 
 @lru_cache(maxsize=1)
-def meta_validator() -> Draft202012Validator:
-    """The meta-schema's validator that explains: every error with its path."""
+def meta_validator(_actions_version: int) -> Draft202012Validator:
+    """The meta-schema's validator that explains: every error with its path (built again
+    when the set of actions changes)."""
     return Draft202012Validator(_meta_schema())
 
 
 @lru_cache(maxsize=1)
-def _meta_check() -> Any:
+def _meta_check(_actions_version: int) -> Any:
     """The same meta-schema compiled by jsonschema-rs, which only says yes or no, about fifty
     times faster: the editor checks the whole definition on every change, and a valid one
     (the usual case) is then settled in about a millisecond instead of tens."""
@@ -95,10 +100,11 @@ def load_definition(raw: bytes | str) -> dict[str, Any]:
 def check_definition(document: Any) -> list[Problem]:
     if _depth(document) > MAX_DEPTH:
         return [Problem.of("", N_("nested more than %(limit)s levels deep"), limit=MAX_DEPTH)]
+    version = actions.version()
     problems = (
         []
-        if _meta_check().is_valid(document)
-        else [_meta_problem(error) for error in meta_validator().iter_errors(document)]
+        if _meta_check(version).is_valid(document)
+        else [_meta_problem(error) for error in meta_validator(version).iter_errors(document)]
     )
     if problems:
         return sorted(set(problems), key=lambda p: p.path)
@@ -354,12 +360,7 @@ def _workflow_problems(workflow: Mapping[str, Any] | None) -> Iterator[Problem]:
                     state=repr(transition[end]),
                 )
         for position, action in enumerate(transition.get("actions") or []):
-            if "return_to" in action and action["return_to"] not in states:
-                yield Problem.of(
-                    f"/workflow/transitions/{index}/actions/{position}/return_to",
-                    N_("status %(state)s is not one of the statuses"),
-                    state=repr(action["return_to"]),
-                )
+            yield from actions.problems(action, states, f"/workflow/transitions/{index}/actions/{position}")
         if transition.get("after_days") and transition.get("functions"):
             yield Problem.of(
                 f"/workflow/transitions/{index}/functions",

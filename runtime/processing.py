@@ -10,14 +10,20 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, Engine, func, insert, select, update
+from sqlalchemy import Engine, func, insert, select, update
 
-from runtime import workflow
-from runtime.actions.outbox import enqueue
+from runtime import history, workflow
+from runtime.actions import notifications, registry
 from runtime.db import write_transaction
+
+# The history's vocabulary and readers, which callers have always reached through here.
+from runtime.history import Actor as Actor
+from runtime.history import Refused as Refused
+from runtime.history import linked as linked
+from runtime.history import load as load
+from runtime.history import visible_files as visible_files
 from runtime.i18n import N_
 from runtime.models import Attachment, Submission, SubmissionEvent, now
 
@@ -25,85 +31,6 @@ from runtime.models import Attachment, Submission, SubmissionEvent, now
 MESSAGES_PER_HOUR = 5
 # A status no designer can name (slugs have no underscore): the applicant withdrew.
 WITHDRAWN = "_withdrawn"
-# Actions carried out by a worker after the commit (runtime.actions.worker.RUNNERS); the others
-# change the submission at once.
-QUEUED = ("notify", "document", "webhook")
-
-
-class Refused(Exception):
-    """A change that may not happen; `message` is a msgid, with its `values`."""
-
-    def __init__(self, message: str, **values: Any) -> None:
-        super().__init__(message % values if values else message)
-        self.message = message
-        self.values = values
-
-
-@dataclass(frozen=True)
-class Actor:
-    """Who makes a change. `held` None holds every function; `id` None is not staff."""
-
-    name: str
-    id: int | None = None
-    held: frozenset[str] | None = field(default=None)
-    kind: str = "staff"  # "staff", "citizen", "api" or "system"
-
-
-def _event(
-    connection: Connection,
-    submission_id: int,
-    kind: str,
-    actor: Actor,
-    *,
-    from_state: str | None = None,
-    to_state: str | None = None,
-    comment: str | None = None,
-    visible: bool = True,
-    data: Mapping[str, Any] | None = None,
-    at: dt.datetime | None = None,
-) -> int:
-    return int(
-        connection.execute(
-            insert(SubmissionEvent)
-            .values(
-                submission_id=submission_id,
-                kind=kind,
-                from_state=from_state,
-                to_state=to_state,
-                comment=comment or None,
-                visible=visible,
-                actor=actor.name[:200],
-                actor_id=actor.id,
-                data=dict(data) if data else None,
-                created_at=at or now(),
-            )
-            .returning(SubmissionEvent.id)
-        ).scalar_one()
-    )
-
-
-def _current(connection: Connection, submission_id: int) -> Submission:
-    row = connection.execute(select(Submission).where(Submission.id == submission_id)).mappings().first()
-    if row is None:
-        raise Refused(N_("This submission does not exist."))
-    return Submission(**row)
-
-
-def _move(connection: Connection, submission: Submission, source: str, target: str, at: dt.datetime) -> None:
-    """Change the status only if it is still the one the change was decided on.
-
-    Two agents taking a transition at once: on PostgreSQL the second waits for the first's
-    row lock, then finds the status changed and updates nothing; on SQLite writers queue.
-    """
-    moved = connection.execute(
-        update(Submission)
-        .where(Submission.id == submission.id, Submission.state == source)
-        .values(state=target, updated_at=at)
-    ).rowcount
-    if moved != 1:
-        raise Refused(
-            N_("Someone else has just changed this submission's status. Look at it again before deciding.")
-        )
 
 
 def take_transition(
@@ -130,7 +57,7 @@ def take_transition(
     if not workflow.may_take(transition, actor.held):
         raise Refused(N_("You do not hold a function allowed to take this transition."))
     with write_transaction(engine) as connection:
-        submission = _current(connection, submission_id)
+        submission = history.current(connection, submission_id)
         if submission.state != transition.source or (expected_state and submission.state != expected_state):
             raise Refused(
                 N_(
@@ -139,8 +66,8 @@ def take_transition(
                 )
             )
         at = now()
-        _move(connection, submission, transition.source, transition.target, at)
-        event_id = _event(
+        history.move(connection, submission, transition.source, transition.target, at)
+        event_id = history.record(
             connection,
             submission_id,
             "transition",
@@ -152,71 +79,10 @@ def take_transition(
             data={"transition": index},
             at=at,
         )
-        _run_actions(connection, submission, transition, event_id, actor, at, base_url)
+        step = registry.Step(connection, submission, transition, event_id, actor, at, base_url)
+        for position, item in enumerate(transition.actions):
+            registry.of(item).at_transition(step, item, position)
     return event_id
-
-
-def _run_actions(
-    connection: Connection,
-    submission: Submission,
-    transition: workflow.Transition,
-    event_id: int,
-    actor: Actor,
-    at: dt.datetime,
-    base_url: str,
-) -> None:
-    assert submission.id is not None
-    for position, action in enumerate(transition.actions):
-        if "assign" in action:
-            if action["assign"] == "actor" and actor.id is None:
-                continue  # taken through the API or by the worker: nobody to put in charge
-            assignee = actor.id if action["assign"] == "actor" else None
-            connection.execute(
-                update(Submission)
-                .where(Submission.id == submission.id)
-                .values(assignee_id=assignee, assignee_group_id=None)
-            )
-            _event(
-                connection,
-                submission.id,
-                "assigned",
-                actor,
-                visible=False,
-                at=at,
-                data={"assignee_id": assignee, "assignee": actor.name if assignee else ""},
-            )
-        elif "deadline_days" in action:
-            days = int(action["deadline_days"])
-            deadline = at + dt.timedelta(days=days) if days else None
-            connection.execute(
-                update(Submission).where(Submission.id == submission.id).values(deadline=deadline)
-            )
-        elif "ask" in action:
-            # The request stays open until the applicant answers on the follow-up page.
-            connection.execute(
-                update(SubmissionEvent)
-                .where(SubmissionEvent.id == event_id)
-                .values(
-                    data={
-                        "transition": transition.index,
-                        "complement": {"return_to": action.get("return_to") or transition.source},
-                    }
-                )
-            )
-        else:
-            kind = next(key for key in QUEUED if key in action)
-            enqueue(
-                connection,
-                event_id,
-                position,
-                kind,
-                {
-                    "action": dict(action),
-                    "index": position,
-                    "submission_id": submission.id,
-                    "base_url": base_url,
-                },
-            )
 
 
 def open_complement(events: Iterable[SubmissionEvent]) -> SubmissionEvent | None:
@@ -250,8 +116,8 @@ def answer_complement(
     with write_transaction(engine) as connection:
         # Settled inside the transaction: an agent, the worker or a second click may have
         # closed the request since the page was read.
-        request = open_complement(_events(connection, submission_id))
-        submission = _current(connection, submission_id)
+        request = open_complement(history.events_of(connection, submission_id))
+        submission = history.current(connection, submission_id)
         if request is None or request.data is None or submission.state != request.to_state:
             raise Refused(N_("There is no request for a complement waiting for your answer."))
         return_to = request.data["complement"]["return_to"]
@@ -262,8 +128,8 @@ def answer_complement(
             else submission.state
         )
         if submission.state != target:
-            _move(connection, submission, submission.state, target, at)
-        event_id = _event(
+            history.move(connection, submission, submission.state, target, at)
+        event_id = history.record(
             connection,
             submission_id,
             "complement",
@@ -286,25 +152,8 @@ def answer_complement(
                     }
                 )
             )
-        enqueue(
-            connection,
-            event_id,
-            0,
-            "notify",
-            {"action": {"notify": "staff"}, "submission_id": submission_id, "base_url": base_url},
-        )
+        notifications.queue(connection, event_id, submission_id, "staff", base_url)
     return event_id
-
-
-def _events(connection: Connection, submission_id: int) -> list[SubmissionEvent]:
-    return [
-        SubmissionEvent(**row)
-        for row in connection.execute(
-            select(SubmissionEvent)
-            .where(SubmissionEvent.submission_id == submission_id)
-            .order_by(SubmissionEvent.created_at, SubmissionEvent.id)
-        ).mappings()
-    ]  # type: ignore[arg-type]
 
 
 def send_message(engine: Engine, submission_id: int, actor: Actor, text: str, *, base_url: str = "") -> int:
@@ -314,7 +163,7 @@ def send_message(engine: Engine, submission_id: int, actor: Actor, text: str, *,
     if not text:
         raise Refused(N_("The message is empty."))
     with write_transaction(engine) as connection:
-        submission = _current(connection, submission_id)
+        submission = history.current(connection, submission_id)
         if actor.kind == "citizen":
             if submission.state == WITHDRAWN:
                 raise Refused(N_("This request has been withdrawn: it takes no more messages."))
@@ -336,19 +185,9 @@ def send_message(engine: Engine, submission_id: int, actor: Actor, text: str, *,
                         "Try again later if you need to."
                     )
                 )
-        event_id = _event(connection, submission_id, "message", actor, comment=text[:10_000])
+        event_id = history.record(connection, submission_id, "message", actor, comment=text[:10_000])
         recipient = "staff" if actor.kind == "citizen" else "citizen"
-        enqueue(
-            connection,
-            event_id,
-            0,
-            "notify",
-            {
-                "action": {"notify": recipient, "message": True},
-                "submission_id": submission_id,
-                "base_url": base_url,
-            },
-        )
+        notifications.queue(connection, event_id, submission_id, recipient, base_url, message=True)
     return event_id
 
 
@@ -358,8 +197,8 @@ def add_note(engine: Engine, submission_id: int, actor: Actor, text: str) -> int
     if not text:
         raise Refused(N_("The note is empty."))
     with write_transaction(engine) as connection:
-        _current(connection, submission_id)
-        return _event(connection, submission_id, "note", actor, comment=text[:10_000], visible=False)
+        history.current(connection, submission_id)
+        return history.record(connection, submission_id, "note", actor, comment=text[:10_000], visible=False)
 
 
 def assign(
@@ -381,7 +220,7 @@ def assign(
             ).rowcount
             if moved:
                 changed += 1
-                _event(
+                history.record(
                     connection,
                     submission_id,
                     "assigned",
@@ -398,8 +237,8 @@ def withdraw(
     """The applicant withdraws a request nobody has started processing."""
     citizen = Actor(name="citizen", kind="citizen")
     with write_transaction(engine) as connection:
-        submission = _current(connection, submission_id)
-        if not can_withdraw(definition, submission, _events(connection, submission_id)):
+        submission = history.current(connection, submission_id)
+        if not can_withdraw(definition, submission, history.events_of(connection, submission_id)):
             raise Refused(
                 N_(
                     "This request is already being processed: it can no longer be withdrawn. Write "
@@ -407,8 +246,8 @@ def withdraw(
                 )
             )
         at = now()
-        _move(connection, submission, submission.state, WITHDRAWN, at)
-        event_id = _event(
+        history.move(connection, submission, submission.state, WITHDRAWN, at)
+        event_id = history.record(
             connection,
             submission_id,
             "withdrawn",
@@ -418,13 +257,7 @@ def withdraw(
             comment=reason.strip()[:2000],
             at=at,
         )
-        enqueue(
-            connection,
-            event_id,
-            0,
-            "notify",
-            {"action": {"notify": "staff"}, "submission_id": submission_id, "base_url": base_url},
-        )
+        notifications.queue(connection, event_id, submission_id, "staff", base_url)
     return event_id
 
 
@@ -432,7 +265,7 @@ def can_withdraw(
     definition: Mapping[str, Any], submission: Submission, events: Iterable[SubmissionEvent]
 ) -> bool:
     """Only while nobody has started processing it: still in the first status, no step taken."""
-    return submission.state == workflow.workflow_of(definition).get("initial") and not any(
+    return submission.state == workflow.initial(definition) and not any(
         event.kind in ("transition", "withdrawn") for event in events
     )
 
@@ -466,47 +299,15 @@ def due_automatic(
     return due
 
 
-def load(engine: Engine, submission_id: int) -> tuple[Submission, list[SubmissionEvent]] | None:
-    """A submission with its whole history, oldest first."""
-    with engine.connect() as connection:
-        row = connection.execute(select(Submission).where(Submission.id == submission_id)).mappings().first()
-        if row is None:
-            return None
-        events = [
-            SubmissionEvent(**event)
-            for event in connection.execute(
-                select(SubmissionEvent)
-                .where(SubmissionEvent.submission_id == submission_id)
-                .order_by(SubmissionEvent.created_at, SubmissionEvent.id)
-            ).mappings()
-        ]  # type: ignore[arg-type]
-    return Submission(**row), events
-
-
-def visible_files(engine: Engine, submission_id: int, events: list[SubmissionEvent]) -> list[Attachment]:
-    """What the applicant may open: their own files, and documents issued by an event they see."""
-    shown = {event.id for event in events if event.visible}
-    with engine.connect() as connection:
-        rows = [
-            Attachment(**row)
-            for row in connection.execute(
-                select(Attachment)
-                .where(Attachment.submission_id == submission_id)
-                .order_by(Attachment.created_at, Attachment.id)
-            ).mappings()
-        ]  # type: ignore[arg-type]
-    return [a for a in rows if a.kind != "document" or a.event_id in shown]
-
-
 def link(engine: Engine, submission_id: int, other_id: int, actor: Actor) -> None:
     """Record that two submissions are about the same thing, on both (agents only see it)."""
     if submission_id == other_id:
         raise Refused(N_("A submission cannot be linked to itself."))
     with write_transaction(engine) as connection:
-        first, second = _current(connection, submission_id), _current(connection, other_id)
+        first, second = history.current(connection, submission_id), history.current(connection, other_id)
         if first.procedure_id != second.procedure_id:
             raise Refused(N_("Only submissions of the same procedure can be linked."))
-        _event(
+        history.record(
             connection,
             submission_id,
             "linked",
@@ -514,7 +315,7 @@ def link(engine: Engine, submission_id: int, other_id: int, actor: Actor) -> Non
             visible=False,
             data={"other": other_id, "reference": second.reference},
         )
-        _event(
+        history.record(
             connection,
             other_id,
             "linked",
@@ -522,8 +323,3 @@ def link(engine: Engine, submission_id: int, other_id: int, actor: Actor) -> Non
             visible=False,
             data={"other": submission_id, "reference": first.reference},
         )
-
-
-def linked(events: Iterable[SubmissionEvent]) -> dict[int, str]:
-    """Submission id -> reference of those linked to this one."""
-    return {int(e.data["other"]): str(e.data["reference"]) for e in events if e.kind == "linked" and e.data}

@@ -115,7 +115,7 @@ def receive(
         procedure_id=info.procedure.id,
         prefix=info.procedure.reference_prefix,
         version_hash=info.version.content_hash,
-        initial_state=workflow.workflow_of(compiled.definition).get("initial", "recue"),
+        initial_state=workflow.initial(compiled.definition),
         channel=channel,
         person=person_key(info, pruned),
         files=[item for item in files if item.id in answered],

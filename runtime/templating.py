@@ -28,6 +28,8 @@ from jinja2.runtime import Context
 from markupsafe import Markup
 
 from runtime import i18n
+from runtime.actions.editing import WorkflowEditor
+from runtime.actions.registry import delivery_label
 from runtime.charter import theme_folders
 from runtime.fields import registry
 from runtime.fields.file import FORMAT_NAMES, size_text
@@ -209,6 +211,9 @@ class Templates:
         env.globals["widget_for"] = registry.widget_for
         env.globals["SHOWN_SLOT"] = SHOWN_SLOT
         env.globals["fragments"] = FragmentCache()
+        # The workflow actions, for the workflow editor and a case's history (runtime.actions).
+        env.globals["workflow_editor"] = WorkflowEditor
+        env.globals["delivery_label"] = delivery_label
         return env
 
     def select(self, theme: str, names: list[str]) -> Template:

@@ -11,6 +11,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 Definition = Mapping[str, Any]
+# The status of a submission whose definition has no workflow, and the first one of the
+# workflow that new surveys and forms get.
+RECEIVED = "recue"
 
 
 @dataclass(frozen=True)
@@ -31,7 +34,12 @@ class Transition:
 
 
 def workflow_of(definition: Definition) -> Mapping[str, Any]:
-    return definition.get("workflow") or {"initial": "recue", "states": {"recue": {"label": {}}}}
+    return definition.get("workflow") or {"initial": RECEIVED, "states": {RECEIVED: {"label": {}}}}
+
+
+def initial(definition: Definition) -> str:
+    """The status a new submission starts in."""
+    return str(workflow_of(definition).get("initial", RECEIVED))
 
 
 def transitions(definition: Definition) -> list[Transition]:

@@ -17,6 +17,7 @@ from typing import Any
 from runtime import i18n
 from runtime.fields import WIDGETS, in_palette_order, widget_for
 from runtime.i18n import N_
+from runtime.workflow import RECEIVED
 
 Definition = dict[str, Any]
 
@@ -63,14 +64,14 @@ def default_workflow(kind: str, lang: str) -> dict[str, Any]:
 
     if kind != "procedure":
         return {
-            "initial": "recue",
+            "initial": RECEIVED,
             "states": {
-                "recue": {"label": text("Reçue", "Received"), "visible": True},
+                RECEIVED: {"label": text("Reçue", "Received"), "visible": True},
                 "traitee": {"label": text("Traitée", "Processed"), "visible": True, "final": True},
             },
             "transitions": [
                 {
-                    "from": "recue",
+                    "from": RECEIVED,
                     "to": "traitee",
                     "label": text("Traiter", "Process"),
                     "functions": ["instructeur"],

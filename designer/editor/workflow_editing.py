@@ -1,7 +1,8 @@
 """Editing a procedure's workflow: statuses, transitions between them, and what to check.
 
 A workflow is data in the definition (see docs/definition.md); these functions return a new
-definition, checked by the loader like every other change.
+definition, checked by the loader like every other change. What a transition does is read
+from the form by each action (`runtime.actions`), in the registry's order.
 """
 
 from __future__ import annotations
@@ -14,11 +15,12 @@ from typing import Any
 
 from designer.editor.operations import Definition, EditRefused
 from designer.editor.operations import set_text as _set_text
+from runtime.actions import registry
+from runtime.actions.controls import ControlRefused, days
+from runtime.actions.editing import COMMENT, DELAY
 from runtime.actions.mail import email_fields
 from runtime.compiler import CompiledVersion
 from runtime.i18n import N_
-
-ACTIONS = ("notify_citizen", "notify_staff", "ask_complement", "generate_document")
 
 
 def _workflow(definition: Definition) -> dict[str, Any]:
@@ -84,26 +86,13 @@ def add_transition(definition: Definition, lang: str, values: Mapping[str, str])
     }
     functions = [part.strip() for part in values.get("functions", "").split(",") if part.strip()]
     transition["functions"] = functions or ["instructeur"]
-    if values.get("comment_required") == "on":
+    if values.get(COMMENT.name) == "on":
         transition["comment_required"] = True
-    actions = [{"notify": "citizen"}] if values.get("notify_citizen") == "on" else []
-    if values.get("notify_staff") == "on":
-        actions.append({"notify": "staff"})
-    if values.get("ask_complement") == "on":
-        actions.append({"ask": "complement"})
-    if values.get("assign_actor") == "on":
-        actions.append({"assign": "actor"})
-    deadline = _days(values.get("deadline_days", ""), N_("The deadline is a number of days, for example 15."))
-    if deadline is not None:
-        actions.append({"deadline_days": deadline})
-    if values.get("document_title", "").strip():
-        document: dict[str, Any] = {"title": {lang: values["document_title"].strip()}}
-        if values.get("document_text", "").strip():
-            document["text"] = {lang: values["document_text"].strip()}
-        actions.append({"document": document})
-    if values.get("webhook", "").strip():
-        actions.append({"webhook": values["webhook"].strip()})
-    after = _days(values.get("after_days", ""), N_("The delay is a number of days, for example 30."))
+    try:
+        actions = [made for action in registry.actions() for made in action.from_form(values, lang)]
+        after = days(values.get(DELAY.name, ""), N_("The delay is a number of days, for example 30."))
+    except ControlRefused as refused:
+        raise EditRefused(refused.message, **refused.values) from None
     if after is not None:
         # Taken by the worker once the delay has passed: no function takes it by hand.
         transition["after_days"] = after
@@ -112,15 +101,6 @@ def add_transition(definition: Definition, lang: str, values: Mapping[str, str])
         transition["actions"] = actions
     workflow.setdefault("transitions", []).append(transition)
     return result
-
-
-def _days(raw: str, message: str) -> int | None:
-    raw = raw.strip()
-    if not raw:
-        return None
-    if not raw.isdigit() or not 0 < int(raw) <= 3650:
-        raise EditRefused(message)
-    return int(raw)
 
 
 def delete_transition(definition: Definition, index: int) -> Definition:
@@ -154,6 +134,8 @@ def warnings(definition: Definition) -> list[tuple[str, str]]:
     return found
 
 
+# The two below are passed by the editor page; its template now asks the actions themselves
+# (`runtime.actions.editing`), which say the same through the notify action's warning.
 def citizen_unreachable(definition: Definition) -> bool:
     """True when the form asks no e-mail question: "notify the citizen" then reaches nobody."""
     return not email_fields(CompiledVersion(definition))

@@ -1,1 +1,3 @@
-"""What happens after an event commits: the outbox, the worker that drains it, and the actions it runs (mails, notifications, webhooks, documents)."""
+"""The workflow actions (what a transition does) and what carries them out after an event
+commits: the registry of actions (one module each: notifications, complement, assignment,
+deadline, documents, webhooks), the outbox, and the worker that drains it."""

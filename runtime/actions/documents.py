@@ -4,6 +4,7 @@ to the applicant when the status that issued it is visible.
 
 Rendered in the renderer processes (`runtime.pdfs.pool`), for the same reasons as
 receipts; a render refused for its time or memory is tried again by the outbox.
+`Document` is the workflow action (`{"document": {"title": …, "text": …}}`).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import hashlib
 import os
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -22,11 +24,14 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 
-from runtime import processing
+from runtime import history
+from runtime.actions.controls import Control, Summary
 from runtime.actions.mail import fill
 from runtime.actions.outbox import Job
+from runtime.actions.registry import Item, QueuedAction
 from runtime.charter import charter_for
 from runtime.db import write_transaction
+from runtime.i18n import N_
 from runtime.models import Attachment, Organisation, Submission, now
 from runtime.pdfs import pool as render_pool
 from runtime.pdfs import receipts
@@ -104,7 +109,7 @@ async def run(site: Site, job: Job) -> None:
 
 def prepare(site: Site, job: Job) -> tuple[str, DocumentJob] | None:
     """The document to render for a queued job, or None if it exists already (a retry)."""
-    loaded = processing.load(site.engine, int(job.payload["submission_id"]))
+    loaded = history.load(site.engine, int(job.payload["submission_id"]))
     if loaded is None:
         return None
     submission, _events = loaded
@@ -171,3 +176,54 @@ def escape_markdown(text: str) -> str:
     """Text shown as it is inside Markdown: every character Markdown reads is escaped, and
     line breaks become spaces, so an answer stays one piece of text in its sentence."""
     return MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(text.split()))
+
+
+class Document(QueuedAction):
+    key = "document"
+    order = 60
+    label = N_("Document")
+    documentation = (
+        '`{"document": {"title": TEXT, "text": TEXT}}` issues a PDF made from the title and the '
+        "Markdown text, with `{reference}` and `{field}` filled in; it is stored with the "
+        "submission and shown to the applicant when the status the transition leads to is visible."
+    )
+    schema = {
+        "document": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["title"],
+            "properties": {"title": {"$ref": "#/$defs/text"}, "text": {"$ref": "#/$defs/text"}},
+        }
+    }
+    controls = (
+        Control("document_title", "tr-doc-title", N_("Issue a document: its title"), 60, kind="text"),
+        Control(
+            "document_text",
+            "tr-doc-text",
+            N_("Its text"),
+            61,
+            kind="textarea",
+            hint=N_("Markdown; {reference} and {field} are replaced by the request's answers."),
+            hint_id="tr-doc-hint",
+        ),
+    )
+
+    def from_form(self, values: Mapping[str, str], lang: str) -> list[dict[str, Any]]:
+        title, text = values.get("document_title", "").strip(), values.get("document_text", "").strip()
+        if not title:
+            return []
+        document: dict[str, Any] = {"title": {lang: title}}
+        if text:
+            document["text"] = {lang: text}
+        return [{"document": document}]
+
+    def summary(self, item: Item, lang: str) -> Summary | None:
+        if not item.get("document"):
+            return None
+        titles = item["document"]["title"]
+        return Summary(
+            N_("issue the document “%(title)s”"), {"title": titles.get(lang) or next(iter(titles.values()))}
+        )
+
+    async def run(self, site: Site, job: Job) -> None:
+        await run(site, job)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from runtime import processing
+from runtime import history
 from runtime.actions.outbox import Job
 from runtime.models import Submission, SubmissionEvent
 
@@ -23,7 +23,7 @@ class JobContext:
 
 def context_of(site: Site, job: Job) -> JobContext | None:
     """None when the submission, its event or its version is gone: nothing left to do."""
-    loaded = processing.load(site.engine, int(job.payload["submission_id"]))
+    loaded = history.load(site.engine, int(job.payload["submission_id"]))
     if loaded is None:
         return None
     submission, events = loaded

@@ -2,7 +2,9 @@
 
 One template pair (text and HTML, in the organisation's charter and the reader's language)
 serves every case; what differs is the headline: a new status, a request for a complement,
-a message, a citizen's answer.
+a message, a citizen's answer. `Notify` is the workflow action that queues one at a
+transition (`{"notify": "citizen"}` or `"staff"`); messages, answers and withdrawals queue
+theirs in `runtime.processing`.
 """
 
 from __future__ import annotations
@@ -12,16 +14,35 @@ import dataclasses
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import Connection
+
 from runtime import i18n, workflow
+from runtime.actions.controls import Control, EditorWarning, Summary
 from runtime.actions.job_context import context_of
-from runtime.actions.mail import Mail, citizen_address, fill, send
-from runtime.actions.outbox import NO_ADDRESS, Job, Skipped
+from runtime.actions.mail import Mail, citizen_address, email_fields, fill, send
+from runtime.actions.outbox import NO_ADDRESS, Job, Skipped, enqueue
+from runtime.actions.registry import Item, QueuedAction
+from runtime.compiler import CompiledVersion
 from runtime.i18n import N_
 from runtime.models import Submission, SubmissionEvent
 from runtime.render_tree import Renderer
 
 if TYPE_CHECKING:
     from runtime.site import Site, VersionInfo
+
+
+def queue(
+    connection: Connection, event_id: int, submission_id: int, recipient: str, base_url: str, **options: Any
+) -> None:
+    """Queue the mail telling `recipient` ("citizen" or "staff") about an event that is not a
+    transition (a message, an answer to a request, a withdrawal), in the event's transaction."""
+    enqueue(
+        connection,
+        event_id,
+        0,
+        Notify.key,
+        {"action": {"notify": recipient, **options}, "submission_id": submission_id, "base_url": base_url},
+    )
 
 
 def staff_link(base_url: str, info: VersionInfo, submission: Submission) -> str:
@@ -161,3 +182,62 @@ def prepare(site: Site, job: Job) -> Mail | None:
             raise Skipped(NO_ADDRESS)
         mail = compose(site, info, submission, event, action, base_url, addresses, False)
     return dataclasses.replace(mail, message_id=f"parvis-outbox-{job.id}")
+
+
+class Notify(QueuedAction):
+    key = "notify"
+    order = 20
+    label = N_("E-mail")
+    documentation = (
+        '`{"notify": "citizen"}` mails the applicant at the answer to the form\'s first e-mail '
+        'question (not for a status hidden from them); `{"notify": "staff"}` mails the agents: '
+        '`to` is `"assignee"` (the default: the person or team in charge, or everyone who may '
+        'process the submission when nobody is) or `"function:<name>"`. `subject` (a text) '
+        "replaces the usual subject and `text` (a text) adds a paragraph, both with `{reference}` "
+        "and `{field}` filled in."
+    )
+    schema = {
+        "notify": {"enum": ["citizen", "staff"]},
+        "subject": {"$ref": "#/$defs/text"},
+        "text": {"$ref": "#/$defs/text"},
+        "to": {
+            "description": "For staff: 'assignee' (the default) or 'function:<name>'.",
+            "type": "string",
+            "maxLength": 100,
+        },
+    }
+    controls = (
+        Control("notify_citizen", "tr-notify", N_("notify the citizen"), 20, checked=True),
+        Control("notify_staff", "tr-staff", N_("notify staff"), 21),
+    )
+
+    def from_form(self, values: Mapping[str, str], lang: str) -> list[dict[str, Any]]:
+        return [
+            {"notify": recipient}
+            for recipient in ("citizen", "staff")
+            if values.get(f"notify_{recipient}") == "on"
+        ]
+
+    def summary(self, item: Item, lang: str) -> Summary | None:
+        if item.get("notify") == "citizen":
+            return Summary(N_("notify the citizen"), warned=True)
+        if item.get("notify") == "staff":
+            return Summary(N_("notify staff"))
+        return None
+
+    def warning(self, definition: Mapping[str, Any]) -> EditorWarning | None:
+        # The citizen's address is the answer to an e-mail question: without one, nobody.
+        if email_fields(CompiledVersion(definition)):
+            return None
+        return EditorWarning(
+            "citizen-unreachable",
+            N_(
+                "This form asks no e-mail question: the citizen cannot be notified. Add an "
+                "“E-mail” question to the form."
+            ),
+            N_("no e-mail question"),
+            "notify_citizen",
+        )
+
+    async def run(self, site: Site, job: Job) -> None:
+        await run(site, job)

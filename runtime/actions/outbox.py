@@ -35,6 +35,11 @@ class Skipped(Exception):
         self.reason = reason
 
 
+class Unworkable(Exception):
+    """An action that can never be carried out (an address that will never be called, a kind
+    nothing runs): set aside as failed at once, since retrying would not help."""
+
+
 @dataclass(frozen=True)
 class Job:
     id: int

@@ -4,7 +4,8 @@ Signed the Standard Webhooks way (webhook-id, webhook-timestamp, webhook-signatu
 SHA-256 of "id.timestamp.body" with the organisation's secret), so receivers can use any
 Standard Webhooks library. Private and loopback addresses are refused unless an
 administrator lists the host in PARVIS_WEBHOOK_ALLOWED_HOSTS: a definition must not be
-able to reach the server's own network.
+able to reach the server's own network. `Webhook` is the workflow action
+(`{"webhook": "https://…"}`).
 """
 
 from __future__ import annotations
@@ -26,16 +27,19 @@ from urllib.parse import urlsplit, urlunsplit
 import httpx
 from sqlalchemy import select, update
 
+from runtime.actions.controls import Control, Summary
 from runtime.actions.job_context import context_of
-from runtime.actions.outbox import Job
+from runtime.actions.outbox import Job, Unworkable
+from runtime.actions.registry import Item, QueuedAction
 from runtime.db import write_transaction
+from runtime.i18n import N_
 from runtime.models import Organisation
 
 if TYPE_CHECKING:
     from runtime.site import Site
 
 
-class TargetRefused(Exception):
+class TargetRefused(Unworkable):
     """A webhook address that will never be called (retrying would not help)."""
 
 
@@ -190,3 +194,31 @@ async def _post(target: Target, body: bytes, headers: dict[str, str], timeout: f
             "POST", target.url, content=body, headers=headers, extensions={"sni_hostname": target.host}
         ) as response:
             return response.status_code
+
+
+class Webhook(QueuedAction):
+    key = "webhook"
+    order = 70
+    label = N_("Webhook")
+    documentation = (
+        '`{"webhook": "https://…"}` posts the submission (its reference, statuses, visible '
+        "comment and answers) to that address, signed the Standard Webhooks way with the "
+        "organisation's secret; private and loopback addresses are refused unless "
+        "`PARVIS_WEBHOOK_ALLOWED_HOSTS` lists them."
+    )
+    schema = {"webhook": {"type": "string", "maxLength": 2000, "pattern": "^https?://"}}
+    controls = (
+        Control(
+            "webhook", "tr-webhook", N_("Call a webhook (address)"), 70, kind="url", placeholder="https://"
+        ),
+    )
+
+    def from_form(self, values: Mapping[str, str], lang: str) -> list[dict[str, Any]]:
+        url = values.get("webhook", "").strip()
+        return [{"webhook": url}] if url else []
+
+    def summary(self, item: Item, lang: str) -> Summary | None:
+        return Summary(N_("call %(url)s"), {"url": item["webhook"]}) if item.get("webhook") else None
+
+    async def run(self, site: Site, job: Job) -> None:
+        await run(site, job)

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
 from runtime import processing
-from runtime.actions import documents, notifications, outbox, webhooks
+from runtime.actions import outbox, registry
 from runtime.actions.outbox import Job
 from runtime.models import ProcedureVersion
 
@@ -24,21 +23,19 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger("parvis.worker")
 
-Runner = Callable[["Site", Job], Awaitable[None]]
-# One runner per queued action kind: adding an action touches this table and its module.
-RUNNERS: dict[str, Runner] = {"notify": notifications.run, "document": documents.run, "webhook": webhooks.run}
 SYSTEM = processing.Actor(name="system", kind="system")
 
 
 async def run_job(site: Site, job: Job) -> None:
-    runner = RUNNERS.get(job.kind)
+    # A row's kind is the key of the action that queued it (runtime.actions.registry).
+    action = registry.queued(job.kind)
     try:
-        if runner is None:
-            raise webhooks.TargetRefused(f"no runner for {job.kind!r}")
-        await runner(site, job)
+        if action is None:
+            raise outbox.Unworkable(f"no runner for {job.kind!r}")
+        await action.run(site, job)
     except outbox.Skipped as skipped:
         await asyncio.to_thread(outbox.skipped, site.engine, job, skipped.reason)
-    except webhooks.TargetRefused as refused:
+    except outbox.Unworkable as refused:
         await asyncio.to_thread(
             outbox.failed,
             site.engine,
