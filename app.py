@@ -27,16 +27,7 @@ from starlette.responses import Response
 
 from designer import accounts
 from designer.admin import functions
-from designer.web.api_tokens import routes as api_token_routes
-from designer.web.case import routes as case_routes
-from designer.web.charter import routes as charter_routes
-from designer.web.editor import routes as editor_routes
-from designer.web.functions import routes as function_routes
-from designer.web.inbox import routes as inbox_routes
-from designer.web.procedures import routes as procedure_routes
-from designer.web.reports import routes as report_routes
-from designer.web.session import routes as staff_routes
-from designer.web.team import routes as team_routes
+from designer.web.routes import routes as staff_routes
 from runtime import i18n
 from runtime.actions import worker
 from runtime.catalogue import PublishedCache, load_examples
@@ -46,8 +37,8 @@ from runtime.pdfs import receipts
 from runtime.settings import Settings, documentation, server_address
 from runtime.site import ROOT, Site
 from runtime.templating import Templates
-from runtime.web.results import routes as results_routes
-from runtime.web.routes import routes
+from runtime.web.early_response import EarlyResponse, send_early_response
+from runtime.web.routes import routes as citizen_routes
 from runtime.web.security import SecurityMiddleware
 
 EXAMPLES = ROOT / "examples"
@@ -101,23 +92,17 @@ def create_app(settings: Settings | None = None) -> Starlette:
         receipts.shutdown()
 
     app = Starlette(
-        routes=[
-            *staff_routes,
-            *report_routes,
-            *procedure_routes,
-            *editor_routes,
-            *team_routes,
-            *charter_routes,
-            *inbox_routes,
-            *case_routes,
-            *api_token_routes,
-            *function_routes,
-            *results_routes,
-            *routes,
-        ],
+        # Staff first: the citizen map ends with an organisation's addresses, which take any
+        # first segment, /staff included.
+        routes=[*staff_routes, *citizen_routes],
         middleware=[Middleware(SecurityMiddleware)],
         lifespan=lifespan,
-        exception_handlers={404: http_error, 405: http_error, 500: http_error},
+        exception_handlers={
+            404: http_error,
+            405: http_error,
+            500: http_error,
+            EarlyResponse: send_early_response,
+        },
     )
     app.state.site = site
     app.state.start_pages = {}

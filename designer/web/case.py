@@ -3,91 +3,87 @@ write to the applicant, keep an internal note, open the files."""
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
-from starlette.routing import Route
 
-from designer.admin import functions, groups
-from designer.backoffice import casework
-from designer.web.inbox import ACT_ROLES, VIEW_ROLES, assignment, procedures_of, state_labels
-from designer.web.procedures import organisation_for
-from designer.web.session import current_staff, staff_page
+from designer.admin import groups
+from designer.backoffice import ACT_ROLES, VIEW_ROLES, assignment, casework
+from designer.backoffice.case_view import CaseView, open_case
+from designer.backoffice.procedures import state_labels
+from designer.web.guard import Endpoint, StaffAccess, for_organisation
+from designer.web.pages import staff_page
 from runtime import i18n, processing
 from runtime.i18n import N_
-from runtime.models import Organisation
 from runtime.render_tree import Renderer
-from runtime.site import Site, site_of
 from runtime.text import is_number
 from runtime.web import notices
 from runtime.web.files import download
 
 
-async def _case(request: Request, roles: tuple[str, ...]):  # type: ignore[no-untyped-def]
-    """(site, organisation, staff, case, version info) or the response to send instead."""
-    found = await organisation_for(request, roles)
-    if isinstance(found, Response):
-        return found
-    organisation: Organisation = found
-    assert organisation.id is not None
-    site = site_of(request)
-    staff = await current_staff(request)
-    assert staff is not None
-    try:
-        submission_id = int(request.path_params["id"])
-    except ValueError:
-        return site.not_found(request)
-    infos = await run_in_threadpool(procedures_of, site, organisation, site.lang(request))
-    peek = await run_in_threadpool(processing.load, site.engine, submission_id)
-    if peek is None or peek[0].procedure_id not in infos:
-        return site.not_found(request)
-    info = site.version(peek[0].version_id)
-    assert info is not None
-    held = await run_in_threadpool(
-        functions.held, site.engine, staff, organisation.id, peek[0].procedure_id, info.compiled.definition
-    )
-    case = await run_in_threadpool(
-        casework.case,
-        site.engine,
-        submission_id,
-        tuple(infos),
-        organisation.id,
-        lambda version_id: site.version(version_id).compiled.definition,  # type: ignore[union-attr]
-        held,
-    )
-    if case is None:
-        return site.not_found(request)
-    return site, organisation, staff, case, info, infos
+@dataclass(frozen=True)
+class CaseAccess:
+    access: StaffAccess
+    view: CaseView
+
+    @property
+    def submission_id(self) -> int:
+        assert self.view.case.submission.id is not None  # read from the database
+        return self.view.case.submission.id
 
 
-def _here(
-    request: Request, organisation: Organisation, submission_id: int | None, notice: str = "", error: str = ""
-) -> RedirectResponse:
-    url = f"/staff/o/{organisation.slug}/s/{submission_id}"
-    data_dir = site_of(request).settings.data_dir
-    if notice:
-        url += f"?notice={notices.sign(data_dir, notice)}"
-    elif error:
-        url += f"?error={notices.sign(data_dir, error)}"
-    return RedirectResponse(url, status_code=303)
+def for_case(
+    roles: tuple[str, ...],
+) -> Callable[[Callable[[Request, CaseAccess], Awaitable[Response]]], Endpoint]:
+    """A page of the submission in the address, if it belongs to the organisation and the
+    person holds one of `roles` there; a 404 otherwise, whatever the submission is."""
+
+    def guard(handler: Callable[[Request, CaseAccess], Awaitable[Response]]) -> Endpoint:
+        @for_organisation(roles)
+        @functools.wraps(handler)
+        async def endpoint(request: Request, access: StaffAccess) -> Response:
+            site = access.site
+            try:
+                submission_id = int(request.path_params["id"])
+            except ValueError:
+                return site.not_found(request)
+            view = await run_in_threadpool(
+                open_case,
+                site.engine,
+                access.staff,
+                access.organisation,
+                submission_id,
+                site.lang(request),
+                site.version,
+            )
+            if view is None:
+                return site.not_found(request)
+            return await handler(request, CaseAccess(access, view))
+
+        return endpoint
+
+    return guard
 
 
-async def page(request: Request) -> Response:
-    found = await _case(request, VIEW_ROLES)
-    if isinstance(found, Response):
-        return found
-    site, organisation, staff, case, info, infos = found
+@for_case(VIEW_ROLES)
+async def page(request: Request, opened: CaseAccess) -> Response:
+    access, view = opened.access, opened.view
+    site, organisation, case, info = access.site, access.organisation, view.case, view.version
     lang = site.lang(request)
     renderer = Renderer(info.compiled, lang)
-    teams = await run_in_threadpool(groups.groups_of, site.engine, organisation.id)
+    teams = await run_in_threadpool(groups.groups_of, site.engine, access.organisation_id)
+    procedure_id = case.submission.procedure_id
     return staff_page(
         request,
         site,
         "staff_case.html",
         lang=lang,
-        staff=staff,
+        staff=access.staff,
         organisation_row=organisation,
         teams=teams,
         timezone=ZoneInfo(organisation.timezone),
@@ -95,38 +91,26 @@ async def page(request: Request) -> Response:
         info=info,
         r=renderer,
         sections=renderer.review(case.submission.answers),
-        labels=state_labels({case.submission.procedure_id: infos[case.submission.procedure_id]}, lang),
+        labels=state_labels({procedure_id: view.procedures[procedure_id]}, lang),
         version_label=info.version.number,
-        can_act=staff.role_in(organisation.id) in ACT_ROLES,
+        can_act=access.role in ACT_ROLES,
         withdrawn=processing.WITHDRAWN,
         notice=notices.read(site.settings.data_dir, request.query_params.get("notice")),
         error=notices.read(site.settings.data_dir, request.query_params.get("error")),
     )
 
 
-async def act(request: Request) -> Response:
+@for_case(ACT_ROLES)
+async def act(request: Request, opened: CaseAccess) -> Response:
     """Every change on the page posts here with a `do` naming it: one guard for all of them."""
-    found = await _case(request, ACT_ROLES)
-    if isinstance(found, Response):
-        return found
-    site, organisation, staff, case, info, _infos = found
+    access, view = opened.access, opened.view
+    site, staff, definition = access.site, access.staff, view.version.compiled.definition
     lang = site.lang(request)
     form = await request.form(max_files=0, max_fields=20)
     what = str(form.get("do", ""))
     text = str(form.get("text", ""))[:10_000]
-    actor = processing.Actor(
-        staff.user.name,
-        staff.user.id,
-        await run_in_threadpool(
-            functions.held,
-            site.engine,
-            staff,
-            organisation.id,
-            case.submission.procedure_id,
-            info.compiled.definition,
-        ),
-    )
-    submission_id = case.submission.id
+    actor = processing.Actor(staff.user.name, staff.user.id, view.held)
+    submission_id = opened.submission_id
     try:
         if what == "transition":
             index = (
@@ -136,7 +120,7 @@ async def act(request: Request) -> Response:
                 processing.take_transition,
                 site.engine,
                 submission_id,
-                info.compiled.definition,
+                definition,
                 index,
                 actor,
                 text,
@@ -158,55 +142,50 @@ async def act(request: Request) -> Response:
             await run_in_threadpool(processing.add_note, site.engine, submission_id, actor, text)
             notice = i18n.gettext(lang, "Note kept (the applicant does not see it).")
         elif what == "assign":
-            chosen = await assignment(site, organisation, str(form.get("assignee", "")))
-            if chosen is None:
-                raise processing.Refused(N_("Choose someone who processes this procedure."))
-            await run_in_threadpool(
-                processing.assign, site.engine, [submission_id], chosen[0], chosen[2], actor, chosen[1]
+            assigned = await run_in_threadpool(
+                assignment.assign,
+                site.engine,
+                access.organisation_id,
+                [submission_id],
+                str(form.get("assignee", "")),
+                actor,
             )
+            if assigned is None:
+                raise processing.Refused(N_("Choose someone who processes this procedure."))
             notice = i18n.gettext(lang, "Assignment saved.")
         elif what == "link":
             other = str(form.get("other", ""))
-            if not is_number(other) or int(other) not in {d.id for d in case.duplicates}:
+            if not is_number(other) or int(other) not in {d.id for d in view.case.duplicates}:
                 raise processing.Refused(N_("Choose one of the probable duplicates shown."))
             await run_in_threadpool(processing.link, site.engine, submission_id, int(other), actor)
             notice = i18n.gettext(lang, "Linked.")
         else:
-            return _here(request, organisation, submission_id)
+            return _here(opened)
     except processing.Refused as refused:
-        message = i18n.gettext(lang, refused.message, **refused.values)
-        return _here(request, organisation, submission_id, error=message)
+        return _here(opened, error=i18n.gettext(lang, refused.message, **refused.values))
     if site.wake_worker:
         site.wake_worker()
-    return _here(request, organisation, submission_id, notice)
+    return _here(opened, notice)
 
 
-async def file(request: Request) -> Response:
-    found = await _case(request, VIEW_ROLES)
-    if isinstance(found, Response):
-        return found
-    site, _organisation, _staff, case, _info, _infos = found
-    return await attachment_response(site, request, case.submission.id, request.path_params["file"])
-
-
-async def attachment_response(
-    site: Site,
-    request: Request,
-    submission_id: int | None,
-    attachment_id: str,
-    kinds: tuple[str, ...] | None = None,
-) -> Response:
-    """A stored file, served as a download with its own type; nothing outside the submission."""
-    if submission_id is None or len(attachment_id) > 43:
+@for_case(VIEW_ROLES)
+async def file(request: Request, opened: CaseAccess) -> Response:
+    """A stored file of the submission, served as a download with its own type."""
+    site = opened.access.site
+    attachment_id = request.path_params["file"]
+    if len(attachment_id) > 43:
         return site.not_found(request)
-    found = await run_in_threadpool(casework.attachment, site.engine, attachment_id, submission_id)
-    if found is None or (kinds is not None and found.kind not in kinds):
+    found = await run_in_threadpool(casework.attachment, site.engine, attachment_id, opened.submission_id)
+    if found is None:
         return site.not_found(request)
     return download(site, found) or site.not_found(request)
 
 
-routes = [
-    Route("/staff/o/{org}/s/{id}", page, name="staff_case"),
-    Route("/staff/o/{org}/s/{id}/act", act, methods=["POST"], name="staff_case_act"),
-    Route("/staff/o/{org}/s/{id}/files/{file}", file, name="staff_case_file"),
-]
+def _here(opened: CaseAccess, notice: str = "", error: str = "") -> RedirectResponse:
+    url = f"/staff/o/{opened.access.organisation.slug}/s/{opened.submission_id}"
+    data_dir = opened.access.site.settings.data_dir
+    if notice:
+        url += f"?notice={notices.sign(data_dir, notice)}"
+    elif error:
+        url += f"?error={notices.sign(data_dir, error)}"
+    return RedirectResponse(url, status_code=303)

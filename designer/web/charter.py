@@ -14,33 +14,29 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
-from starlette.routing import Route
 
 from designer.admin import charter as editor
 from designer.admin.charter_logo import MAX_LOGO_BYTES
 from designer.admin.charter_preview import sample_page
-from designer.web.procedures import organisation_for
-from designer.web.session import current_staff, staff_page
+from designer.web.guard import StaffAccess, for_organisation
+from designer.web.pages import staff_page
 from runtime.charter import Charter, CharterError
 from runtime.models import Organisation
-from runtime.site import Site, site_of
+from runtime.site import Site
 
 ADMINISTRATORS = ("administrator",)
 
 
-async def charter_page(request: Request) -> Response:
-    found = await organisation_for(request, ADMINISTRATORS)
-    if isinstance(found, Response):
-        return found
-    site = site_of(request)
+@for_organisation(ADMINISTRATORS)
+async def charter_page(request: Request, access: StaffAccess) -> Response:
+    site, found = access.site, access.organisation
     lang = site.lang(request)
     charter = site.charter(found.theme)
     if request.method == "GET":
         values = editor.editable(charter, found.name)
-        return await _page(
+        return _page(
             request,
-            site,
-            found,
+            access,
             charter,
             values,
             editor.Problems(),
@@ -61,10 +57,9 @@ async def charter_page(request: Request) -> Response:
             assert found.id is not None
             site.organisation_changed(found.id, old_theme=found.theme)
             return RedirectResponse(f"/staff/o/{found.slug}/charter?saved=1", status_code=303)
-    return await _page(
+    return _page(
         request,
-        site,
-        found,
+        access,
         charter,
         values,
         problems,
@@ -74,12 +69,10 @@ async def charter_page(request: Request) -> Response:
     )
 
 
-async def preview(request: Request) -> Response:
+@for_organisation(ADMINISTRATORS)
+async def preview(request: Request, access: StaffAccess) -> Response:
     """The preview fragment for the posted values (htmx), with the problems next to the fields."""
-    found = await organisation_for(request, ADMINISTRATORS)
-    if isinstance(found, Response):
-        return found
-    site = site_of(request)
+    site, found = access.site, access.organisation
     lang = site.lang(request)
     charter = site.charter(found.theme)
     values, problems, _action = await _posted(request, charter, found, lang)
@@ -87,13 +80,11 @@ async def preview(request: Request) -> Response:
     return Response(html, media_type="text/html", headers={"Cache-Control": "no-store"})
 
 
-async def preview_css(request: Request) -> Response:
+@for_organisation(ADMINISTRATORS)
+async def preview_css(request: Request, access: StaffAccess) -> Response:
     """The custom properties of the previewed values, scoped to the preview (the page's CSP
     allows no inline style, so they come as a stylesheet whose address holds the values)."""
-    found = await organisation_for(request, ADMINISTRATORS)
-    if isinstance(found, Response):
-        return found
-    site = site_of(request)
+    site, found = access.site, access.organisation
     charter = site.charter(found.theme)
     values, _problems = editor.read_form(
         dict(request.query_params), None, charter, found.name, site.lang(request)
@@ -171,10 +162,9 @@ def _preview_html(
     return Markup(html)
 
 
-async def _page(
+def _page(
     request: Request,
-    site: Site,
-    organisation: Organisation,
+    access: StaffAccess,
     charter: Charter,
     values: editor.CharterValues,
     problems: editor.Problems,
@@ -184,7 +174,7 @@ async def _page(
     saved: bool = False,
     refused: bool = False,
 ) -> Response:
-    staff = await current_staff(request)
+    site, organisation = access.site, access.organisation
     rows = list(values.links)
     rows += [editor.LinkValues() for _ in range(min(2, editor.MAX_LINKS - len(rows)))]
     return staff_page(
@@ -193,7 +183,7 @@ async def _page(
         "staff_charter.html",
         status_code=status_code,
         lang=lang,
-        staff=staff,
+        staff=access.staff,
         organisation_row=organisation,
         values=values,
         problems=problems.by_field,
@@ -208,10 +198,3 @@ async def _page(
         logo_src=_logo_src(organisation, charter, values),
         preview_html=_preview_html(site, organisation, charter, values, problems, lang, oob=False),
     )
-
-
-routes = [
-    Route("/staff/o/{org}/charter", charter_page, methods=["GET", "POST"], name="staff_charter"),
-    Route("/staff/o/{org}/charter/preview", preview, methods=["POST"], name="staff_charter_preview"),
-    Route("/staff/o/{org}/charter/preview.css", preview_css, name="staff_charter_preview_css"),
-]

@@ -8,14 +8,12 @@ revision (someone else saved meanwhile) is refused.
 
 from __future__ import annotations
 
-import copy
 import dataclasses
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
-from starlette.routing import Route
 
 from designer.editor import conditions as editing_conditions
 from designer.editor import operations as editing
@@ -24,8 +22,8 @@ from designer.editor import publishing as procedures
 from designer.editor import settings as editing_settings
 from designer.editor import view as editor_view
 from designer.editor import workflow_editing as workflow
-from designer.web.procedures import organisation_for, procedure_for
-from designer.web.session import current_staff, dashboard_page, staff_page
+from designer.web.guard import ProcedureAccess, StaffAccess, for_procedure
+from designer.web.pages import staff_page
 from runtime import i18n
 from runtime.answers import PostedForm
 from runtime.catalogue import content_hash
@@ -35,74 +33,20 @@ from runtime.fields.base import Problem
 from runtime.fields.file import FORMAT_NAMES
 from runtime.i18n import N_
 from runtime.journey import post_page
-from runtime.models import Organisation, ProcedureVersion
 from runtime.site import VersionInfo, site_of
-from runtime.web.forms import refresh_page, render_form_page
+from runtime.web.form_page import refresh_page, render_form_page
 
 
-async def new_procedure(request: Request) -> Response:
-    found = await organisation_for(request, procedures.EDITING_ROLES)
-    if isinstance(found, Response):
-        return found
-    site = site_of(request)
-    form = await request.form(max_files=0, max_fields=20)
-    typed = {key: str(form.get(key, "")).strip() for key in ("title", "slug", "kind", "template")}
-    # Left empty, the address is made from the title, as the page does live with scripts.
-    slug = typed["slug"].lower() or procedures.slug_from_title(typed["title"])
-    title = typed["title"] or slug
-    kind = typed["kind"] or "procedure"
-    template = typed["template"]
-    lang = found.lang
-    state = await run_in_threadpool(procedures.procedure_state, site.engine, found, slug) if slug else None
-    refused = procedures.slug_problem(slug) or (
-        N_("Another procedure of this organisation already has the identifier “%(slug)s”: choose another.")
-        if state is not None
-        else None
-    )
-    if refused:
-        staff = await current_staff(request)
-        assert staff is not None  # organisation_for let only a signed-in person through
-        error = i18n.gettext(site.lang(request), refused, slug=slug)
-        return await dashboard_page(
-            request, staff, 422, new={**typed, "slug": slug, "org": found.slug, "error": error}
-        )
-    examples = procedures.templates()
-    if template in examples:
-        definition = {**copy.deepcopy(examples[template]), "id": slug}
-        definition["title"] = {**definition["title"], lang: title}
-    else:
-        definition = editing.blank(
-            slug, title, kind if kind in ("procedure", "survey", "consultation") else "procedure", lang
-        )
-    problems = check_definition(definition)
-    if problems:
-        staff = await current_staff(request)
-        return staff_page(
-            request,
-            site,
-            "staff_import_errors.html",
-            status_code=422,
-            staff=staff,
-            organisation_row=found,
-            problems=problems,
-        )
-    await run_in_threadpool(procedures.save_draft, site.engine, found, definition)
-    return RedirectResponse(f"/staff/o/{found.slug}/p/{slug}/edit", status_code=303)
-
-
-async def editor(request: Request) -> Response:
-    looked_up = await procedure_for(request, procedures.EDITING_ROLES)
-    if isinstance(looked_up, Response):
-        return looked_up
-    found, state = looked_up
-    site = site_of(request)
+@for_procedure(procedures.EDITING_ROLES)
+async def editor(request: Request, access: ProcedureAccess) -> Response:
+    site, found, state = access.site, access.organisation, access.state
     slug = state.procedure.slug
-    definition = state.latest.definition
+    definition = access.version.definition
     if request.method == "GET":
         query = request.query_params
         return await _editor_page(
             request,
-            found,
+            access,
             state,
             definition,
             editor_view.selection_from(query),
@@ -116,16 +60,18 @@ async def editor(request: Request) -> Response:
         # An element's button from the shared actions form: "up:12" is op "up" on element 12.
         values["op"], _, values["element"] = values.pop("do").partition(":")
     selection = editor_view.selection_from(values)
-    edit_lang = values.get("edit_lang") if values.get("edit_lang") in i18n.LANGUAGES else found.lang
+    edit_lang = values.get("edit_lang") or ""
+    if edit_lang not in i18n.LANGUAGES:
+        edit_lang = found.lang
     lang = site.lang(request)
     panel = values.get("panel", "")
     operation = values.get("op", "")
     posted = values if operation == "properties" or operation.startswith("condition_") else None
     if values.get("revision") != content_hash(definition):
-        return await _stale(request, found, state, definition, selection, edit_lang, panel)
+        return await _stale(request, access, state, definition, selection, edit_lang, panel)
     if operation == "condition_rows":
         # Only show the answers of the questions chosen in the condition rows: nothing saved.
-        return await _editor_page(request, found, state, definition, selection, [], edit_lang, posted=posted)
+        return await _editor_page(request, access, state, definition, selection, [], edit_lang, posted=posted)
     try:
         changed, after = editor_view.apply(definition, values, selection, edit_lang)
     except editing.EditRefused as refused:
@@ -134,7 +80,7 @@ async def editor(request: Request) -> Response:
         about = refused.concerning or ("" if editor_view.about_element(operation) else None)
         return await _editor_page(
             request,
-            found,
+            access,
             state,
             definition,
             selection,
@@ -149,7 +95,7 @@ async def editor(request: Request) -> Response:
     if problems:
         return await _editor_page(
             request,
-            found,
+            access,
             state,
             definition,
             selection,
@@ -165,7 +111,7 @@ async def editor(request: Request) -> Response:
         fresh = await run_in_threadpool(procedures.procedure_state, site.engine, found, slug)
         if fresh is None or fresh.latest is None:
             return RedirectResponse("/staff", status_code=303)
-        return await _stale(request, found, fresh, fresh.latest.definition, selection, edit_lang, panel)
+        return await _stale(request, access, fresh, fresh.latest.definition, selection, edit_lang, panel)
     where = f"{after.query()}&edit_lang={edit_lang}" + (f"&panel={panel}" if panel else "")
     address = f"/staff/o/{found.slug}/p/{slug}/edit?{where}"
     if request.headers.get("hx-request") != "true":
@@ -173,7 +119,7 @@ async def editor(request: Request) -> Response:
     # Through htmx the new page comes back at once, and the address bar shows where it is: one
     # request instead of a redirect followed by a second one.
     response = await _editor_page(
-        request, found, dataclasses.replace(state, draft=draft), changed, after, [], edit_lang, panel=panel
+        request, access, dataclasses.replace(state, draft=draft), changed, after, [], edit_lang, panel=panel
     )
     response.headers["HX-Replace-Url"] = address
     return response
@@ -181,7 +127,7 @@ async def editor(request: Request) -> Response:
 
 async def _stale(
     request: Request,
-    organisation: Organisation,
+    access: StaffAccess,
     state: procedures.ProcedureState,
     definition: dict[str, Any],
     selection: editor_view.Selection,
@@ -198,7 +144,7 @@ async def _stale(
     )
     return await _editor_page(
         request,
-        organisation,
+        access,
         state,
         definition,
         selection,
@@ -211,7 +157,7 @@ async def _stale(
 
 async def _editor_page(
     request: Request,
-    organisation: Organisation,
+    access: StaffAccess,
     state: procedures.ProcedureState,
     definition: dict[str, Any],
     selection: editor_view.Selection,
@@ -224,8 +170,7 @@ async def _editor_page(
     posted: dict[str, str] | None = None,
     panel: str = "",
 ) -> Response:
-    site = site_of(request)
-    staff = await current_staff(request)
+    site, organisation = access.site, access.organisation
     lang = edit_lang if edit_lang in i18n.LANGUAGES else organisation.lang
     selection = editor_view.clamp(definition, selection)
     page = definition["ui"]["pages"][selection.page]
@@ -268,7 +213,7 @@ async def _editor_page(
         site,
         "staff_editor.html",
         status_code=status_code,
-        staff=staff,
+        staff=access.staff,
         organisation_row=organisation,
         state=state,
         definition=definition,
@@ -328,15 +273,12 @@ def _untranslated(definition: dict[str, Any], lang: str) -> list[str]:
     return missing
 
 
-async def preview(request: Request) -> Response:
+@for_procedure(procedures.ALL_ROLES)
+async def preview(request: Request, access: ProcedureAccess) -> Response:
     """The draft's page as citizens will see it, in the charter, conditions working; never saved."""
-    looked_up = await procedure_for(request, procedures.ALL_ROLES)
-    if isinstance(looked_up, Response):
-        return looked_up
-    found, state = looked_up
-    site = site_of(request)
+    site, found, state = access.site, access.organisation, access.state
     slug = state.procedure.slug
-    version: ProcedureVersion = state.latest  # type: ignore[assignment]
+    version = access.version
     info = VersionInfo(found, state.procedure, version, CompiledVersion(version.definition))
     index = min(int(request.path_params["page"]), len(info.compiled.pages) - 1)
     action = f"/staff/o/{found.slug}/p/{slug}/preview/{index}"
@@ -359,18 +301,3 @@ async def preview(request: Request) -> Response:
     )
     response.headers["Cache-Control"] = "no-store"
     return response
-
-
-routes = [
-    Route("/staff/o/{org}/new", new_procedure, methods=["POST"], name="staff_new"),
-    Route("/staff/o/{org}/p/{slug}/edit", editor, methods=["GET", "POST"], name="staff_editor"),
-    Route(
-        "/staff/o/{org}/p/{slug}/preview/{page:int}", preview, methods=["GET", "POST"], name="staff_preview"
-    ),
-    Route(
-        "/staff/o/{org}/p/{slug}/preview/{page:int}/refresh",
-        preview,
-        methods=["POST"],
-        name="staff_preview_refresh",
-    ),
-]

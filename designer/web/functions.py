@@ -6,34 +6,31 @@ from __future__ import annotations
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
-from starlette.routing import Route
 
 from designer.admin import functions, groups
 from designer.editor.publishing import EDITING_ROLES
-from designer.web.procedures import procedure_for
-from designer.web.session import current_staff, staff_page
+from designer.web.guard import ProcedureAccess, for_procedure
+from designer.web.pages import staff_page
 from runtime import workflow
-from runtime.site import site_of
 from runtime.text import is_number
 
 
-async def bindings_page(request: Request) -> Response:
-    found = await procedure_for(request, EDITING_ROLES)
-    if isinstance(found, Response):
-        return found
-    organisation, state = found
-    assert organisation.id is not None and state.procedure.id is not None and state.latest is not None
-    site = site_of(request)
-    names = workflow.functions(state.latest.definition)
-    people = await run_in_threadpool(functions.processors, site.engine, organisation.id)
-    teams = await run_in_threadpool(groups.groups_of, site.engine, organisation.id)
+@for_procedure(EDITING_ROLES)
+async def bindings_page(request: Request, access: ProcedureAccess) -> Response:
+    site, organisation, state = access.site, access.organisation, access.state
+    assert state.procedure.id is not None
+    names = workflow.functions(access.version.definition)
+    people = await run_in_threadpool(functions.processors, site.engine, access.organisation_id)
+    teams = await run_in_threadpool(groups.groups_of, site.engine, access.organisation_id)
     if request.method == "POST":
         form = await request.form(max_files=0, max_fields=2000)
         allowed = {person.id for person in people}
         allowed_groups = {team.id for team in teams}
         for name in names:
-            chosen = {int(value) for value in form.getlist(f"holders-{name}") if is_number(str(value))}
-            chosen_groups = {int(value) for value in form.getlist(f"groups-{name}") if is_number(str(value))}
+            chosen = {int(str(value)) for value in form.getlist(f"holders-{name}") if is_number(str(value))}
+            chosen_groups = {
+                int(str(value)) for value in form.getlist(f"groups-{name}") if is_number(str(value))
+            }
             await run_in_threadpool(
                 functions.bind,
                 site.engine,
@@ -52,7 +49,7 @@ async def bindings_page(request: Request) -> Response:
         request,
         site,
         "staff_functions.html",
-        staff=await current_staff(request),
+        staff=access.staff,
         organisation_row=organisation,
         state=state,
         function_names=names,
@@ -61,8 +58,3 @@ async def bindings_page(request: Request) -> Response:
         bound=bound,
         saved=request.query_params.get("saved") == "1",
     )
-
-
-routes = [
-    Route("/staff/o/{org}/p/{slug}/functions", bindings_page, methods=["GET", "POST"], name="staff_functions")
-]

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
@@ -14,12 +16,12 @@ from urllib.parse import urlencode
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
-from starlette.routing import Route
 
+from designer.accounts import Staff
 from designer.backoffice import inbox
 from designer.editor.publishing import ProcedureState
-from designer.web.procedures import procedure_for
-from designer.web.session import current_staff, staff_page
+from designer.web.guard import Endpoint, ProcedureAccess, for_procedure
+from designer.web.pages import staff_page
 from runtime.catalogue import compiled_for
 from runtime.i18n import gettext
 from runtime.models import Organisation, ProcedureVersion
@@ -54,6 +56,7 @@ class Report:
     versions: list[ProcedureVersion]
     selection: SubmissionFilter
     lang: str
+    staff: Staff
 
     @property
     def slug(self) -> str:
@@ -64,35 +67,36 @@ class Report:
         return f"/staff/o/{self.organisation.slug}/p/{self.slug}"
 
 
-async def report_for(request: Request) -> Report | Response:
-    """The procedure in the URL and the filter in the query, or the response saying why not."""
-    looked_up = await procedure_for(request, REPORT_ROLES)
-    if isinstance(looked_up, Response):
-        return looked_up
-    organisation, state = looked_up
-    site = site_of(request)
-    lang = site.lang(request)
-    assert state.procedure.id is not None
-    versions = await run_in_threadpool(exports.published_versions, site.engine, state.procedure.id)
-    states = [
-        name
-        for version in versions
-        for name in ((compiled_for(version).definition.get("workflow") or {}).get("states") or {})
-    ]
-    params = {key: request.query_params.getlist(key) for key in ("status", "from", "to")}
-    try:
-        selection = filter_from_query(params, state.procedure.id, organisation.timezone, states, lang)
-    except FilterError as error:
-        selection = SubmissionFilter(state.procedure.id, timezone=organisation.timezone)
-        report = Report(organisation, state, versions, selection, lang)
-        return await _statistics_page(request, report, None, error.problems, status_code=400)
-    return Report(organisation, state, versions, selection, lang)
+def for_report(handler: Callable[[Request, Report], Awaitable[Response]]) -> Endpoint:
+    """A report on the procedure in the address, its submissions chosen by the filter in the
+    query; a filter that cannot be read gets the statistics page saying why (400)."""
+
+    @for_procedure(REPORT_ROLES)
+    @functools.wraps(handler)
+    async def endpoint(request: Request, access: ProcedureAccess) -> Response:
+        site, organisation, state = access.site, access.organisation, access.state
+        lang = site.lang(request)
+        assert state.procedure.id is not None
+        versions = await run_in_threadpool(exports.published_versions, site.engine, state.procedure.id)
+        states = [
+            name
+            for version in versions
+            for name in ((compiled_for(version).definition.get("workflow") or {}).get("states") or {})
+        ]
+        params = {key: request.query_params.getlist(key) for key in ("status", "from", "to")}
+        try:
+            selection = filter_from_query(params, state.procedure.id, organisation.timezone, states, lang)
+        except FilterError as error:
+            selection = SubmissionFilter(state.procedure.id, timezone=organisation.timezone)
+            report = Report(organisation, state, versions, selection, lang, access.staff)
+            return await _statistics_page(request, report, None, error.problems, status_code=400)
+        return await handler(request, Report(organisation, state, versions, selection, lang, access.staff))
+
+    return endpoint
 
 
-async def statistics_page(request: Request) -> Response:
-    report = await report_for(request)
-    if isinstance(report, Response):
-        return report
+@for_report
+async def statistics_page(request: Request, report: Report) -> Response:
     site = site_of(request)
     figures = await run_in_threadpool(statistics.figures, site.engine, report.selection, report.lang)
     return await _statistics_page(request, report, figures, [])
@@ -119,7 +123,7 @@ async def _statistics_page(
         "staff_statistics.html",
         status_code=status_code,
         lang=lang,
-        staff=await current_staff(request),
+        staff=report.staff,
         organisation_row=report.organisation,
         report=report,
         procedure_title=title,
@@ -151,10 +155,8 @@ def _status_choices(report: Report) -> list[tuple[str, str]]:
     return list(labels.items())
 
 
-async def statistics_csv(request: Request) -> Response:
-    report = await report_for(request)
-    if isinstance(report, Response):
-        return report
+@for_report
+async def statistics_csv(request: Request, report: Report) -> Response:
     site = site_of(request)
     figures = await run_in_threadpool(statistics.figures, site.engine, report.selection, report.lang)
     dialect = _dialect(request)
@@ -168,10 +170,8 @@ async def statistics_csv(request: Request) -> Response:
     )
 
 
-async def export(request: Request) -> Response:
-    report = await report_for(request)
-    if isinstance(report, Response):
-        return report
+@for_report
+async def export(request: Request, report: Report) -> Response:
     site = site_of(request)
     kind = request.path_params["format"]
     if kind not in MEDIA_TYPES:
@@ -205,7 +205,6 @@ async def _with_inbox_filters(request: Request, report: Report) -> Report:
     if not any(request.query_params.get(key) for key in INBOX_KEYS):
         return report
     site = site_of(request)
-    staff = await current_staff(request)
     assert report.organisation.id is not None and report.state.procedure.id is not None
     where = await run_in_threadpool(
         inbox.scope,
@@ -217,7 +216,7 @@ async def _with_inbox_filters(request: Request, report: Report) -> Report:
     extra = inbox.conditions(
         where,
         inbox.Filters.parse(request.query_params),
-        staff.user.id if staff else None,
+        report.staff.user.id,
         site.engine.dialect.name,
     )
     return dataclasses.replace(report, selection=dataclasses.replace(report.selection, extra=tuple(extra)))
@@ -256,10 +255,3 @@ def _download(chunks: Any, kind: str, name: str) -> Response:
             "X-Content-Type-Options": "nosniff",
         },
     )
-
-
-routes = [
-    Route("/staff/o/{org}/p/{slug}/statistics", statistics_page, name="staff_statistics"),
-    Route("/staff/o/{org}/p/{slug}/statistics.csv", statistics_csv, name="staff_statistics_csv"),
-    Route("/staff/o/{org}/p/{slug}/export.{format}", export, name="staff_submissions_export"),
-]

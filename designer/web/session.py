@@ -2,43 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
-from starlette.routing import Route
 
 from designer import accounts
-from designer.backoffice.dashboard import overview
-from designer.editor.publishing import templates
+from designer.web.guard import COOKIE, SIGN_IN, signed_in
+from designer.web.pages import dashboard_page, staff_page
 from runtime import i18n
 from runtime.i18n import N_
-from runtime.site import Site, site_of
-
-COOKIE = "parvis_staff"
-
-
-async def current_staff(request: Request) -> accounts.Staff | None:
-    """The signed-in staff member, looked up once per request however many steps ask."""
-    if "staff" not in request.scope.setdefault("state", {}):
-        request.state.staff = await run_in_threadpool(
-            accounts.staff_for, site_of(request).engine, request.cookies.get(COOKIE)
-        )
-    return request.state.staff  # type: ignore[no-any-return]
-
-
-async def signed_in(request: Request) -> accounts.Staff | Response:
-    """The signed-in staff member, or the response sending the browser to the sign-in page."""
-    staff = await current_staff(request)
-    return RedirectResponse("/staff/login", status_code=303) if staff is None else staff
-
-
-def staff_page(request: Request, site: Site, name: str, status_code: int = 200, **context: Any) -> Response:
-    response = site.page(request, None, name, status_code=status_code, **context)
-    # Staff pages hold personal data: never kept by a browser or a proxy cache.
-    response.headers["Cache-Control"] = "no-store"
-    return response
+from runtime.site import site_of
 
 
 def _with_session(response: Response, request: Request, token: str) -> Response:
@@ -86,43 +59,19 @@ async def logout(request: Request) -> Response:
     token = request.cookies.get(COOKIE)
     if token:
         await run_in_threadpool(accounts.sign_out, site_of(request).engine, token)
-    response = RedirectResponse("/staff/login", status_code=303)
+    response = RedirectResponse(SIGN_IN, status_code=303)
     response.delete_cookie(COOKIE, path="/staff")
     return response
 
 
-async def dashboard(request: Request) -> Response:
-    staff = await signed_in(request)
-    if isinstance(staff, Response):
-        return staff
-    return await dashboard_page(request, staff)
+@signed_in
+async def dashboard(request: Request, staff: accounts.Staff) -> Response:
+    return await dashboard_page(request, site_of(request), staff)
 
 
-async def dashboard_page(
-    request: Request, staff: accounts.Staff, status_code: int = 200, new: dict[str, str] | None = None
-) -> Response:
-    """The dashboard; `new` is a refused new procedure: what was typed, its organisation, the error."""
+@signed_in
+async def password(request: Request, staff: accounts.Staff) -> Response:
     site = site_of(request)
-    lang = site.lang(request)
-    rows = await run_in_threadpool(overview, site.engine, staff.roles, lang)
-    return staff_page(
-        request,
-        site,
-        "staff_dashboard.html",
-        status_code=status_code,
-        lang=lang,
-        staff=staff,
-        rows=rows,
-        template_names=sorted(templates()),
-        new=new,
-    )
-
-
-async def password(request: Request) -> Response:
-    site = site_of(request)
-    staff = await signed_in(request)
-    if isinstance(staff, Response):
-        return staff
     lang = site.lang(request)
     if request.method == "GET":
         return staff_page(request, site, "staff_password.html", lang=lang, staff=staff, error="")
@@ -144,11 +93,3 @@ async def password(request: Request) -> Response:
             request, site, "staff_password.html", status_code=422, lang=lang, staff=staff, error=error
         )
     return _with_session(RedirectResponse("/staff", status_code=303), request, token)
-
-
-routes = [
-    Route("/staff", dashboard, name="staff"),
-    Route("/staff/login", login, methods=["GET", "POST"], name="staff_login"),
-    Route("/staff/logout", logout, methods=["POST"], name="staff_logout"),
-    Route("/staff/password", password, methods=["GET", "POST"], name="staff_password"),
-]

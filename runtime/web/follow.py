@@ -12,18 +12,9 @@ from runtime import i18n, processing
 from runtime.pdfs.receipts import receipt_file
 from runtime.render_tree import Renderer
 from runtime.site import site_of
-from runtime.submissions import by_fingerprint, follow
+from runtime.submissions import by_fingerprint
 from runtime.web import notices
-
-
-async def followed(request: Request):  # type: ignore[no-untyped-def]
-    """(site, the submission with its history, its version) for the token in the address;
-    None for the last two when the token opens nothing."""
-    site = site_of(request)
-    found = await run_in_threadpool(follow, site.engine, request.path_params["token"])
-    if found is None:
-        return site, None, None
-    return site, found, site.version(found.submission.version_id)
+from runtime.web.followed import followed
 
 
 async def receipt_page(request: Request) -> Response:

@@ -17,7 +17,7 @@ from runtime.site import site_of
 from runtime.uploads import path_for
 from runtime.web import notices
 from runtime.web.files import download
-from runtime.web.follow import followed
+from runtime.web.followed import followed
 
 MAX_FILES = 5
 

@@ -8,31 +8,30 @@ from typing import Any
 from urllib.parse import urlencode
 
 from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from runtime import drafts, i18n, reception
 from runtime.answers import PostedForm
 from runtime.catalogue import Published
-from runtime.compiler import CompiledVersion, Page
-from runtime.fields.base import FieldError
+from runtime.compiler import CompiledVersion
 from runtime.i18n import N_
-from runtime.journey import (
-    first_invalid_page,
-    page_errors,
-    post_page,
-    previous_page,
-    visible_page_indexes,
-)
+from runtime.journey import first_invalid_page, page_errors, post_page, visible_page_indexes
 from runtime.models import Draft
 from runtime.pdfs.receipts import schedule_receipt
-from runtime.render_tree import SHOWN_SLOT, Renderer
+from runtime.render_tree import Renderer
 from runtime.site import Site, VersionInfo, site_of
+from runtime.web.early_response import EarlyResponse
+from runtime.web.form_page import (
+    page_names,
+    read_form,
+    refresh_page,
+    render_form_page,
+    returns_to_review,
+    steps,
+)
 from runtime.web.form_uploads import store_uploads
 
-MAX_FIELDS = 3000
-MAX_FILES = 30
 FILE_NOT_KEPT = N_(
     "Your answers are saved, but a file was not kept (see below). Choose another file, "
     "or save again to finish later without it."
@@ -44,15 +43,13 @@ DraftHandler = Callable[[Request, Site, Draft, VersionInfo], Awaitable[Response]
 
 def with_draft(handler: DraftHandler) -> Callable[[Request], Awaitable[Response]]:
     """A handler of a draft's pages gets the draft and its version, or the citizen a 404
-    (unknown link) or the receipt (a draft already sent)."""
+    (unknown link), the receipt (a draft already sent) or the closed page."""
 
     @functools.wraps(handler)
     async def endpoint(request: Request) -> Response:
         site = site_of(request)
-        found = await _draft_and_version(request, site)
-        if isinstance(found, Response):
-            return found
-        return await handler(request, site, *found)
+        draft, info = await _draft_and_version(request, site)
+        return await handler(request, site, draft, info)
 
     return endpoint
 
@@ -165,25 +162,6 @@ async def refresh_start(request: Request) -> Response:
     return await refresh_page(request, site, info, 0, {})
 
 
-async def refresh_page(
-    request: Request, site: Site, info: VersionInfo, index: int, answers: dict[str, Any]
-) -> Response:
-    form = await _read_form(request)
-    if isinstance(form, Response):
-        return form
-    await form.close()  # files are never read here: conditions look at answers, not uploads
-    shown = {slot for slot in form.getlist(SHOWN_SLOT) if isinstance(slot, str)}
-    compiled = info.compiled
-    source = PostedForm(form, {}, answers, info.organisation.timezone)
-    step = post_page(compiled, compiled.pages[index], source, answers, "refresh", {})
-    lang = site.lang(request, info.organisation)
-    renderer = Renderer(compiled, lang)
-    nodes = renderer.nodes(compiled.pages[index], step.answers, {})
-    return site.page(
-        request, info.organisation, "_live.html", lang=lang, nodes=nodes, r=renderer, shown=shown
-    )
-
-
 @with_draft
 async def review(request: Request, site: Site, draft: Draft, info: VersionInfo) -> Response:
     invalid = first_invalid_page(info.compiled, draft.answers)
@@ -195,14 +173,14 @@ async def review(request: Request, site: Site, draft: Draft, info: VersionInfo) 
     return site.page(
         request,
         info.organisation,
-        _names("review", info),
+        page_names("review", info),
         lang=lang,
         r=renderer,
         version=info.compiled,
         draft=draft,
         sections=renderer.review(draft.answers),
         already=request.query_params.get("already") == "1",
-        steps=_steps(renderer, info.compiled, pages, None),
+        steps=steps(renderer, info.compiled, pages, None),
         back=pages[-1] + 1 if pages else 1,
     )
 
@@ -217,9 +195,7 @@ async def send(request: Request) -> Response:
     if isinstance(outcome, tuple):
         token, invalid = outcome
         if invalid == CLOSED:
-            closed = await _draft_and_version(request, site)
-            if isinstance(closed, Response):
-                return closed  # the closed page, with its dates
+            await _draft_and_version(request, site)  # raises the closed page, with its dates
         if invalid == ALREADY_ANSWERED:
             return RedirectResponse(f"/d/{token}/review?already=1", status_code=303)
         return RedirectResponse(f"/d/{token}/p/{invalid + 1}?check=1", status_code=303)
@@ -288,20 +264,25 @@ async def resume(request: Request, site: Site, draft: Draft, _info: VersionInfo)
 # -- the parts ---------------------------------------------------------------------
 
 
-async def _draft_and_version(request: Request, site: Site) -> tuple[Draft, VersionInfo] | Response:
+async def _draft_and_version(request: Request, site: Site) -> tuple[Draft, VersionInfo]:
+    """The draft of the address and its version; otherwise the answer to send instead (raised):
+    a 404 for an unknown link, the receipt for a draft already sent, the closed page."""
     draft = await run_in_threadpool(drafts.get_draft, site.engine, request.path_params["token"])
     if draft is None:
-        return site.not_found(request)
+        raise EarlyResponse(site.not_found(request))
     if draft.submission_id is not None:
         from runtime.submissions import submission_for_draft
 
         submission = await run_in_threadpool(submission_for_draft, site.engine, draft.id)
         if submission is not None:
-            return RedirectResponse(f"/r/{submission.follow_token}", status_code=303)
+            raise EarlyResponse(RedirectResponse(f"/r/{submission.follow_token}", status_code=303))
     info = site.version(draft.version_id)
     if info is None:
-        return site.not_found(request)
-    return closed_page(request, site, info) or (draft, info)
+        raise EarlyResponse(site.not_found(request))
+    closed = closed_page(request, site, info)
+    if closed is not None:
+        raise EarlyResponse(closed)
+    return draft, info
 
 
 def _page_index(request: Request, compiled: CompiledVersion) -> int | None:
@@ -311,38 +292,10 @@ def _page_index(request: Request, compiled: CompiledVersion) -> int | None:
     return int(number) - 1
 
 
-async def _read_form(request: Request) -> FormData | Response:
-    site = site_of(request)
-    length = request.headers.get("content-length", "0")
-    if length.isdigit() and int(length) > site.settings.max_form_bytes:
-        return _bad_request(
-            request, site, 413, N_("The files sent are too large altogether. Send fewer or smaller files.")
-        )
-    try:
-        return await request.form(max_files=MAX_FILES, max_fields=MAX_FIELDS, max_part_size=1024 * 1024)
-    except Exception:  # the multipart parser raises several kinds for malformed bodies
-        return _bad_request(request, site, 400, N_("The form could not be read. Go back and try again."))
-
-
-def _bad_request(request: Request, site: Site, status: int, text: str) -> HTMLResponse:
-    lang = site.lang(request)
-    return site.page(
-        request,
-        None,
-        "error.html",
-        status_code=status,
-        lang=lang,
-        title=i18n.gettext(lang, "Something went wrong"),
-        message=i18n.gettext(lang, text),
-    )
-
-
 async def _handle_post(
     request: Request, site: Site, info: VersionInfo, draft: Draft, index: int, new: bool = False
 ) -> Response:
-    form = await _read_form(request)
-    if isinstance(form, Response):
-        return form
+    form = await read_form(request)
     compiled = info.compiled
     current = compiled.pages[index]
     try:
@@ -351,7 +304,7 @@ async def _handle_post(
         await form.close()
     source = PostedForm(form, uploaded, draft.answers, info.organisation.timezone)
     action = form.get("action")
-    to_review = _returns_to_review(request)
+    to_review = returns_to_review(request)
     step = post_page(
         compiled,
         current,
@@ -388,96 +341,3 @@ async def _handle_post(
     return RedirectResponse(
         f"/d/{draft.id}/p/{number}{'?' + query if query else ''}{anchor}", status_code=303
     )
-
-
-def _returns_to_review(request: Request) -> bool:
-    """A page opened from the review's "change" link goes back to the review once saved."""
-    return request.query_params.get("return") == "review"
-
-
-def _names(kind: str, info: VersionInfo) -> list[str]:
-    return [f"{kind}-{info.procedure.slug}.html", f"{kind}.html"]
-
-
-def _steps(
-    renderer: Renderer, compiled: CompiledVersion, pages: list[int], current: int | None
-) -> list[dict[str, Any]]:
-    """The progress indicator: each visible page, then the review."""
-    steps = [
-        {
-            "title": renderer.page_title(compiled.pages[index]),
-            "number": index + 1,
-            "state": "current"
-            if index == current
-            else ("done" if current is None or index < current else "todo"),
-        }
-        for index in pages
-    ]
-    steps.append(
-        {
-            "title": i18n.gettext(renderer.lang, "Review and send"),
-            "number": None,
-            "state": "current" if current is None else "todo",
-        }
-    )
-    return steps
-
-
-def render_form_page(
-    request: Request,
-    site: Site,
-    info: VersionInfo,
-    index: int,
-    answers: dict[str, Any],
-    errors: dict[str, FieldError],
-    *,
-    draft: Draft | None,
-    action: str | None = None,
-    lang: str | None = None,
-    status_code: int = 200,
-    banner: str = "",
-    focus: str = "",
-) -> HTMLResponse:
-    compiled = info.compiled
-    lang = lang or site.lang(request, info.organisation)
-    renderer = Renderer(compiled, lang)
-    current = compiled.pages[index]
-    nodes = renderer.nodes(current, answers, errors, focus=focus)
-    pages = visible_page_indexes(compiled, answers)
-    if index not in pages:
-        pages = sorted({*pages, index})
-    base = f"/d/{draft.id}/p/{index + 1}" if draft else action
-    assert base is not None
-    return site.page(
-        request,
-        info.organisation,
-        _names("form", info),
-        status_code=status_code,
-        lang=lang,
-        r=renderer,
-        version=compiled,
-        page=current,
-        nodes=nodes,
-        summary=renderer.summary(errors, nodes) if errors else [],
-        steps=_steps(renderer, compiled, pages, index),
-        step_number=pages.index(index) + 1,
-        step_count=len(pages) + 1,
-        refresh_url=f"{base.rstrip('/')}/refresh",
-        action=base + ("?return=review" if draft and _returns_to_review(request) else ""),
-        draft=draft,
-        live=_is_live(compiled, current),
-        has_previous=previous_page(compiled, answers, index) is not None,
-        first=index == 0 and draft is None,
-        banner=banner,
-    )
-
-
-def _is_live(compiled: CompiledVersion, current: Page) -> bool:
-    """Whether answers on this page change what this page shows (then htmx refreshes it)."""
-    from runtime.conditions import fields_of
-
-    names = {field.name for field in current.fields}
-    watched = set()
-    for element in current.definition["elements"]:
-        watched.update(fields_of(element.get("visible_if")))
-    return bool(names & watched) or any(field.widget.name == "budget" for field in current.fields)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
@@ -17,6 +19,7 @@ from runtime.catalogue import open_procedures, organisation_by_slug
 from runtime.i18n import N_
 from runtime.models import ApiToken, Organisation
 from runtime.site import Site, site_of
+from runtime.web.early_response import EarlyResponse
 
 MAX_BODY = 2_000_000
 NO_TOKEN = N_("Give an API token of this organisation in the Authorization header (Bearer pvs_…).")
@@ -73,29 +76,49 @@ async def _token(request: Request, organisation: Organisation) -> ApiToken | Non
     return found if found is not None and found.organisation_id == organisation.id else None
 
 
+def with_token(
+    handler: Callable[[Request, Organisation, ApiToken], Awaitable[Response]],
+) -> Callable[[Request], Awaitable[Response]]:
+    """A handler for an organisation's API client: it gets the organisation of the address and
+    the token of the Authorization header; without a token of that organisation, a 401 that
+    says the same whether the organisation exists or not."""
+
+    @functools.wraps(handler)
+    async def endpoint(request: Request) -> Response:
+        organisation = await _organisation(request)
+        token = await _token(request, organisation) if organisation else None
+        if organisation is None or token is None or organisation.id is None:
+            return error(request, 401, NO_TOKEN)
+        return await handler(request, organisation, token)
+
+    return endpoint
+
+
 async def _body(request: Request, limit: int = MAX_BODY) -> Any:
-    """The request's JSON, or the error response saying why it cannot be read."""
+    """The request's JSON; otherwise the error saying why it cannot be read is sent (raised)."""
     declared = request.headers.get("content-length", "")
     too_large = error(request, 413, N_("The request is too large."))
     if declared.isascii() and declared.isdigit() and int(declared) > limit:
-        return too_large
+        raise EarlyResponse(too_large)
     chunks, size = [], 0
     async for chunk in request.stream():
         chunks.append(chunk)
         size += len(chunk)
         if size > limit:
-            return too_large
+            raise EarlyResponse(too_large)
     body = b"".join(chunks)
     try:
         return api.read_json(body)
     except api.Unreadable as unreadable:
-        return error(
-            request,
-            400,
-            unreadable.text,
-            values={"key": unreadable.pointer.rsplit("/", 1)[-1]},
-            pointer=unreadable.pointer,
-        )
+        raise EarlyResponse(
+            error(
+                request,
+                400,
+                unreadable.text,
+                values={"key": unreadable.pointer.rsplit("/", 1)[-1]},
+                pointer=unreadable.pointer,
+            )
+        ) from unreadable
 
 
 async def openapi_document(request: Request) -> Response:
@@ -148,8 +171,6 @@ async def create_submission(request: Request) -> Response:
         )
     # Files come in base64 (a third larger): the same total as a form post, and a margin.
     body = await _body(request, max(MAX_BODY, site.settings.max_form_bytes * 4 // 3 + MAX_BODY))
-    if isinstance(body, Response):
-        return body
     if (
         not isinstance(body, dict)
         or not isinstance(body.get("answers"), dict)
@@ -196,22 +217,16 @@ async def _status(
     )
 
 
-async def get_submission(request: Request) -> Response:
-    organisation = await _organisation(request)
-    if organisation is None or await _token(request, organisation) is None:
-        return error(request, 401, NO_TOKEN)
+@with_token
+async def get_submission(request: Request, organisation: Organisation, _token: ApiToken) -> Response:
     return await _status(request, site_of(request), organisation, request.path_params["reference"])
 
 
-async def transition(request: Request) -> Response:
+@with_token
+async def transition(request: Request, organisation: Organisation, token: ApiToken) -> Response:
     site = site_of(request)
-    organisation = await _organisation(request)
-    token = await _token(request, organisation) if organisation else None
-    if organisation is None or token is None or organisation.id is None:
-        return error(request, 401, NO_TOKEN)
+    assert organisation.id is not None  # with_token lets no organisation without one through
     body = await _body(request)
-    if isinstance(body, Response):
-        return body
     if (
         not isinstance(body, dict)
         or not isinstance(body.get("to"), str)
@@ -264,17 +279,17 @@ async def elsewhere(request: Request) -> Response:
     return error(request, 404, N_("There is nothing at this address of the API."))
 
 
+# The API's URL map, mounted under /api by the citizen map (runtime/web/routes.py). It lives
+# here because `elsewhere` reads it to tell a wrong method from a wrong address.
 routes = [
-    Route("/api/openapi.json", openapi_document, name="api_openapi"),
-    Route("/api/{org}/procedures", list_procedures, name="api_procedures"),
-    Route("/api/{org}/procedures/{slug}", get_procedure, name="api_procedure"),
-    Route("/api/{org}/procedures/{slug}/submissions", create_submission, methods=["POST"], name="api_submit"),
-    Route("/api/{org}/submissions/{reference}", get_submission, name="api_submission"),
+    Route("/openapi.json", openapi_document, name="api_openapi"),
+    Route("/{org}/procedures", list_procedures, name="api_procedures"),
+    Route("/{org}/procedures/{slug}", get_procedure, name="api_procedure"),
+    Route("/{org}/procedures/{slug}/submissions", create_submission, methods=["POST"], name="api_submit"),
+    Route("/{org}/submissions/{reference}", get_submission, name="api_submission"),
+    Route("/{org}/submissions/{reference}/transitions", transition, methods=["POST"], name="api_transition"),
     Route(
-        "/api/{org}/submissions/{reference}/transitions", transition, methods=["POST"], name="api_transition"
-    ),
-    Route(
-        "/api/{rest:path}",
+        "/{rest:path}",
         elsewhere,
         methods=["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
         name="api_elsewhere",

@@ -14,7 +14,6 @@ import time
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
-from starlette.routing import Route
 
 from runtime.catalogue import Published
 from runtime.render_tree import Renderer
@@ -100,9 +99,3 @@ async def results_csv(request: Request) -> Response:
             "Cache-Control": f"public, max-age={int(CACHE_SECONDS)}",
         },
     )
-
-
-routes = [
-    Route("/{org}/{procedure}/resultats", results, name="results"),
-    Route("/{org}/{procedure}/resultats.csv", results_csv, name="results_csv"),
-]
