@@ -10,7 +10,7 @@ The runtime's chain continues from its own previous revision; the staff side's c
 from __future__ import annotations
 
 import sqlalchemy as sa
-import sqlmodel
+import sqlmodel.sql.sqltypes
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
