@@ -151,7 +151,7 @@ def create_demo_administrator(engine: Any, settings: Settings) -> None:
         for organisation in organisations(engine)
         if organisation.parent_id is None
     }
-    accounts.create_user(engine, DEMO_EMAIL, "Démo Parvis", password, roles)  # type: ignore[arg-type]
+    accounts.create_user(engine, DEMO_EMAIL, "Démo Parvis", password, roles)  # type: ignore[arg-type]  # stored organisations have their ids
     path = settings.data_dir / "demo-login.txt"
     path.write_text(f"{DEMO_EMAIL}\n{password}\n")
     path.chmod(0o600)
@@ -186,7 +186,7 @@ def create_admin(email: str, name: str, organisation: str | None) -> int:
         targets = [o for o in organisations(engine) if o.parent_id is None]
     password = getpass.getpass("Password: ") if sys.stdin.isatty() else sys.stdin.readline().rstrip("\n")
     try:
-        accounts.create_user(engine, email, name, password, {o.id: "administrator" for o in targets})  # type: ignore[misc]
+        accounts.create_user(engine, email, name, password, {o.id: "administrator" for o in targets})  # type: ignore[misc]  # stored organisations have their ids
     except accounts.PasswordRefused as refused:
         print(f"Password refused: {refused}.")
         return 1
@@ -223,8 +223,8 @@ def check(paths: list[str]) -> int:
         except CharterError as error:
             failed += 1
             print(f"{name}: {len(error.problems)} problem(s)")
-            for problem in error.problems:
-                print(f"  {problem}")
+            for message in error.problems:
+                print(f"  {message}")
         else:
             print(f"{name}: ok")
     return 1 if failed else 0

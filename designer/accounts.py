@@ -10,12 +10,14 @@ import datetime as dt
 import functools
 import hashlib
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import cast
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlalchemy import Engine, delete, func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from designer.staff_models import ROLES, LoginFailure, Membership, StaffSession, StaffUser
 from runtime.db import session_scope
@@ -96,14 +98,14 @@ def sign_in(engine: Engine, email: str, password: str, address: str) -> str:
         by_account = session.exec(
             select(func.count())
             .select_from(LoginFailure)
-            .where(LoginFailure.email == email, LoginFailure.created_at > since)
+            .where(col(LoginFailure.email) == email, col(LoginFailure.created_at) > since)
         ).one()
         by_address = session.exec(
             select(func.count())
             .select_from(LoginFailure)
-            .where(LoginFailure.address == address, LoginFailure.created_at > since)
+            .where(col(LoginFailure.address) == address, col(LoginFailure.created_at) > since)
         ).one()
-        user = session.exec(select(StaffUser).where(StaffUser.email == email)).first()
+        user = session.exec(select(StaffUser).where(col(StaffUser.email) == email)).first()
     if by_account >= MAX_FAILURES_PER_ACCOUNT or by_address >= MAX_FAILURES_PER_ADDRESS:
         raise SignInRefused("throttled")
     if not _verified(user, password):
@@ -114,7 +116,7 @@ def sign_in(engine: Engine, email: str, password: str, address: str) -> str:
     token = secrets.token_urlsafe(32)
     with session_scope(engine) as session:
         session.add(StaffSession(digest=_digest(token), user_id=user.id, expires_at=now() + SESSION_LIFETIME))
-        session.exec(delete(LoginFailure).where(LoginFailure.email == email))  # type: ignore[call-overload]
+        session.exec(delete(LoginFailure).where(col(LoginFailure.email) == email))
         if _hasher.check_needs_rehash(user.password_hash):
             user.password_hash = _hasher.hash(password)
             session.add(user)
@@ -140,21 +142,25 @@ def staff_for(engine: Engine, token: str | None) -> Staff | None:
     with Session(engine) as session:
         row = session.exec(
             select(StaffSession, StaffUser)
-            .join(StaffUser, StaffUser.id == StaffSession.user_id)
-            .where(StaffSession.digest == _digest(token))
+            .join(StaffUser, col(StaffUser.id) == StaffSession.user_id)
+            .where(col(StaffSession.digest) == _digest(token))
         ).first()
         if row is None:
             return None
         stored, user = row
         if not user.active or stored.expires_at.replace(tzinfo=dt.UTC) < now():
             return None
-        memberships = session.exec(select(Membership).where(Membership.user_id == user.id)).all()
-        organisations = session.exec(select(Organisation.id, Organisation.parent_id)).all()
+        memberships = session.exec(select(Membership).where(col(Membership.user_id) == user.id)).all()
+        # Rows read back from the table always have their id.
+        organisations = cast(
+            Sequence[tuple[int, int | None]],
+            session.exec(select(Organisation.id, Organisation.parent_id)).all(),
+        )
     return Staff(user, _roles_with_children(memberships, organisations))
 
 
 def _roles_with_children(
-    memberships: list[Membership], organisations: list[tuple[int, int | None]]
+    memberships: Sequence[Membership], organisations: Sequence[tuple[int, int | None]]
 ) -> dict[int, str]:
     children: dict[int, list[int]] = {}
     for organisation_id, parent_id in organisations:
@@ -174,7 +180,7 @@ def _roles_with_children(
 
 def sign_out(engine: Engine, token: str) -> None:
     with session_scope(engine) as session:
-        session.exec(delete(StaffSession).where(StaffSession.digest == _digest(token)))  # type: ignore[call-overload]
+        session.exec(delete(StaffSession).where(col(StaffSession.digest) == _digest(token)))
 
 
 def change_password(engine: Engine, user_id: int, current: str, new: str) -> str:
@@ -188,7 +194,7 @@ def change_password(engine: Engine, user_id: int, current: str, new: str) -> str
     with session_scope(engine) as session:
         user.password_hash = _hasher.hash(new)
         session.add(user)
-        session.exec(delete(StaffSession).where(StaffSession.user_id == user_id))  # type: ignore[call-overload]
+        session.exec(delete(StaffSession).where(col(StaffSession.user_id) == user_id))
         session.add(StaffSession(digest=_digest(token), user_id=user_id, expires_at=now() + SESSION_LIFETIME))
     return token
 
@@ -199,12 +205,12 @@ def deactivate(engine: Engine, user_id: int) -> None:
         if user is not None:
             user.active = False
             session.add(user)
-        session.exec(delete(StaffSession).where(StaffSession.user_id == user_id))  # type: ignore[call-overload]
+        session.exec(delete(StaffSession).where(col(StaffSession.user_id) == user_id))
 
 
 def password_matches(engine: Engine, email: str, password: str) -> bool:
     with Session(engine) as session:
-        user = session.exec(select(StaffUser).where(StaffUser.email == normalise_email(email))).first()
+        user = session.exec(select(StaffUser).where(col(StaffUser.email) == normalise_email(email))).first()
     return _verified(user, password)
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from runtime.compiler import CompiledVersion
 from runtime.db import session_scope
@@ -45,7 +45,7 @@ def content_hash(definition: Mapping[str, Any]) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-_COMPILED: dict[tuple[int, str], CompiledVersion] = {}
+_COMPILED: dict[tuple[int | None, str], CompiledVersion] = {}
 
 
 def compiled_for(version: ProcedureVersion) -> CompiledVersion:
@@ -81,10 +81,11 @@ def save_version(
         load_definition(json.dumps(definition))
     procedure = session.exec(
         select(Procedure).where(
-            Procedure.organisation_id == organisation.id, Procedure.slug == definition["id"]
+            col(Procedure.organisation_id) == organisation.id, col(Procedure.slug) == definition["id"]
         )
     ).first()
     if procedure is None:
+        assert organisation.id is not None  # a stored organisation
         procedure = Procedure(
             organisation_id=organisation.id,
             slug=definition["id"],
@@ -93,10 +94,11 @@ def save_version(
         )
         session.add(procedure)
         session.flush()
+    assert procedure.id is not None  # read back, or given by the flush above
     latest = session.exec(
         select(ProcedureVersion)
-        .where(ProcedureVersion.procedure_id == procedure.id)
-        .order_by(ProcedureVersion.number.desc())
+        .where(col(ProcedureVersion.procedure_id) == procedure.id)
+        .order_by(col(ProcedureVersion.number).desc())
     ).first()
     digest = content_hash(definition)
     if latest is not None and latest.published_at is None:
@@ -183,13 +185,14 @@ def find_published(engine: Engine, org_slug: str, procedure_slug: str) -> Publis
     with Session(engine) as session:
         row = session.exec(
             select(Organisation, Procedure, ProcedureVersion)
-            .join(Procedure, Procedure.organisation_id == Organisation.id)
-            .join(ProcedureVersion, ProcedureVersion.id == Procedure.published_version_id)
-            .where(Organisation.slug == org_slug, Procedure.slug == procedure_slug)
+            .join(Procedure, col(Procedure.organisation_id) == Organisation.id)
+            .join(ProcedureVersion, col(ProcedureVersion.id) == Procedure.published_version_id)
+            .where(col(Organisation.slug) == org_slug, col(Procedure.slug) == procedure_slug)
         ).first()
         if row is None:
             return None
         organisation, procedure, version = row
+        assert procedure.id is not None and version.id is not None  # rows read back have ids
         return Published(
             organisation,
             procedure.id,
@@ -205,16 +208,16 @@ def version_by_id(engine: Engine, version_id: int) -> tuple[Organisation, Proced
     with Session(engine) as session:
         row = session.exec(
             select(Organisation, Procedure, ProcedureVersion)
-            .join(Procedure, Procedure.organisation_id == Organisation.id)
-            .join(ProcedureVersion, ProcedureVersion.procedure_id == Procedure.id)
-            .where(ProcedureVersion.id == version_id)
+            .join(Procedure, col(Procedure.organisation_id) == Organisation.id)
+            .join(ProcedureVersion, col(ProcedureVersion.procedure_id) == Procedure.id)
+            .where(col(ProcedureVersion.id) == version_id)
         ).first()
-        return None if row is None else tuple(row)  # type: ignore[return-value]
+        return None if row is None else tuple(row)  # type: ignore[return-value]  # tuple() loses the row's per-position types
 
 
 def organisation_by_slug(engine: Engine, slug: str) -> Organisation | None:
     with Session(engine) as session:
-        return session.exec(select(Organisation).where(Organisation.slug == slug)).first()
+        return session.exec(select(Organisation).where(col(Organisation.slug) == slug)).first()
 
 
 def organisations(engine: Engine) -> list[Organisation]:
@@ -232,8 +235,8 @@ def open_procedures(engine: Engine, organisation: Organisation) -> list[Compiled
     with Session(engine) as session:
         rows = session.exec(
             select(ProcedureVersion)
-            .join(Procedure, Procedure.published_version_id == ProcedureVersion.id)
-            .where(Procedure.organisation_id == organisation.id)
+            .join(Procedure, col(Procedure.published_version_id) == ProcedureVersion.id)
+            .where(col(Procedure.organisation_id) == organisation.id)
             .order_by(Procedure.slug)
         ).all()
     result = []

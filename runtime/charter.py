@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from types import MappingProxyType
-from typing import Any, NamedTuple, TypeGuard
+from typing import Any, NamedTuple, TypeGuard, cast
 
 import referencing
 from jsonschema import Draft202012Validator, ValidationError
@@ -219,12 +219,13 @@ def _schema_problems(data: Any) -> list[str]:
 
 def _describe(error: ValidationError) -> str:
     # Name the exact key for a missing or unexpected property, so the message points at
-    # the line to write or delete rather than at its parent object.
+    # the line to write or delete rather than at its parent object. (iter_errors fills
+    # every field of an error: the stubs' Unset is for errors built by hand, hence the casts.)
     if error.validator == "required" and isinstance(error.instance, dict):
-        missing = [key for key in error.validator_value if key not in error.instance]
+        missing = [key for key in cast(list[str], error.validator_value) if key not in error.instance]
         return "; ".join(f"{_child(error.json_path, key)}: this key is required." for key in missing)
     if error.validator == "additionalProperties" and isinstance(error.instance, dict):
-        allowed = error.schema.get("properties", {})
+        allowed = cast(Mapping[str, Any], error.schema).get("properties", {})
         unknown = sorted(key for key in error.instance if key not in allowed)
         return "; ".join(f"{_child(error.json_path, key)}: unknown key." for key in unknown)
     description = error.schema.get("description") if isinstance(error.schema, dict) else None

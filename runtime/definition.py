@@ -72,7 +72,7 @@ def load_definition(raw: bytes | str) -> dict[str, Any]:
             ]
         )
     try:
-        document = json.loads(raw)
+        document: dict[str, Any] = json.loads(raw)  # check_definition refuses anything else
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
         where = (
             f" (line {error.lineno}, column {error.colno})" if isinstance(error, json.JSONDecodeError) else ""

@@ -15,8 +15,8 @@ from sqlalchemy import Engine, bindparam, insert, select, update
 from runtime.db import write_transaction
 from runtime.models import Attachment, Draft, now
 
-_DRAFT = Draft.__table__  # type: ignore[attr-defined]
-_ATTACHMENT = Attachment.__table__  # type: ignore[attr-defined]
+_DRAFT = Draft.__table__  # type: ignore[attr-defined]  # SQLModel sets it on table models
+_ATTACHMENT = Attachment.__table__  # type: ignore[attr-defined]  # SQLModel sets it on table models
 _ATTACHMENT_FIELDS = tuple(column.name for column in _ATTACHMENT.columns)
 
 # Built once: each page a citizen sends runs them, and building a statement costs more than

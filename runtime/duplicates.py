@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import Engine, select
+from sqlmodel import col
 
 from runtime.models import Submission
 from runtime.search import fold
@@ -50,14 +51,14 @@ def probable(engine: Engine, definition: Mapping[str, Any], submission: Submissi
         rows = connection.execute(
             select(Submission)
             .where(
-                Submission.procedure_id == submission.procedure_id,
-                Submission.id != submission.id,
-                Submission.created_at >= created - window,
-                Submission.created_at <= created + window,
+                col(Submission.procedure_id) == submission.procedure_id,
+                col(Submission.id) != submission.id,
+                col(Submission.created_at) >= created - window,
+                col(Submission.created_at) <= created + window,
             )
-            .order_by(Submission.created_at.desc())
+            .order_by(col(Submission.created_at).desc())
             .limit(MAX_CANDIDATES)
-        ).mappings()  # type: ignore[attr-defined]
+        ).mappings()
         return [
             Submission.model_construct(**row) for row in rows if _signatures(groups, row["answers"]) & mine
         ]

@@ -85,7 +85,7 @@ def format_checker() -> FormatChecker:
 
 FORMATS = ("email", "date", "date-time", "uri", "phone", "fr-siret", "fr-postcode", "fr-insee", "iban")
 
-ParvisValidator = validators.extend(Draft202012Validator, {"pattern": _pattern})
+ParvisValidator = validators.extend(Draft202012Validator, {"pattern": _pattern})  # type: ignore[no-untyped-call]  # types-jsonschema leaves extend() unannotated
 
 
 def validator_for(schema: dict[str, Any]) -> Any:

@@ -76,8 +76,10 @@ def is_open(compiled: CompiledVersion, timezone: str, at: dt.datetime | None = N
 
 def has_ended(compiled: CompiledVersion, timezone: str, at: dt.datetime | None = None) -> bool:
     """Whether the closing date has passed (rather than the opening date not yet come)."""
-    closes = (compiled.definition.get("settings") or {}).get("closes_at")
-    return bool(closes) and local_today(timezone, at).isoformat() > closes
+    closes: str | None = (compiled.definition.get("settings") or {}).get("closes_at")
+    if not closes:
+        return False
+    return local_today(timezone, at).isoformat() > closes
 
 
 def person_key(info: VersionInfo, answers: Mapping[str, Any]) -> str | None:

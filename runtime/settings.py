@@ -81,7 +81,7 @@ class Settings:
             raw = environ.get(f"PARVIS_{item.name.upper()}")
             if raw is None:
                 continue
-            kind = type(item.default)
+            kind: type[Any] = type(item.default)
             if kind is bool:
                 values[item.name] = raw.strip().lower() in ("1", "true", "yes", "on")
             elif kind is Path:

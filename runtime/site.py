@@ -150,4 +150,4 @@ class Site:
 
 def site_of(request: Request) -> Site:
     """The site serving a request (built once by `create_app`)."""
-    return request.app.state.site  # type: ignore[no-any-return]
+    return request.app.state.site  # type: ignore[no-any-return]  # Starlette's state holds Any

@@ -13,6 +13,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import ColumnElement, Engine, Row, select
+from sqlmodel import col
 
 from runtime.i18n import N_, gettext
 from runtime.models import Submission
@@ -21,14 +22,14 @@ BATCH_SIZE = 500
 DAY_LABELS = {"from": N_("Received from"), "to": N_("Received until")}
 # What exports and statistics read of a submission: never the follow-up token.
 COLUMNS = (
-    Submission.id,
-    Submission.version_id,
-    Submission.reference,
-    Submission.state,
-    Submission.answers,
-    Submission.lang,
-    Submission.channel,
-    Submission.created_at,
+    col(Submission.id),
+    col(Submission.version_id),
+    col(Submission.reference),
+    col(Submission.state),
+    col(Submission.answers),
+    col(Submission.lang),
+    col(Submission.channel),
+    col(Submission.created_at),
 )
 
 
@@ -70,14 +71,14 @@ def day_start(day: dt.date, zone: dt.tzinfo) -> dt.datetime:
 
 
 def conditions(selection: SubmissionFilter) -> list[ColumnElement[bool]]:
-    where: list[ColumnElement[bool]] = [Submission.procedure_id == selection.procedure_id]
+    where: list[ColumnElement[bool]] = [col(Submission.procedure_id) == selection.procedure_id]
     if selection.states:
-        where.append(Submission.state.in_(selection.states))  # type: ignore[attr-defined]
+        where.append(col(Submission.state).in_(selection.states))
     if selection.received_from is not None:
-        where.append(Submission.created_at >= day_start(selection.received_from, selection.zone))
+        where.append(col(Submission.created_at) >= day_start(selection.received_from, selection.zone))
     if selection.received_to is not None:
         end = day_start(selection.received_to + dt.timedelta(days=1), selection.zone)
-        where.append(Submission.created_at < end)
+        where.append(col(Submission.created_at) < end)
     where.extend(selection.extra)
     return where
 
@@ -95,10 +96,10 @@ def submissions_in_batches(
     while True:
         statement = (
             select(*COLUMNS)
-            .where(*where, Submission.id > last_id)  # type: ignore[operator]
-            .order_by(Submission.id)
+            .where(*where, col(Submission.id) > last_id)
+            .order_by(col(Submission.id))
             .limit(batch_size)
-        )  # type: ignore[arg-type]
+        )
         with engine.connect() as connection:
             rows = connection.execute(statement).all()
         if rows:

@@ -18,7 +18,7 @@ from sqlalchemy import Engine, bindparam, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session
+from sqlmodel import Session, col
 from sqlmodel import select as select_model
 
 from runtime.db import write_transaction
@@ -59,11 +59,11 @@ def fingerprint(
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-_COUNTER = ReferenceCounter.__table__  # type: ignore[attr-defined]
-_SUBMISSION = Submission.__table__  # type: ignore[attr-defined]
-_EVENT = SubmissionEvent.__table__  # type: ignore[attr-defined]
-_DRAFT = Draft.__table__  # type: ignore[attr-defined]
-_ATTACHMENT = Attachment.__table__  # type: ignore[attr-defined]
+_COUNTER = ReferenceCounter.__table__  # type: ignore[attr-defined]  # SQLModel sets it on table models
+_SUBMISSION = Submission.__table__  # type: ignore[attr-defined]  # SQLModel sets it on table models
+_EVENT = SubmissionEvent.__table__  # type: ignore[attr-defined]  # SQLModel sets it on table models
+_DRAFT = Draft.__table__  # type: ignore[attr-defined]  # SQLModel sets it on table models
+_ATTACHMENT = Attachment.__table__  # type: ignore[attr-defined]  # SQLModel sets it on table models
 
 
 def _counter_upsert(dialect_insert: Any) -> Any:
@@ -215,14 +215,16 @@ def follow(engine: Engine, token: str) -> Follow | None:
     if not token or len(token) > 43:
         return None
     with Session(engine, expire_on_commit=False) as session:
-        submission = session.exec(select_model(Submission).where(Submission.follow_token == token)).first()
+        submission = session.exec(
+            select_model(Submission).where(col(Submission.follow_token) == token)
+        ).first()
         if submission is None:
             return None
         events = list(
             session.exec(
                 select_model(SubmissionEvent)
-                .where(SubmissionEvent.submission_id == submission.id)
-                .order_by(SubmissionEvent.created_at, SubmissionEvent.id)
+                .where(col(SubmissionEvent.submission_id) == submission.id)
+                .order_by(col(SubmissionEvent.created_at), col(SubmissionEvent.id))
             )
         )
         return Follow(submission, events)
@@ -230,4 +232,4 @@ def follow(engine: Engine, token: str) -> Follow | None:
 
 def by_fingerprint(engine: Engine, digest: str) -> Submission | None:
     with Session(engine, expire_on_commit=False) as session:
-        return session.exec(select_model(Submission).where(Submission.fingerprint == digest)).first()
+        return session.exec(select_model(Submission).where(col(Submission.fingerprint) == digest)).first()

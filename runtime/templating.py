@@ -11,7 +11,7 @@ import json
 import threading
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from jinja2 import (
     BaseLoader,
@@ -96,7 +96,7 @@ def _field_html(context: Context, node: Any) -> Markup:
     the same: most fields of most pages (empty, or unchanged since the last visit) are then
     a dictionary look-up instead of a template render.
     """
-    cache: FragmentCache = context.environment.globals["fragments"]
+    cache = cast(FragmentCache, context.environment.globals["fragments"])  # Jinja types globals as objects
     renderer = context["r"]
     oob = context.get("oob", False)
     # A content block has no name: its own text tells it from the page's other blocks.
@@ -195,7 +195,7 @@ class Templates:
             trim_blocks=True,
             lstrip_blocks=True,
         )
-        env.install_gettext_callables(_gettext, _ngettext, newstyle=True)  # type: ignore[attr-defined]
+        env.install_gettext_callables(_gettext, _ngettext, newstyle=True)  # type: ignore[attr-defined]  # added by the i18n extension at run time
         env.filters.update(
             date=_date,
             datetime=_datetime,

@@ -53,7 +53,8 @@ def sniff(data: bytes) -> str | None:
 
 def limit_for(element: Mapping[str, Any], site_limit: int) -> int:
     """A file question's size limit: its own, never above the site's."""
-    return min(element.get("max_size", site_limit), site_limit)
+    own: int = element.get("max_size", site_limit)
+    return min(own, site_limit)
 
 
 def path_for(data_dir: Path, attachment_id: str) -> Path:

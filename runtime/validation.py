@@ -7,7 +7,7 @@ sentences in the citizen's language by `runtime.messages` when shown.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, cast
 
 from jsonschema import ValidationError
 
@@ -41,9 +41,12 @@ def _field_errors(error: ValidationError) -> list[FieldError]:
     def at(name: str) -> str:
         return f"{base}.{name}" if base else name
 
+    # iter_errors fills every field of an error: the stubs' Unset is for errors built by
+    # hand, hence the casts below.
     if error.validator == "required":
         instance = error.instance if isinstance(error.instance, dict) else {}
-        return [FieldError(at(name), "required") for name in error.validator_value if name not in instance]
+        required = cast(list[str], error.validator_value)
+        return [FieldError(at(name), "required") for name in required if name not in instance]
     if (
         error.validator == "not"
         and isinstance(error.validator_value, dict)
@@ -51,7 +54,8 @@ def _field_errors(error: ValidationError) -> list[FieldError]:
     ):
         return [FieldError(at(name), "hidden") for name in error.validator_value["required"]]
     if error.validator == "additionalProperties":
-        extra = set(error.instance) - set(error.schema.get("properties", {}))
+        schema = cast(Mapping[str, Any], error.schema)
+        extra = set(cast(dict[str, Any], error.instance)) - set(schema.get("properties", {}))
         return [FieldError(at(name), "unknown") for name in sorted(extra)]
     if not base:
         return []  # rules about the whole form are reported on the fields they name

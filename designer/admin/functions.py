@@ -9,11 +9,12 @@ administrator of the organisation, so a new procedure works before anyone binds 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Engine, delete, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from designer.accounts import Staff
 from designer.staff_models import FunctionBinding, Membership, StaffGroupMember, StaffUser
@@ -33,8 +34,11 @@ class Processor:
 
 def _lineage(session: Session, organisation_id: int) -> list[int]:
     """The organisation and its parents: a role on a parent reaches it."""
-    parents = dict(session.exec(select(Organisation.id, Organisation.parent_id)).all())  # type: ignore[call-overload]
-    chain, current = [], organisation_id
+    parents: dict[int | None, int | None] = dict(
+        session.exec(select(Organisation.id, Organisation.parent_id)).all()  # type: ignore[call-overload]  # Session.exec is typed for sqlmodel's select only
+    )
+    chain: list[int] = []
+    current: int | None = organisation_id
     while current is not None and current not in chain:
         chain.append(current)
         current = parents.get(current)
@@ -50,11 +54,11 @@ def processors(engine: Engine, organisation_id: int) -> list[Processor]:
                 StaffUser.id,
                 StaffUser.name,
                 StaffUser.email,
-                Membership.organisation_id,  # type: ignore[call-overload]
+                Membership.organisation_id,  # type: ignore[call-overload]  # Session.exec is typed for sqlmodel's select only
                 Membership.role,
             )
-            .join(Membership, Membership.user_id == StaffUser.id)
-            .where(StaffUser.active.is_(True), Membership.organisation_id.in_(lineage))
+            .join(Membership, col(Membership.user_id) == StaffUser.id)
+            .where(col(StaffUser.active).is_(True), col(Membership.organisation_id).in_(lineage))
         ).all()
     # The nearest membership decides (a role on the organisation itself wins over a parent's).
     nearest: dict[int, tuple[int, str, str, str]] = {}
@@ -78,11 +82,11 @@ def bindings(engine: Engine, procedure_id: int) -> dict[str, set[int]]:
         rows = session.exec(
             select(
                 FunctionBinding.function,
-                FunctionBinding.user_id,  # type: ignore[call-overload]
+                FunctionBinding.user_id,  # type: ignore[call-overload]  # Session.exec is typed for sqlmodel's select only
                 StaffGroupMember.user_id,
             )
-            .join(StaffGroupMember, StaffGroupMember.group_id == FunctionBinding.group_id, isouter=True)
-            .where(FunctionBinding.procedure_id == procedure_id)
+            .join(StaffGroupMember, col(StaffGroupMember.group_id) == FunctionBinding.group_id, isouter=True)
+            .where(col(FunctionBinding.procedure_id) == procedure_id)
         ).all()
     found: dict[str, set[int]] = {}
     for function, user_id, member_id in rows:
@@ -97,9 +101,9 @@ def bound(engine: Engine, procedure_id: int) -> dict[str, tuple[set[int], set[in
         rows = session.exec(
             select(
                 FunctionBinding.function,
-                FunctionBinding.user_id,  # type: ignore[call-overload]
+                FunctionBinding.user_id,  # type: ignore[call-overload]  # Session.exec is typed for sqlmodel's select only
                 FunctionBinding.group_id,
-            ).where(FunctionBinding.procedure_id == procedure_id)
+            ).where(col(FunctionBinding.procedure_id) == procedure_id)
         ).all()
     found: dict[str, tuple[set[int], set[int]]] = {}
     for function, user_id, group_id in rows:
@@ -137,16 +141,16 @@ def bind(
     function: str,
     user_ids: set[int],
     allowed: set[int],
-    group_ids: set[int] = frozenset(),
-    allowed_groups: set[int] = frozenset(),
-) -> None:  # type: ignore[assignment]
+    group_ids: AbstractSet[int] = frozenset(),
+    allowed_groups: AbstractSet[int] = frozenset(),
+) -> None:
     """Bind `function` to exactly these people and groups (among the organisation's); none
     leaves it to everyone."""
     with session_scope(engine) as session:
         session.exec(
             delete(FunctionBinding).where(
-                FunctionBinding.procedure_id == procedure_id,  # type: ignore[call-overload]
-                FunctionBinding.function == function,
+                col(FunctionBinding.procedure_id) == procedure_id,
+                col(FunctionBinding.function) == function,
             )
         )
         for user_id in sorted(user_ids & allowed):
@@ -171,7 +175,7 @@ def recipients_for(engine: Engine) -> Callable[..., list[str]]:
                 members = {
                     row[0]
                     for row in session.exec(
-                        select(StaffGroupMember.user_id).where(StaffGroupMember.group_id == group_id)  # type: ignore[call-overload]
+                        select(StaffGroupMember.user_id).where(col(StaffGroupMember.group_id) == group_id)  # type: ignore[call-overload]  # Session.exec is typed for sqlmodel's select only
                     ).all()
                 }
             return [p.email for p in people if p.id in members]

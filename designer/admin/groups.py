@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import Engine, delete, select
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from designer.staff_models import FunctionBinding, StaffGroup, StaffGroupMember
 from runtime.db import session_scope
@@ -36,9 +36,9 @@ class Group:
 def groups_of(engine: Engine, organisation_id: int) -> list[Group]:
     with Session(engine) as session:
         rows = session.exec(
-            select(StaffGroup.id, StaffGroup.name, StaffGroupMember.user_id)  # type: ignore[call-overload]
-            .join(StaffGroupMember, StaffGroupMember.group_id == StaffGroup.id, isouter=True)
-            .where(StaffGroup.organisation_id == organisation_id)
+            select(StaffGroup.id, StaffGroup.name, StaffGroupMember.user_id)  # type: ignore[call-overload]  # Session.exec is typed for sqlmodel's select only
+            .join(StaffGroupMember, col(StaffGroupMember.group_id) == StaffGroup.id, isouter=True)
+            .where(col(StaffGroup.organisation_id) == organisation_id)
         ).all()
     found: dict[int, tuple[str, set[int]]] = {}
     for group_id, name, user_id in rows:
@@ -78,8 +78,8 @@ def add_member(engine: Engine, organisation_id: int, group_id: int, user_id: int
         if (
             session.exec(
                 select(StaffGroupMember).where(
-                    StaffGroupMember.group_id == group_id,  # type: ignore[call-overload]
-                    StaffGroupMember.user_id == user_id,
+                    col(StaffGroupMember.group_id) == group_id,  # type: ignore[call-overload]  # Session.exec is typed for sqlmodel's select only
+                    col(StaffGroupMember.user_id) == user_id,
                 )
             ).first()
             is None
@@ -92,8 +92,8 @@ def remove_member(engine: Engine, organisation_id: int, group_id: int, user_id: 
         _own(session, organisation_id, group_id)
         session.exec(
             delete(StaffGroupMember).where(
-                StaffGroupMember.group_id == group_id,  # type: ignore[call-overload]
-                StaffGroupMember.user_id == user_id,
+                col(StaffGroupMember.group_id) == group_id,
+                col(StaffGroupMember.user_id) == user_id,
             )
         )
 
@@ -103,6 +103,6 @@ def delete_group(engine: Engine, organisation_id: int, group_id: int) -> None:
     holders, or to everyone)."""
     with session_scope(engine) as session:
         group = _own(session, organisation_id, group_id)
-        session.exec(delete(FunctionBinding).where(FunctionBinding.group_id == group_id))  # type: ignore[call-overload]
-        session.exec(delete(StaffGroupMember).where(StaffGroupMember.group_id == group_id))  # type: ignore[call-overload]
+        session.exec(delete(FunctionBinding).where(col(FunctionBinding.group_id) == group_id))
+        session.exec(delete(StaffGroupMember).where(col(StaffGroupMember.group_id) == group_id))
         session.delete(group)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Engine, delete
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from designer.accounts import create_user, normalise_email
 from designer.staff_models import ROLES, Membership, StaffSession, StaffUser
@@ -38,8 +38,8 @@ def members(engine: Engine, organisation: Organisation) -> list[Member]:
     with Session(engine) as session:
         rows = session.exec(
             select(StaffUser, Membership.role)
-            .join(Membership, Membership.user_id == StaffUser.id)
-            .where(Membership.organisation_id == organisation.id)
+            .join(Membership, col(Membership.user_id) == StaffUser.id)
+            .where(col(Membership.organisation_id) == organisation.id)
             .order_by(StaffUser.name)
         ).all()
     return [Member(user, role) for user, role in rows]
@@ -53,10 +53,10 @@ def add_member(engine: Engine, organisation: Organisation, email: str, name: str
     if "@" not in email or not name.strip():
         raise TeamRefused(N_("give a name and an e-mail address"))
     with Session(engine) as session:
-        user = session.exec(select(StaffUser).where(StaffUser.email == email)).first()
+        user = session.exec(select(StaffUser).where(col(StaffUser.email) == email)).first()
     if user is None:
         password = secrets.token_urlsafe(12)
-        create_user(engine, email, name, password, {organisation.id: role})  # type: ignore[dict-item]
+        create_user(engine, email, name, password, {organisation.id: role})  # type: ignore[dict-item]  # a stored organisation has its id
         return password
     assert organisation.id is not None and user.id is not None
     set_role(engine, organisation, user.id, role)
@@ -69,7 +69,7 @@ def set_role(engine: Engine, organisation: Organisation, user_id: int, role: str
     with session_scope(engine) as session:
         found = session.exec(
             select(Membership).where(
-                Membership.user_id == user_id, Membership.organisation_id == organisation.id
+                col(Membership.user_id) == user_id, col(Membership.organisation_id) == organisation.id
             )
         ).first()
         if found is None:
@@ -85,12 +85,12 @@ def remove_member(engine: Engine, organisation: Organisation, user_id: int) -> N
         _keep_an_administrator(session, organisation, user_id, None)
         session.exec(
             delete(Membership).where(
-                Membership.user_id == user_id,  # type: ignore[call-overload]
-                Membership.organisation_id == organisation.id,
+                col(Membership.user_id) == user_id,
+                col(Membership.organisation_id) == organisation.id,
             )
         )
         # Sessions are ended so that the role they carried ends with them at once.
-        session.exec(delete(StaffSession).where(StaffSession.user_id == user_id))  # type: ignore[call-overload]
+        session.exec(delete(StaffSession).where(col(StaffSession.user_id) == user_id))
 
 
 def _keep_an_administrator(
@@ -100,7 +100,7 @@ def _keep_an_administrator(
         return
     administrators = session.exec(
         select(Membership.user_id).where(
-            Membership.organisation_id == organisation.id, Membership.role == "administrator"
+            col(Membership.organisation_id) == organisation.id, col(Membership.role) == "administrator"
         )
     ).all()
     if list(administrators) == [user_id]:

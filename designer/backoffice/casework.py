@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Engine, select
+from sqlmodel import col
 
 from designer.admin import functions
 from runtime import duplicates, processing, workflow
@@ -42,10 +43,10 @@ def attachments(engine: Engine, submission_id: int) -> list[Attachment]:
             Attachment(**row)
             for row in connection.execute(
                 select(Attachment)
-                .where(Attachment.submission_id == submission_id)
-                .order_by(Attachment.created_at, Attachment.id)
+                .where(col(Attachment.submission_id) == submission_id)
+                .order_by(col(Attachment.created_at), col(Attachment.id))
             ).mappings()
-        ]  # type: ignore[arg-type]
+        ]
 
 
 def case(
@@ -81,7 +82,7 @@ def attachment(engine: Engine, attachment_id: str, submission_id: int) -> Attach
         row = (
             connection.execute(
                 select(Attachment).where(
-                    Attachment.id == attachment_id, Attachment.submission_id == submission_id
+                    col(Attachment.id) == attachment_id, col(Attachment.submission_id) == submission_id
                 )
             )
             .mappings()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import Engine, func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from runtime.models import Organisation, Procedure, ProcedureVersion, Submission
 from runtime.text import localize
@@ -34,34 +34,32 @@ def overview(engine: Engine, roles: dict[int, str], lang: str) -> list[Organisat
         return []
     with Session(engine) as session:
         organisations = session.exec(
-            select(Organisation)
-            .where(Organisation.id.in_(list(roles)))  # type: ignore[union-attr]
-            .order_by(Organisation.name)
+            select(Organisation).where(col(Organisation.id).in_(list(roles))).order_by(Organisation.name)
         ).all()
         rows = session.exec(
             select(Procedure, ProcedureVersion)
-            .join(ProcedureVersion, ProcedureVersion.id == Procedure.published_version_id, isouter=True)
-            .where(Procedure.organisation_id.in_(list(roles)))  # type: ignore[attr-defined]
+            .join(ProcedureVersion, col(ProcedureVersion.id) == Procedure.published_version_id, isouter=True)
+            .where(col(Procedure.organisation_id).in_(list(roles)))
             .order_by(Procedure.slug)
         ).all()
-        counts = dict(
+        counts: dict[int | None, int] = dict(
             session.exec(
-                select(Submission.procedure_id, func.count())
-                .join(Procedure, Procedure.id == Submission.procedure_id)
-                .where(Procedure.organisation_id.in_(list(roles)))  # type: ignore[attr-defined]
-                .group_by(Submission.procedure_id)
+                select(col(Submission.procedure_id), func.count())
+                .join(Procedure, col(Procedure.id) == Submission.procedure_id)
+                .where(col(Procedure.organisation_id).in_(list(roles)))
+                .group_by(col(Submission.procedure_id))
             ).all()
         )
         drafts = set(
             session.exec(
                 select(ProcedureVersion.procedure_id)
-                .join(Procedure, Procedure.id == ProcedureVersion.procedure_id)
+                .join(Procedure, col(Procedure.id) == ProcedureVersion.procedure_id)
                 .where(
-                    Procedure.organisation_id.in_(list(roles)),  # type: ignore[attr-defined]
-                    ProcedureVersion.published_at.is_(None),
+                    col(Procedure.organisation_id).in_(list(roles)),
+                    col(ProcedureVersion.published_at).is_(None),
                 )
             ).all()
-        )  # type: ignore[union-attr]
+        )
     by_organisation: dict[int, list[ProcedureRow]] = {}
     for procedure, version in rows:
         title = (

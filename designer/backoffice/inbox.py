@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine, and_, false, func, or_, select, text, true
 from sqlalchemy.sql import Select
+from sqlmodel import col
 
 from runtime import workflow
 from runtime.models import Procedure, ProcedureVersion, Submission, now
@@ -24,10 +25,14 @@ from runtime.text import is_number
 
 TABS = ("todo", "mine", "all", "closed")
 SORTS = {
-    "newest": (Submission.created_at.desc(), Submission.id.desc()),  # type: ignore[union-attr,attr-defined]
-    "oldest": (Submission.created_at.asc(), Submission.id.asc()),  # type: ignore[union-attr,attr-defined]
-    "updated": (Submission.updated_at.desc(), Submission.id.desc()),  # type: ignore[union-attr,attr-defined]
-    "deadline": (Submission.deadline.is_(None), Submission.deadline.asc(), Submission.id.asc()),  # type: ignore[union-attr]
+    "newest": (col(Submission.created_at).desc(), col(Submission.id).desc()),
+    "oldest": (col(Submission.created_at).asc(), col(Submission.id).asc()),
+    "updated": (col(Submission.updated_at).desc(), col(Submission.id).desc()),
+    "deadline": (
+        col(Submission.deadline).is_(None),
+        col(Submission.deadline).asc(),
+        col(Submission.id).asc(),
+    ),
 }
 PAGE_SIZE = 50
 MAX_PAGE = 200  # COUNT_LIMIT / PAGE_SIZE: beyond, the agent narrows the filter
@@ -114,15 +119,15 @@ def scope(
     timezone: str = "Europe/Paris",
 ) -> Scope:
     statement = (
-        select(Procedure.id, ProcedureVersion.id, ProcedureVersion.definition)
-        .join(ProcedureVersion, ProcedureVersion.procedure_id == Procedure.id)
+        select(col(Procedure.id), col(ProcedureVersion.id), col(ProcedureVersion.definition))
+        .join(ProcedureVersion, col(ProcedureVersion.procedure_id) == Procedure.id)
         .where(
-            Procedure.organisation_id.in_(list(organisation_ids)),  # type: ignore[attr-defined]
-            ProcedureVersion.published_at.is_not(None),
+            col(Procedure.organisation_id).in_(list(organisation_ids)),
+            col(ProcedureVersion.published_at).is_not(None),
         )
-    )  # type: ignore[union-attr]
+    )
     if procedure_id is not None:
-        statement = statement.where(Procedure.id == procedure_id)
+        statement = statement.where(col(Procedure.id) == procedure_id)
     procedures: set[int] = set()
     finals: dict[int, frozenset[str]] = {}
     opens: dict[int, frozenset[str]] = {}
@@ -137,16 +142,16 @@ def scope(
 
 def _closed(where: Scope) -> Any:
     parts = [
-        and_(Submission.version_id == version_id, Submission.state.in_(sorted(states)))  # type: ignore[attr-defined]
+        and_(col(Submission.version_id) == version_id, col(Submission.state).in_(sorted(states)))
         for version_id, states in where.finals.items()
         if states
     ]
-    return or_(Submission.state == WITHDRAWN, *parts)
+    return or_(col(Submission.state) == WITHDRAWN, *parts)
 
 
 def _open(where: Scope) -> Any:
     parts = [
-        and_(Submission.version_id == version_id, Submission.state.in_(sorted(states)))  # type: ignore[attr-defined]
+        and_(col(Submission.version_id) == version_id, col(Submission.state).in_(sorted(states)))
         for version_id, states in where.opens.items()
         if states
     ]
@@ -165,16 +170,16 @@ def _matches(words: list[str], dialect: str) -> Any:
         if not usable:
             return true()
         phrase = " AND ".join('"' + word.replace('"', '""') + '"*' for word in usable)
-        return Submission.id.in_(
+        return col(Submission.id).in_(
             select(text("rowid"))
-            .select_from(text("submission_fts"))  # type: ignore[union-attr]
+            .select_from(text("submission_fts"))
             .where(text("submission_fts MATCH :search"))
             .params(search=phrase)
         )
     parts = []
     for word in words:
         escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        parts.append(Submission.search_text.like(f"%{escaped}%", escape="\\"))  # type: ignore[attr-defined]
+        parts.append(col(Submission.search_text).like(f"%{escaped}%", escape="\\"))
     return and_(*parts)
 
 
@@ -185,7 +190,7 @@ def conditions(
     the filtered list all use these."""
     if not where.procedure_ids:
         return [false()]
-    found: list[Any] = [Submission.procedure_id.in_(where.procedure_ids)]  # type: ignore[attr-defined]
+    found: list[Any] = [col(Submission.procedure_id).in_(where.procedure_ids)]
     if filters.tab == "closed":
         found.append(_closed(where))
     elif filters.tab in ("todo", "mine"):
@@ -193,35 +198,39 @@ def conditions(
         if filters.tab == "mine":
             # Mine, or my team's.
             found.append(
-                or_(Submission.assignee_id == staff_id, Submission.assignee_group_id.in_(list(groups)))
-            )  # type: ignore[union-attr]
+                or_(
+                    col(Submission.assignee_id) == staff_id,
+                    col(Submission.assignee_group_id).in_(list(groups)),
+                )
+            )
     if filters.status:
-        found.append(Submission.state == filters.status)
+        found.append(col(Submission.state) == filters.status)
     if filters.assignee == "none":
-        found.append(Submission.assignee_id.is_(None))  # type: ignore[union-attr]
-        found.append(Submission.assignee_group_id.is_(None))  # type: ignore[union-attr]
+        found.append(col(Submission.assignee_id).is_(None))
+        found.append(col(Submission.assignee_group_id).is_(None))
     elif is_number(filters.assignee):
-        found.append(Submission.assignee_id == int(filters.assignee))
+        found.append(col(Submission.assignee_id) == int(filters.assignee))
     elif filters.assignee.startswith("g") and is_number(filters.assignee[1:]):
-        found.append(Submission.assignee_group_id == int(filters.assignee[1:]))
+        found.append(col(Submission.assignee_group_id) == int(filters.assignee[1:]))
     if filters.received_from:
-        found.append(Submission.created_at >= _day_start(filters.received_from, where.timezone))
+        found.append(col(Submission.created_at) >= _day_start(filters.received_from, where.timezone))
     if filters.received_to:
         found.append(
-            Submission.created_at < _day_start(filters.received_to + dt.timedelta(days=1), where.timezone)
+            col(Submission.created_at)
+            < _day_start(filters.received_to + dt.timedelta(days=1), where.timezone)
         )
     if filters.overdue:
-        found.extend([Submission.deadline < now(), _open(where)])  # type: ignore[operator]
+        found.extend([col(Submission.deadline) < now(), _open(where)])
     if filters.text:
         found.append(_matches(fold(filters.text).split()[:8], dialect))
     if filters.field and filters.value:
-        found.append(Submission.answers[filters.field].as_string() == filters.value)  # type: ignore[index]
+        found.append(Submission.answers[filters.field].as_string() == filters.value)
     return found
 
 
 def statement(
     where: Scope, filters: Filters, staff_id: int | None, dialect: str = "sqlite", groups: Sequence[int] = ()
-) -> Select:  # type: ignore[type-arg]
+) -> Select[*tuple[Any, ...]]:
     """The rows the filters select, in order (without the page's limits)."""
     return (
         select(Submission)
@@ -257,7 +266,7 @@ def page(
     counted = select(func.count()).select_from(query.order_by(None).limit(COUNT_LIMIT + 1).subquery())
     # The page's ids first, sorting narrow rows, then those rows whole: sorting thousands of
     # matches with their answers attached costs several times more.
-    ids = query.with_only_columns(Submission.id).limit(PAGE_SIZE).offset((filters.page - 1) * PAGE_SIZE)  # type: ignore[arg-type]
+    ids = query.with_only_columns(col(Submission.id)).limit(PAGE_SIZE).offset((filters.page - 1) * PAGE_SIZE)
     with engine.connect() as connection:
         total = int(connection.execute(counted).scalar_one())
         chosen = [row[0] for row in connection.execute(ids)]
@@ -265,11 +274,13 @@ def page(
         found = (
             {
                 row["id"]: Submission.model_construct(**row)
-                for row in connection.execute(select(Submission).where(Submission.id.in_(chosen))).mappings()
+                for row in connection.execute(
+                    select(Submission).where(col(Submission.id).in_(chosen))
+                ).mappings()
             }
             if chosen
             else {}
-        )  # type: ignore[union-attr]
+        )
     return Page([found[number] for number in chosen if number in found], total, filters)
 
 
@@ -282,8 +293,8 @@ def selected(engine: Engine, where: Scope, ids: Sequence[int]) -> list[Submissio
             Submission(**row)
             for row in connection.execute(
                 select(Submission).where(
-                    Submission.id.in_(list(ids)[:500]),  # type: ignore[union-attr]
-                    Submission.procedure_id.in_(where.procedure_ids),
+                    col(Submission.id).in_(list(ids)[:500]),
+                    col(Submission.procedure_id).in_(where.procedure_ids),
                 )
             ).mappings()
-        ]  # type: ignore[attr-defined]
+        ]

@@ -120,7 +120,7 @@ def page_of(definition: Definition, page: int) -> dict[str, Any]:
     pages = definition["ui"]["pages"]
     if not 0 <= page < len(pages):
         raise EditRefused(N_("There is no page %(n)s."), n=page + 1)
-    return pages[page]  # type: ignore[no-any-return]
+    return pages[page]  # type: ignore[no-any-return]  # the definition is JSON: its values are Any
 
 
 def element_of(definition: Definition, page: int, index: int, sub: int = -1) -> dict[str, Any]:
@@ -128,7 +128,7 @@ def element_of(definition: Definition, page: int, index: int, sub: int = -1) -> 
     position = index if sub < 0 else sub
     if not 0 <= position < len(elements):
         raise EditRefused(N_("There is no element %(n)s here."), n=position + 1)
-    return elements[position]  # type: ignore[no-any-return]
+    return elements[position]
 
 
 def group_of(definition: Definition, page: int, index: int) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -144,16 +144,16 @@ def group_of(definition: Definition, page: int, index: int) -> tuple[dict[str, A
 def siblings(definition: Definition, page: int, index: int, sub: int) -> list[dict[str, Any]]:
     """The list an element sits in: its page's elements, or its group's."""
     if sub < 0:
-        return page_of(definition, page)["elements"]  # type: ignore[no-any-return]
+        return page_of(definition, page)["elements"]  # type: ignore[no-any-return]  # the definition is JSON: its values are Any
     element, _items = group_of(definition, page, index)
-    return element.setdefault("elements", [])  # type: ignore[no-any-return]
+    return element.setdefault("elements", [])  # type: ignore[no-any-return]  # the definition is JSON: its values are Any
 
 
 def properties_of(definition: Definition, page: int, index: int, sub: int) -> dict[str, Any]:
     """Where the property schemas of an element's siblings live."""
     if sub < 0:
-        return definition["schema"]["properties"]  # type: ignore[no-any-return]
-    return group_of(definition, page, index)[1]["properties"]  # type: ignore[no-any-return]
+        return definition["schema"]["properties"]  # type: ignore[no-any-return]  # the definition is JSON: its values are Any
+    return group_of(definition, page, index)[1]["properties"]  # type: ignore[no-any-return]  # the definition is JSON: its values are Any
 
 
 def _new_name(taken: set[str], base: str) -> str:

@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy import Engine, update
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from designer.imports.json_schema import from_json_schema, is_plain_schema
 from designer.imports.xlsform import from_xlsform
@@ -90,16 +90,18 @@ def templates() -> dict[str, dict[str, Any]]:
 def procedure_state(engine: Engine, organisation: Organisation, slug: str) -> ProcedureState | None:
     with Session(engine) as session:
         procedure = session.exec(
-            select(Procedure).where(Procedure.organisation_id == organisation.id, Procedure.slug == slug)
+            select(Procedure).where(
+                col(Procedure.organisation_id) == organisation.id, col(Procedure.slug) == slug
+            )
         ).first()
         if procedure is None:
             return None
         versions = session.exec(
             select(ProcedureVersion).where(
-                ProcedureVersion.procedure_id == procedure.id,
-                (ProcedureVersion.id == procedure.published_version_id)
-                | ProcedureVersion.published_at.is_(None),
-            )  # type: ignore[union-attr]
+                col(ProcedureVersion.procedure_id) == procedure.id,
+                (col(ProcedureVersion.id) == procedure.published_version_id)
+                | col(ProcedureVersion.published_at).is_(None),
+            )
         ).all()
     published = next((v for v in versions if v.id == procedure.published_version_id), None)
     draft = next((v for v in versions if v.published_at is None), None)
@@ -162,23 +164,23 @@ def save_edit(
     with session_scope(engine, durable=False) as session:
         latest = session.exec(
             select(ProcedureVersion)
-            .join(Procedure, Procedure.id == ProcedureVersion.procedure_id)  # type: ignore[arg-type]
-            .where(Procedure.organisation_id == organisation.id, Procedure.slug == definition["id"])
-            .order_by(ProcedureVersion.number.desc())
-        ).first()  # type: ignore[attr-defined]
+            .join(Procedure, col(Procedure.id) == ProcedureVersion.procedure_id)
+            .where(col(Procedure.organisation_id) == organisation.id, col(Procedure.slug) == definition["id"])
+            .order_by(col(ProcedureVersion.number).desc())
+        ).first()
         if latest is None or latest.content_hash != revision:
             return None
         if latest.published_at is None:
             written = session.execute(
                 update(ProcedureVersion)
                 .where(
-                    ProcedureVersion.id == latest.id,
-                    ProcedureVersion.content_hash == revision,  # type: ignore[arg-type]
-                    ProcedureVersion.published_at.is_(None),
-                )  # type: ignore[union-attr]
+                    col(ProcedureVersion.id) == latest.id,
+                    col(ProcedureVersion.content_hash) == revision,
+                    col(ProcedureVersion.published_at).is_(None),
+                )
                 .values(definition=dict(definition), content_hash=digest)
             )
-            if written.rowcount != 1:  # type: ignore[attr-defined]
+            if written.rowcount != 1:  # type: ignore[attr-defined]  # an UPDATE's result is a CursorResult
                 return None
             session.refresh(latest)
             return latest

@@ -170,7 +170,7 @@ def _field_at(definition: Definition, path: str) -> str | None:
         element = definition["ui"]["pages"][page]["elements"][index]
         if sub >= 0:
             return f"{element['field']}/{element['elements'][sub]['field']}"
-        return element.get("field")  # type: ignore[no-any-return]
+        return element.get("field")  # type: ignore[no-any-return]  # the definition is JSON: its values are Any
     except (IndexError, KeyError, TypeError):
         return None
 
@@ -258,7 +258,7 @@ def element_rows(
     fallback = definition["lang"]
     required = set(definition["schema"].get("required", []))
 
-    def text(value: Any) -> str:
+    def text(value: Mapping[str, str] | None) -> str:
         value = value or {}
         return value.get(lang) or value.get(fallback, "")
 

@@ -31,7 +31,7 @@ MAX_CHOICES = 200
 YES = {"yes", "true", "true()", "1"}
 NO = {"no", "false", "false()", "0", ""}
 _FILE = {"type": "array", "items": FILE_SCHEMA, "maxItems": 1}
-SIMPLE = {  # XLSForm type -> widget and property schema
+SIMPLE: dict[str, tuple[str, dict[str, Any]]] = {  # XLSForm type -> widget and property schema
     "text": ("text", {"type": "string"}),
     "string": ("text", {"type": "string"}),
     "integer": ("integer", {"type": "integer"}),

@@ -15,7 +15,7 @@ import warnings
 import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from runtime.definition import MAX_BYTES, DefinitionError
 from runtime.fields.base import Problem
@@ -201,7 +201,7 @@ def _read_sheet(name: str, worksheet: Any) -> tuple[Sheet, list[Problem]]:
     for index, cell in enumerate(next(rows, ()), 1):
         value = getattr(cell, "value", None)
         is_text = isinstance(value, str) and not formula(cell, column_letter(index), 1)
-        text = value.strip() if is_text else ""
+        text = cast(str, value).strip() if is_text else ""
         headers.append(text)
         if text and text not in letters:  # a repeated header: its first column is the one read
             letters[text] = column_letter(index)

@@ -37,7 +37,7 @@ REFERENCE = {
     "schema": {"type": "string"},
     "example": "VOI-2026-000123",
 }
-SECURED = [{"token": []}]
+SECURED: list[dict[str, list[str]]] = [{"token": []}]
 
 SCHEMAS: dict[str, Any] = {
     "Problem": {

@@ -260,6 +260,7 @@ def by_reference(
 ) -> tuple[Submission, list[SubmissionEvent]] | None:
     """A submission of this organisation, by its reference; None for any other."""
     from sqlalchemy import select
+    from sqlmodel import col
 
     from runtime.models import Procedure
 
@@ -267,8 +268,8 @@ def by_reference(
         return None
     with engine.connect() as connection:
         found = connection.execute(
-            select(Submission.id)
-            .join(Procedure, Procedure.id == Submission.procedure_id)
-            .where(Submission.reference == reference, Procedure.organisation_id == organisation_id)
+            select(col(Submission.id))
+            .join(Procedure, col(Procedure.id) == Submission.procedure_id)
+            .where(col(Submission.reference) == reference, col(Procedure.organisation_id) == organisation_id)
         ).scalar()
     return processing.load(engine, int(found)) if found is not None else None

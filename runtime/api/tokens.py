@@ -7,6 +7,7 @@ import secrets
 from collections.abc import Sequence
 
 from sqlalchemy import Engine, insert, select, update
+from sqlmodel import col
 
 from runtime.db import write_transaction
 from runtime.models import ApiToken, now
@@ -40,11 +41,13 @@ def verify(engine: Engine, token: str) -> ApiToken | None:
     with engine.connect() as connection:
         row = (
             connection.execute(
-                select(ApiToken).where(ApiToken.digest == digest(token), ApiToken.revoked_at.is_(None))
+                select(ApiToken).where(
+                    col(ApiToken.digest) == digest(token), col(ApiToken.revoked_at).is_(None)
+                )
             )
             .mappings()
             .first()
-        )  # type: ignore[union-attr]
+        )
     return ApiToken(**row) if row else None
 
 
@@ -54,10 +57,10 @@ def of_organisation(engine: Engine, organisation_id: int) -> list[ApiToken]:
             ApiToken(**row)
             for row in connection.execute(
                 select(ApiToken)
-                .where(ApiToken.organisation_id == organisation_id)
-                .order_by(ApiToken.created_at.desc(), ApiToken.id.desc())
+                .where(col(ApiToken.organisation_id) == organisation_id)
+                .order_by(col(ApiToken.created_at).desc(), col(ApiToken.id).desc())
             ).mappings()
-        ]  # type: ignore[attr-defined]
+        ]
 
 
 def revoke(engine: Engine, organisation_id: int, token_id: int) -> bool:
@@ -66,10 +69,10 @@ def revoke(engine: Engine, organisation_id: int, token_id: int) -> bool:
             connection.execute(
                 update(ApiToken)
                 .where(
-                    ApiToken.id == token_id,
-                    ApiToken.organisation_id == organisation_id,
-                    ApiToken.revoked_at.is_(None),
+                    col(ApiToken.id) == token_id,
+                    col(ApiToken.organisation_id) == organisation_id,
+                    col(ApiToken.revoked_at).is_(None),
                 )
                 .values(revoked_at=now())
             ).rowcount
-        )  # type: ignore[union-attr]
+        )

@@ -281,7 +281,7 @@ class RenderPool:
             task.future.cancel()
         for _ in self._threads:
             # A sentinel that sorts after every real task and wakes each thread once.
-            self._queue.put(_Task(AHEAD + 1, next(self._sequence), None, None, 0, Future()))  # type: ignore[arg-type]
+            self._queue.put(_Task(AHEAD + 1, next(self._sequence), None, None, 0, Future()))  # type: ignore[arg-type]  # the sentinel carries no work
         for process in list(self._current.values()):
             if process is not None:
                 process.process.kill()

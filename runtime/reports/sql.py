@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Integer, String, case, cast, func, literal
 from sqlalchemy.dialects.postgresql import JSONB
+from sqlmodel import col
 
 from runtime.models import Submission
 
@@ -22,12 +23,12 @@ class JsonSql:
         return literal(f'$."{key}"', String)
 
     def _value(self, key: str) -> ColumnElement[Any]:
-        return Submission.answers[key]  # type: ignore[index]
+        return col(Submission.answers)[key]
 
     def scalar(self, key: str) -> ColumnElement[Any]:
         """The answer to `key` when it is a string, number or boolean."""
         if self.postgresql:
-            return self._value(key).as_string()  # type: ignore[attr-defined, no-any-return]
+            return self._value(key).as_string()  # type: ignore[no-any-return]  # as_string() comes through the JSON comparator, untyped
         return func.json_extract(Submission.answers, self._path(key))
 
     def is_type(self, key: str, json_type: str) -> ColumnElement[bool]:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Engine, and_, func, or_, select
+from sqlmodel import col
 
 from runtime import workflow
 from runtime.catalogue import compiled_for
@@ -117,7 +118,7 @@ def by_status(
     counts = {
         state: int(count)
         for state, count in connection.execute(
-            select(Submission.state, func.count()).where(*where).group_by(Submission.state)
+            select(col(Submission.state), func.count()).where(*where).group_by(col(Submission.state))
         )
     }
     order = [*labels, *(state for state in counts if state not in labels)]
@@ -130,8 +131,8 @@ def processing_time(connection: Any, where: list[Any], versions: list[ProcedureV
     """From receipt to the first move into a final status (of the submission's own version)."""
     reaching = [
         and_(
-            Submission.version_id == version.id,
-            SubmissionEvent.to_state.in_(sorted(finals)),  # type: ignore[union-attr]
+            col(Submission.version_id) == version.id,
+            col(SubmissionEvent.to_state).in_(sorted(finals)),
         )
         for version in versions
         if (finals := workflow.final_states(version.definition))
@@ -140,10 +141,10 @@ def processing_time(connection: Any, where: list[Any], versions: list[ProcedureV
         return Processing(0, None, None)
     done = func.min(SubmissionEvent.created_at)
     statement = (
-        select(Submission.created_at, done)
-        .join(SubmissionEvent, SubmissionEvent.submission_id == Submission.id)
+        select(col(Submission.created_at), done)
+        .join(SubmissionEvent, col(SubmissionEvent.submission_id) == Submission.id)
         .where(*where, or_(*reaching))
-        .group_by(Submission.id, Submission.created_at)
+        .group_by(col(Submission.id), col(Submission.created_at))
     )
     seconds = sorted(
         max(0.0, (_aware(end) - _aware(start)).total_seconds())
@@ -155,7 +156,7 @@ def processing_time(connection: Any, where: list[Any], versions: list[ProcedureV
     return Processing(len(seconds), dt.timedelta(seconds=stats.median(seconds)), dt.timedelta(seconds=p90))
 
 
-def _aware(moment: Any) -> dt.datetime:
+def _aware(moment: str | dt.datetime) -> dt.datetime:
     if isinstance(moment, str):  # SQLite hands an aggregate's result back as text
         moment = dt.datetime.fromisoformat(moment)
     return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
