@@ -88,7 +88,7 @@ def apply_group_action(version: CompiledVersion, answers: dict[str, Any], action
     """Add or remove an item of a repeatable group ("add:enfants", "remove:enfants:1")."""
     parts = action.split(":")
     field = version.fields.get(parts[1]) if len(parts) > 1 else None
-    if field is None or field.widget.name != "group":
+    if field is None or not field.widget.holds_questions:
         return False
     items = list(answers.get(field.name) or [])
     if parts[0] == "add" and len(items) < min(MAX_ITEMS, field.prop.get("maxItems", MAX_ITEMS)):

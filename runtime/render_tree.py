@@ -148,9 +148,9 @@ class Renderer:
             node.error = self.error_text(errors[name], widget.name, element)
         prefix = name + "."
         for path, error in errors.items():
-            if path.startswith(prefix) and widget.name != "group":
+            if path.startswith(prefix) and not widget.holds_questions:
                 node.item_errors[path[len(prefix) :]] = self.error_text(error, widget.name, element)
-        if widget.name == "group":
+        if widget.holds_questions:
             node.items = self._group_items(element, prop, name, value, errors)
         return node
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from runtime import uploads
 from runtime.compiler import CompiledVersion
+from runtime.fields import widget_for
 from runtime.fields.base import FieldError
 from runtime.models import Attachment
 
@@ -25,11 +26,11 @@ def _file_questions(
     for name, field in compiled.fields.items():
         if name not in answers:
             continue
-        if field.widget.name == "file":
+        if field.widget.holds_files:
             yield name, field.element, answers[name], (None, name)
-        elif field.widget.name == "group" and isinstance(answers[name], list):
+        elif field.widget.holds_questions and isinstance(answers[name], list):
             for sub in field.element.get("elements") or []:
-                if sub.get("widget") != "file":
+                if not _holds_files(sub):
                     continue
                 for index, item in enumerate(answers[name]):
                     if isinstance(item, dict) and sub["field"] in item:
@@ -111,3 +112,8 @@ def discard(data_dir: Path, attachments: Sequence[Attachment]) -> None:
     """Remove the bytes of files that no submission kept (refused answers, a lost race)."""
     for attachment in attachments:
         uploads.path_for(data_dir, attachment.id).unlink(missing_ok=True)
+
+
+def _holds_files(element: Mapping[str, Any]) -> bool:
+    widget = widget_for(str(element.get("widget", "")))
+    return widget is not None and widget.holds_files

@@ -161,7 +161,7 @@ def _unknown(compiled: Any, answers: Mapping[str, Any]) -> dict[str, FieldError]
 
 def _widget(compiled: Any, path: str) -> str:
     field = compiled.fields.get(path.split(".")[0])
-    return field.widget.name if field else "text"
+    return field.widget.name if field else ""  # no widget: the rule's own words
 
 
 def _element(compiled: Any, path: str) -> Mapping[str, Any] | None:

@@ -128,6 +128,8 @@ class Widget:
     # A repeatable group: its element holds questions of its own (`elements`), asked once per
     # item. A group holds no group.
     holds_questions: ClassVar[bool] = False
+    # Its answers are uploaded files (stored apart, referred to by id in the answers).
+    holds_files: ClassVar[bool] = False
     # The template of a widget kept outside this package; None: `fields/<name>.html` among
     # runtime's templates, where a charter may override it.
     template_file: ClassVar[Path | None] = None

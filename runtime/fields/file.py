@@ -47,6 +47,7 @@ FORMAT_NAMES = {
 
 class FileWidget(Widget):
     name = "file"
+    holds_files = True
     palette = PaletteEntry(N_("File"), 150)
     pane = ("files",)
     messages = {
