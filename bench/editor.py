@@ -27,8 +27,7 @@ async def _measure(tmp: Path) -> None:
 
     import app as parvis
     from designer import accounts
-    from designer.editor import operations as editing
-    from designer.editor import publishing as procedures
+    from designer.editor import operations, publishing
     from runtime.catalogue import organisation_by_slug
     from runtime.settings import Settings
 
@@ -37,11 +36,11 @@ async def _measure(tmp: Path) -> None:
     engine = app.state.site.engine
     organisation = organisation_by_slug(engine, "bench")
     assert organisation is not None and organisation.id is not None
-    definition = editing.blank("cent-champs", "Cent champs", "procedure", "fr")
-    widgets = [name for name, _label in editing.palette()]
+    definition = operations.blank("cent-champs", "Cent champs", "procedure", "fr")
+    widgets = [name for name, _label in operations.palette()]
     for number in range(FIELDS):
-        definition, _index = editing.add_field(definition, 0, widgets[number % len(widgets)], "fr")
-    procedures.save_draft(engine, organisation, definition)
+        definition, _index = operations.add_field(definition, 0, widgets[number % len(widgets)], "fr")
+    publishing.save_draft(engine, organisation, definition)
     accounts.create_user(
         engine, "bench@parvis.example", "Bench", "bench password 2026", {organisation.id: "designer"}
     )

@@ -15,7 +15,7 @@ import httpx
 import pytest
 
 from app import create_app
-from designer.editor import operations as editing
+from designer.editor import operations
 from runtime import history, processing
 from runtime.actions import registry, worker
 from runtime.actions.controls import Control, Summary
@@ -94,7 +94,7 @@ def _stamping(definition: Mapping[str, Any], source: str, stamp: Any = "vu") -> 
 
 
 def test_a_definition_using_the_action_loads_once_it_is_registered(stamp: type[Stamp]) -> None:
-    definition = _stamping(editing.blank("permis", "Permis", "procedure", "fr"), "en-instruction")
+    definition = _stamping(operations.blank("permis", "Permis", "procedure", "fr"), "en-instruction")
     assert load_definition(json.dumps(definition))["workflow"]["transitions"][-1]["actions"] == [
         {"stamp": "vu"}
     ]

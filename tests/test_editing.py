@@ -5,23 +5,25 @@ from __future__ import annotations
 import pytest
 
 from designer.editor import conditions as editing_conditions
-from designer.editor import operations as editing
+from designer.editor import operations
 from designer.editor import properties as editing_properties
 from designer.editor import settings as editing_settings
 from runtime.definition import check_definition
 
 
 def test_every_field_type_of_the_palette_can_be_added() -> None:
-    definition = editing.blank("essai", "Essai", "procedure", "fr")
-    for widget, label in editing.palette():
-        definition, index = editing.add_field(definition, 0, widget, "fr")
+    definition = operations.blank("essai", "Essai", "procedure", "fr")
+    for widget, label in operations.palette():
+        definition, index = operations.add_field(definition, 0, widget, "fr")
         assert definition["ui"]["pages"][0]["elements"][index]["widget"] == widget and label
     assert check_definition(definition) == []
-    assert len(definition["schema"]["properties"]) == len(editing.palette())
+    assert len(definition["schema"]["properties"]) == len(operations.palette())
 
 
 def test_choices_are_read_one_a_line() -> None:
-    definition, index = editing.add_field(editing.blank("e", "E", "survey", "fr"), 0, "checkboxes", "fr")
+    definition, index = operations.add_field(
+        operations.blank("e", "E", "survey", "fr"), 0, "checkboxes", "fr"
+    )
     changed = editing_properties.set_properties(
         definition, 0, index, "fr", {"label": "Jours", "choices": "lundi | Lundi\nMardi gras\n\n"}
     )
@@ -29,20 +31,20 @@ def test_choices_are_read_one_a_line() -> None:
     assert element["choices"] == {"lundi": {"fr": "Lundi"}, "mardi-gras": {"fr": "Mardi gras"}}
     assert changed["schema"]["properties"][element["field"]]["items"]["enum"] == ["lundi", "mardi-gras"]
     assert check_definition(changed) == []
-    with pytest.raises(editing.EditRefused):
+    with pytest.raises(operations.EditRefused):
         editing_properties.set_properties(definition, 0, index, "fr", {"choices": "  \n"})
 
 
 def test_texts_are_kept_per_language() -> None:
-    definition, index = editing.add_field(editing.blank("e", "E", "survey", "fr"), 0, "text", "fr")
+    definition, index = operations.add_field(operations.blank("e", "E", "survey", "fr"), 0, "text", "fr")
     english = editing_properties.set_properties(definition, 0, index, "en", {"label": "Name"})
     label = english["ui"]["pages"][0]["elements"][index]["label"]
     assert label == {"fr": "Nouvelle question", "en": "Name"}
 
 
 def test_conditions_and_requiredness() -> None:
-    definition, _first = editing.add_field(editing.blank("e", "E", "procedure", "fr"), 0, "yesno", "fr")
-    definition, second = editing.add_field(definition, 0, "number", "fr")
+    definition, _first = operations.add_field(operations.blank("e", "E", "procedure", "fr"), 0, "yesno", "fr")
+    definition, second = operations.add_field(definition, 0, "number", "fr")
     changed = editing_properties.set_properties(
         definition,
         0,
@@ -61,7 +63,7 @@ def test_conditions_and_requiredness() -> None:
     assert element["visible_if"] == {"field": "yesno", "equals": True} and element["required"] is True
     assert changed["schema"]["properties"]["number"]["minimum"] == 1.5
     assert check_definition(changed) == []
-    with pytest.raises(editing.EditRefused):
+    with pytest.raises(operations.EditRefused):
         editing_properties.set_properties(
             definition,
             0,
@@ -77,24 +79,24 @@ def test_conditions_and_requiredness() -> None:
 
 
 def test_pages_cannot_be_left_empty_or_deleted_with_questions() -> None:
-    definition = editing.blank("e", "E", "procedure", "fr")
-    with pytest.raises(editing.EditRefused):
-        editing.delete_page(definition, 0)
-    definition, page = editing.add_page(definition, "fr")
-    definition, _ = editing.add_field(definition, page, "text", "fr")
-    with pytest.raises(editing.EditRefused):
-        editing.delete_page(definition, page)
-    assert len(editing.delete_page(editing.add_page(definition, "fr")[0], 2)["ui"]["pages"]) == 2
+    definition = operations.blank("e", "E", "procedure", "fr")
+    with pytest.raises(operations.EditRefused):
+        operations.delete_page(definition, 0)
+    definition, page = operations.add_page(definition, "fr")
+    definition, _ = operations.add_field(definition, page, "text", "fr")
+    with pytest.raises(operations.EditRefused):
+        operations.delete_page(definition, page)
+    assert len(operations.delete_page(operations.add_page(definition, "fr")[0], 2)["ui"]["pages"]) == 2
 
 
 def test_the_default_workflow_follows_the_kind() -> None:
-    procedure = editing.blank("e", "E", "procedure", "fr")["workflow"]
+    procedure = operations.blank("e", "E", "procedure", "fr")["workflow"]
     assert procedure["initial"] == "en-construction" and "classee-sans-suite" in procedure["states"]
-    assert editing.blank("e", "E", "survey", "fr")["workflow"]["initial"] == "recue"
+    assert operations.blank("e", "E", "survey", "fr")["workflow"]["initial"] == "recue"
 
 
 def test_settings_legal_texts_and_silence() -> None:
-    definition = editing.blank("e", "E", "procedure", "fr")
+    definition = operations.blank("e", "E", "procedure", "fr")
     changed = editing_settings.set_settings(
         definition,
         "fr",
@@ -122,7 +124,7 @@ def test_settings_legal_texts_and_silence() -> None:
     assert changed["legal"] == {"purpose": {"fr": "Instruire votre demande."}}
     assert changed["receipt"]["silence"] == {"means": "acceptance", "delay_days": 60}
     assert check_definition(changed) == []
-    with pytest.raises(editing.EditRefused):
+    with pytest.raises(operations.EditRefused):
         editing_settings.set_settings(
             definition, "fr", {"silence_means": "refusal", "silence_delay_days": "bientôt"}
         )
@@ -137,10 +139,10 @@ def test_settings_legal_texts_and_silence() -> None:
     )
 
 
-def _form(*widgets: str) -> editing.Definition:
-    definition = editing.blank("e", "E", "procedure", "fr")
+def _form(*widgets: str) -> operations.Definition:
+    definition = operations.blank("e", "E", "procedure", "fr")
     for widget in widgets:
-        definition, _ = editing.add_field(definition, 0, widget, "fr")
+        definition, _ = operations.add_field(definition, 0, widget, "fr")
     return definition
 
 
@@ -211,7 +213,7 @@ def test_condition_rows_make_the_format_the_evaluator_reads() -> None:
 )
 def test_conditions_that_cannot_work_are_refused(row: tuple[str, str, str], message: str) -> None:
     definition = _form("checkboxes", "yesno", "text", "file", "integer", "textarea", "consent")
-    with pytest.raises(editing.EditRefused) as refused:
+    with pytest.raises(operations.EditRefused) as refused:
         editing_properties.set_properties(definition, 0, 5, "fr", _rows(row))
     assert message in str(refused.value)
 
@@ -221,25 +223,28 @@ def test_moves_and_deletions_that_break_a_condition_are_refused_with_labels() ->
     definition = editing_properties.set_properties(
         definition, 0, 1, "fr", {"label": "Détails", **_rows(("yesno", "equals", "true"))}
     )
-    moved, _ = editing.move(definition, 0, 0, 1)
+    moved, _ = operations.move(definition, 0, 0, 1)
     problem = editing_conditions.order_problem(moved, definition, "fr")
     assert problem is not None and problem.concerning == "text"
     assert (
         problem.text("fr")
         == "«\xa0Détails\xa0» dépend de «\xa0Nouvelle question\xa0» et ne peut pas venir avant."
     )
-    problem = editing_conditions.order_problem(editing.delete(definition, 0, 0), definition, "en")
+    problem = editing_conditions.order_problem(operations.delete(definition, 0, 0), definition, "en")
     assert problem is not None and str(problem).startswith("“Nouvelle question” is used by “Détails”")
     assert (
-        editing_conditions.order_problem(editing.move(definition, 0, 1, -1)[0], definition, "fr") is not None
+        editing_conditions.order_problem(operations.move(definition, 0, 1, -1)[0], definition, "fr")
+        is not None
     )
-    assert editing_conditions.order_problem(editing.duplicate(definition, 0, 1)[0], definition, "fr") is None
+    assert (
+        editing_conditions.order_problem(operations.duplicate(definition, 0, 1)[0], definition, "fr") is None
+    )
 
 
 def test_a_group_holds_its_own_questions() -> None:
-    definition, group = editing.add_field(editing.blank("e", "E", "procedure", "fr"), 0, "group", "fr")
+    definition, group = operations.add_field(operations.blank("e", "E", "procedure", "fr"), 0, "group", "fr")
     assert check_definition(definition) == []
-    definition, sub = editing.add_field(definition, 0, "select", "fr", group=group)
+    definition, sub = operations.add_field(definition, 0, "select", "fr", group=group)
     definition = editing_properties.set_properties(
         definition,
         0,
@@ -256,8 +261,8 @@ def test_a_group_holds_its_own_questions() -> None:
     definition = editing_properties.set_properties(
         definition, 0, group, "fr", {"label": "Classe", "required": "on", "choices": "CP\nCE1"}, sub=sub
     )
-    definition, copy_index = editing.duplicate(definition, 0, group, sub)
-    definition, moved = editing.move(definition, 0, group, sub=copy_index, to=0)
+    definition, copy_index = operations.duplicate(definition, 0, group, sub)
+    definition, moved = operations.move(definition, 0, group, sub=copy_index, to=0)
     assert moved == 0
     assert check_definition(definition) == []
     element = definition["ui"]["pages"][0]["elements"][group]
@@ -267,11 +272,11 @@ def test_a_group_holds_its_own_questions() -> None:
         "cp",
         "ce1",
     ]
-    definition = editing.delete(definition, 0, group, 0)
+    definition = operations.delete(definition, 0, group, 0)
     items = definition["schema"]["properties"]["group"]["items"]
     assert "select_2" not in items["properties"] and items["required"] == ["select"]
-    with pytest.raises(editing.EditRefused):
-        editing.add_field(definition, 0, "group", "fr", group=group)
+    with pytest.raises(operations.EditRefused):
+        operations.add_field(definition, 0, "group", "fr", group=group)
 
 
 def test_files_dates_and_numbers_have_their_own_settings() -> None:
@@ -304,9 +309,9 @@ def test_files_dates_and_numbers_have_their_own_settings() -> None:
     )
     assert definition["schema"]["properties"]["file"]["maxItems"] == 3
     assert (number["step"], number["unit"]) == (0.5, "m²")
-    with pytest.raises(editing.EditRefused):
+    with pytest.raises(operations.EditRefused):
         editing_properties.set_properties(definition, 0, 3, "fr", {"minimum": "600"})
-    with pytest.raises(editing.EditRefused):
+    with pytest.raises(operations.EditRefused):
         editing_properties.set_properties(definition, 0, 2, "fr", {"file_settings": "1", "max_size_mb": "80"})
 
 
@@ -318,11 +323,11 @@ def test_a_default_answer_is_typed_checked_and_shown_filled_in() -> None:
     page = definition["ui"]["pages"][0]["elements"]
     number = editing_properties.set_properties(definition, 0, 0, "fr", {"default": "3"})
     assert number["schema"]["properties"][page[0]["field"]]["default"] == 3
-    with pytest.raises(editing.EditRefused):
+    with pytest.raises(operations.EditRefused):
         editing_properties.set_properties(definition, 0, 0, "fr", {"default": "trois"})
-    with pytest.raises(editing.EditRefused):
+    with pytest.raises(operations.EditRefused):
         editing_properties.set_properties(definition, 0, 1, "fr", {"default": "pas-un-choix"})
-    with pytest.raises(editing.EditRefused):
+    with pytest.raises(operations.EditRefused):
         editing_properties.set_properties(definition, 0, 2, "fr", {"default": "31/01/2027"})
     choice = definition["schema"]["properties"][page[1]["field"]]["enum"][1]
     both = editing_properties.set_properties(number, 0, 1, "fr", {"default": choice})

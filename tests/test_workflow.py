@@ -4,26 +4,25 @@ from __future__ import annotations
 
 import pytest
 
-from designer.editor import operations as editing
-from designer.editor import workflow_editing as workflow
+from designer.editor import operations, workflow_editing
 from runtime.definition import check_definition
 
 
 def procedure() -> dict:
-    return editing.blank("permis", "Permis", "procedure", "fr")
+    return operations.blank("permis", "Permis", "procedure", "fr")
 
 
 def test_the_default_graph_has_no_warning() -> None:
-    assert workflow.warnings(procedure()) == []
-    survey = editing.blank("avis", "Avis", "survey", "fr")
-    assert workflow.warnings(survey) == []
+    assert workflow_editing.warnings(procedure()) == []
+    survey = operations.blank("avis", "Avis", "survey", "fr")
+    assert workflow_editing.warnings(survey) == []
 
 
 def test_a_new_status_is_unreachable_until_a_transition_leads_to_it() -> None:
-    changed = workflow.add_status(procedure(), "fr", "En attente de pièces")
+    changed = workflow_editing.add_status(procedure(), "fr", "En attente de pièces")
     status = "en-attente-de-pieces"
-    assert workflow.warnings(changed) == [(status, "unreachable")]
-    linked = workflow.add_transition(
+    assert workflow_editing.warnings(changed) == [(status, "unreachable")]
+    linked = workflow_editing.add_transition(
         changed,
         "fr",
         {
@@ -34,32 +33,32 @@ def test_a_new_status_is_unreachable_until_a_transition_leads_to_it() -> None:
             "comment_required": "on",
         },
     )
-    assert (status, "dead_end") in workflow.warnings(linked)
-    back = workflow.add_transition(linked, "fr", {"from": status, "to": "en-instruction"})
-    assert workflow.warnings(back) == []
+    assert (status, "dead_end") in workflow_editing.warnings(linked)
+    back = workflow_editing.add_transition(linked, "fr", {"from": status, "to": "en-instruction"})
+    assert workflow_editing.warnings(back) == []
     assert check_definition(back) == []
     added = back["workflow"]["transitions"][-2]
     assert added["comment_required"] is True and {"ask": "complement"} in added["actions"]
 
 
 def test_statuses_are_edited_and_deleted_with_their_transitions() -> None:
-    changed = workflow.set_status(
+    changed = workflow_editing.set_status(
         procedure(), "acceptee", "fr", {"label": "Autorisée", "visible": "on", "final": "on"}
     )
     assert changed["workflow"]["states"]["acceptee"]["label"]["fr"] == "Autorisée"
-    hidden = workflow.set_status(changed, "en-instruction", "fr", {"label": "Instruction"})
+    hidden = workflow_editing.set_status(changed, "en-instruction", "fr", {"label": "Instruction"})
     assert hidden["workflow"]["states"]["en-instruction"]["visible"] is False
-    removed = workflow.delete_status(hidden, "refusee")
+    removed = workflow_editing.delete_status(hidden, "refusee")
     assert "refusee" not in removed["workflow"]["states"]
     assert all("refusee" not in (t["from"], t["to"]) for t in removed["workflow"]["transitions"])
-    with pytest.raises(editing.EditRefused):
-        workflow.delete_status(removed, "en-construction")
-    with pytest.raises(editing.EditRefused):
-        workflow.add_transition(removed, "fr", {"from": "nowhere", "to": "acceptee"})
+    with pytest.raises(operations.EditRefused):
+        workflow_editing.delete_status(removed, "en-construction")
+    with pytest.raises(operations.EditRefused):
+        workflow_editing.add_transition(removed, "fr", {"from": "nowhere", "to": "acceptee"})
 
 
 def test_every_action_can_be_added_without_writing_json() -> None:
-    changed = workflow.add_transition(
+    changed = workflow_editing.add_transition(
         procedure(),
         "fr",
         {
@@ -83,17 +82,17 @@ def test_every_action_can_be_added_without_writing_json() -> None:
         }
     } in added["actions"]
     assert check_definition(changed) == []
-    automatic = workflow.add_transition(
+    automatic = workflow_editing.add_transition(
         changed, "fr", {"from": "en-construction", "to": "classee-sans-suite", "after_days": "60"}
     )
     last = automatic["workflow"]["transitions"][-1]
     assert last["after_days"] == 60 and "functions" not in last
     assert check_definition(automatic) == []
-    with pytest.raises(editing.EditRefused):
-        workflow.add_transition(
+    with pytest.raises(operations.EditRefused):
+        workflow_editing.add_transition(
             changed, "fr", {"from": "en-instruction", "to": "acceptee", "deadline_days": "dix"}
         )
-    bad_hook = workflow.add_transition(
+    bad_hook = workflow_editing.add_transition(
         changed, "fr", {"from": "en-instruction", "to": "acceptee", "webhook": "file:///etc/passwd"}
     )
     assert any("webhook" in problem.path for problem in check_definition(bad_hook))

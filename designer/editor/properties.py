@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from designer.editor.conditions import set_condition
@@ -22,7 +22,7 @@ from designer.editor.operations import (
     properties_of,
     set_text,
 )
-from runtime.fields import WIDGETS, widget_for
+from runtime.fields import widget_for
 from runtime.fields.base import Widget
 from runtime.fields.file import FORMAT_NAMES
 from runtime.fields.text import LimitedText
@@ -81,22 +81,6 @@ def set_properties(
     if sub < 0:
         set_condition(result, page, index, values, lang)
     return result
-
-
-class _WithDefault:
-    """The field types whose pane sets a default answer, as their widgets declare it (the
-    editor's page hands it to its template)."""
-
-    def __contains__(self, name: object) -> bool:
-        widget = WIDGETS.get(name) if isinstance(name, str) else None
-        return widget is not None and bool(set(DEFAULT_CONTROLS) & set(widget.pane))
-
-    def __iter__(self) -> Iterator[str]:
-        return (name for name in WIDGETS if name in self)
-
-
-# Questions that may come pre-filled: one value the citizen can keep or change.
-DEFAULT_WIDGETS = _WithDefault()
 
 
 def _set_default(widget: Widget, element: dict[str, Any], prop: dict[str, Any], raw: str) -> None:

@@ -11,10 +11,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from designer.editor import conditions as editing_conditions
-from designer.editor import operations as editing
+from designer.editor import operations, workflow_editing
 from designer.editor import properties as editing_properties
 from designer.editor import settings as editing_settings
-from designer.editor import workflow_editing as workflow
 from designer.editor.operations import Definition, EditRefused
 from runtime.fields.base import Problem
 from runtime.i18n import N_
@@ -50,7 +49,7 @@ def clamp(definition: Definition, selection: Selection) -> Selection:
     elements = pages[page]["elements"]
     element = selection.element if 0 <= selection.element < len(elements) else -1
     sub = -1
-    if element >= 0 and editing.holds_questions(elements[element]):
+    if element >= 0 and operations.holds_questions(elements[element]):
         sub = selection.sub if 0 <= selection.sub < len(elements[element].get("elements", [])) else -1
     return Selection(page, element, sub)
 
@@ -79,36 +78,36 @@ def _apply(
     if operation == "add":
         widget, group = values.get("widget", ""), number(values.get("group"), -1)
         if widget == "content":
-            changed, index = editing.add_content(definition, page, lang)
+            changed, index = operations.add_content(definition, page, lang)
             return changed, Selection(page, index)
-        changed, index = editing.add_field(definition, page, widget, lang, group)
+        changed, index = operations.add_field(definition, page, widget, lang, group)
         return changed, Selection(page, group, index) if group >= 0 else Selection(page, index)
     if operation in ("up", "down", "move"):
         offset = {"up": -1, "down": 1}.get(operation, 0)
         to = number(values.get("to"), -1) if operation == "move" else None
         if to is not None and to < 0:
             raise EditRefused(N_("Say where to move the element."))
-        changed, index = editing.move(definition, page, element, offset, sub, to)
+        changed, index = operations.move(definition, page, element, offset, sub, to)
         return changed, Selection(page, element, index) if sub >= 0 else Selection(page, index)
     if operation == "to_page":
         target = number(values.get("target_page"), -1)
-        changed, index = editing.move_to_page(definition, page, element, target)
+        changed, index = operations.move_to_page(definition, page, element, target)
         return changed, Selection(target, index)
     if operation == "duplicate":
-        changed, index = editing.duplicate(definition, page, element, sub)
+        changed, index = operations.duplicate(definition, page, element, sub)
         return changed, Selection(page, element, index) if sub >= 0 else Selection(page, index)
     if operation == "delete":
-        return editing.delete(definition, page, element, sub), Selection(page, element if sub >= 0 else -1)
+        return operations.delete(definition, page, element, sub), Selection(page, element if sub >= 0 else -1)
     if operation == "add_page":
-        changed, index = editing.add_page(definition, lang)
+        changed, index = operations.add_page(definition, lang)
         return changed, Selection(index)
     if operation == "delete_page":
-        return editing.delete_page(definition, page), Selection(max(0, page - 1))
+        return operations.delete_page(definition, page), Selection(max(0, page - 1))
     if operation in ("page_up", "page_down"):
-        changed, index = editing.move_page(definition, page, -1 if operation == "page_up" else 1)
+        changed, index = operations.move_page(definition, page, -1 if operation == "page_up" else 1)
         return changed, Selection(index)
     if operation == "page_title":
-        return editing.set_page_title(definition, page, lang, values.get("title", "")), at
+        return operations.set_page_title(definition, page, lang, values.get("title", "")), at
     if operation in ("properties", "condition_clear") or operation.startswith("condition_remove_"):
         if operation.startswith("condition_remove_"):
             values = {**values, "condition_remove": operation.removeprefix("condition_remove_")}
@@ -124,15 +123,15 @@ def _apply_workflow(
     definition: Definition, values: Mapping[str, str], at: Selection, lang: str, operation: str
 ) -> tuple[Definition, Selection]:
     if operation == "status_add":
-        return workflow.add_status(definition, lang, values.get("label", "")), at
+        return workflow_editing.add_status(definition, lang, values.get("label", "")), at
     if operation == "status_set":
-        return workflow.set_status(definition, values.get("status", ""), lang, values), at
+        return workflow_editing.set_status(definition, values.get("status", ""), lang, values), at
     if operation == "status_delete":
-        return workflow.delete_status(definition, values.get("status", "")), at
+        return workflow_editing.delete_status(definition, values.get("status", "")), at
     if operation == "transition_add":
-        return workflow.add_transition(definition, lang, values), at
+        return workflow_editing.add_transition(definition, lang, values), at
     if operation == "transition_delete":
-        return workflow.delete_transition(definition, number(values.get("transition"), -1)), at
+        return workflow_editing.delete_transition(definition, number(values.get("transition"), -1)), at
     raise EditRefused(N_("Unknown operation %(name)s."), name=operation)
 
 

@@ -18,8 +18,6 @@ from designer.editor.operations import set_text as _set_text
 from runtime.actions import registry
 from runtime.actions.controls import ControlRefused, days
 from runtime.actions.editing import COMMENT, DELAY
-from runtime.actions.mail import email_fields
-from runtime.compiler import CompiledVersion
 from runtime.i18n import N_
 
 
@@ -132,18 +130,3 @@ def warnings(definition: Definition) -> list[tuple[str, str]]:
         elif not state.get("final") and not any(t["from"] == status for t in transitions):
             found.append((status, "dead_end"))
     return found
-
-
-# The two below are passed by the editor page; its template now asks the actions themselves
-# (`runtime.actions.editing`), which say the same through the notify action's warning.
-def citizen_unreachable(definition: Definition) -> bool:
-    """True when the form asks no e-mail question: "notify the citizen" then reaches nobody."""
-    return not email_fields(CompiledVersion(definition))
-
-
-def notifies_citizen(definition: Definition) -> bool:
-    return any(
-        action.get("notify") == "citizen"
-        for transition in (definition.get("workflow") or {}).get("transitions", [])
-        for action in transition.get("actions", [])
-    )

@@ -15,7 +15,7 @@ from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from designer.admin import charter as editor
+from designer.admin import charter as charter_editor
 from designer.admin.charter_logo import MAX_LOGO_BYTES
 from designer.admin.charter_preview import sample_page
 from designer.web.guard import StaffAccess, for_organisation
@@ -33,13 +33,13 @@ async def charter_page(request: Request, access: StaffAccess) -> Response:
     lang = site.lang(request)
     charter = site.charter(found.theme)
     if request.method == "GET":
-        values = editor.editable(charter, found.name)
+        values = charter_editor.editable(charter, found.name)
         return _page(
             request,
             access,
             charter,
             values,
-            editor.Problems(),
+            charter_editor.Problems(),
             lang,
             saved=request.query_params.get("saved") == "1",
         )
@@ -48,7 +48,13 @@ async def charter_page(request: Request, access: StaffAccess) -> Response:
     if saving and not problems:
         try:
             await run_in_threadpool(
-                editor.save, site.engine, site.settings.data_dir, site.theme_roots, found, charter, values
+                charter_editor.save,
+                site.engine,
+                site.settings.data_dir,
+                site.theme_roots,
+                found,
+                charter,
+                values,
             )
         except CharterError as error:  # the runtime's last word on the files written
             for problem in error.problems:
@@ -86,16 +92,16 @@ async def preview_css(request: Request, access: StaffAccess) -> Response:
     allows no inline style, so they come as a stylesheet whose address holds the values)."""
     site, found = access.site, access.organisation
     charter = site.charter(found.theme)
-    values, _problems = editor.read_form(
+    values, _problems = charter_editor.read_form(
         dict(request.query_params), None, charter, found.name, site.lang(request)
     )
-    css = editor.preview_charter(values, charter, found.name).css_variables(".charter-preview")
+    css = charter_editor.preview_charter(values, charter, found.name).css_variables(".charter-preview")
     return Response(css, media_type="text/css", headers={"Cache-Control": "private, max-age=3600"})
 
 
 async def _posted(
     request: Request, charter: Charter, organisation: Organisation, lang: str
-) -> tuple[editor.CharterValues, editor.Problems, str]:
+) -> tuple[charter_editor.CharterValues, charter_editor.Problems, str]:
     """The posted values, their problems, and the button pressed ("save" or "preview")."""
     form = await request.form(max_files=1, max_fields=80)
     fields = {key: value for key, value in form.multi_items() if isinstance(value, str)}
@@ -106,12 +112,14 @@ async def _posted(
         chosen = (upload.filename, await upload.read(MAX_LOGO_BYTES + 1))
     await form.close()
     values, problems = await run_in_threadpool(
-        editor.read_form, fields, chosen, charter, organisation.name, lang
+        charter_editor.read_form, fields, chosen, charter, organisation.name, lang
     )
     return values, problems, fields.get("action", "")
 
 
-def _logo_src(organisation: Organisation, charter: Charter, values: editor.CharterValues) -> str | None:
+def _logo_src(
+    organisation: Organisation, charter: Charter, values: charter_editor.CharterValues
+) -> str | None:
     if values.new_logo is not None:
         return values.new_logo.data_uri()
     if values.remove_logo or not charter.logo:
@@ -119,7 +127,7 @@ def _logo_src(organisation: Organisation, charter: Charter, values: editor.Chart
     return f"/charters/{organisation.theme}/{charter.logo}"
 
 
-def _colour_problems(problems: editor.Problems) -> int:
+def _colour_problems(problems: charter_editor.Problems) -> int:
     return sum(1 for name, _message in problems.summary() if name.startswith("color-"))
 
 
@@ -127,14 +135,14 @@ def _preview_html(
     site: Site,
     organisation: Organisation,
     charter: Charter,
-    values: editor.CharterValues,
-    problems: editor.Problems,
+    values: charter_editor.CharterValues,
+    problems: charter_editor.Problems,
     lang: str,
     *,
     oob: bool,
 ) -> Markup:
     """The sample page in the edited charter, rendered by the organisation's own templates."""
-    previewed = editor.preview_charter(values, charter, organisation.name)
+    previewed = charter_editor.preview_charter(values, charter, organisation.name)
     query = {f"color-{key}": value for key, value in previewed.colors.items()}
     query.update(
         font_body=values.font_body,
@@ -155,7 +163,7 @@ def _preview_html(
         nodes=nodes,
         values=values,
         problems=problems.by_field,
-        colours=editor.COLOURS,
+        colours=charter_editor.COLOURS,
         oob_notes=oob,
         colour_problems=_colour_problems(problems),
     )
@@ -166,8 +174,8 @@ def _page(
     request: Request,
     access: StaffAccess,
     charter: Charter,
-    values: editor.CharterValues,
-    problems: editor.Problems,
+    values: charter_editor.CharterValues,
+    problems: charter_editor.Problems,
     lang: str,
     *,
     status_code: int = 200,
@@ -176,7 +184,7 @@ def _page(
 ) -> Response:
     site, organisation = access.site, access.organisation
     rows = list(values.links)
-    rows += [editor.LinkValues() for _ in range(min(2, editor.MAX_LINKS - len(rows)))]
+    rows += [charter_editor.LinkValues() for _ in range(min(2, charter_editor.MAX_LINKS - len(rows)))]
     return staff_page(
         request,
         site,
@@ -188,10 +196,10 @@ def _page(
         values=values,
         problems=problems.by_field,
         summary=problems.summary() if refused else [],
-        colours=editor.COLOURS,
-        fonts=editor.font_choices(charter),
+        colours=charter_editor.COLOURS,
+        fonts=charter_editor.font_choices(charter),
         link_rows=rows,
-        max_radius=editor.MAX_RADIUS_PX,
+        max_radius=charter_editor.MAX_RADIUS_PX,
         saved=saved,
         max_logo=MAX_LOGO_BYTES,
         colour_problems=_colour_problems(problems),

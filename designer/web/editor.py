@@ -16,12 +16,9 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from designer.editor import conditions as editing_conditions
-from designer.editor import operations as editing
-from designer.editor import properties as editing_properties
-from designer.editor import publishing as procedures
+from designer.editor import operations, publishing, workflow_editing
 from designer.editor import settings as editing_settings
 from designer.editor import view as editor_view
-from designer.editor import workflow_editing as workflow
 from designer.web.guard import ProcedureAccess, StaffAccess, for_procedure
 from designer.web.pages import staff_page
 from runtime import i18n
@@ -37,7 +34,7 @@ from runtime.site import VersionInfo, site_of
 from runtime.web.form_page import refresh_page, render_form_page
 
 
-@for_procedure(procedures.EDITING_ROLES)
+@for_procedure(publishing.EDITING_ROLES)
 async def editor(request: Request, access: ProcedureAccess) -> Response:
     site, found, state = access.site, access.organisation, access.state
     slug = state.procedure.slug
@@ -74,7 +71,7 @@ async def editor(request: Request, access: ProcedureAccess) -> Response:
         return await _editor_page(request, access, state, definition, selection, [], edit_lang, posted=posted)
     try:
         changed, after = editor_view.apply(definition, values, selection, edit_lang)
-    except editing.EditRefused as refused:
+    except operations.EditRefused as refused:
         problem = Problem("", refused.text(lang))
         # "" places the message next to the selected element, None only in the summary.
         about = refused.concerning or ("" if editor_view.about_element(operation) else None)
@@ -106,9 +103,9 @@ async def editor(request: Request, access: ProcedureAccess) -> Response:
             posted=posted,
             panel=panel,
         )
-    draft = await run_in_threadpool(procedures.save_edit, site.engine, found, changed, values["revision"])
+    draft = await run_in_threadpool(publishing.save_edit, site.engine, found, changed, values["revision"])
     if draft is None:  # someone saved on the same revision a moment before
-        fresh = await run_in_threadpool(procedures.procedure_state, site.engine, found, slug)
+        fresh = await run_in_threadpool(publishing.procedure_state, site.engine, found, slug)
         if fresh is None or fresh.latest is None:
             return RedirectResponse("/staff", status_code=303)
         return await _stale(request, access, fresh, fresh.latest.definition, selection, edit_lang, panel)
@@ -128,7 +125,7 @@ async def editor(request: Request, access: ProcedureAccess) -> Response:
 async def _stale(
     request: Request,
     access: StaffAccess,
-    state: procedures.ProcedureState,
+    state: publishing.ProcedureState,
     definition: dict[str, Any],
     selection: editor_view.Selection,
     edit_lang: str | None,
@@ -158,7 +155,7 @@ async def _stale(
 async def _editor_page(
     request: Request,
     access: StaffAccess,
-    state: procedures.ProcedureState,
+    state: publishing.ProcedureState,
     definition: dict[str, Any],
     selection: editor_view.Selection,
     problems: list[Problem],
@@ -197,7 +194,7 @@ async def _editor_page(
     required_text = i18n.gettext(ui_lang, "required")
 
     def kind_of(element: dict[str, Any], required: bool) -> str:
-        name = i18n.gettext(ui_lang, editing.WIDGET_LABELS.get(element["widget"], element["widget"]))
+        name = i18n.gettext(ui_lang, operations.WIDGET_LABELS.get(element["widget"], element["widget"]))
         return f"{name}, {required_text}" if required else name
 
     rows = editor_view.element_rows(
@@ -229,13 +226,11 @@ async def _editor_page(
         problems=problems,
         placed=placed,
         key=editor_view.key,
-        palette=editing.palette(),
-        group_palette=editing.palette(in_group=True),
-        widget_labels=editing.WIDGET_LABELS,
+        palette=operations.palette(),
+        group_palette=operations.palette(in_group=True),
+        widget_labels=operations.WIDGET_LABELS,
         legal_keys=editing_settings.LEGAL_KEYS,
-        workflow_warnings=dict(workflow.warnings(definition)),
-        citizen_unreachable=workflow.citizen_unreachable(definition),
-        notifies_citizen=workflow.notifies_citizen(definition),
+        workflow_warnings=dict(workflow_editing.warnings(definition)),
         edit_lang=lang,
         languages_all=i18n.LANGUAGES,
         untranslated=_untranslated(definition, lang),
@@ -244,7 +239,6 @@ async def _editor_page(
         dates_before=editor_view.dates_before(definition, selection, lang) if selected is not None else [],
         file_formats=FORMAT_NAMES,
         panel=panel,
-        default_widgets=editing_properties.DEFAULT_WIDGETS,
         describe=lambda condition: editing_conditions.describe(condition, questions, lang),
         rows=rows,
     )
@@ -273,7 +267,7 @@ def _untranslated(definition: dict[str, Any], lang: str) -> list[str]:
     return missing
 
 
-@for_procedure(procedures.ALL_ROLES)
+@for_procedure(publishing.ALL_ROLES)
 async def preview(request: Request, access: ProcedureAccess) -> Response:
     """The draft's page as citizens will see it, in the charter, conditions working; never saved."""
     site, found, state = access.site, access.organisation, access.state

@@ -9,8 +9,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
-from designer.editor import operations as editing
-from designer.editor import publishing as procedures
+from designer.editor import operations, publishing
 from designer.web.guard import ProcedureAccess, StaffAccess, for_organisation, for_procedure
 from designer.web.pages import dashboard_page, staff_page
 from runtime import i18n
@@ -21,7 +20,7 @@ from runtime.i18n import N_
 MAX_IMPORT_BYTES = 2_000_000
 
 
-@for_procedure(procedures.ALL_ROLES)
+@for_procedure(publishing.ALL_ROLES)
 async def export_definition(request: Request, access: ProcedureAccess) -> Response:
     """The definition or its JSON Schema (the URL map lets only these two through)."""
     version = access.version
@@ -35,19 +34,19 @@ async def export_definition(request: Request, access: ProcedureAccess) -> Respon
     )
 
 
-@for_organisation(procedures.EDITING_ROLES)
+@for_organisation(publishing.EDITING_ROLES)
 async def new_procedure(request: Request, access: StaffAccess) -> Response:
     site, found = access.site, access.organisation
     form = await request.form(max_files=0, max_fields=20)
     typed = {key: str(form.get(key, "")).strip() for key in ("title", "slug", "kind", "template")}
     # Left empty, the address is made from the title, as the page does live with scripts.
-    slug = typed["slug"].lower() or procedures.slug_from_title(typed["title"])
+    slug = typed["slug"].lower() or publishing.slug_from_title(typed["title"])
     title = typed["title"] or slug
     kind = typed["kind"] or "procedure"
     template = typed["template"]
     lang = found.lang
-    state = await run_in_threadpool(procedures.procedure_state, site.engine, found, slug) if slug else None
-    refused = procedures.slug_problem(slug) or (
+    state = await run_in_threadpool(publishing.procedure_state, site.engine, found, slug) if slug else None
+    refused = publishing.slug_problem(slug) or (
         N_("Another procedure of this organisation already has the identifier “%(slug)s”: choose another.")
         if state is not None
         else None
@@ -57,12 +56,12 @@ async def new_procedure(request: Request, access: StaffAccess) -> Response:
         return await dashboard_page(
             request, site, access.staff, 422, new={**typed, "slug": slug, "org": found.slug, "error": error}
         )
-    examples = procedures.templates()
+    examples = publishing.templates()
     if template in examples:
         definition = {**copy.deepcopy(examples[template]), "id": slug}
         definition["title"] = {**definition["title"], lang: title}
     else:
-        definition = editing.blank(
+        definition = operations.blank(
             slug, title, kind if kind in ("procedure", "survey", "consultation") else "procedure", lang
         )
     problems = check_definition(definition)
@@ -76,11 +75,11 @@ async def new_procedure(request: Request, access: StaffAccess) -> Response:
             organisation_row=found,
             problems=problems,
         )
-    await run_in_threadpool(procedures.save_draft, site.engine, found, definition)
+    await run_in_threadpool(publishing.save_draft, site.engine, found, definition)
     return RedirectResponse(f"/staff/o/{found.slug}/p/{slug}/edit", status_code=303)
 
 
-@for_organisation(procedures.EDITING_ROLES)
+@for_organisation(publishing.EDITING_ROLES)
 async def import_definition(request: Request, access: StaffAccess) -> Response:
     site, organisation = access.site, access.organisation
     form = await request.form(max_files=1, max_fields=10)
@@ -91,7 +90,7 @@ async def import_definition(request: Request, access: StaffAccess) -> Response:
     await form.close()
     try:
         version, report = await run_in_threadpool(
-            procedures.import_definition, site.engine, organisation, raw
+            publishing.import_definition, site.engine, organisation, raw
         )
     except DefinitionError as error:
         return staff_page(
@@ -117,21 +116,21 @@ async def import_definition(request: Request, access: StaffAccess) -> Response:
     return RedirectResponse(f"/staff/o/{organisation.slug}/p/{slug}/publish", status_code=303)
 
 
-@for_organisation(procedures.EDITING_ROLES)
+@for_organisation(publishing.EDITING_ROLES)
 async def publish(request: Request, access: StaffAccess) -> Response:
     site, organisation = access.site, access.organisation
     slug = request.path_params["slug"]
     if request.method == "POST":
-        published = await run_in_threadpool(procedures.publish_draft, site.engine, organisation, slug)
+        published = await run_in_threadpool(publishing.publish_draft, site.engine, organisation, slug)
         if published is None:
             return site.not_found(request)
         site.published.clear()  # this process shows the new version at once; others within seconds
         return RedirectResponse("/staff", status_code=303)
-    state = await run_in_threadpool(procedures.procedure_state, site.engine, organisation, slug)
+    state = await run_in_threadpool(publishing.procedure_state, site.engine, organisation, slug)
     if state is None:
         return site.not_found(request)
     before = state.published.definition if state.published else {}
-    changes = procedures.differences(before, state.draft.definition) if state.draft else []
+    changes = publishing.differences(before, state.draft.definition) if state.draft else []
     return staff_page(
         request,
         site,
@@ -140,6 +139,6 @@ async def publish(request: Request, access: StaffAccess) -> Response:
         organisation_row=organisation,
         state=state,
         changes=changes,
-        shown=procedures.shown,
+        shown=publishing.shown,
         json=json,
     )

@@ -45,7 +45,7 @@ def email_fields(version: CompiledVersion) -> list[str]:
     return [
         name
         for name, spec in version.fields.items()
-        if spec.element.get("widget") == "email" or spec.prop.get("format") == "email"
+        if spec.prop.get("format") == "email"  # the e-mail widget's own format, or a text's
     ]
 
 

@@ -130,6 +130,9 @@ class Widget:
     holds_questions: ClassVar[bool] = False
     # Its answers are uploaded files (stored apart, referred to by id in the answers).
     holds_files: ClassVar[bool] = False
+    # A part of the page that every live refresh sends again while the question is shown
+    # (a budget's running total), besides the question itself; None: no such part.
+    live_part: ClassVar[str | None] = None
     # The template of a widget kept outside this package; None: `fields/<name>.html` among
     # runtime's templates, where a charter may override it.
     template_file: ClassVar[Path | None] = None

@@ -23,6 +23,7 @@ from runtime.i18n import N_, money_text
 
 class BudgetWidget(Widget):
     name = "budget"
+    live_part = "fields/_budget_total.html"
     palette = PaletteEntry(N_("Budget"), 200)
     pane = ("choices",)
     rule_messages = {

@@ -167,4 +167,4 @@ def _is_live(compiled: CompiledVersion, current: Page) -> bool:
     watched: set[str] = set()
     for element in current.definition["elements"]:
         watched.update(fields_of(element.get("visible_if")))
-    return bool(names & watched) or any(field.widget.name == "budget" for field in current.fields)
+    return bool(names & watched) or any(field.widget.live_part for field in current.fields)

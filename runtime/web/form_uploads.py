@@ -9,6 +9,7 @@ from starlette.datastructures import FormData, UploadFile
 
 from runtime import uploads
 from runtime.compiler import Page
+from runtime.fields import widget_for
 from runtime.fields.base import FieldError
 from runtime.models import Attachment, Draft
 from runtime.site import Site
@@ -53,10 +54,10 @@ def file_element(current: Page, name: str) -> dict[str, Any] | None:
     for field in current.fields:
         if field.name != parts[0]:
             continue
-        if len(parts) == 1 and field.widget.name == "file":
+        if len(parts) == 1 and field.widget.holds_files:
             return dict(field.element)
-        if len(parts) == 3 and field.widget.name == "group" and parts[1].isdigit():
+        if len(parts) == 3 and field.widget.holds_questions and parts[1].isdigit():
             for sub in field.element.get("elements") or []:
-                if sub["field"] == parts[2] and sub["widget"] == "file":
+                if sub["field"] == parts[2] and getattr(widget_for(sub["widget"]), "holds_files", False):
                     return dict(sub)
     return None
