@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Connection, Engine, insert, select, update
+from sqlmodel import col
 
 from runtime.i18n import N_
 from runtime.models import Attachment, Submission, SubmissionEvent, now
@@ -52,29 +53,29 @@ def record(
     at: dt.datetime | None = None,
 ) -> int:
     """Write one event of the submission's history; returns its id."""
-    return int(
-        connection.execute(
-            insert(SubmissionEvent)
-            .values(
-                submission_id=submission_id,
-                kind=kind,
-                from_state=from_state,
-                to_state=to_state,
-                comment=comment or None,
-                visible=visible,
-                actor=actor.name[:200],
-                actor_id=actor.id,
-                data=dict(data) if data else None,
-                created_at=at or now(),
-            )
-            .returning(SubmissionEvent.id)
-        ).scalar_one()
-    )
+    event_id = connection.execute(
+        insert(SubmissionEvent)
+        .values(
+            submission_id=submission_id,
+            kind=kind,
+            from_state=from_state,
+            to_state=to_state,
+            comment=comment or None,
+            visible=visible,
+            actor=actor.name[:200],
+            actor_id=actor.id,
+            data=dict(data) if data else None,
+            created_at=at or now(),
+        )
+        .returning(col(SubmissionEvent.id))
+    ).scalar_one()
+    assert event_id is not None  # the primary key the insert has just given
+    return int(event_id)
 
 
 def current(connection: Connection, submission_id: int) -> Submission:
     """The submission as the transaction sees it."""
-    row = connection.execute(select(Submission).where(Submission.id == submission_id)).mappings().first()
+    row = connection.execute(select(Submission).where(col(Submission.id) == submission_id)).mappings().first()
     if row is None:
         raise Refused(N_("This submission does not exist."))
     return Submission(**row)
@@ -88,7 +89,7 @@ def move(connection: Connection, submission: Submission, source: str, target: st
     """
     moved = connection.execute(
         update(Submission)
-        .where(Submission.id == submission.id, Submission.state == source)
+        .where(col(Submission.id) == submission.id, col(Submission.state) == source)
         .values(state=target, updated_at=at)
     ).rowcount
     if moved != 1:
@@ -103,16 +104,20 @@ def events_of(connection: Connection, submission_id: int) -> list[SubmissionEven
         SubmissionEvent(**row)
         for row in connection.execute(
             select(SubmissionEvent)
-            .where(SubmissionEvent.submission_id == submission_id)
-            .order_by(SubmissionEvent.created_at, SubmissionEvent.id)
+            .where(col(SubmissionEvent.submission_id) == submission_id)
+            .order_by(col(SubmissionEvent.created_at), col(SubmissionEvent.id))
         ).mappings()
-    ]  # type: ignore[arg-type]
+    ]
 
 
 def load(engine: Engine, submission_id: int) -> tuple[Submission, list[SubmissionEvent]] | None:
     """A submission with its whole history, oldest first."""
     with engine.connect() as connection:
-        row = connection.execute(select(Submission).where(Submission.id == submission_id)).mappings().first()
+        row = (
+            connection.execute(select(Submission).where(col(Submission.id) == submission_id))
+            .mappings()
+            .first()
+        )
         if row is None:
             return None
         found = events_of(connection, submission_id)
@@ -127,10 +132,10 @@ def visible_files(engine: Engine, submission_id: int, events: list[SubmissionEve
             Attachment(**row)
             for row in connection.execute(
                 select(Attachment)
-                .where(Attachment.submission_id == submission_id)
-                .order_by(Attachment.created_at, Attachment.id)
+                .where(col(Attachment.submission_id) == submission_id)
+                .order_by(col(Attachment.created_at), col(Attachment.id))
             ).mappings()
-        ]  # type: ignore[arg-type]
+        ]
     return [a for a in rows if a.kind != "document" or a.event_id in shown]
 
 

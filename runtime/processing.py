@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from sqlalchemy import Engine, func, insert, select, update
+from sqlmodel import col
 
 from runtime import history, workflow
 from runtime.actions import notifications, registry
@@ -172,10 +173,10 @@ def send_message(engine: Engine, submission_id: int, actor: Actor, text: str, *,
                 select(func.count())
                 .select_from(SubmissionEvent)
                 .where(
-                    SubmissionEvent.submission_id == submission_id,
-                    SubmissionEvent.kind == "message",
-                    SubmissionEvent.actor == "citizen",
-                    SubmissionEvent.created_at >= since,
+                    col(SubmissionEvent.submission_id) == submission_id,
+                    col(SubmissionEvent.kind) == "message",
+                    col(SubmissionEvent.actor) == "citizen",
+                    col(SubmissionEvent.created_at) >= since,
                 )
             ).scalar_one()
             if recent >= MESSAGES_PER_HOUR:
@@ -215,7 +216,7 @@ def assign(
         for submission_id in submission_ids:
             moved = connection.execute(
                 update(Submission)
-                .where(Submission.id == submission_id)
+                .where(col(Submission.id) == submission_id)
                 .values(assignee_id=assignee_id, assignee_group_id=group_id)
             ).rowcount
             if moved:
@@ -279,7 +280,7 @@ def due_automatic(
     change of status (its `updated_at`).
     """
     moment = at or now()
-    due = []
+    due: list[tuple[int, int, int]] = []
     with engine.connect() as connection:
         for version_id, definition in definitions.items():
             for transition in workflow.transitions(definition):
@@ -287,15 +288,17 @@ def due_automatic(
                     continue
                 limit = moment - dt.timedelta(days=transition.after_days)
                 rows = connection.execute(
-                    select(Submission.id)
+                    select(col(Submission.id))
                     .where(
-                        Submission.version_id == version_id,
-                        Submission.state == transition.source,
-                        Submission.updated_at <= limit,
+                        col(Submission.version_id) == version_id,
+                        col(Submission.state) == transition.source,
+                        col(Submission.updated_at) <= limit,
                     )
                     .limit(500)
                 )
-                due.extend((row[0], version_id, transition.index) for row in rows)
+                for (submission_id,) in rows:
+                    assert submission_id is not None  # a stored row's primary key
+                    due.append((submission_id, version_id, transition.index))
     return due
 
 

@@ -73,7 +73,7 @@ def available(definition: Definition, state: str, held: set[str] | None) -> list
     ]
 
 
-def may_take(transition: Transition, held: set[str] | None) -> bool:
+def may_take(transition: Transition, held: set[str] | frozenset[str] | None) -> bool:
     if held is None:
         return True
     return not transition.functions or bool(held.intersection(transition.functions))

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import update
+from sqlmodel import col
 
 from runtime import history
 from runtime.actions.controls import Control, Summary
@@ -38,7 +39,7 @@ class Assign(Action):
         assignee = step.actor.id if item["assign"] == "actor" else None
         step.connection.execute(
             update(Submission)
-            .where(Submission.id == step.submission.id)
+            .where(col(Submission.id) == step.submission.id)
             .values(assignee_id=assignee, assignee_group_id=None)
         )
         history.record(

@@ -8,6 +8,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from sqlalchemy import update
+from sqlmodel import col
 
 from runtime.actions.controls import Control, Summary
 from runtime.actions.registry import Action, Item, Step
@@ -39,7 +40,7 @@ class AskComplement(Action):
         # The request stays open until the applicant answers on the follow-up page.
         step.connection.execute(
             update(SubmissionEvent)
-            .where(SubmissionEvent.id == step.event_id)
+            .where(col(SubmissionEvent.id) == step.event_id)
             .values(
                 data={
                     "transition": step.transition.index,

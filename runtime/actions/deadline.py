@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import update
+from sqlmodel import col
 
 from runtime.actions.controls import Control, Summary, days
 from runtime.actions.registry import Action, Item, Step
@@ -28,7 +29,7 @@ class Deadline(Action):
         number = int(item["deadline_days"])
         deadline = step.at + dt.timedelta(days=number) if number else None
         step.connection.execute(
-            update(Submission).where(Submission.id == step.submission.id).values(deadline=deadline)
+            update(Submission).where(col(Submission.id) == step.submission.id).values(deadline=deadline)
         )
 
     def from_form(self, values: Mapping[str, str], lang: str) -> list[dict[str, Any]]:

@@ -23,6 +23,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
+from sqlmodel import col
 
 from runtime import history
 from runtime.actions.controls import Control, Summary
@@ -118,7 +119,7 @@ def prepare(site: Site, job: Job) -> tuple[str, DocumentJob] | None:
         return None
     attachment_id = document_id(job.event_id, int(job.payload.get("index", 0)))
     with site.engine.connect() as connection:
-        if connection.execute(select(Attachment.id).where(Attachment.id == attachment_id)).first():
+        if connection.execute(select(col(Attachment.id)).where(col(Attachment.id) == attachment_id)).first():
             return None
     spec = job.payload["action"]["document"]
     renderer = Renderer(info.compiled, submission.lang)

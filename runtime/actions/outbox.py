@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection, Engine, insert, select, update
+from sqlmodel import col
 
 from runtime.db import write_transaction
 from runtime.models import Outbox, now
@@ -75,13 +76,13 @@ def claim(engine: Engine, limit: int = 20, at: dt.datetime | None = None) -> lis
     """Rows due now, leased to the caller."""
     moment = at or now()
     due = (
-        select(Outbox.id)
+        select(col(Outbox.id))
         .where(
-            Outbox.status == "pending",
-            Outbox.next_attempt_at <= moment,
-            (Outbox.claimed_until.is_(None)) | (Outbox.claimed_until < moment),
-        )  # type: ignore[union-attr,operator]
-        .order_by(Outbox.id)
+            col(Outbox.status) == "pending",
+            col(Outbox.next_attempt_at) <= moment,
+            (col(Outbox.claimed_until).is_(None)) | (col(Outbox.claimed_until) < moment),
+        )
+        .order_by(col(Outbox.id))
         .limit(limit)
     )
     if engine.dialect.name == "postgresql":
@@ -92,11 +93,11 @@ def claim(engine: Engine, limit: int = 20, at: dt.datetime | None = None) -> lis
         connection.execute(
             update(Outbox)
             .where(
-                Outbox.status == "pending",
-                Outbox.attempts >= MAX_ATTEMPTS,
-                Outbox.claimed_until.is_not(None),
-                Outbox.claimed_until < moment,
-            )  # type: ignore[union-attr,operator]
+                col(Outbox.status) == "pending",
+                col(Outbox.attempts) >= MAX_ATTEMPTS,
+                col(Outbox.claimed_until).is_not(None),
+                col(Outbox.claimed_until) < moment,
+            )
             .values(
                 status="failed",
                 claimed_until=None,
@@ -105,9 +106,15 @@ def claim(engine: Engine, limit: int = 20, at: dt.datetime | None = None) -> lis
         )
         rows = connection.execute(
             update(Outbox)
-            .where(Outbox.id.in_(due.scalar_subquery()))  # type: ignore[union-attr]
+            .where(col(Outbox.id).in_(due.scalar_subquery()))
             .values(claimed_until=moment + LEASE, attempts=Outbox.attempts + 1)
-            .returning(Outbox.id, Outbox.event_id, Outbox.kind, Outbox.payload, Outbox.attempts)
+            .returning(
+                col(Outbox.id),
+                col(Outbox.event_id),
+                col(Outbox.kind),
+                col(Outbox.payload),
+                col(Outbox.attempts),
+            )
         ).all()
     return sorted((Job(*row) for row in rows), key=lambda job: job.id)
 
@@ -116,7 +123,7 @@ def done(engine: Engine, job: Job) -> None:
     with write_transaction(engine, durable=False) as connection:
         connection.execute(
             update(Outbox)
-            .where(Outbox.id == job.id)
+            .where(col(Outbox.id) == job.id)
             .values(status="done", done_at=now(), claimed_until=None, last_error=None)
         )
 
@@ -126,7 +133,7 @@ def skipped(engine: Engine, job: Job, reason: str) -> None:
     with write_transaction(engine, durable=False) as connection:
         connection.execute(
             update(Outbox)
-            .where(Outbox.id == job.id)
+            .where(col(Outbox.id) == job.id)
             .values(status="skipped", done_at=now(), claimed_until=None, last_error=reason)
         )
 
@@ -137,7 +144,7 @@ def failed(engine: Engine, job: Job, error: str) -> None:
     with write_transaction(engine, durable=False) as connection:
         connection.execute(
             update(Outbox)
-            .where(Outbox.id == job.id)
+            .where(col(Outbox.id) == job.id)
             .values(
                 status="failed" if gave_up else "pending",
                 claimed_until=None,
@@ -154,9 +161,7 @@ def for_events(engine: Engine, event_ids: list[int]) -> dict[int, list[Outbox]]:
     found: dict[int, list[Outbox]] = {}
     with engine.connect() as connection:
         for row in connection.execute(
-            select(Outbox)
-            .where(Outbox.event_id.in_(event_ids))  # type: ignore[attr-defined]
-            .order_by(Outbox.id)
+            select(Outbox).where(col(Outbox.event_id).in_(event_ids)).order_by(col(Outbox.id))
         ).mappings():
             found.setdefault(row["event_id"], []).append(Outbox(**row))
     return found

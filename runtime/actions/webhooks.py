@@ -26,6 +26,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 from sqlalchemy import select, update
+from sqlmodel import col
 
 from runtime.actions.controls import Control, Summary
 from runtime.actions.job_context import context_of
@@ -121,19 +122,19 @@ def organisation_secret(site: Site, organisation_id: int) -> str:
     """The organisation's signing secret, made on first use."""
     with site.engine.connect() as connection:
         found = connection.execute(
-            select(Organisation.webhook_secret).where(Organisation.id == organisation_id)
+            select(col(Organisation.webhook_secret)).where(col(Organisation.id) == organisation_id)
         ).scalar()
     if found:
         return str(found)
     with write_transaction(site.engine) as connection:
         connection.execute(
             update(Organisation)
-            .where(Organisation.id == organisation_id, Organisation.webhook_secret.is_(None))  # type: ignore[union-attr]
+            .where(col(Organisation.id) == organisation_id, col(Organisation.webhook_secret).is_(None))
             .values(webhook_secret=new_secret())
         )
         return str(
             connection.execute(
-                select(Organisation.webhook_secret).where(Organisation.id == organisation_id)
+                select(col(Organisation.webhook_secret)).where(col(Organisation.id) == organisation_id)
             ).scalar()
         )
 
@@ -143,7 +144,7 @@ def payload(site: Site, job: Job) -> tuple[int, dict[str, Any]] | None:
     if found is None or found.info.organisation.id is None:
         return None
     submission, event, info = found.submission, found.event, found.info
-    return info.organisation.id, {
+    return found.info.organisation.id, {
         "type": f"submission.{event.kind}",
         "timestamp": event.created_at.isoformat(),
         "data": {

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
+from sqlmodel import col
 
 from runtime import processing
 from runtime.actions import outbox, registry
@@ -60,13 +61,13 @@ async def drain(site: Site, limit: int = 20) -> int:
         count += len(jobs)
 
 
-def _published_definitions(site: Site) -> dict[int, dict]:  # type: ignore[type-arg]
+def _published_definitions(site: Site) -> dict[int, dict[str, Any]]:
     with site.engine.connect() as connection:
         rows = connection.execute(
-            select(ProcedureVersion.id, ProcedureVersion.definition).where(
-                ProcedureVersion.published_at.is_not(None)
+            select(col(ProcedureVersion.id), col(ProcedureVersion.definition)).where(
+                col(ProcedureVersion.published_at).is_not(None)
             )
-        )  # type: ignore[union-attr]
+        )
         return {
             row[0]: row[1]
             for row in rows

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Engine, Row
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from runtime.catalogue import compiled_for
 from runtime.compiler import CompiledVersion
@@ -175,12 +175,12 @@ def published_versions(engine: Engine, procedure_id: int) -> list[ProcedureVersi
             session.exec(
                 select(ProcedureVersion)
                 .where(
-                    ProcedureVersion.procedure_id == procedure_id,
-                    ProcedureVersion.published_at.is_not(None),
-                )  # type: ignore[union-attr]
-                .order_by(ProcedureVersion.number)
+                    col(ProcedureVersion.procedure_id) == procedure_id,
+                    col(ProcedureVersion.published_at).is_not(None),
+                )
+                .order_by(col(ProcedureVersion.number))
             )
-        )  # type: ignore[arg-type]
+        )
 
 
 def status_labels(compiled: CompiledVersion, lang: str) -> dict[str, str]:

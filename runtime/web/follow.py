@@ -50,6 +50,7 @@ async def follow_page(request: Request) -> Response:
         and (event.kind != "transition" or states.get(event.to_state or "", {}).get("visible", True))
     ]
     current = next((e.to_state for e in reversed(history) if e.to_state), found.submission.state)
+    assert found.submission.id is not None  # a stored submission has its id
     files = await run_in_threadpool(processing.visible_files, site.engine, found.submission.id, found.events)
     return site.page(
         request,

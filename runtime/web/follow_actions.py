@@ -93,6 +93,7 @@ async def complement(request: Request) -> Response:
         for stored in files:
             path_for(site.settings.data_dir, stored.id).unlink(missing_ok=True)
         return _back(request, token, error=" ".join(problems))
+    assert found.submission.id is not None  # a stored submission has its id
     try:
         await run_in_threadpool(
             processing.answer_complement,
@@ -121,6 +122,7 @@ async def write(request: Request) -> Response:
     lang = site.lang(request, info.organisation)
     form = await request.form(max_files=0, max_fields=5)
     citizen = processing.Actor(name="citizen", kind="citizen")
+    assert found.submission.id is not None  # a stored submission has its id
     try:
         await run_in_threadpool(
             processing.send_message,
@@ -156,6 +158,7 @@ async def withdraw(request: Request) -> Response:
             found.submission.follow_token,
             error=i18n.gettext(lang, "Tick the box to confirm that you withdraw your request."),
         )
+    assert found.submission.id is not None  # a stored submission has its id
     try:
         await run_in_threadpool(
             processing.withdraw,
@@ -182,6 +185,7 @@ async def file(request: Request) -> Response:
     attachment_id = request.path_params["file"]
     if found is None or info is None or len(attachment_id) > 43:
         return site.not_found(request)
+    assert found.submission.id is not None  # a stored submission has its id
     stored = next(
         (
             a

@@ -112,7 +112,7 @@ def _start_page(request: Request, site: Site, published: Published) -> Response:
             "start", org=published.organisation.slug, procedure=published.procedure_slug
         ).path
         response = render_form_page(request, site, info, 0, {}, {}, action=action, draft=None, lang=lang)
-        html = response.body.decode()
+        html = bytes(response.body).decode()  # Starlette types a body as bytes or a memoryview
         if len(cache) > 2000:
             cache.clear()
         cache[key] = html

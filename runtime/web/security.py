@@ -48,7 +48,7 @@ class SecurityMiddleware:
 
 
 def _cross_site(scope: Scope) -> bool:
-    headers = dict(scope.get("headers", []))
+    headers: dict[bytes, bytes] = dict(scope.get("headers", []))
     fetch_site = headers.get(b"sec-fetch-site")
     if fetch_site is not None:
         return fetch_site not in (b"same-origin", b"none")
