@@ -23,9 +23,9 @@ from runtime.i18n import N_
 
 def _workflow(definition: Definition) -> dict[str, Any]:
     workflow = definition.get("workflow")
-    if not workflow:
+    if not isinstance(workflow, dict) or not workflow:
         raise EditRefused(N_("This procedure has no workflow yet."))
-    return workflow  # type: ignore[no-any-return]
+    return workflow
 
 
 def add_status(definition: Definition, lang: str, label: str) -> Definition:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import func, select, true
+from sqlmodel import col
 
 from runtime.catalogue import compiled_for
 from runtime.fields.base import DisplayContext
@@ -104,7 +105,7 @@ def normalised(kind: str, value: Any) -> str:
 def distribution(
     connection: Any, sql: JsonSql, where: list[Any], question: Question, lang: str
 ) -> Distribution:
-    scope = [*where, Submission.version_id.in_(question.version_ids)]  # type: ignore[attr-defined]
+    scope = [*where, col(Submission.version_id).in_(question.version_ids)]
     result = Distribution(question.key, question.label, question.kind, 0)
     if question.kind in SINGLE:
         value = sql.scalar(question.key)
