@@ -60,7 +60,9 @@ def test_the_preview_follows_a_colour_and_the_saved_charter_is_public(
     page.locator("#color-primary").fill(colour)
     # A function, not a string: the page's CSP forbids the eval a string predicate needs.
     page.wait_for_function(
-        "([selector, rgb]) => getComputedStyle(document.querySelector(selector)).backgroundColor === rgb",
+        # The preview is swapped in whole: between two swaps the button may not be there yet.
+        "([selector, rgb]) => { const button = document.querySelector(selector);"
+        " return button !== null && getComputedStyle(button).backgroundColor === rgb; }",
         arg=[button, rgb],
     )
     expect(page.locator("#colour-note-primary .colour-hex")).to_have_text(colour)

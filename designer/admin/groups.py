@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from sqlalchemy import Engine, delete, select
 from sqlalchemy.exc import IntegrityError
@@ -11,19 +10,12 @@ from sqlmodel import Session, col
 
 from designer.staff_models import FunctionBinding, StaffGroup, StaffGroupMember
 from runtime.db import session_scope
-from runtime.fields.base import Problem
+from runtime.fields.base import Refusal
 from runtime.i18n import N_
 
 
-class GroupRefused(ValueError):
+class GroupRefused(Refusal):
     """A change of groups that cannot be made; `text` says why in the reader's language."""
-
-    def __init__(self, template: str, **params: Any) -> None:
-        self.problem = Problem.of("", template, **params)
-        super().__init__(self.problem.message)
-
-    def text(self, lang: str) -> str:
-        return self.problem.text(lang)
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from typing import Any
 
 from sqlalchemy import Engine, delete
 from sqlmodel import Session, col, select
@@ -12,20 +11,13 @@ from sqlmodel import Session, col, select
 from designer.accounts import create_user, normalise_email
 from designer.staff_models import ROLES, Membership, StaffSession, StaffUser
 from runtime.db import session_scope
-from runtime.fields.base import Problem
+from runtime.fields.base import Refusal
 from runtime.i18n import N_
 from runtime.models import Organisation
 
 
-class TeamRefused(ValueError):
+class TeamRefused(Refusal):
     """A change of the team that cannot be made; `text` says why in the reader's language."""
-
-    def __init__(self, template: str, **params: Any) -> None:
-        self.problem = Problem.of("", template, **params)
-        super().__init__(self.problem.message)
-
-    def text(self, lang: str) -> str:
-        return self.problem.text(lang)
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from typing import Any
 
 import re2
 
-from runtime.fields.base import Problem
+from runtime.fields.base import Problem, Refusal
 from runtime.formats import compile_pattern
 from runtime.i18n import N_
 
@@ -45,13 +45,9 @@ _WANTED = {
 }
 
 
-class Unsupported(ValueError):
+class Unsupported(Refusal):
     """An expression outside the subset, with the reason in a sentence (`problem`, shown in
     the reader's language)."""
-
-    def __init__(self, template: str, **params: Any) -> None:
-        self.problem = Problem.of("", template, **params)
-        super().__init__(self.problem.message)
 
 
 @dataclass(frozen=True)

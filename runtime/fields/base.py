@@ -67,6 +67,17 @@ class Problem:
         return self.message
 
 
+class Refusal(ValueError):
+    """A change that cannot be made, with the reason as a sentence in the reader's language."""
+
+    def __init__(self, template: str, **params: Any) -> None:
+        self.problem = Problem.of("", template, **params)
+        super().__init__(self.problem.message)
+
+    def text(self, lang: str) -> str:
+        return self.problem.text(lang)
+
+
 @dataclass(frozen=True)
 class FieldError:
     """A citizen's answer that cannot be accepted: where, and which rule it broke."""
