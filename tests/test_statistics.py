@@ -16,17 +16,15 @@ from bs4 import BeautifulSoup
 from runtime.reports.charts import BarItem, Palette, bar_chart, time_chart
 from runtime.reports.statistics import figures
 from runtime.submission_filter import SubmissionFilter
+from tests.neighbourhood_survey import FORMULA, version_one, version_two
 from tests.test_exports import (
     BASE,
-    FORMULA,
     move,
     publish_version,
     read_csv,
     received_at,
     submit_answers,
     two_versions,
-    version_one,
-    version_two,
 )
 from tests.test_procedures import signed_in
 

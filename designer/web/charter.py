@@ -15,7 +15,7 @@ from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from designer.admin import charter as charter_editor
+from designer.admin import charter_form, charter_store
 from designer.admin.charter_logo import MAX_LOGO_BYTES
 from designer.admin.charter_preview import sample_page
 from designer.web.guard import StaffAccess, for_organisation
@@ -33,13 +33,13 @@ async def charter_page(request: Request, access: StaffAccess) -> Response:
     lang = site.lang(request)
     charter = site.charter(found.theme)
     if request.method == "GET":
-        values = charter_editor.editable(charter, found.name)
+        values = charter_form.editable(charter, found.name)
         return _page(
             request,
             access,
             charter,
             values,
-            charter_editor.Problems(),
+            charter_form.Problems(),
             lang,
             saved=request.query_params.get("saved") == "1",
         )
@@ -48,7 +48,7 @@ async def charter_page(request: Request, access: StaffAccess) -> Response:
     if saving and not problems:
         try:
             await run_in_threadpool(
-                charter_editor.save,
+                charter_store.save,
                 site.engine,
                 site.settings.data_dir,
                 site.theme_roots,
@@ -92,16 +92,16 @@ async def preview_css(request: Request, access: StaffAccess) -> Response:
     allows no inline style, so they come as a stylesheet whose address holds the values)."""
     site, found = access.site, access.organisation
     charter = site.charter(found.theme)
-    values, _problems = charter_editor.read_form(
+    values, _problems = charter_form.read_form(
         dict(request.query_params), None, charter, found.name, site.lang(request)
     )
-    css = charter_editor.preview_charter(values, charter, found.name).css_variables(".charter-preview")
+    css = charter_form.preview_charter(values, charter, found.name).css_variables(".charter-preview")
     return Response(css, media_type="text/css", headers={"Cache-Control": "private, max-age=3600"})
 
 
 async def _posted(
     request: Request, charter: Charter, organisation: Organisation, lang: str
-) -> tuple[charter_editor.CharterValues, charter_editor.Problems, str]:
+) -> tuple[charter_form.CharterValues, charter_form.Problems, str]:
     """The posted values, their problems, and the button pressed ("save" or "preview")."""
     form = await request.form(max_files=1, max_fields=80)
     fields = {key: value for key, value in form.multi_items() if isinstance(value, str)}
@@ -112,14 +112,12 @@ async def _posted(
         chosen = (upload.filename, await upload.read(MAX_LOGO_BYTES + 1))
     await form.close()
     values, problems = await run_in_threadpool(
-        charter_editor.read_form, fields, chosen, charter, organisation.name, lang
+        charter_form.read_form, fields, chosen, charter, organisation.name, lang
     )
     return values, problems, fields.get("action", "")
 
 
-def _logo_src(
-    organisation: Organisation, charter: Charter, values: charter_editor.CharterValues
-) -> str | None:
+def _logo_src(organisation: Organisation, charter: Charter, values: charter_form.CharterValues) -> str | None:
     if values.new_logo is not None:
         return values.new_logo.data_uri()
     if values.remove_logo or not charter.logo:
@@ -127,7 +125,7 @@ def _logo_src(
     return f"/charters/{organisation.theme}/{charter.logo}"
 
 
-def _colour_problems(problems: charter_editor.Problems) -> int:
+def _colour_problems(problems: charter_form.Problems) -> int:
     return sum(1 for name, _message in problems.summary() if name.startswith("color-"))
 
 
@@ -135,14 +133,14 @@ def _preview_html(
     site: Site,
     organisation: Organisation,
     charter: Charter,
-    values: charter_editor.CharterValues,
-    problems: charter_editor.Problems,
+    values: charter_form.CharterValues,
+    problems: charter_form.Problems,
     lang: str,
     *,
     oob: bool,
 ) -> Markup:
     """The sample page in the edited charter, rendered by the organisation's own templates."""
-    previewed = charter_editor.preview_charter(values, charter, organisation.name)
+    previewed = charter_form.preview_charter(values, charter, organisation.name)
     query = {f"color-{key}": value for key, value in previewed.colors.items()}
     query.update(
         font_body=values.font_body,
@@ -163,7 +161,7 @@ def _preview_html(
         nodes=nodes,
         values=values,
         problems=problems.by_field,
-        colours=charter_editor.COLOURS,
+        colours=charter_form.COLOURS,
         oob_notes=oob,
         colour_problems=_colour_problems(problems),
     )
@@ -174,8 +172,8 @@ def _page(
     request: Request,
     access: StaffAccess,
     charter: Charter,
-    values: charter_editor.CharterValues,
-    problems: charter_editor.Problems,
+    values: charter_form.CharterValues,
+    problems: charter_form.Problems,
     lang: str,
     *,
     status_code: int = 200,
@@ -184,7 +182,7 @@ def _page(
 ) -> Response:
     site, organisation = access.site, access.organisation
     rows = list(values.links)
-    rows += [charter_editor.LinkValues() for _ in range(min(2, charter_editor.MAX_LINKS - len(rows)))]
+    rows += [charter_form.LinkValues() for _ in range(min(2, charter_form.MAX_LINKS - len(rows)))]
     return staff_page(
         request,
         site,
@@ -196,10 +194,10 @@ def _page(
         values=values,
         problems=problems.by_field,
         summary=problems.summary() if refused else [],
-        colours=charter_editor.COLOURS,
-        fonts=charter_editor.font_choices(charter),
+        colours=charter_form.COLOURS,
+        fonts=charter_form.font_choices(charter),
         link_rows=rows,
-        max_radius=charter_editor.MAX_RADIUS_PX,
+        max_radius=charter_form.MAX_RADIUS_PX,
         saved=saved,
         max_logo=MAX_LOGO_BYTES,
         colour_problems=_colour_problems(problems),
