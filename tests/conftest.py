@@ -19,6 +19,7 @@ from runtime.settings import Settings
 
 POSTGRES_URL = os.environ.get("PARVIS_TEST_DATABASE_URL", "")
 # Debian's Chromium, driven by Playwright: never a browser Playwright downloads itself.
+BROWSER_WAIT_MS = 120_000
 CHROMIUM = os.environ.get("PARVIS_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -59,6 +60,9 @@ def make_settings(backend: str, data_dir: Path, **overrides: Any) -> Settings:
     # A receipt is waited for until it is written, as a citizen who retries gets it: on a
     # loaded machine, starting the renderers alone can take longer than the server's budget.
     overrides.setdefault("receipt_timeout", 600.0)
+    # Likewise a document or receipt render: the limit is for runaway templates, and a test
+    # that wants it says so; a loaded machine alone must not turn a render into a fallback.
+    overrides.setdefault("render_timeout", 300.0)
     if backend == "postgresql":
         if not POSTGRES_URL:
             pytest.skip("PARVIS_TEST_DATABASE_URL is not set")
@@ -137,9 +141,25 @@ def errors_in(html: str) -> list[str]:
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     """One headless Chromium for a module's browser tests."""
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    # Tests wait for what a person waits for (a settled page, a text); these are the bounds
+    # after which a wait counts as failed, wide enough for a machine with every core busy.
+    expect.set_options(timeout=BROWSER_WAIT_MS)
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        new_context, new_page = chromium.new_context, chromium.new_page
+
+        def context_with_bounds(*args: Any, **kwargs: Any) -> Any:
+            context = new_context(*args, **kwargs)
+            context.set_default_timeout(BROWSER_WAIT_MS)
+            return context
+
+        def page_with_bounds(*args: Any, **kwargs: Any) -> Any:
+            page = new_page(*args, **kwargs)
+            page.set_default_timeout(BROWSER_WAIT_MS)
+            return page
+
+        chromium.new_context, chromium.new_page = context_with_bounds, page_with_bounds
         yield chromium
         chromium.close()

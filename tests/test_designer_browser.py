@@ -323,7 +323,9 @@ def test_a_designer_builds_the_terrace_request_publishes_and_revises_it(
     citizen.wait_for_load_state()
     reference = citizen.locator(".reference").inner_text()
     assert reference.startswith("TER-")
-    pdf = citizen.request.get(address + citizen.locator('a[href$="receipt.pdf"]').get_attribute("href"))
+    pdf = citizen.request.get(
+        address + citizen.locator('a[href$="receipt.pdf"]').get_attribute("href"), timeout=0
+    )
     assert pdf.ok
     text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.body())).pages)
     assert reference in text and "Café du Lac SARL" in text and "Raison sociale" in text
