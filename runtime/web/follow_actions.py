@@ -3,6 +3,9 @@ files), write to the service, withdraw a request nobody has started, open docume
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.formparsers import MultiPartException
@@ -11,6 +14,7 @@ from starlette.responses import RedirectResponse, Response
 
 from runtime import i18n, processing, uploads
 from runtime.fields.base import FieldError
+from runtime.i18n import N_
 from runtime.messages import message as error_message
 from runtime.models import Attachment
 from runtime.site import site_of
@@ -94,8 +98,17 @@ async def complement(request: Request) -> Response:
             path_for(site.settings.data_dir, stored.id).unlink(missing_ok=True)
         return _back(request, token, error=" ".join(problems))
     assert found.submission.id is not None  # a stored submission has its id
-    try:
-        await run_in_threadpool(
+
+    def forget_files() -> None:  # nothing of a refused answer is kept
+        for stored in files:
+            path_for(site.settings.data_dir, stored.id).unlink(missing_ok=True)
+
+    return await _carried_out(
+        request,
+        token,
+        lang,
+        N_("Thank you: your answer has been sent to the service."),
+        functools.partial(
             processing.answer_complement,
             site.engine,
             found.submission.id,
@@ -104,14 +117,8 @@ async def complement(request: Request) -> Response:
             files,
             info.compiled.definition,
             site.base_url(request),
-        )
-    except processing.Refused as refused:
-        for stored in files:  # nothing of a refused answer is kept
-            path_for(site.settings.data_dir, stored.id).unlink(missing_ok=True)
-        return _back(request, token, error=i18n.gettext(lang, refused.message, **refused.values))
-    _wake(request)
-    return _back(
-        request, token, notice=i18n.gettext(lang, "Thank you: your answer has been sent to the service.")
+        ),
+        on_refused=forget_files,
     )
 
 
@@ -123,26 +130,19 @@ async def write(request: Request) -> Response:
     form = await request.form(max_files=0, max_fields=5)
     citizen = processing.Actor(name="citizen", kind="citizen")
     assert found.submission.id is not None  # a stored submission has its id
-    try:
-        await run_in_threadpool(
+    return await _carried_out(
+        request,
+        found.submission.follow_token,
+        lang,
+        N_("Your message has been sent to the service."),
+        functools.partial(
             processing.send_message,
             site.engine,
             found.submission.id,
             citizen,
             str(form.get("text", ""))[:10_000],
             base_url=site.base_url(request),
-        )
-    except processing.Refused as refused:
-        return _back(
-            request,
-            found.submission.follow_token,
-            error=i18n.gettext(lang, refused.message, **refused.values),
-        )
-    _wake(request)
-    return _back(
-        request,
-        found.submission.follow_token,
-        notice=i18n.gettext(lang, "Your message has been sent to the service."),
+        ),
     )
 
 
@@ -159,24 +159,19 @@ async def withdraw(request: Request) -> Response:
             error=i18n.gettext(lang, "Tick the box to confirm that you withdraw your request."),
         )
     assert found.submission.id is not None  # a stored submission has its id
-    try:
-        await run_in_threadpool(
+    return await _carried_out(
+        request,
+        found.submission.follow_token,
+        lang,
+        N_("Your request has been withdrawn."),
+        functools.partial(
             processing.withdraw,
             site.engine,
             found.submission.id,
             info.compiled.definition,
             str(form.get("reason", "")),
             site.base_url(request),
-        )
-    except processing.Refused as refused:
-        return _back(
-            request,
-            found.submission.follow_token,
-            error=i18n.gettext(lang, refused.message, **refused.values),
-        )
-    _wake(request)
-    return _back(
-        request, found.submission.follow_token, notice=i18n.gettext(lang, "Your request has been withdrawn.")
+        ),
     )
 
 
@@ -198,6 +193,26 @@ async def file(request: Request) -> Response:
     )
     response = download(site, stored) if stored else None
     return response or site.not_found(request, info.organisation)
+
+
+async def _carried_out(
+    request: Request,
+    token: str,
+    lang: str,
+    notice: str,
+    action: Callable[[], object],
+    on_refused: Callable[[], None] | None = None,
+) -> Response:
+    """Run what the applicant asked in the thread pool; back to the follow-up page with the
+    `notice` (a msgid), or with the reason it was refused."""
+    try:
+        await run_in_threadpool(action)
+    except processing.Refused as refused:
+        if on_refused is not None:
+            on_refused()
+        return _back(request, token, error=i18n.gettext(lang, refused.message, **refused.values))
+    _wake(request)
+    return _back(request, token, notice=i18n.gettext(lang, notice))
 
 
 def _wake(request: Request) -> None:
