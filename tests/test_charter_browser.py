@@ -52,6 +52,9 @@ def test_the_preview_follows_a_colour_and_the_saved_charter_is_public(
     page.wait_for_load_state()
     page.click("a[href='/staff/o/val-dorne/charter']")
     expect(page.locator("h1")).to_have_text("Charte graphique")
+    # A click waits for the new page's first bytes only: typing before htmx has read the
+    # form would send no preview, as it would for a person typing in the first instant.
+    page.wait_for_load_state()
 
     colour = "#1f5f3a" if viewport["width"] > 400 else "#3b2a7a"
     rgb = {"#1f5f3a": "rgb(31, 95, 58)", "#3b2a7a": "rgb(59, 42, 122)"}[colour]
