@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import threading
 from collections.abc import Iterator
@@ -17,7 +18,18 @@ from sqlmodel import Session
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
+def _read_json(text: str) -> Any:
+    # NaN and Infinity are not JSON: nothing writes them now, but SQLite kept whatever older
+    # versions stored, and one such value made pages, exports and the API fail on reading.
+    return json.loads(text, parse_constant=lambda _constant: None)
+
+
+def _write_json(value: Any) -> str:
+    return json.dumps(value, allow_nan=False)
+
+
 def make_engine(url: str, **options: Any) -> Engine:
+    options = {"json_deserializer": _read_json, "json_serializer": _write_json, **options}
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, **options)
         event.listen(engine, "connect", _sqlite_connect)

@@ -203,3 +203,56 @@ async def test_unknown_api_addresses_and_methods_answer_problems(client: httpx.A
     assert missing.json()["status"] == 404
     wrong = await client.delete("/api/beaulac/procedures")
     assert wrong.status_code == 405 and wrong.headers["content-type"] == "application/problem+json"
+
+
+def _repair_migration() -> Any:
+    import importlib.util
+
+    from runtime.db import MIGRATIONS
+
+    path = MIGRATIONS / "versions" / "0006_repair_non_json_numbers.py"
+    spec = importlib.util.spec_from_file_location("repair_0006", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+async def test_a_legacy_nan_in_stored_answers_reads_as_empty(app: Any, client: httpx.AsyncClient) -> None:
+    """Before the API refused NaN, SQLite could store it; such a row must still open everywhere.
+    PostgreSQL never held one: its JSON types refuse the token."""
+    from sqlalchemy import text
+
+    from runtime.db import write_transaction
+
+    response = await _post(app, client, json.dumps({"answers": ANSWERS}).encode(), "legacy")
+    assert response.status_code == 201, response.text
+    reference = response.json()["reference"]
+    follow = response.json()["follow_url"].replace("http://testserver", "")
+    engine = app.state.site.engine
+    legacy = json.dumps(ANSWERS).replace('"Le lampadaire clignote."', "NaN")
+    update = text("UPDATE submission SET answers = :answers WHERE reference = :reference")
+    if engine.dialect.name == "postgresql":
+        with pytest.raises(Exception, match="(?i)invalid input syntax for type json"):
+            with write_transaction(engine) as connection:
+                connection.execute(update, {"answers": legacy, "reference": reference})
+        return
+    with write_transaction(engine) as connection:
+        connection.execute(update, {"answers": legacy, "reference": reference})
+    # Until the migration repairs it, a reader takes the value for null...
+    again = await client.get(f"/api/beaulac/submissions/{reference}", headers=token_for(app, "beaulac"))
+    assert again.status_code == 200 and again.json()["answers"]["description"] is None
+    # ...and once it has, SQLite's own JSON functions (statistics, search) read the row too.
+    with write_transaction(engine) as connection:
+        assert _repair_migration().repair(connection) == 1
+
+    again = await client.get(f"/api/beaulac/submissions/{reference}", headers=token_for(app, "beaulac"))
+    assert again.status_code == 200 and again.json()["answers"]["description"] is None
+    assert (await client.get(follow)).status_code == 200
+    await signed_in(app, client, "agent@beaulac.example", {"beaulac": "administrator"})
+    base = "/staff/o/beaulac/p/signalement-voirie"
+    for url in (f"{base}/statistics", f"{base}/export.csv", f"{base}/export.xlsx", f"{base}/inbox"):
+        assert (await client.get(url)).status_code == 200, url
+    exported = await client.get(f"{base}/export.json")
+    assert exported.status_code == 200 and "NaN" not in exported.text
+    assert reference in json.dumps(json.loads(exported.content))

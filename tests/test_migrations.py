@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
@@ -26,6 +27,29 @@ def _upgrade(engine: object, target: str) -> None:
         command.upgrade(config, target)
 
 
+def _one_procedure(connection: Any, definition: dict[str, Any]) -> None:
+    """An organisation with one procedure and its first version, as 0003 stored them."""
+    connection.execute(
+        text(
+            "INSERT INTO organisation (slug, name, kind, theme, lang, timezone, contact, created_at) "
+            "VALUES ('o', 'O', 'commune', 'default', 'fr', 'Europe/Paris', '{}', CURRENT_TIMESTAMP)"
+        )
+    )
+    connection.execute(
+        text(
+            "INSERT INTO procedure (organisation_id, slug, kind, reference_prefix, created_at) "
+            "VALUES (1, 'p', 'procedure', 'VOT', CURRENT_TIMESTAMP)"
+        )
+    )
+    connection.execute(
+        text(
+            "INSERT INTO procedure_version (procedure_id, number, definition, content_hash, "
+            "created_at) VALUES (1, 1, :d, 'h', CURRENT_TIMESTAMP)"
+        ),
+        {"d": json.dumps(definition)},
+    )
+
+
 def test_earlier_submissions_get_their_person_key_and_numbers_continue(backend: str, tmp_path: Path) -> None:
     engine = make_engine(make_settings(backend, tmp_path).sqlalchemy_url)
     _upgrade(engine, "0003")
@@ -35,25 +59,7 @@ def test_earlier_submissions_get_their_person_key_and_numbers_continue(backend: 
         "ui": {"pages": [{"elements": [{"field": "courriel", "widget": "email"}]}]},
     }
     with engine.begin() as connection:
-        connection.execute(
-            text(
-                "INSERT INTO organisation (slug, name, kind, theme, lang, timezone, contact, created_at) "
-                "VALUES ('o', 'O', 'commune', 'default', 'fr', 'Europe/Paris', '{}', CURRENT_TIMESTAMP)"
-            )
-        )
-        connection.execute(
-            text(
-                "INSERT INTO procedure (organisation_id, slug, kind, reference_prefix, created_at) "
-                "VALUES (1, 'p', 'procedure', 'VOT', CURRENT_TIMESTAMP)"
-            )
-        )
-        connection.execute(
-            text(
-                "INSERT INTO procedure_version (procedure_id, number, definition, content_hash, "
-                "created_at) VALUES (1, 1, :d, 'h', CURRENT_TIMESTAMP)"
-            ),
-            {"d": json.dumps(definition)},
-        )
+        _one_procedure(connection, definition)
         for number, (address, state) in enumerate(
             [("Ann@x.fr", "recue"), ("ann@X.fr", "recue"), ("bob@x.fr", "_withdrawn"), ("bob@x.fr", "recue")],
             1,
@@ -77,4 +83,33 @@ def test_earlier_submissions_get_their_person_key_and_numbers_continue(backend: 
         assert keys == ["ann@x.fr", None, None, "bob@x.fr"]
         assert _next_number(connection, "VOT", 2026) == 45
         assert _next_number(connection, "VOT", 2027) == 1
+    engine.dispose()
+
+
+def test_answers_stored_with_nan_are_made_json(tmp_path: Path) -> None:
+    """Only SQLite ever held them: PostgreSQL's JSON types refuse NaN."""
+    engine = make_engine(make_settings("sqlite", tmp_path).sqlalchemy_url)
+    _upgrade(engine, "0005")
+    with engine.begin() as connection:
+        _one_procedure(connection, {"schema": {"properties": {}}, "ui": {"pages": []}})
+        connection.execute(
+            text(
+                "INSERT INTO draft (id, version_id, answers, page, lang, channel, created_at, updated_at) "
+                "VALUES (:i, 1, :a, 0, 'fr', 'web', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+            ),
+            [
+                {"i": "nan", "a": '{"surface": NaN, "nom": "Émile"}'},
+                {"i": "infinite", "a": '{"surface": [Infinity, -Infinity]}'},
+                {"i": "fine", "a": '{"surface": 12.5}'},
+            ],
+        )
+    migrate(engine)
+    with engine.begin() as connection:
+        stored = dict(connection.execute(text("SELECT id, answers FROM draft")).all())
+        assert (
+            connection.execute(text("SELECT count(*) FROM draft WHERE json_valid(answers) = 0")).scalar() == 0
+        )
+    assert json.loads(stored["nan"]) == {"surface": None, "nom": "Émile"}
+    assert json.loads(stored["infinite"]) == {"surface": [None, None]}
+    assert json.loads(stored["fine"]) == {"surface": 12.5}
     engine.dispose()
