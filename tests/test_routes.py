@@ -104,3 +104,11 @@ async def test_citizen_and_api_addresses_keep_their_names(app: Any) -> None:
     assert app.url_path_for("api_submit", org="o", slug="p") == "/api/o/procedures/p/submissions"
     assert app.url_path_for("staff_export", org="o", slug="p", what="schema") == "/staff/o/o/p/p/schema.json"
     assert app.url_path_for("staff_case_act", org="o", id=3) == "/staff/o/o/s/3/act"
+
+
+async def test_signing_out_takes_a_post_so_a_link_cannot_sign_anyone_out(
+    app: Any, client: httpx.AsyncClient
+) -> None:
+    await signed_in(app, client, "agent@beaulac.example", {"beaulac": "agent"})
+    assert (await client.get("/staff/logout")).status_code == 405
+    assert (await client.get("/staff/o/beaulac/inbox")).status_code == 200  # still signed in
