@@ -1,31 +1,27 @@
 """Reading a procedure definition: every problem found, each as a path and a sentence.
 
-The meta-schema (`schemas/procedure.schema.json`) says what shape a definition has; the
-checks here say what the shape cannot: that fields and elements match, that conditions
-only look back, that `$ref` stays inside the document and patterns are RE2's.
+The meta-schema (`schemas/procedure.schema.json`) says what shape a definition has (its
+verdict is worded in `runtime/definition_shape.py`); the checks here say what the shape
+cannot: that fields and elements match, that conditions only look back, that `$ref` stays
+inside the document and patterns are RE2's. A field type checks its own element.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Mapping
-from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
-import jsonschema_rs
 import re2
-from jsonschema import Draft202012Validator, ValidationError
-from jsonschema.exceptions import best_match
 
 from runtime.actions import registry as actions
 from runtime.conditions import OPERATORS, fields_of
+from runtime.definition_shape import not_json, shape_problems
 from runtime.fields import widget_for
 from runtime.fields.base import Problem
 from runtime.formats import compile_pattern
 from runtime.i18n import N_
 
-SCHEMAS_DIR = Path(__file__).resolve().parent.parent / "schemas"
 MAX_BYTES = 2_000_000
 MAX_DEPTH = 32
 
@@ -34,28 +30,6 @@ class DefinitionError(ValueError):
     def __init__(self, problems: list[Problem]):
         self.problems = problems
         super().__init__("; ".join(f"{p.path or '/'}: {p.message}" for p in problems))
-
-
-def _meta_schema() -> dict[str, Any]:
-    schema: dict[str, Any] = json.loads((SCHEMAS_DIR / "procedure.schema.json").read_text(encoding="utf-8"))
-    # What an action object may hold is each registered action's to say.
-    schema["$defs"]["action"] = actions.action_schema()
-    return schema
-
-
-@lru_cache(maxsize=1)
-def meta_validator(_actions_version: int) -> Draft202012Validator:
-    """The meta-schema's validator that explains: every error with its path (built again
-    when the set of actions changes)."""
-    return Draft202012Validator(_meta_schema())
-
-
-@lru_cache(maxsize=1)
-def _meta_check(_actions_version: int) -> Any:
-    """The same meta-schema compiled by jsonschema-rs, which only says yes or no, about fifty
-    times faster: the editor checks the whole definition on every change, and a valid one
-    (the usual case) is then settled in about a millisecond instead of tens."""
-    return jsonschema_rs.Draft202012Validator(_meta_schema())
 
 
 def load_definition(raw: bytes | str) -> dict[str, Any]:
@@ -74,19 +48,7 @@ def load_definition(raw: bytes | str) -> dict[str, Any]:
     try:
         document: dict[str, Any] = json.loads(raw)  # check_definition refuses anything else
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        where = (
-            f" (line {error.lineno}, column {error.colno})" if isinstance(error, json.JSONDecodeError) else ""
-        )
-        raise DefinitionError(
-            [
-                Problem.of(
-                    "",
-                    N_("not valid JSON%(where)s: %(reason)s"),
-                    where=where,
-                    reason=getattr(error, "msg", error),
-                )
-            ]
-        ) from None
+        raise DefinitionError([not_json(error)]) from None
     except RecursionError:
         raise DefinitionError(
             [Problem.of("", N_("nested more than %(limit)s levels deep"), limit=MAX_DEPTH)]
@@ -100,14 +62,9 @@ def load_definition(raw: bytes | str) -> dict[str, Any]:
 def check_definition(document: Any) -> list[Problem]:
     if _depth(document) > MAX_DEPTH:
         return [Problem.of("", N_("nested more than %(limit)s levels deep"), limit=MAX_DEPTH)]
-    version = actions.version()
-    problems = (
-        []
-        if _meta_check(version).is_valid(document)
-        else [_meta_problem(error) for error in meta_validator(version).iter_errors(document)]
-    )
+    problems = shape_problems(document)
     if problems:
-        return sorted(set(problems), key=lambda p: p.path)
+        return problems
     problems.extend(_schema_problems(document["schema"]))
     problems.extend(_element_problems(document))
     problems.extend(_workflow_problems(document.get("workflow")))
@@ -124,22 +81,6 @@ def _depth(value: Any, level: int = 0) -> int:
     if isinstance(value, list):
         return max((_depth(v, level + 1) for v in value), default=level + 1)
     return level
-
-
-def _pointer(parts: Any) -> str:
-    return "/" + "/".join(str(part) for part in parts)
-
-
-def _meta_problem(error: ValidationError) -> Problem:
-    # A oneOf (an element is a field or a content block) says little; its best branch says more.
-    while error.validator in ("oneOf", "anyOf") and error.context:
-        error = best_match(error.context)
-    path = _pointer(error.absolute_path)
-    if error.validator == "additionalProperties":
-        return Problem.of(path, N_("unknown key: %(keys)s"), keys=error.message.split("(")[-1].rstrip(")"))
-    if error.validator == "required":
-        return Problem(path, error.message.replace("is a required property", "is missing"))
-    return Problem(path, error.message)
 
 
 def _walk(schema: Any, path: str) -> Iterator[tuple[str, Mapping[str, Any]]]:
@@ -258,8 +199,8 @@ def _element_problems(document: Mapping[str, Any]) -> Iterator[Problem]:
                     f"{path}/widget", N_("unknown widget %(widget)s"), widget=repr(element["widget"])
                 )
                 continue
-            for message in widget.check(element, properties[name]):
-                yield Problem(path, message)
+            for problem in widget.check(element, properties[name]):
+                yield problem.under(path)
             if conditional and name in always_required:
                 yield Problem.of(
                     f"{path}/visible_if",

@@ -145,7 +145,7 @@ BAD = {
     ),
     "choices that differ from enum": (
         lambda d: elements(d)[0].update({"choices": {"a": {"fr": "A"}, "c": {"fr": "C"}}}),
-        "/ui/pages/0/elements/0",
+        "/ui/pages/0/elements/0/choices",
         "does not offer",
     ),
     "unknown key": (lambda d: d.update({"script": "alert(1)"}), "/", "unknown key"),

@@ -363,3 +363,15 @@ async def test_a_label_changed_in_english_leaves_the_choices_untranslated(
     element = (await _draft(client))["ui"]["pages"][0]["elements"][editor.element]
     assert element["choices"]["cargo"] == {"fr": "Vélo cargo", "en": "Cargo bike"}
     assert element["choices"]["classique"] == {"fr": "Vélo classique"}
+
+
+def test_a_problem_is_placed_next_to_its_element_in_the_page_language() -> None:
+    from designer.editor.view import Selection, place_problems
+    from runtime.definition import check_definition
+    from tests.test_definition import minimal
+
+    changed = minimal()
+    changed["ui"]["pages"][0]["elements"][0]["choices"] = {"a": {"fr": "A"}}
+    problems = check_definition(changed)
+    placed = place_problems(problems, [None] * len(problems), changed, minimal(), Selection(0, 1), "fr")
+    assert placed == {"0-0--1": ["«\u00a0choices\u00a0» n’a pas de libellé pour 'b'"]}

@@ -180,9 +180,10 @@ def place_problems(
     changed: Definition | None,
     shown: Definition,
     selection: Selection,
+    lang: str,
 ) -> dict[str, list[str]]:
-    """Messages by the key of the element shown that caused them; the selected element's key
-    for those about an element that the refused change created or cannot be found."""
+    """Messages in `lang` by the key of the element shown that caused them; the selected
+    element's key for those about an element that the refused change created or cannot be found."""
     where = positions(shown)
     selected = key(selection.page, selection.element, selection.sub) if selection.element >= 0 else ""
     placed: dict[str, list[str]] = {}
@@ -193,7 +194,7 @@ def place_problems(
             field = name or (_field_at(changed, problem.path) if changed is not None else None)
             target = where.get(field or "") or (selected if problem.path.startswith("/ui/") else "")
         if target:
-            placed.setdefault(target, []).append(problem.message)
+            placed.setdefault(target, []).append(problem.text(lang))
     return placed
 
 

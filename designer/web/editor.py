@@ -181,8 +181,9 @@ async def _editor_page(
             selected_prop = (
                 (selected_prop.get("items") or {}).get("properties", {}).get(selected["field"], {})
             )
+    ui_lang = site.lang(request)
     placed = editor_view.place_problems(
-        problems, concerning or [None] * len(problems), changed, definition, selection
+        problems, concerning or [None] * len(problems), changed, definition, selection, ui_lang
     )
     conditions = (
         editor_view.condition_context(definition, selection, lang, posted)
@@ -190,7 +191,6 @@ async def _editor_page(
         else {}
     )
     questions = editing_conditions.all_questions(definition, lang)
-    ui_lang = site.lang(request)
     required_text = i18n.gettext(ui_lang, "required")
 
     def kind_of(element: dict[str, Any], required: bool) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from runtime.fields.base import DisplayContext, Element, FormSource, PaletteEntry, Schema, Widget
+from runtime.fields.base import DisplayContext, Element, FormSource, PaletteEntry, Problem, Schema, Widget
 from runtime.i18n import N_
 
 PARTS = ("street", "postcode", "city")
@@ -16,11 +16,15 @@ class AddressWidget(Widget):
     schema_types = ("object",)
     is_group = True
 
-    def check(self, element: Element, prop: Schema) -> list[str]:
+    def check(self, element: Element, prop: Schema) -> list[Problem]:
         problems = super().check(element, prop)
         missing = [part for part in PARTS if part not in (prop.get("properties") or {})]
         if missing:
-            problems.append(f"an address needs the properties {', '.join(missing)}")
+            problems.append(
+                Problem.of(
+                    "", N_("an address needs the properties %(names)s"), names=", ".join(map(repr, missing))
+                )
+            )
         return problems
 
     def default_schema(self) -> dict[str, Any]:

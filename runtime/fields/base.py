@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, ClassVar, Protocol, TypeAlias
 
 from runtime.fields import registry
+from runtime.i18n import N_
 
 Element = Mapping[str, Any]
 Schema = Mapping[str, Any]
@@ -42,7 +43,9 @@ class Problem:
     """A defect of a definition, at a JSON path, in a sentence for its author.
 
     `message` is the English sentence; a problem made by `Problem.of` also keeps its
-    translatable text and values, so a French page shows it in French (`text`)."""
+    translatable text and values, so a French page shows it in French (`text`). A problem
+    found inside a part (a widget's element, a group's question) has its path relative to
+    that part, and the caller puts it `under` the part's own path."""
 
     path: str
     message: str
@@ -52,6 +55,9 @@ class Problem:
     @classmethod
     def of(cls, path: str, template: str, **params: Any) -> Problem:
         return cls(path, template % params if params else template, template, params)
+
+    def under(self, prefix: str) -> Problem:
+        return replace(self, path=prefix + self.path)
 
     def text(self, lang: str) -> str:
         from runtime.i18n import gettext
@@ -192,15 +198,30 @@ class Widget:
         return f"fields/{self.name}.html"
 
     # -- the definition ------------------------------------------------------------
-    def check(self, element: Element, prop: Schema) -> list[str]:
-        """Sentences saying why this element cannot use this property schema."""
+    def check(self, element: Element, prop: Schema) -> list[Problem]:
+        """Why this element cannot use this property schema, each problem at a path relative
+        to the element ("" for the element itself, "/choices" for its choices...)."""
         problems = []
         kind = prop.get("type")
         if kind not in self.schema_types:
-            expected = " or ".join(f'"{t}"' for t in self.schema_types)
-            problems.append(f'widget "{self.name}" needs a property of type {expected}, not {kind!r}')
+            wanted = (
+                N_("widget %(widget)s needs a property of type %(expected)s, not %(kind)s")
+                if len(self.schema_types) == 1
+                else N_("widget %(widget)s needs a property of one of the types %(expected)s, not %(kind)s")
+            )
+            expected = ", ".join(repr(t) for t in self.schema_types)
+            problems.append(
+                Problem.of("", wanted, widget=repr(self.name), expected=expected, kind=repr(kind))
+            )
         if self.default_format and prop.get("format") != self.default_format:
-            problems.append(f'widget "{self.name}" needs "format": "{self.default_format}"')
+            problems.append(
+                Problem.of(
+                    "",
+                    N_("widget %(widget)s needs the format %(format)s in its property"),
+                    widget=repr(self.name),
+                    format=repr(self.default_format),
+                )
+            )
         return problems
 
     def export(self, element: Element, prop: Schema) -> dict[str, Any]:
@@ -319,17 +340,27 @@ def new_choices(element: dict[str, Any], lang: str) -> list[str]:
     return values
 
 
-def check_choices(element: Element, values: list[Any]) -> list[str]:
+def check_choices(element: Element, values: list[Any]) -> list[Problem]:
     choices = element.get("choices")
     if not values:
-        return ['a choice field needs an "enum" of values in its schema']
+        return [Problem.of("", N_('a choice field needs an "enum" of values in its schema'))]
     if choices is None:
         return []
     missing = [v for v in values if v not in choices]
     extra = [k for k in choices if k not in values]
     problems = []
     if missing:
-        problems.append(f"choices has no label for {', '.join(map(str, missing))}")
+        problems.append(
+            Problem.of(
+                "/choices", N_("choices has no label for %(values)s"), values=", ".join(map(repr, missing))
+            )
+        )
     if extra:
-        problems.append(f"choices has {', '.join(extra)}, which the schema's enum does not offer")
+        problems.append(
+            Problem.of(
+                "/choices",
+                N_("choices has %(values)s, which the schema's enum does not offer"),
+                values=", ".join(map(repr, extra)),
+            )
+        )
     return problems

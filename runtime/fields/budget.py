@@ -11,6 +11,7 @@ from runtime.fields.base import (
     FieldError,
     FormSource,
     PaletteEntry,
+    Problem,
     Schema,
     Widget,
     check_choices,
@@ -33,14 +34,20 @@ class BudgetWidget(Widget):
     schema_types = ("array",)
     is_group = True
 
-    def check(self, element: Element, prop: Schema) -> list[str]:
+    def check(self, element: Element, prop: Schema) -> list[Problem]:
         problems = super().check(element, prop) + check_choices(element, choices_of(element, prop))
         costs = element.get("costs") or {}
         missing = [value for value in choices_of(element, prop) if value not in costs]
         if missing:
-            problems.append(f"costs has no amount for {', '.join(missing)}")
+            problems.append(
+                Problem.of(
+                    "/costs", N_("costs has no amount for %(values)s"), values=", ".join(map(repr, missing))
+                )
+            )
         if not element.get("budget"):
-            problems.append('a budget field needs "budget": the total that choices must fit')
+            problems.append(
+                Problem.of("", N_('a budget field needs "budget": the total that choices must fit'))
+            )
         return problems
 
     def new_question(self, element: dict[str, Any], lang: str) -> dict[str, Any]:

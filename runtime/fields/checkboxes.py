@@ -9,6 +9,7 @@ from runtime.fields.base import (
     Element,
     FormSource,
     PaletteEntry,
+    Problem,
     Schema,
     Widget,
     check_choices,
@@ -27,7 +28,7 @@ class CheckboxesWidget(Widget):
     schema_types = ("array",)
     is_group = True
 
-    def check(self, element: Element, prop: Schema) -> list[str]:
+    def check(self, element: Element, prop: Schema) -> list[Problem]:
         return super().check(element, prop) + check_choices(element, choices_of(element, prop))
 
     def default_schema(self) -> dict[str, Any]:

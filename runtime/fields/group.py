@@ -17,6 +17,7 @@ from runtime.fields.base import (
     FieldError,
     FormSource,
     PaletteEntry,
+    Problem,
     Schema,
     Widget,
 )
@@ -54,31 +55,46 @@ class GroupWidget(Widget):
     is_group = True
     holds_questions = True
 
-    def check(self, element: Element, prop: Schema) -> list[str]:
+    def check(self, element: Element, prop: Schema) -> list[Problem]:
         from runtime.fields import widget_for
 
         problems = super().check(element, prop)
         items = prop.get("items") or {}
         item_props = items.get("properties") or {}
         if items.get("type") != "object":
-            return problems + ['a group needs "items" of type object']
+            return [*problems, Problem.of("", N_('a group needs "items" of type object'))]
         seen = set()
         for index, sub in enumerate(element.get("elements") or []):
             name = sub["field"]
             seen.add(name)
+            path = f"/elements/{index}"
             if name not in item_props:
-                problems.append(f"elements/{index}: {name!r} is not a property of the items")
+                problems.append(
+                    Problem.of(
+                        f"{path}/field", N_("%(name)s is not a property of the items"), name=repr(name)
+                    )
+                )
                 continue
             widget = widget_for(sub.get("widget", ""))
             if widget is None or widget.holds_questions:
-                problems.append(f"elements/{index}: widget {sub.get('widget')!r} cannot be used in a group")
+                problems.append(
+                    Problem.of(
+                        f"{path}/widget",
+                        N_("widget %(widget)s cannot be used in a group"),
+                        widget=repr(sub.get("widget")),
+                    )
+                )
                 continue
-            problems.extend(f"elements/{index}: {p}" for p in widget.check(sub, item_props[name]))
+            problems.extend(problem.under(path) for problem in widget.check(sub, item_props[name]))
             if "visible_if" in sub:
-                problems.append(f"elements/{index}: conditions inside a group are not supported yet")
+                problems.append(
+                    Problem.of(f"{path}/visible_if", N_("conditions inside a group are not supported yet"))
+                )
         for name in item_props:
             if name not in seen:
-                problems.append(f"the item property {name!r} has no element")
+                problems.append(
+                    Problem.of("/elements", N_("the item property %(name)s has no element"), name=repr(name))
+                )
         return problems
 
     def new_question(self, element: dict[str, Any], lang: str) -> dict[str, Any]:

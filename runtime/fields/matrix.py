@@ -13,6 +13,7 @@ from runtime.fields.base import (
     FieldError,
     FormSource,
     PaletteEntry,
+    Problem,
     Schema,
     Widget,
     choice_label,
@@ -29,17 +30,23 @@ class MatrixWidget(Widget):
     schema_types = ("object",)
     is_group = True
 
-    def check(self, element: Element, prop: Schema) -> list[str]:
+    def check(self, element: Element, prop: Schema) -> list[Problem]:
         problems = super().check(element, prop)
         rows = element.get("rows") or {}
         props = prop.get("properties") or {}
         if not isinstance(rows, dict) or not rows:
-            return problems + ['a matrix needs "rows": the statements to rate']
+            return [*problems, Problem.of("", N_('a matrix needs "rows": the statements to rate'))]
         for key in rows:
             if key not in props:
-                problems.append(f"row {key!r} has no property in the schema")
+                problems.append(
+                    Problem.of("/rows", N_("row %(row)s has no property in the schema"), row=repr(key))
+                )
             elif set(props[key].get("enum") or []) != set(element.get("choices") or {}):
-                problems.append(f'row {key!r} must offer exactly the values of "choices"')
+                problems.append(
+                    Problem.of(
+                        "/rows", N_('row %(row)s must offer exactly the values of "choices"'), row=repr(key)
+                    )
+                )
         return problems
 
     def new_question(self, element: dict[str, Any], lang: str) -> dict[str, Any]:

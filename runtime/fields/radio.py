@@ -8,6 +8,7 @@ from runtime.fields.base import (
     DisplayContext,
     Element,
     PaletteEntry,
+    Problem,
     Schema,
     Widget,
     check_choices,
@@ -34,7 +35,7 @@ class RadioWidget(Widget):
             raise ValueError(N_("The default answer must be one of the choices."))
         return raw
 
-    def check(self, element: Element, prop: Schema) -> list[str]:
+    def check(self, element: Element, prop: Schema) -> list[Problem]:
         return super().check(element, prop) + check_choices(element, choices_of(element, prop))
 
     def display(self, element: Element, prop: Schema, value: Any, ctx: DisplayContext) -> str:

@@ -9,6 +9,7 @@ from runtime.fields.base import (
     Element,
     FormSource,
     PaletteEntry,
+    Problem,
     Schema,
     Widget,
     check_choices,
@@ -28,10 +29,10 @@ class RankingWidget(Widget):
     schema_types = ("array",)
     is_group = True
 
-    def check(self, element: Element, prop: Schema) -> list[str]:
+    def check(self, element: Element, prop: Schema) -> list[Problem]:
         problems = super().check(element, prop) + check_choices(element, choices_of(element, prop))
         if not prop.get("uniqueItems"):
-            problems.append('a ranking needs "uniqueItems": true')
+            problems.append(Problem.of("", N_('a ranking needs "uniqueItems": true in its schema')))
         return problems
 
     def new_question(self, element: dict[str, Any], lang: str) -> dict[str, Any]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from runtime.fields.base import DisplayContext, Element, FormSource, PaletteEntry, Schema, Widget
+from runtime.fields.base import DisplayContext, Element, FormSource, PaletteEntry, Problem, Schema, Widget
 from runtime.fields.number import parse_number
 from runtime.i18n import N_
 
@@ -19,11 +19,13 @@ class RatingWidget(Widget):
     schema_types = ("integer",)
     is_group = True
 
-    def check(self, element: Element, prop: Schema) -> list[str]:
+    def check(self, element: Element, prop: Schema) -> list[Problem]:
         problems = super().check(element, prop)
         low, high = prop.get("minimum"), prop.get("maximum")
         if not isinstance(low, int) or not isinstance(high, int) or not 1 <= high - low <= 10:
-            problems.append("a rating needs an integer minimum and maximum at most 10 steps apart")
+            problems.append(
+                Problem.of("", N_("a rating needs an integer minimum and maximum at most 10 steps apart"))
+            )
         return problems
 
     def default_schema(self) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from runtime.fields.base import Element, PaletteEntry, Schema, Widget
+from runtime.fields.base import Element, PaletteEntry, Problem, Schema, Widget
 from runtime.i18n import N_
 
 
@@ -21,13 +21,21 @@ class LimitedText(Widget):
     default_max_length: ClassVar[int]
     max_length_cap: ClassVar[int]
 
-    def check(self, element: Element, prop: Schema) -> list[str]:
+    def check(self, element: Element, prop: Schema) -> list[Problem]:
         problems = super().check(element, prop)
         limit = prop.get("maxLength")
         if isinstance(limit, int) and limit > self.max_length_cap:
             problems.append(
-                f'widget "{self.name}" allows at most "maxLength": {self.max_length_cap}, not {limit} '
-                f"(a longer answer could not be laid out on its receipt)"
+                Problem.of(
+                    "",
+                    N_(
+                        'widget %(widget)s allows at most "maxLength": %(cap)s, not %(limit)s '
+                        "(a longer answer could not be laid out on its receipt)"
+                    ),
+                    widget=repr(self.name),
+                    cap=self.max_length_cap,
+                    limit=limit,
+                )
             )
         return problems
 
