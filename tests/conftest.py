@@ -20,6 +20,9 @@ from runtime.settings import Settings
 POSTGRES_URL = os.environ.get("PARVIS_TEST_DATABASE_URL", "")
 # Debian's Chromium, driven by Playwright: never a browser Playwright downloads itself.
 BROWSER_WAIT_MS = 120_000
+# The bound on waiting for what a person waits for (a mail, a rendered document): what a
+# machine with every core busy needs, never a pause.
+WAIT_SECONDS = BROWSER_WAIT_MS / 1000
 CHROMIUM = os.environ.get("PARVIS_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",

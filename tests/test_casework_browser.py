@@ -17,7 +17,7 @@ from aiosmtpd.controller import Controller
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
-from tests.conftest import BACKENDS, CHROMIUM
+from tests.conftest import BACKENDS, CHROMIUM, WAIT_SECONDS
 from tests.example_answers import EXAMPLES, pdf_bytes
 from tests.test_browser import PHONE, fill_page, free_port, running_parvis
 
@@ -37,7 +37,7 @@ class Mailbox:
         self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
         return "250 OK"
 
-    def wait_for(self, words: str, timeout: float = 20) -> Any:
+    def wait_for(self, words: str, timeout: float = WAIT_SECONDS) -> Any:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             for mail in self.messages:
@@ -47,7 +47,7 @@ class Mailbox:
         raise AssertionError(f"no mail about {words!r}: {[str(m['Subject']) for m in self.messages]}")
 
 
-def wait_for(page: Any, selector: str, timeout: float = 30) -> None:
+def wait_for(page: Any, selector: str, timeout: float = WAIT_SECONDS) -> None:
     """Reload until the worker has done its part (it runs beside the server)."""
     deadline = time.monotonic() + timeout
     while page.locator(selector).count() == 0:

@@ -19,7 +19,7 @@ from app import create_app
 from runtime.pdfs import pool as render_pool
 from runtime.pdfs import receipts
 from runtime.pdfs.render import read_attachments
-from tests.conftest import complete, make_settings
+from tests.conftest import WAIT_SECONDS, complete, make_settings
 from tests.example_answers import EXAMPLES
 from tests.test_render_pool import killed, wait_for
 
@@ -112,7 +112,7 @@ os._exit(0)  # the server dies without shutting anything down
         cwd=Path(__file__).resolve().parent.parent,
     )
     worker = int(result.stdout.strip())
-    deadline = time.monotonic() + 15
+    deadline = time.monotonic() + WAIT_SECONDS  # a bound for a loaded machine
     while time.monotonic() < deadline and Path(f"/proc/{worker}").exists():
         time.sleep(0.2)
     assert not Path(f"/proc/{worker}").exists()
