@@ -62,6 +62,16 @@ def _digest(address: str) -> str:
     return hashlib.sha256(address.strip().lower().encode()).hexdigest()
 
 
+_TABLE = AccessRequest.__table__  # type: ignore[attr-defined]  # SQLModel sets it on table models
+
+
+def forget_old_requests(engine: Engine) -> None:
+    """Remove what is no longer counted (the worker calls it now and then: a quiet site keeps
+    no trace of who asked for a link past the hour)."""
+    with write_transaction(engine, durable=False) as connection:
+        connection.execute(delete(_TABLE).where(_TABLE.c.created_at < now() - WINDOW))
+
+
 def allow(engine: Engine, kind: str, address: str, client: str) -> None:
     """Record that a mail of this kind is asked for, or raise Throttled past the limits.
 
@@ -72,7 +82,7 @@ def allow(engine: Engine, kind: str, address: str, client: str) -> None:
     digest, client = _digest(address), client[:64]
     moment = now()
     since = moment - WINDOW
-    table = AccessRequest.__table__  # type: ignore[attr-defined]  # SQLModel sets it on table models
+    table = _TABLE
     with write_transaction(engine, durable=False) as connection:
         connection.execute(delete(table).where(table.c.created_at < since))
         counted = select(func.count()).select_from(table).where(table.c.kind == kind)

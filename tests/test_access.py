@@ -194,3 +194,25 @@ def test_the_kinds_read_in_a_case_history() -> None:
     from runtime.actions.registry import delivery_label
 
     assert delivery_label(citizen_mails.RECEIPT) == citizen_mails.LABELS[citizen_mails.RECEIPT]
+
+
+def test_the_count_forgets_after_an_hour(app: Any) -> None:
+    from sqlalchemy import func, select, update
+
+    from runtime.models import AccessRequest
+
+    engine = app.state.site.engine
+    per_address, _ = access.LIMITS["resume"]
+    for _ in range(per_address):
+        access.allow(engine, "resume", "marie@example.fr", "192.0.2.1")
+    with pytest.raises(access.Throttled):
+        access.allow(engine, "resume", "Marie@example.fr", "192.0.2.2")
+    access.allow(engine, "requests", "marie@example.fr", "192.0.2.1")  # each kind counts alone
+    with engine.begin() as connection:
+        stored = connection.execute(select(AccessRequest.address_digest)).scalars().all()
+        assert "marie" not in " ".join(stored)  # a digest, not the address
+        connection.execute(update(AccessRequest).values(created_at=access.now() - access.WINDOW * 2))
+    access.forget_old_requests(engine)
+    with engine.connect() as connection:
+        assert connection.execute(select(func.count()).select_from(AccessRequest)).scalar() == 0
+    access.allow(engine, "resume", "marie@example.fr", "192.0.2.1")

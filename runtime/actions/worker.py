@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlmodel import col
 
 from runtime import processing
+from runtime.access import forget_old_requests
 from runtime.actions import citizen_mails, outbox, registry
 from runtime.actions.outbox import Job
 from runtime.models import ProcedureVersion
@@ -106,6 +107,7 @@ async def forever(site: Site, wake: asyncio.Event) -> None:
             rounds += 1
             if rounds % 30 == 1:
                 await asyncio.to_thread(take_automatic, site)
+                await asyncio.to_thread(forget_old_requests, site.engine)
         except Exception:
             logger.exception("worker round failed")
         try:
