@@ -244,3 +244,26 @@ async def test_no_mail_when_the_form_asks_no_address(
         assert received.messages == []
     finally:
         app.state.site.engine.dispose()
+
+
+async def test_an_agents_entry_on_a_citizens_behalf_mails_no_resume_link(
+    backend: str, tmp_path: Path, smtp: tuple[Inbox, int]
+) -> None:
+    from runtime import drafts
+
+    _, port = smtp
+    app = mailing_app(backend, tmp_path, port)
+    try:
+        site = app.state.site
+        published = site.published.get("beaulac", "signalement-voirie")
+        token = drafts.start_on_behalf(site.engine, published.version_id, "fr", "counter")
+        async with client_of(app) as client:
+            (first, files), (contact, _) = EXAMPLES[REPORT]
+            url = (await post_page(client, f"/d/{token}/p/1", first, files)).headers["location"]
+            saved = await post_page(client, url, contact, action="save")
+            assert saved.headers["location"] == f"/d/{token}/saved"  # the draft is the agent's
+            page = BeautifulSoup((await client.get(saved.headers["location"])).text, "html.parser")
+            assert page.select_one("#resume-email") is None
+        assert outbox_kinds(app) == []
+    finally:
+        app.state.site.engine.dispose()

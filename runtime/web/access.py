@@ -98,7 +98,8 @@ async def saved(request: Request, site: Site, draft: Draft, info: VersionInfo) -
     lang = site.lang(request, info.organisation)
     error = refused = ""
     typed = ""
-    if request.method == "POST":
+    own = draft.channel in ("web", None)  # an agent's entry on a citizen's behalf is the agent's
+    if request.method == "POST" and own:
         form = await read_form(request)
         typed = str(form.get("email") or "")[:400]
         await form.close()
@@ -121,6 +122,7 @@ async def saved(request: Request, site: Site, draft: Draft, info: VersionInfo) -
         r=Renderer(info.compiled, lang),
         resume_url=f"{site.base_url(request)}/d/{draft.id}",
         mailed=mailed,
+        can_mail=own,
         value=typed or citizen_address(info, draft.answers) or "",
         error=error,
         refused=refused,

@@ -319,8 +319,9 @@ async def _handle_post(
     if target == "review":
         return RedirectResponse(f"/d/{draft.id}/review", status_code=303)
     if target == "saved":
-        # The resume link goes to the address the answers give, if they give one already.
-        address = citizen_address(info, step.answers)
+        # The resume link goes to the address the answers give, if they give one already
+        # (not for an agent's entry on a citizen's behalf: that draft is the agent's).
+        address = citizen_address(info, step.answers) if draft.channel in ("web", None) else None
         mailed = address is not None and await run_in_threadpool(
             mail_resume, request, site, draft, info, address
         )
