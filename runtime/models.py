@@ -176,13 +176,14 @@ class Outbox(SQLModel, table=True):
     """An action to carry out after its event committed: a mail, a webhook, a document.
 
     Written in the transaction of the event, so nothing is queued for a transition that did
-    not happen; unique per (event, action), so an action never runs twice for one event.
+    not happen; unique per (event, action), so an action never runs twice for one event. A
+    mail a citizen asks for (a resume link, the list of their requests) has no event.
     """
 
     __table_args__ = (UniqueConstraint("event_id", "action_index"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    event_id: int = Field(foreign_key="submission_event.id", index=True)
+    event_id: int | None = Field(default=None, foreign_key="submission_event.id", index=True)
     action_index: int = 0
     kind: str = Field(max_length=32)
     payload: dict[str, Any] = json_column()
@@ -193,6 +194,20 @@ class Outbox(SQLModel, table=True):
     last_error: str | None = None
     created_at: dt.datetime = Field(default_factory=now)
     done_at: dt.datetime | None = None
+
+
+class AccessRequest(SQLModel, table=True):
+    """A mail a citizen asked for (a resume link, the list of their requests), kept an hour
+    to limit how many one address or one client may ask for. The address is kept as a
+    digest only: enough to count, not to read."""
+
+    __tablename__ = "access_request"
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=16)
+    address_digest: str = Field(max_length=64, index=True)
+    client: str = Field(max_length=64, index=True)
+    created_at: dt.datetime = Field(default_factory=now, index=True)
 
 
 class ApiToken(SQLModel, table=True):

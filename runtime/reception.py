@@ -11,10 +11,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from runtime import workflow
+from runtime.actions.citizen_mails import queue_receipt
 from runtime.actions.mail import citizen_address
 from runtime.compiler import CompiledVersion
 from runtime.fields.base import FieldError
@@ -99,9 +101,14 @@ def receive(
     *,
     channel: str,
     files: Sequence[Attachment] = (),
+    base_url: str = "",
 ) -> Submission:
     """The draft's answers become a submission, or Closed, Invalid or AlreadyAnswered says
-    why not. A draft already submitted returns its submission (the draft id is unique)."""
+    why not. A draft already submitted returns its submission (the draft id is unique).
+
+    When the answers give an e-mail address, the acknowledgement's mail (with its PDF and
+    the follow-up link under `base_url`) is queued with the submission, in its transaction.
+    """
     compiled = info.compiled
     assert info.procedure.id is not None
     check_open(compiled, info.organisation.timezone)
@@ -121,6 +128,7 @@ def receive(
         channel=channel,
         person=person_key(info, pruned),
         files=[item for item in files if item.id in answered],
+        also=partial(queue_receipt, base_url=base_url) if citizen_address(info, pruned) else None,
     )
 
 

@@ -10,11 +10,11 @@ import datetime as dt
 import hashlib
 import json
 import secrets
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine, bindparam, insert, select, update
+from sqlalchemy import Connection, Engine, bindparam, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -83,7 +83,7 @@ class AlreadyAnswered(Exception):
 # (building and hashing a statement per request cost more than running it).
 _NEXT_NUMBER = {"postgresql": _counter_upsert(pg_insert), "sqlite": _counter_upsert(sqlite_insert)}
 _INSERT_SUBMISSION = insert(_SUBMISSION).returning(_SUBMISSION.c.id)
-_INSERT_EVENT = insert(_EVENT)
+_INSERT_EVENT = insert(_EVENT).returning(_EVENT.c.id)
 _LINK_DRAFT = (
     update(_DRAFT).where(_DRAFT.c.id == bindparam("draft")).values(submission_id=bindparam("submission"))
 )
@@ -119,8 +119,12 @@ def submit(
     channel: str = "web",
     person: str | None = None,
     files: Sequence[Attachment] = (),
+    also: Callable[[Connection, int, int], None] | None = None,
 ) -> Submission:
     """Store the draft's answers as a submission, or return the one it already became.
+
+    `also(connection, event_id, submission_id)` writes in the same transaction what must
+    exist if and only if the submission does (the acknowledgement's mail in the outbox).
 
     `files` are attachments received with the answers (the API's), saved with the submission.
     `person` is the applicant's key when the procedure takes one answer per person: a second
@@ -162,7 +166,9 @@ def submit(
             row["search_text"] = with_reference(reference, folded)
             # draft_id is unique: a draft submitted twice fails here, and the first one wins.
             submission_id = connection.execute(_INSERT_SUBMISSION, row).scalar_one()
-            connection.execute(_INSERT_EVENT, {**event, "submission_id": submission_id})
+            event_id = connection.execute(
+                _INSERT_EVENT, {**event, "submission_id": submission_id}
+            ).scalar_one()
             connection.execute(_LINK_DRAFT, {"draft": draft.id, "submission": submission_id})
             if files:
                 connection.execute(
@@ -179,6 +185,8 @@ def submit(
                 connection.execute(
                     _LINK_ATTACHMENTS, {"draft": draft.id, "kept": kept, "submission": submission_id}
                 )
+            if also is not None:
+                also(connection, event_id, submission_id)
     except IntegrityError:
         # Another request submitted the same draft first: theirs is the submission.
         found = submission_for_draft(engine, draft.id)

@@ -7,11 +7,13 @@ import re
 import shutil
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from email import message_from_bytes, policy
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+from aiosmtpd.controller import Controller
 from sqlalchemy import create_engine, text
 
 from app import create_app
@@ -132,6 +134,37 @@ async def complete(client: httpx.AsyncClient, procedure: str, pages: list[Any]) 
     assert sent.status_code == 303
     assert sent.headers["location"].startswith("/r/")
     return await client.get(sent.headers["location"])
+
+
+class Inbox:
+    """What a real SMTP server (aiosmtpd, the `smtp` fixture) received: (recipients, message)."""
+
+    def __init__(self) -> None:
+        self.messages: list[Any] = []
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802 (aiosmtpd's name)
+        self.messages.append((envelope.rcpt_tos, message_from_bytes(envelope.content, policy=policy.default)))
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp() -> Iterator[tuple[Inbox, int]]:
+    inbox = Inbox()
+    port = free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield inbox, port
+    finally:
+        controller.stop()
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
 def errors_in(html: str) -> list[str]:

@@ -169,7 +169,8 @@ def test_every_page_of_every_example(
 
 @SCRIPTS
 def test_the_citizen_other_pages(parvis: tuple[str, Path], browser: Any, axe: Axe, scripts: bool) -> None:
-    """The list of towns, each town's procedures, "finish later" and a page that does not exist."""
+    """The list of towns, each town's procedures, "finish later", "find my requests" (fresh,
+    with an error, sent) and a page that does not exist."""
     address = parvis[0]
     context = browser.new_context(viewport=PHONE, java_script_enabled=scripts, locale="fr-FR")
     page = context.new_page()
@@ -180,6 +181,7 @@ def test_the_citizen_other_pages(parvis: tuple[str, Path], browser: Any, axe: Ax
             for organisation in sorted({name.split("/")[0] for name in EXAMPLES})
         ),
         ("not found", "/beaulac/pas-de-demarche"),
+        ("find my requests", "/beaulac/mes-demandes"),
     ]:
         page.goto(address + url)
         axe.check(page, what, scripts)
@@ -187,6 +189,18 @@ def test_the_citizen_other_pages(parvis: tuple[str, Path], browser: Any, axe: Ax
     page.locator('button[value="save"]').click()
     expect(page.locator(".resume-link")).to_be_visible()
     axe.check(page, "answers saved to finish later", scripts)
+    page.locator("#resume-email").fill("pas une adresse")
+    page.locator('form[action$="/saved"] button').click()
+    expect(page.locator(".error-summary")).to_be_visible()
+    axe.check(page, "answers saved, a wrong address for the link", scripts)
+    page.goto(f"{address}/beaulac/mes-demandes")
+    page.locator(".find-form button").click()
+    expect(page.locator(".error-summary")).to_be_visible()
+    axe.check(page, "find my requests, no address", scripts)
+    page.locator("#find-email").fill("marie.dupont@example.fr")
+    page.locator(".find-form button").click()
+    expect(page.locator('[role="status"]')).to_be_visible()
+    axe.check(page, "find my requests, sent", scripts)
     context.close()
     axe.assert_clean()
 

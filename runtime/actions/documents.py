@@ -117,6 +117,7 @@ def prepare(site: Site, job: Job) -> tuple[str, DocumentJob] | None:
     info = site.version(submission.version_id)
     if info is None:
         return None
+    assert job.event_id is not None  # queued by a transition, so with its event
     attachment_id = document_id(job.event_id, int(job.payload.get("index", 0)))
     with site.engine.connect() as connection:
         if connection.execute(select(col(Attachment.id)).where(col(Attachment.id) == attachment_id)).first():

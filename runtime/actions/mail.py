@@ -13,7 +13,7 @@ import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
+from email.utils import formataddr, formatdate, make_msgid, parseaddr
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -38,6 +38,10 @@ class Mail:
     reply_to: str = ""
     # Stable for one queued job: a mail sent again after a crash can be recognised as the same.
     message_id: str = ""
+    # The name the reader sees as the sender (the organisation's), at the configured address.
+    sender_name: str = ""
+    # Files sent along: (file name, MIME type, content).
+    attachments: tuple[tuple[str, str, bytes], ...] = ()
 
 
 def email_fields(version: CompiledVersion) -> list[str]:
@@ -83,7 +87,7 @@ def fill(
 
 def message(settings: Settings, mail: Mail) -> EmailMessage:
     built = EmailMessage()
-    built["From"] = settings.mail_from
+    built["From"] = sender(settings.mail_from, mail.sender_name)
     built["To"] = ", ".join(mail.to)
     built["Subject"] = " ".join(mail.subject.split())  # answers may hold line breaks
     built["Date"] = formatdate(localtime=False)
@@ -95,7 +99,19 @@ def message(settings: Settings, mail: Mail) -> EmailMessage:
     built.set_content(mail.text)
     if mail.html:
         built.add_alternative(mail.html, subtype="html")
+    for name, kind, content in mail.attachments:
+        main, _, sub = kind.partition("/")
+        built.add_attachment(content, maintype=main, subtype=sub or "octet-stream", filename=name)
     return built
+
+
+def sender(mail_from: str, name: str) -> str:
+    """The configured sender, under another name when one is given: a citizen reads "Ville de
+    Beaulac", while the address stays the one the mail server may send from."""
+    if not name:
+        return mail_from
+    _, address = parseaddr(mail_from)
+    return formataddr((" ".join(name.split()), address or mail_from))
 
 
 async def send(settings: Settings, mail: Mail) -> None:

@@ -135,6 +135,7 @@ def compose(
         subject=subject[:250],
         text=site.templates.render(theme, ["email/notification.txt"], **context).strip() + "\n",
         html=site.templates.render(theme, ["email/notification.html"], **context),
+        sender_name=info.organisation.name,
     )
 
 

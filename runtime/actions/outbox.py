@@ -44,14 +44,14 @@ class Unworkable(Exception):
 @dataclass(frozen=True)
 class Job:
     id: int
-    event_id: int
+    event_id: int | None  # None for a mail a citizen asked for, outside any submission's history
     kind: str
     payload: Mapping[str, Any]
     attempts: int
 
 
 def enqueue(
-    connection: Connection, event_id: int, action_index: int, kind: str, payload: Mapping[str, Any]
+    connection: Connection, event_id: int | None, action_index: int, kind: str, payload: Mapping[str, Any]
 ) -> None:
     connection.execute(
         insert(Outbox).values(
@@ -119,13 +119,14 @@ def claim(engine: Engine, limit: int = 20, at: dt.datetime | None = None) -> lis
     return sorted((Job(*row) for row in rows), key=lambda job: job.id)
 
 
-def done(engine: Engine, job: Job) -> None:
+def done(engine: Engine, job: Job, *, forget: bool = False) -> None:
+    """Carried out; `forget` empties the payload of a job that held personal data it no
+    longer needs (the address a citizen typed to receive a link)."""
+    values: dict[str, Any] = {"status": "done", "done_at": now(), "claimed_until": None, "last_error": None}
+    if forget:
+        values["payload"] = {}
     with write_transaction(engine, durable=False) as connection:
-        connection.execute(
-            update(Outbox)
-            .where(col(Outbox.id) == job.id)
-            .values(status="done", done_at=now(), claimed_until=None, last_error=None)
-        )
+        connection.execute(update(Outbox).where(col(Outbox.id) == job.id).values(**values))
 
 
 def skipped(engine: Engine, job: Job, reason: str) -> None:

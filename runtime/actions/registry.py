@@ -168,9 +168,11 @@ def queued(kind: str) -> QueuedAction | None:
 
 def delivery_label(kind: str) -> str:
     """The msgid naming an outbox row of this kind in a case's history (the kind itself when
-    no action runs it)."""
+    nothing runs it)."""
+    from runtime.actions.citizen_mails import LABELS  # a module of this package, found last
+
     action = queued(kind)
-    return action.label if action is not None else kind
+    return action.label if action is not None else LABELS.get(kind, kind)
 
 
 def register(cls: ActionClass) -> ActionClass:

@@ -15,7 +15,8 @@ from sqlalchemy import select
 from sqlmodel import col
 
 from runtime import processing
-from runtime.actions import outbox, registry
+from runtime.access import forget_old_requests
+from runtime.actions import citizen_mails, outbox, registry
 from runtime.actions.outbox import Job
 from runtime.models import ProcedureVersion
 
@@ -28,12 +29,14 @@ SYSTEM = processing.Actor(name="system", kind="system")
 
 
 async def run_job(site: Site, job: Job) -> None:
-    # A row's kind is the key of the action that queued it (runtime.actions.registry).
+    # A row's kind is the key of the action that queued it (runtime.actions.registry), or one
+    # of the mails citizens receive outside any workflow (runtime.actions.citizen_mails).
     action = registry.queued(job.kind)
+    run = action.run if action is not None else citizen_mails.runner(job.kind)
     try:
-        if action is None:
+        if run is None:
             raise outbox.Unworkable(f"no runner for {job.kind!r}")
-        await action.run(site, job)
+        await run(site, job)
     except outbox.Skipped as skipped:
         await asyncio.to_thread(outbox.skipped, site.engine, job, skipped.reason)
     except outbox.Unworkable as refused:
@@ -47,7 +50,7 @@ async def run_job(site: Site, job: Job) -> None:
         logger.warning("%s job %s failed: %s", job.kind, job.id, error)
         await asyncio.to_thread(outbox.failed, site.engine, job, f"{type(error).__name__}: {error}")
     else:
-        await asyncio.to_thread(outbox.done, site.engine, job)
+        await asyncio.to_thread(outbox.done, site.engine, job, forget=citizen_mails.forgets(job.kind))
 
 
 async def drain(site: Site, limit: int = 20) -> int:
@@ -104,6 +107,7 @@ async def forever(site: Site, wake: asyncio.Event) -> None:
             rounds += 1
             if rounds % 30 == 1:
                 await asyncio.to_thread(take_automatic, site)
+                await asyncio.to_thread(forget_old_requests, site.engine)
         except Exception:
             logger.exception("worker round failed")
         try:

@@ -111,9 +111,16 @@ def idempotency_id(token: ApiToken, procedure_id: int, key: str) -> str:
 
 
 def create_submission(
-    site: Site, published: Published, token: ApiToken, key: str, answers: Mapping[str, Any], lang: str
+    site: Site,
+    published: Published,
+    token: ApiToken,
+    key: str,
+    answers: Mapping[str, Any],
+    lang: str,
+    base_url: str = "",
 ) -> tuple[Submission, bool]:
-    """(submission, created): a key seen before returns its first submission, unchanged."""
+    """(submission, created): a key seen before returns its first submission, unchanged.
+    The applicant gets the acknowledgement's mail as from the web form (links under `base_url`)."""
     draft_id = idempotency_id(token, published.procedure_id, key)
     earlier = submission_for_draft(site.engine, draft_id)
     if earlier is not None:
@@ -128,7 +135,9 @@ def create_submission(
     try:
         if errors:
             raise reception.Invalid(errors)
-        submission = reception.receive(site.engine, info, draft, answers, channel="api", files=files)
+        submission = reception.receive(
+            site.engine, info, draft, answers, channel="api", files=files, base_url=base_url
+        )
     except BaseException as refused:
         api_files.discard(data_dir, files)
         if not isinstance(refused, reception.Invalid):

@@ -8,7 +8,8 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 
-from runtime import i18n, processing
+from runtime import access, i18n, processing
+from runtime.actions.mail import citizen_address
 from runtime.pdfs.receipts import receipt_file
 from runtime.render_tree import Renderer
 from runtime.site import site_of
@@ -22,10 +23,12 @@ async def receipt_page(request: Request) -> Response:
     if found is None or info is None:
         return site.not_found(request)
     lang = site.lang(request, info.organisation)
+    address = citizen_address(info, found.submission.answers)
     return site.page(
         request,
         info.organisation,
         ["receipt-page.html"],
+        mailed=access.mask(address) if address else "",
         lang=lang,
         r=Renderer(info.compiled, lang),
         version=info.compiled,

@@ -4,12 +4,13 @@ preview; its live refresh (htmx); reading the body it posts."""
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
-from runtime import i18n
+from runtime import access, i18n
 from runtime.answers import PostedForm
 from runtime.compiler import CompiledVersion, Page
 from runtime.fields.base import FieldError
@@ -18,6 +19,7 @@ from runtime.journey import post_page, previous_page, visible_page_indexes
 from runtime.models import Draft
 from runtime.render_tree import SHOWN_SLOT, Renderer
 from runtime.site import Site, VersionInfo, site_of
+from runtime.web import notices
 from runtime.web.early_response import EarlyResponse
 
 MAX_FIELDS = 3000
@@ -168,3 +170,38 @@ def _is_live(compiled: CompiledVersion, current: Page) -> bool:
     for element in current.definition["elements"]:
         watched.update(fields_of(element.get("visible_if")))
     return bool(names & watched) or any(field.widget.live_part for field in current.fields)
+
+
+# -- answers saved to finish later: their link by mail (the save button, the saved page) --
+
+
+def client_of(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def wake(site: Site) -> None:
+    """Have the worker look at the outbox now (what was just queued is a mail to send)."""
+    if site.wake_worker:
+        site.wake_worker()
+
+
+def saved_location(site: Site, draft: Draft, address: str | None) -> str:
+    """The saved page's address, saying where the resume link was mailed when it was (a
+    signed notice: a link cannot make the page claim a mail that was not queued)."""
+    location = f"/d/{draft.id}/saved"
+    if address is None:
+        return location
+    wake(site)
+    return f"{location}?{urlencode({'mailed': notices.sign(site.settings.data_dir, access.mask(address))})}"
+
+
+def mail_resume(request: Request, site: Site, draft: Draft, info: VersionInfo, address: str) -> bool:
+    """Queue the resume link's mail (in a worker thread); False when asked too often."""
+    return access.mail_resume_link(
+        site.engine,
+        draft.id,
+        address,
+        client_of(request),
+        site.base_url(request),
+        site.lang(request, info.organisation),
+    )

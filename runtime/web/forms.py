@@ -12,6 +12,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from runtime import drafts, i18n, reception
+from runtime.actions.mail import citizen_address
 from runtime.answers import PostedForm
 from runtime.catalogue import Published
 from runtime.compiler import CompiledVersion
@@ -23,11 +24,13 @@ from runtime.render_tree import Renderer
 from runtime.site import Site, VersionInfo, site_of
 from runtime.web.early_response import EarlyResponse
 from runtime.web.form_page import (
+    mail_resume,
     page_names,
     read_form,
     refresh_page,
     render_form_page,
     returns_to_review,
+    saved_location,
     steps,
 )
 from runtime.web.form_uploads import store_uploads
@@ -199,6 +202,8 @@ async def send(request: Request) -> Response:
         if invalid == ALREADY_ANSWERED:
             return RedirectResponse(f"/d/{token}/review?already=1", status_code=303)
         return RedirectResponse(f"/d/{token}/p/{invalid + 1}?check=1", status_code=303)
+    if site.wake_worker:  # the acknowledgement's mail, queued with the submission
+        site.wake_worker()
     return RedirectResponse(f"/r/{outcome}", status_code=303)
 
 
@@ -229,7 +234,7 @@ def _send(site: Site, token: str, base_url: str) -> str | tuple[str, int] | None
         return None
     try:
         submission = reception.receive(
-            site.engine, info, draft, draft.answers, channel=draft.channel or "web"
+            site.engine, info, draft, draft.answers, channel=draft.channel or "web", base_url=base_url
         )
     except reception.Closed:
         return draft.id, CLOSED
@@ -239,21 +244,6 @@ def _send(site: Site, token: str, base_url: str) -> str | tuple[str, int] | None
         return draft.id, ALREADY_ANSWERED
     schedule_receipt(site, submission, base_url, eager=True)
     return submission.follow_token
-
-
-@with_draft
-async def saved(request: Request, site: Site, draft: Draft, info: VersionInfo) -> Response:
-    lang = site.lang(request, info.organisation)
-    return site.page(
-        request,
-        info.organisation,
-        "saved.html",
-        lang=lang,
-        draft=draft,
-        version=info.compiled,
-        r=Renderer(info.compiled, lang),
-        resume_url=f"{site.base_url(request)}/d/{draft.id}",
-    )
 
 
 @with_draft
@@ -329,7 +319,13 @@ async def _handle_post(
     if target == "review":
         return RedirectResponse(f"/d/{draft.id}/review", status_code=303)
     if target == "saved":
-        return RedirectResponse(f"/d/{draft.id}/saved", status_code=303)
+        # The resume link goes to the address the answers give, if they give one already
+        # (not for an agent's entry on a citizen's behalf: that draft is the agent's).
+        address = citizen_address(info, step.answers) if draft.channel in ("web", None) else None
+        mailed = address is not None and await run_in_threadpool(
+            mail_resume, request, site, draft, info, address
+        )
+        return RedirectResponse(saved_location(site, draft, address if mailed else None), status_code=303)
     number = (target if isinstance(target, int) else index) + 1
     query = urlencode(
         {

@@ -185,7 +185,7 @@ async def create_submission(request: Request) -> Response:
     )
     try:
         submission, created = await run_in_threadpool(
-            api.create_submission, site, published, token, key, body["answers"], lang
+            api.create_submission, site, published, token, key, body["answers"], lang, site.base_url(request)
         )
     except api.Invalid as invalid:
         return error(request, 422, N_("The answers are not valid."), errors=invalid.errors)
@@ -197,6 +197,8 @@ async def create_submission(request: Request) -> Response:
             409,
             N_("This procedure takes one answer per person, and this e-mail address has already sent one."),
         )
+    if created and site.wake_worker:  # the acknowledgement's mail, queued with the submission
+        site.wake_worker()
     return await _status(request, site, published.organisation, submission.reference, 201 if created else 200)
 
 

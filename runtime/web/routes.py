@@ -13,7 +13,7 @@ from pathlib import Path
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from runtime.web import follow, follow_actions, forms, json_api, pages, results
+from runtime.web import access, follow, follow_actions, forms, json_api, pages, results
 from runtime.web.routing import page_and_below
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
@@ -37,7 +37,7 @@ routes: list[BaseRoute] = [
             Route("/p/{number:int}/refresh", forms.refresh, methods=["POST"], name="refresh"),
             Route("/review", forms.review, name="review"),
             Route("/submit", forms.send, methods=["POST"], name="submit"),
-            Route("/saved", forms.saved, name="saved"),
+            Route("/saved", access.saved, methods=["GET", "POST"], name="saved"),
         ],
     ),
     Route("/r/{token}", follow.receipt_page, name="receipt"),
@@ -55,6 +55,9 @@ routes: list[BaseRoute] = [
     Mount("/api", routes=json_api.routes),
     # Last: any first segment is an organisation's.
     Route("/{org}", pages.home, name="home"),
+    # Before the procedures: this address is the organisation's page, whatever procedure
+    # would take its name.
+    Route(f"/{{org}}/{access.FIND}", access.find_requests, methods=["GET", "POST"], name="find_requests"),
     *page_and_below(
         Route("/{org}/{procedure}", forms.start, methods=["GET", "POST"], name="start"),
         [
