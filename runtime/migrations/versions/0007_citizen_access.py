@@ -1,7 +1,7 @@
 """mails a citizen asks for: outbox rows without an event, and their throttle
 
-Revision ID: 0006
-Revises: 0005
+Revision ID: 0007
+Revises: 0006
 
 A resume link or the list of one's requests is mailed through the outbox like any other
 mail, but belongs to no event of a submission; the requests for them are counted an hour
@@ -14,8 +14,8 @@ import sqlalchemy as sa
 import sqlmodel.sql.sqltypes
 from alembic import op
 
-revision = '0006'
-down_revision = '0005'
+revision = '0007'
+down_revision = '0006'
 branch_labels = None
 depends_on = None
 
