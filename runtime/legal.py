@@ -135,6 +135,7 @@ def legal_pages(
 ) -> LegalPages:
     """The pages' content for an organisation (its name, kind and settings) in `lang`."""
     address, phone, email = _text(contact, "address"), _text(contact, "phone"), _text(contact, "email")
+    website = _text(contact, "website")
     head = N_("The mayor of %(name)s") if kind in ("commune", "village") else N_("The president of %(name)s")
     audit_date = parse_date(_text(legal, "audit_date"))
     return LegalPages(
@@ -143,7 +144,8 @@ def legal_pages(
         address=address,
         phone=phone,
         email=email,
-        website=_text(contact, "website"),
+        # Only a web address becomes a link: never a javascript: one, whoever stored it.
+        website=website if website.startswith(("https://", "http://")) else "",
         hours=_text(contact, "hours"),
         director=_text(legal, "director") or gettext(lang, head, name=name),
         # Without a word on the host, the organisation serves the pages itself.
