@@ -79,6 +79,16 @@ def conformity(rate: float | None) -> str:
     return "full" if rate >= 100 else "partial"
 
 
+def conformity_of(legal: Mapping[str, Any]) -> str:
+    """The state an organisation's statement declares (a CONFORMITY message), from its settings.
+
+    Every page's footer says it next to the link to the statement, as the RGAA asks: the
+    theme's own label for that link could not know each organisation's audit.
+    """
+    rate = legal.get("audit_rate")
+    return CONFORMITY[conformity(parse_rate(rate) if isinstance(rate, str) else None)]
+
+
 @dataclass(frozen=True)
 class Processing:
     """What one published procedure does with personal data, in the reader's language."""

@@ -81,6 +81,9 @@ async def test_the_accessibility_statement_states_conformity_and_contact(
     assert stated is not None and f"conformity-{state}" in stated["class"]
     wording = {"partial": "partially compliant", "none": "not compliant", "full": "fully compliant"}[state]
     assert wording in words(stated)
+    # Every page's footer says it too, whatever the theme's label for that link.
+    footer_link = page.select_one(f'.site-footer a[href="/{slug}/accessibilite"]')
+    assert footer_link is not None and words(footer_link) == f"Accessibility: {wording}"
     assert page.select_one(f'a[href="mailto:{info["contact"]["email"]}"]') is not None
     assert "Défenseur des droits" in words(page.select_one("main"))
     if state == "partial":

@@ -67,6 +67,11 @@ async def test_an_administrator_changes_the_pages_from_the_dashboard(
     statement = BeautifulSoup((await client.get("/beaulac/accessibilite")).text, "html.parser")
     assert "conformity-full" in statement.select_one(".conformity")["class"]  # type: ignore[index]
     assert "1 octobre 2026" in main_text(str(statement))
+    home = await client.get("/beaulac", headers={"accept-language": "en"})
+    footer = BeautifulSoup(home.text, "html.parser").select_one(
+        '.site-footer a[href="/beaulac/accessibilite"]'
+    )
+    assert footer is not None and footer.get_text() == "Accessibility: fully compliant"
 
 
 async def test_problems_show_next_to_their_fields_and_nothing_is_saved(
