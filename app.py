@@ -200,30 +200,42 @@ def create_admin(email: str, name: str, organisation: str | None) -> int:
 
 
 def check(paths: list[str]) -> int:
-    """Check procedure definitions (JSON files) and charters (folders or theme.json files)."""
+    """Check procedure definitions (JSON files) and charters (folders or theme.json files).
+
+    Relative links are followed too: a theme's footer links and the links in a definition's
+    texts must lead to a page, given the organisations of examples/ and of the definitions'
+    own folders (<organisation>/procedures/<procedure>.json).
+    """
     from runtime.charter import CharterError, load_charter
     from runtime.definition import DefinitionError, load_definition
+    from runtime.links import Known, charter_dead_links, definition_dead_links, organisation_of
 
+    homes = [Path(name).resolve().parent.parent for name in paths]
+    known = Known.from_folders(
+        sorted({EXAMPLES, *(home.parent for home in homes if (home / "organisation.json").is_file())})
+    )
     failed = 0
     for name in paths:
         path = Path(name)
         try:
             if path.is_dir() or path.name == "theme.json":
-                load_charter(path if path.is_dir() else path.parent)
+                charter = load_charter(path if path.is_dir() else path.parent)
+                problems = charter_dead_links(charter, known)
             else:
-                load_definition(path.read_bytes())
+                definition = load_definition(path.read_bytes())
+                problems = definition_dead_links(definition, organisation_of(path), known)
         except OSError as error:
             print(f"{name}: cannot be read: {error.strerror}")
             failed += 1
+            continue
         except DefinitionError as error:
-            failed += 1
-            print(f"{name}: {len(error.problems)} problem(s)")
-            for problem in error.problems:
-                print(f"  {problem.path or '/'}: {problem.message}")
+            problems = [f"{problem.path or '/'}: {problem.message}" for problem in error.problems]
         except CharterError as error:
+            problems = error.problems
+        if problems:
             failed += 1
-            print(f"{name}: {len(error.problems)} problem(s)")
-            for message in error.problems:
+            print(f"{name}: {len(problems)} problem(s)")
+            for message in problems:
                 print(f"  {message}")
         else:
             print(f"{name}: ok")

@@ -146,6 +146,7 @@ def load_examples(engine: Engine, examples_dir: Path) -> int:
                 lang=info.get("lang", "fr"),
                 timezone=info.get("timezone", "Europe/Paris"),
                 contact=info.get("contact", {}),
+                legal=info.get("legal", {}),
             )
             session.add(organisation)
             session.flush()
@@ -218,6 +219,18 @@ def version_by_id(engine: Engine, version_id: int) -> tuple[Organisation, Proced
 def organisation_by_slug(engine: Engine, slug: str) -> Organisation | None:
     with Session(engine) as session:
         return session.exec(select(Organisation).where(col(Organisation.slug) == slug)).first()
+
+
+def published_definitions(engine: Engine, organisation: Organisation) -> list[dict[str, Any]]:
+    """The definitions of the organisation's published procedures, open or not, by address."""
+    with Session(engine) as session:
+        rows = session.exec(
+            select(ProcedureVersion)
+            .join(Procedure, col(Procedure.published_version_id) == ProcedureVersion.id)
+            .where(col(Procedure.organisation_id) == organisation.id)
+            .order_by(Procedure.slug)
+        ).all()
+    return [version.definition for version in rows]
 
 
 def organisations(engine: Engine) -> list[Organisation]:

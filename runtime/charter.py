@@ -42,11 +42,28 @@ class FooterLink:
     label: Mapping[str, str]  # {lang: text}
     url: str
 
+    def href(self, organisation: str | None) -> str | None:
+        """Where the link leads from a page of `organisation` (its slug).
+
+        A relative address names one of the organisation's pages, so that one theme serves
+        each organisation using it: "mentions-legales" leads to /beaulac/mentions-legales.
+        A page of no organisation (the list of organisations, staff pages) has nowhere to
+        lead it, and leaves it out (None).
+        """
+        if self.url.startswith("/") or ":" in self.url:
+            return self.url
+        return f"/{organisation}/{self.url}" if organisation else None
+
 
 @dataclass(frozen=True)
 class Footer:
     text: Mapping[str, str]  # {lang: text}
     links: tuple[FooterLink, ...]
+
+    def links_for(self, organisation: str | None) -> list[tuple[Mapping[str, str], str]]:
+        """(label, address) of the links shown on a page of `organisation` (see FooterLink.href)."""
+        found = [(link.label, link.href(organisation)) for link in self.links]
+        return [(label, href) for label, href in found if href is not None]
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from runtime.fields import widget_for
 from runtime.fields.base import Problem
 from runtime.formats import compile_pattern
 from runtime.i18n import N_
+from runtime.organisation_pages import RESERVED
 
 MAX_BYTES = 2_000_000
 MAX_DEPTH = 32
@@ -69,6 +70,14 @@ def check_definition(document: Any) -> list[Problem]:
     problems.extend(_element_problems(document))
     problems.extend(_workflow_problems(document.get("workflow")))
     problems.extend(_settings_problems(document))
+    if document["id"] in RESERVED:  # /{org}/{id} would be the organisation's page of that name
+        problems.append(
+            Problem.of(
+                "/id",
+                N_("%(id)s is the address of an organisation's page: choose another"),
+                id=repr(document["id"]),
+            )
+        )
     problems.extend(_text_problems(document))
     return problems
 

@@ -29,7 +29,12 @@ class Organisation(SQLModel, table=True):
     theme: str = Field(default="default", max_length=63)
     lang: str = Field(default="fr", max_length=8)
     timezone: str = Field(default="Europe/Paris", max_length=64)
-    contact: dict[str, Any] = json_column()
+    contact: dict[str, Any] = json_column()  # service, address, phone, email, website, hours
+    # What the legal pages say beyond the contact (publication director, host, data protection
+    # officer, accessibility audit...): runtime/legal.py names the keys and their defaults.
+    legal: dict[str, Any] = Field(
+        default_factory=dict, sa_column=Column(JSONType, nullable=False, server_default=text("'{}'"))
+    )
     # Signs the organisation's webhooks (Standard Webhooks "whsec_..."), made on first use.
     webhook_secret: str | None = Field(default=None, max_length=100)
     created_at: dt.datetime = Field(default_factory=now)

@@ -33,6 +33,7 @@ from runtime.actions.registry import delivery_label
 from runtime.charter import theme_folders
 from runtime.fields import registry
 from runtime.fields.file import FORMAT_NAMES, size_text
+from runtime.legal import conformity_of
 from runtime.render_tree import SHOWN_SLOT
 from runtime.text import markdown_html
 
@@ -210,6 +211,7 @@ class Templates:
         env.globals["field_html"] = _field_html
         env.globals["widget_for"] = registry.widget_for
         env.globals["SHOWN_SLOT"] = SHOWN_SLOT
+        env.globals["conformity_of"] = conformity_of
         env.globals["fragments"] = FragmentCache()
         # The workflow actions, for the workflow editor and a case's history (runtime.actions).
         env.globals["workflow_editor"] = WorkflowEditor

@@ -59,6 +59,16 @@ def plain_excerpt(source: str, limit: int = 180) -> str:
     return first[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "…"
 
 
+def markdown_links(source: str) -> list[str]:
+    """The addresses of the links a Markdown text makes, as the page would write them."""
+    return [
+        str(child.attrGet("href") or "")
+        for token in _markdown.parse(source)
+        for child in token.children or ()
+        if child.type == "link_open"
+    ]
+
+
 @lru_cache(maxsize=4096)
 def markdown_html(source: str) -> Markup:
     html = _markdown.render(source)

@@ -46,7 +46,15 @@ def test_every_shipped_theme_loads(name: str) -> None:
     svg = logo.read_text(encoding="utf-8")
     assert "<script" not in svg and "href" not in svg
     assert {"fr", "en"} <= set(charter.footer.text)
-    assert 2 <= len(charter.footer.links) <= 3
+    assert 2 <= len(charter.footer.links) <= 4
+    # Written relative to the organisation's address, each leads to that organisation's page.
+    assert [href for _label, href in charter.footer.links_for("beaulac")] == [
+        "/beaulac/mentions-legales",
+        "/beaulac/donnees-personnelles",
+        "/beaulac/accessibilite",
+        "/beaulac/contact",
+    ]
+    assert charter.footer.links_for(None) == []
 
 
 def test_shipped_themes_are_visibly_distinct() -> None:

@@ -119,10 +119,10 @@ async def test_new_colours_and_links_show_at_once_on_the_home_and_form_pages(
             "color-primary": "#123456",
             "color-focus": "#6d28d9",
             "font_heading": "serif",
-            "link-3-label_fr": "Plan d’accès",
-            "link-3-url": "https://beaulac.example/plan",
-            "link-4-label_fr": "Écrire à la mairie",
-            "link-4-url": "mailto:contact@beaulac.example",
+            "link-4-label_fr": "Plan d’accès",
+            "link-4-url": "https://beaulac.example/plan",
+            "link-5-label_fr": "Écrire à la mairie",
+            "link-5-url": "mailto:contact@beaulac.example",
         },
     )
     assert saved.status_code == 303, errors(saved.text)
@@ -138,7 +138,7 @@ async def test_new_colours_and_links_show_at_once_on_the_home_and_form_pages(
         links = footer_links(page.text)
         assert links["Plan d’accès"] == "https://beaulac.example/plan"
         assert links["Écrire à la mairie"] == "mailto:contact@beaulac.example"
-        assert links["Mentions légales"] == "/mentions-legales"  # the former links are kept
+        assert links["Mentions légales"] == "/beaulac/mentions-legales"  # the former links are kept
         # The shipped theme's template override is still used by the edited charter.
         assert "Beaulac, ville au bord de l'eau" in page.text
     assert start.status_code == 200
@@ -269,11 +269,12 @@ async def test_addresses_other_than_web_mail_or_site_paths_are_refused(
 ) -> None:
     await signed_in(app, client, "maire@beaulac.example", {"beaulac": "administrator"})
     for url in ("javascript:alert(1)", "//evil.example/x", "data:text/html,hello", "ftp://files.example"):
-        refused = await edit(client, {"link-3-label_fr": "Piège", "link-3-url": url})
+        refused = await edit(client, {"link-4-label_fr": "Piège", "link-4-url": url})
         assert refused.status_code == 422
-        assert any(message.startswith("Lien 4") for message in errors(refused.text)), url
-    missing = await edit(client, {"link-3-url": "/sans-libelle"})
-    assert "Lien 4\u00a0: écrivez son libellé en français." in errors(missing.text)
+        row = BeautifulSoup(refused.text, "html.parser").select_one("fieldset.link-row.field-error")
+        assert row is not None and row.legend is not None and row.legend.get_text() == "Lien 5", url
+    missing = await edit(client, {"link-4-url": "/sans-libelle"})
+    assert "Lien 5\u00a0: écrivez son libellé en français." in errors(missing.text)
     assert edited_themes(app) == []
 
 

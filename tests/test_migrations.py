@@ -12,7 +12,9 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import text
 
+from runtime.catalogue import organisation_by_slug
 from runtime.db import MIGRATIONS, make_engine, migrate
+from runtime.legal import legal_pages
 from runtime.submissions import _next_number
 from tests.conftest import make_settings
 
@@ -113,3 +115,23 @@ def test_answers_stored_with_nan_are_made_json(tmp_path: Path) -> None:
     assert json.loads(stored["infinite"]) == {"surface": [None, None]}
     assert json.loads(stored["fine"]) == {"surface": 12.5}
     engine.dispose()
+
+
+def test_an_organisation_stored_before_0008_has_complete_legal_pages(backend: str, tmp_path: Path) -> None:
+    """Its legal settings start empty, and its pages show the defaults drawn from its contact."""
+    engine = make_engine(make_settings(backend, tmp_path).sqlalchemy_url)
+    _upgrade(engine, "0007")
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO organisation (slug, name, kind, theme, lang, timezone, contact, created_at) "
+                "VALUES ('o', 'Ville d''Ô', 'commune', 'default', 'fr', 'Europe/Paris', "
+                """'{"address": "1 rue", "email": "m@o.example"}', CURRENT_TIMESTAMP)"""
+            )
+        )
+    migrate(engine)
+    found = organisation_by_slug(engine, "o")
+    engine.dispose()
+    assert found is not None and found.legal == {}
+    pages = legal_pages(found.name, found.kind, found.contact, found.legal, "fr")
+    assert (pages.host_name, pages.host_address, pages.dpo) == ("Ville d'Ô", "1 rue", "m@o.example")

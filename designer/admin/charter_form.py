@@ -235,9 +235,9 @@ def _read_links(form: Mapping[str, str], problems: Problems, lang: str) -> list[
                 gettext(
                     lang,
                     N_(
-                        "Link %(n)s: the address must start with https://, http://, "
-                        "mailto: or a single / (a page of this site), without spaces "
-                        "or quotes."
+                        "Link %(n)s: write an address starting with https://, http:// or "
+                        "mailto:, a page of this site starting with a single /, or a page of "
+                        "the organisation such as mentions-legales; without spaces or quotes."
                     ),
                     n=number,
                 ),

@@ -17,6 +17,7 @@ from designer.web import (
     editor,
     functions,
     inbox,
+    legal,
     procedures,
     reports,
     session,
@@ -63,6 +64,7 @@ organisation_routes: list[BaseRoute] = [
     Route("/charter", charter.charter_page, methods=["GET", "POST"], name="staff_charter"),
     Route("/charter/preview", charter.preview, methods=["POST"], name="staff_charter_preview"),
     Route("/charter/preview.css", charter.preview_css, name="staff_charter_preview_css"),
+    Route("/legal", legal.legal_page, methods=["GET", "POST"], name="staff_legal"),
     Route("/inbox", inbox.organisation_inbox, name="staff_inbox"),
     Mount("/p/{slug}", routes=procedure_routes),
     *page_and_below(

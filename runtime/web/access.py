@@ -12,13 +12,14 @@ from runtime.actions.mail import citizen_address
 from runtime.catalogue import organisation_by_slug
 from runtime.i18n import N_
 from runtime.models import Draft, Organisation
+from runtime.organisation_pages import FIND_REQUESTS
 from runtime.render_tree import Renderer
 from runtime.site import Site, VersionInfo, site_of
 from runtime.web import notices
 from runtime.web.form_page import client_of, mail_resume, read_form, saved_location, wake
 from runtime.web.forms import with_draft
 
-FIND = "mes-demandes"  # below an organisation's address: /{org}/mes-demandes
+FIND = FIND_REQUESTS  # below an organisation's address: /{org}/mes-demandes
 NOT_AN_ADDRESS = N_("Enter an e-mail address in the format name@example.fr")
 EMPTY = N_("Enter the e-mail address you gave in your requests")
 TOO_MANY = N_(

@@ -13,7 +13,8 @@ from pathlib import Path
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from runtime.web import access, follow, follow_actions, forms, json_api, pages, results
+from runtime.legal import PAGES
+from runtime.web import access, follow, follow_actions, forms, json_api, legal_pages, pages, results
 from runtime.web.routing import page_and_below
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
@@ -55,9 +56,12 @@ routes: list[BaseRoute] = [
     Mount("/api", routes=json_api.routes),
     # Last: any first segment is an organisation's.
     Route("/{org}", pages.home, name="home"),
-    # Before the procedures: this address is the organisation's page, whatever procedure
-    # would take its name.
+    # Before an organisation's procedures: these names are refused as a procedure's address.
     Route(f"/{{org}}/{access.FIND}", access.find_requests, methods=["GET", "POST"], name="find_requests"),
+    *(
+        Route(f"/{{org}}/{address}", legal_pages.page_for(key), name=f"legal_{key}")
+        for address, key in PAGES.items()
+    ),
     *page_and_below(
         Route("/{org}/{procedure}", forms.start, methods=["GET", "POST"], name="start"),
         [
