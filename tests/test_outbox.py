@@ -335,7 +335,7 @@ async def test_notifying_a_citizen_who_gave_no_address_is_recorded_as_not_sent(
     from bs4 import BeautifulSoup
 
     from runtime.catalogue import publish
-    from runtime.db import session_scope
+    from runtime.db import writing
     from runtime.site import ROOT
     from tests.test_casework import case_url, take
     from tests.test_exports import organisation
@@ -348,7 +348,7 @@ async def test_notifying_a_citizen_who_gave_no_address_is_recorded_as_not_sent(
     ]
     for page in definition["ui"]["pages"]:
         page["elements"] = [e for e in page["elements"] if e.get("field") != "courriel"]
-    with session_scope(app.state.site.engine) as session:
+    with writing(app.state.site.engine) as session:
         publish(session, organisation(app), definition)
     app.state.site.published.clear()
     contact = {k: v for k, v in EXAMPLES[REPORT][1][0].items() if k != "courriel"}
