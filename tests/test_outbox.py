@@ -5,6 +5,7 @@ for the same transition on PostgreSQL."""
 from __future__ import annotations
 
 import asyncio
+import copy
 import datetime as dt
 import json
 import threading
@@ -72,7 +73,10 @@ async def a_submission(app: Any) -> Submission:
 
 
 def definition_of(app: Any, submission: Submission) -> dict[str, Any]:
-    return dict(app.state.site.version(submission.version_id).compiled.definition)
+    # A deep copy: the compiled version is shared by the whole process (and by the next
+    # tests' apps, whose examples have the same ids and content), so a test that changes a
+    # transition's actions must not change them there.
+    return copy.deepcopy(dict(app.state.site.version(submission.version_id).compiled.definition))
 
 
 def index_of(definition: dict[str, Any], target: str, source: str | None = None) -> int:
