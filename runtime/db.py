@@ -136,10 +136,13 @@ def writing(engine: Engine, durable: bool = True) -> Iterator[Session]:
     `durable=False` is for writes no one has been told are kept (a draft's pages): on SQLite
     their commit spares a disk flush.
     """
-    with _one_writer(engine), Session(_writer(engine, durable), expire_on_commit=False) as session:
-        try:
-            yield session
-            session.commit()
-        except BaseException:
-            session.rollback()
-            raise
+    with Session(_writer(engine, durable), expire_on_commit=False) as session:
+        # The lock spans the transaction, from its BEGIN to its COMMIT: making the session
+        # and handing its connection back to the pool are done outside it.
+        with _one_writer(engine):
+            try:
+                yield session
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
