@@ -117,8 +117,9 @@ def migrate(engine: Engine, extra_versions: list[Path] | None = None) -> None:
 # them and by nothing else (tests/test_storage_style.py checks it). Both give a SQLModel
 # Session. ORM code works on it (`exec`, `get`, `add`); code written as SQL statements
 # runs them on `session.connection()`, which returns plain rows (the session's own
-# `execute` would turn `select(Model)` into objects) and skips the ORM on the hot paths.
-# What was read stays usable after the block (expire_on_commit=False).
+# `execute` would turn `select(Model)` into objects) and adds no ORM work to each of
+# the hot paths' statements. What was read stays usable after the block
+# (expire_on_commit=False).
 
 
 @contextmanager
