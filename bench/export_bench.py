@@ -72,7 +72,7 @@ def set_up(folder: Path, count: int) -> str:
 
     from app import create_app
     from runtime.catalogue import find_published
-    from runtime.db import write_transaction
+    from runtime.db import writing
     from runtime.models import Submission
     from runtime.settings import Settings
 
@@ -84,7 +84,8 @@ def set_up(folder: Path, count: int) -> str:
     rng = random.Random(2026)
     start = dt.datetime(2026, 1, 5, 8, 0, tzinfo=dt.UTC)
     batch = []
-    with write_transaction(engine) as connection:
+    with writing(engine) as session:
+        connection = session.connection()
         for number in range(1, count + 1):
             moment = start + dt.timedelta(seconds=number * 97)
             batch.append(

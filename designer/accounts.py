@@ -17,10 +17,10 @@ from typing import cast
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlalchemy import Engine, delete, func
-from sqlmodel import Session, col, select
+from sqlmodel import col, select
 
 from designer.staff_models import ROLES, LoginFailure, Membership, StaffSession, StaffUser
-from runtime.db import session_scope
+from runtime.db import reading, writing
 from runtime.models import Organisation, now
 
 SESSION_LIFETIME = dt.timedelta(hours=12)
@@ -78,7 +78,7 @@ def create_user(
     for role in (roles or {}).values():
         if role not in ROLES:
             raise ValueError(f"unknown role {role!r}")
-    with session_scope(engine) as session:
+    with writing(engine) as session:
         user = StaffUser(
             email=normalise_email(email), name=name.strip(), password_hash=_hasher.hash(password)
         )
@@ -94,7 +94,7 @@ def sign_in(engine: Engine, email: str, password: str, address: str) -> str:
     """A new session token for the right e-mail and password, else SignInRefused."""
     email = normalise_email(email)[:254]
     since = now() - THROTTLE_WINDOW
-    with Session(engine) as session:
+    with reading(engine) as session:
         by_account = session.exec(
             select(func.count())
             .select_from(LoginFailure)
@@ -109,12 +109,12 @@ def sign_in(engine: Engine, email: str, password: str, address: str) -> str:
     if by_account >= MAX_FAILURES_PER_ACCOUNT or by_address >= MAX_FAILURES_PER_ADDRESS:
         raise SignInRefused("throttled")
     if not _verified(user, password):
-        with session_scope(engine) as session:
+        with writing(engine) as session:
             session.add(LoginFailure(email=email, address=address[:64]))
         raise SignInRefused("invalid")
     assert user is not None and user.id is not None
     token = secrets.token_urlsafe(32)
-    with session_scope(engine) as session:
+    with writing(engine) as session:
         session.add(StaffSession(digest=_digest(token), user_id=user.id, expires_at=now() + SESSION_LIFETIME))
         session.exec(delete(LoginFailure).where(col(LoginFailure.email) == email))
         if _hasher.check_needs_rehash(user.password_hash):
@@ -139,7 +139,7 @@ def staff_for(engine: Engine, token: str | None) -> Staff | None:
     """The person a session token belongs to, if the session and the account are alive."""
     if not token or len(token) > 64:
         return None
-    with Session(engine) as session:
+    with reading(engine) as session:
         row = session.exec(
             select(StaffSession, StaffUser)
             .join(StaffUser, col(StaffUser.id) == StaffSession.user_id)
@@ -179,19 +179,19 @@ def _roles_with_children(
 
 
 def sign_out(engine: Engine, token: str) -> None:
-    with session_scope(engine) as session:
+    with writing(engine) as session:
         session.exec(delete(StaffSession).where(col(StaffSession.digest) == _digest(token)))
 
 
 def change_password(engine: Engine, user_id: int, current: str, new: str) -> str:
     """Set a new password, end every session of the account, and open a fresh one."""
     check_password(new)
-    with Session(engine) as session:
+    with reading(engine) as session:
         user = session.get(StaffUser, user_id)
     if user is None or not _verified(user, current):
         raise SignInRefused("invalid")
     token = secrets.token_urlsafe(32)
-    with session_scope(engine) as session:
+    with writing(engine) as session:
         user.password_hash = _hasher.hash(new)
         session.add(user)
         session.exec(delete(StaffSession).where(col(StaffSession.user_id) == user_id))
@@ -200,7 +200,7 @@ def change_password(engine: Engine, user_id: int, current: str, new: str) -> str
 
 
 def deactivate(engine: Engine, user_id: int) -> None:
-    with session_scope(engine) as session:
+    with writing(engine) as session:
         user = session.get(StaffUser, user_id)
         if user is not None:
             user.active = False
@@ -209,11 +209,11 @@ def deactivate(engine: Engine, user_id: int) -> None:
 
 
 def password_matches(engine: Engine, email: str, password: str) -> bool:
-    with Session(engine) as session:
+    with reading(engine) as session:
         user = session.exec(select(StaffUser).where(col(StaffUser.email) == normalise_email(email))).first()
     return _verified(user, password)
 
 
 def any_user(engine: Engine) -> bool:
-    with Session(engine) as session:
+    with reading(engine) as session:
         return session.exec(select(StaffUser.id)).first() is not None

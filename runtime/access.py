@@ -23,7 +23,7 @@ from sqlmodel import col
 from runtime import reception
 from runtime.actions.citizen_mails import queue_requests, queue_resume
 from runtime.actions.mail import citizen_address, email_fields
-from runtime.db import write_transaction
+from runtime.db import reading, writing
 from runtime.models import AccessRequest, Draft, Procedure, ProcedureVersion, Submission, now
 from runtime.render_tree import Renderer
 
@@ -68,7 +68,8 @@ _TABLE = AccessRequest.__table__  # type: ignore[attr-defined]  # SQLModel sets 
 def forget_old_requests(engine: Engine) -> None:
     """Remove what is no longer counted (the worker calls it now and then: a quiet site keeps
     no trace of who asked for a link past the hour)."""
-    with write_transaction(engine, durable=False) as connection:
+    with writing(engine, durable=False) as session:
+        connection = session.connection()
         connection.execute(delete(_TABLE).where(_TABLE.c.created_at < now() - WINDOW))
 
 
@@ -83,7 +84,8 @@ def allow(engine: Engine, kind: str, address: str, client: str) -> None:
     moment = now()
     since = moment - WINDOW
     table = _TABLE
-    with write_transaction(engine, durable=False) as connection:
+    with writing(engine, durable=False) as session:
+        connection = session.connection()
         connection.execute(delete(table).where(table.c.created_at < since))
         counted = select(func.count()).select_from(table).where(table.c.kind == kind)
         by_address = connection.execute(counted.where(table.c.address_digest == digest)).scalar_one()
@@ -112,7 +114,8 @@ def requests_of(site: Site, organisation_id: int, address: str, base_url: str, l
     An address is the answer to a form's first e-mail question (the one notifications go
     to), compared without regard to case, in every version the requests were made with.
     """
-    with site.engine.connect() as connection:
+    with reading(site.engine) as session:
+        connection = session.connection()
         versions: list[tuple[int, int | None]] = [
             (row[0], row[1])
             for row in connection.execute(
@@ -168,7 +171,8 @@ def _matching(
         (table.c.version_id.in_(version_ids)) & (func.lower(answers[name].as_string()) == address)
         for name, version_ids in by_field.items()
     ]
-    with engine.connect() as connection:
+    with reading(engine) as session:
+        connection = session.connection()
         return list(connection.execute(select(table).where(or_(*clauses)).limit(200)).mappings())
 
 

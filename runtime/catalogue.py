@@ -20,7 +20,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from runtime.compiler import CompiledVersion
-from runtime.db import session_scope
+from runtime.db import reading, writing
 from runtime.definition import load_definition
 from runtime.models import Organisation, Procedure, ProcedureVersion, now
 
@@ -127,7 +127,7 @@ def save_version(
 def load_examples(engine: Engine, examples_dir: Path) -> int:
     """Load example organisations and their procedures; returns how many were new."""
     created = 0
-    with session_scope(engine) as session:
+    with writing(engine) as session:
         if session.exec(select(Organisation)).first() is not None:
             return 0
         folders = sorted(p for p in examples_dir.iterdir() if (p / "organisation.json").exists())
@@ -183,7 +183,7 @@ class PublishedCache:
 
 
 def find_published(engine: Engine, org_slug: str, procedure_slug: str) -> Published | None:
-    with Session(engine) as session:
+    with reading(engine) as session:
         row = session.exec(
             select(Organisation, Procedure, ProcedureVersion)
             .join(Procedure, col(Procedure.organisation_id) == Organisation.id)
@@ -206,7 +206,7 @@ def find_published(engine: Engine, org_slug: str, procedure_slug: str) -> Publis
 
 
 def version_by_id(engine: Engine, version_id: int) -> tuple[Organisation, Procedure, ProcedureVersion] | None:
-    with Session(engine) as session:
+    with reading(engine) as session:
         row = session.exec(
             select(Organisation, Procedure, ProcedureVersion)
             .join(Procedure, col(Procedure.organisation_id) == Organisation.id)
@@ -217,13 +217,13 @@ def version_by_id(engine: Engine, version_id: int) -> tuple[Organisation, Proced
 
 
 def organisation_by_slug(engine: Engine, slug: str) -> Organisation | None:
-    with Session(engine) as session:
+    with reading(engine) as session:
         return session.exec(select(Organisation).where(col(Organisation.slug) == slug)).first()
 
 
 def published_definitions(engine: Engine, organisation: Organisation) -> list[dict[str, Any]]:
     """The definitions of the organisation's published procedures, open or not, by address."""
-    with Session(engine) as session:
+    with reading(engine) as session:
         rows = session.exec(
             select(ProcedureVersion)
             .join(Procedure, col(Procedure.published_version_id) == ProcedureVersion.id)
@@ -234,7 +234,7 @@ def published_definitions(engine: Engine, organisation: Organisation) -> list[di
 
 
 def organisations(engine: Engine) -> list[Organisation]:
-    with Session(engine) as session:
+    with reading(engine) as session:
         return list(session.exec(select(Organisation).order_by(Organisation.name)))
 
 
@@ -245,7 +245,7 @@ def open_procedures(engine: Engine, organisation: Organisation) -> list[Compiled
     """
     from runtime.reception import is_open
 
-    with Session(engine) as session:
+    with reading(engine) as session:
         rows = session.exec(
             select(ProcedureVersion)
             .join(Procedure, col(Procedure.published_version_id) == ProcedureVersion.id)

@@ -1,4 +1,5 @@
-"""The database: engine set-up for SQLite and PostgreSQL, and migrations at start."""
+"""The database: engine set-up for SQLite and PostgreSQL, the two ways a unit of work is
+opened (`reading` and `writing`), and migrations at start."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event
 from sqlmodel import Session
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -79,7 +80,7 @@ def _sqlite_begin(connection: Any) -> None:
 _writers: dict[tuple[int, bool], tuple[Engine, Engine]] = {}
 
 
-def writer(engine: Engine, durable: bool = True) -> Engine:
+def _writer(engine: Engine, durable: bool = True) -> Engine:
     """The engine for units of work that write: on SQLite they take the write lock first."""
     key = (id(engine), durable)
     found = _writers.get(key)
@@ -92,7 +93,7 @@ _write_locks: dict[str, threading.Lock] = {}
 
 
 @contextmanager
-def one_writer(engine: Engine) -> Iterator[None]:
+def _one_writer(engine: Engine) -> Iterator[None]:
     """On SQLite, the process's writers queue on a lock of their own.
 
     SQLite lets one writer in at a time and makes the others sleep and retry; threads that
@@ -105,13 +106,6 @@ def one_writer(engine: Engine) -> Iterator[None]:
     lock = _write_locks.setdefault(str(engine.url), threading.Lock())
     with lock:
         yield
-
-
-@contextmanager
-def write_transaction(engine: Engine, durable: bool = True) -> Iterator[Connection]:
-    """One transaction of plain statements that writes (committed at the end of the block)."""
-    with one_writer(engine), writer(engine, durable).begin() as connection:
-        yield connection
 
 
 def migrate(engine: Engine, extra_versions: list[Path] | None = None) -> None:
@@ -131,13 +125,37 @@ def migrate(engine: Engine, extra_versions: list[Path] | None = None) -> None:
         command.upgrade(config, "heads")
 
 
+# The two ways into the database: every unit of work of the product is opened by one of
+# them and by nothing else (tests/test_storage_style.py checks it). Both give a SQLModel
+# Session. ORM code works on it (`exec`, `get`, `add`); code written as SQL statements
+# runs them on `session.connection()`, which returns plain rows (the session's own
+# `execute` would turn `select(Model)` into objects) and adds no ORM work to each of
+# the hot paths' statements. What was read stays usable after the block
+# (expire_on_commit=False).
+
+
 @contextmanager
-def session_scope(engine: Engine, durable: bool = True) -> Iterator[Session]:
-    """One unit of work that writes: committed when the block ends, rolled back if it raises."""
-    with one_writer(engine), Session(writer(engine, durable), expire_on_commit=False) as session:
-        try:
-            yield session
-            session.commit()
-        except BaseException:
-            session.rollback()
-            raise
+def reading(engine: Engine) -> Iterator[Session]:
+    """One unit of work that only reads: no write lock, and nothing of it is committed."""
+    with Session(engine, expire_on_commit=False) as session:
+        yield session
+
+
+@contextmanager
+def writing(engine: Engine, durable: bool = True) -> Iterator[Session]:
+    """One unit of work that writes: committed when the block ends, rolled back if it raises.
+
+    On SQLite it waits for the process's write lock and begins with BEGIN IMMEDIATE.
+    `durable=False` is for writes no one has been told are kept (a draft's pages): on SQLite
+    their commit spares a disk flush.
+    """
+    with Session(_writer(engine, durable), expire_on_commit=False) as session:
+        # The lock spans the transaction, from its BEGIN to its COMMIT: making the session
+        # and handing its connection back to the pool are done outside it.
+        with _one_writer(engine):
+            try:
+                yield session
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise

@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import Engine, bindparam, insert, select, update
 
-from runtime.db import write_transaction
+from runtime.db import reading, writing
 from runtime.models import Attachment, Draft, now
 
 _DRAFT = Draft.__table__  # type: ignore[attr-defined]  # SQLModel sets it on table models
@@ -35,7 +35,8 @@ def new_token() -> str:
 def get_draft(engine: Engine, token: str) -> Draft | None:
     if not token or len(token) > 43:
         return None
-    with engine.connect() as connection:
+    with reading(engine) as session:
+        connection = session.connection()
         row = connection.execute(_SELECT, {"token": token}).first()
     # Rows come from the database, already valid: built without validating them again.
     return None if row is None else Draft.model_construct(**row._mapping)
@@ -53,7 +54,8 @@ def save_draft(
     """Keep a page's answers and files in one write: the first page's also creates the draft."""
     values = {"answers": dict(answers), "page": page, "updated_at": now()}
     rows = [{name: getattr(item, name) for name in _ATTACHMENT_FIELDS} for item in attachments]
-    with write_transaction(engine, durable=False) as connection:
+    with writing(engine, durable=False) as session:
+        connection = session.connection()
         if new:
             connection.execute(
                 _INSERT,
@@ -75,7 +77,8 @@ def start_on_behalf(engine: Engine, version_id: int, lang: str, channel: str) ->
     """An empty draft that a counter, phone or mail agent fills for a citizen; its token."""
     token = new_token()
     at = now()
-    with write_transaction(engine, durable=False) as connection:
+    with writing(engine, durable=False) as session:
+        connection = session.connection()
         connection.execute(
             _INSERT,
             {

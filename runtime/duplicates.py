@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import Engine, select
 from sqlmodel import col
 
+from runtime.db import reading
 from runtime.models import Submission
 from runtime.search import fold
 
@@ -47,7 +48,8 @@ def probable(engine: Engine, definition: Mapping[str, Any], submission: Submissi
     created = submission.created_at
     if created.tzinfo is None:
         created = created.replace(tzinfo=dt.UTC)
-    with engine.connect() as connection:
+    with reading(engine) as session:
+        connection = session.connection()
         rows = connection.execute(
             select(Submission)
             .where(

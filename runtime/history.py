@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, insert, select, update
 from sqlmodel import col
 
+from runtime.db import reading
 from runtime.i18n import N_
 from runtime.models import Attachment, Submission, SubmissionEvent, now
 
@@ -112,7 +113,8 @@ def events_of(connection: Connection, submission_id: int) -> list[SubmissionEven
 
 def load(engine: Engine, submission_id: int) -> tuple[Submission, list[SubmissionEvent]] | None:
     """A submission with its whole history, oldest first."""
-    with engine.connect() as connection:
+    with reading(engine) as session:
+        connection = session.connection()
         row = (
             connection.execute(select(Submission).where(col(Submission.id) == submission_id))
             .mappings()
@@ -127,7 +129,8 @@ def load(engine: Engine, submission_id: int) -> tuple[Submission, list[Submissio
 def visible_files(engine: Engine, submission_id: int, events: list[SubmissionEvent]) -> list[Attachment]:
     """What the applicant may open: their own files, and documents issued by an event they see."""
     shown = {event.id for event in events if event.visible}
-    with engine.connect() as connection:
+    with reading(engine) as session:
+        connection = session.connection()
         rows = [
             Attachment(**row)
             for row in connection.execute(

@@ -17,7 +17,7 @@ from sqlmodel import col
 
 from runtime import history, workflow
 from runtime.actions import notifications, registry
-from runtime.db import write_transaction
+from runtime.db import reading, writing
 
 # The history's vocabulary and readers, which callers have always reached through here.
 from runtime.history import Actor as Actor
@@ -57,7 +57,8 @@ def take_transition(
         raise Refused(N_("This transition is taken automatically after a delay, not by hand."))
     if not workflow.may_take(transition, actor.held):
         raise Refused(N_("You do not hold a function allowed to take this transition."))
-    with write_transaction(engine) as connection:
+    with writing(engine) as session:
+        connection = session.connection()
         submission = history.current(connection, submission_id)
         if submission.state != transition.source or (expected_state and submission.state != expected_state):
             raise Refused(
@@ -114,7 +115,8 @@ def answer_complement(
     if not text and not files:
         raise Refused(N_("Write an answer or attach a file."))
     citizen = Actor(name="citizen", kind="citizen")
-    with write_transaction(engine) as connection:
+    with writing(engine) as session:
+        connection = session.connection()
         # Settled inside the transaction: an agent, the worker or a second click may have
         # closed the request since the page was read.
         request = open_complement(history.events_of(connection, submission_id))
@@ -163,7 +165,8 @@ def send_message(engine: Engine, submission_id: int, actor: Actor, text: str, *,
     text = text.strip()
     if not text:
         raise Refused(N_("The message is empty."))
-    with write_transaction(engine) as connection:
+    with writing(engine) as session:
+        connection = session.connection()
         submission = history.current(connection, submission_id)
         if actor.kind == "citizen":
             if submission.state == WITHDRAWN:
@@ -197,7 +200,8 @@ def add_note(engine: Engine, submission_id: int, actor: Actor, text: str) -> int
     text = text.strip()
     if not text:
         raise Refused(N_("The note is empty."))
-    with write_transaction(engine) as connection:
+    with writing(engine) as session:
+        connection = session.connection()
         history.current(connection, submission_id)
         return history.record(connection, submission_id, "note", actor, comment=text[:10_000], visible=False)
 
@@ -212,7 +216,8 @@ def assign(
 ) -> int:
     """Put submissions in someone's hands, or a team's, or nobody's; returns how many changed."""
     changed = 0
-    with write_transaction(engine) as connection:
+    with writing(engine) as session:
+        connection = session.connection()
         for submission_id in submission_ids:
             moved = connection.execute(
                 update(Submission)
@@ -237,7 +242,8 @@ def withdraw(
 ) -> int:
     """The applicant withdraws a request nobody has started processing."""
     citizen = Actor(name="citizen", kind="citizen")
-    with write_transaction(engine) as connection:
+    with writing(engine) as session:
+        connection = session.connection()
         submission = history.current(connection, submission_id)
         if not can_withdraw(definition, submission, history.events_of(connection, submission_id)):
             raise Refused(
@@ -281,7 +287,8 @@ def due_automatic(
     """
     moment = at or now()
     due: list[tuple[int, int, int]] = []
-    with engine.connect() as connection:
+    with reading(engine) as session:
+        connection = session.connection()
         for version_id, definition in definitions.items():
             for transition in workflow.transitions(definition):
                 if transition.after_days is None:
@@ -306,7 +313,8 @@ def link(engine: Engine, submission_id: int, other_id: int, actor: Actor) -> Non
     """Record that two submissions are about the same thing, on both (agents only see it)."""
     if submission_id == other_id:
         raise Refused(N_("A submission cannot be linked to itself."))
-    with write_transaction(engine) as connection:
+    with writing(engine) as session:
+        connection = session.connection()
         first, second = history.current(connection, submission_id), history.current(connection, other_id)
         if first.procedure_id != second.procedure_id:
             raise Refused(N_("Only submissions of the same procedure can be linked."))

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import ColumnElement, Engine, Row, select
 from sqlmodel import col
 
+from runtime.db import reading
 from runtime.i18n import N_, gettext
 from runtime.models import Submission
 
@@ -100,7 +101,8 @@ def submissions_in_batches(
             .order_by(col(Submission.id))
             .limit(batch_size)
         )
-        with engine.connect() as connection:
+        with reading(engine) as session:
+            connection = session.connection()
             rows = connection.execute(statement).all()
         if rows:
             yield rows

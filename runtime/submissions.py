@@ -18,10 +18,10 @@ from sqlalchemy import Connection, Engine, bindparam, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col
+from sqlmodel import col
 from sqlmodel import select as select_model
 
-from runtime.db import write_transaction
+from runtime.db import reading, writing
 from runtime.models import (
     Attachment,
     Draft,
@@ -156,7 +156,8 @@ def submit(
     folded = answers_text(answers)  # worked out before the write lock, not inside it
     next_number = _NEXT_NUMBER["postgresql" if engine.dialect.name == "postgresql" else "sqlite"]
     try:
-        with write_transaction(engine) as connection:
+        with writing(engine) as session:
+            connection = session.connection()
             # The counter's upsert comes first: on SQLite it takes the write lock before any
             # read, so two racing submits queue up instead of failing with "locked".
             number = connection.execute(next_number, {"prefix": prefix, "year": created.year}).scalar_one()
@@ -213,7 +214,8 @@ def attachment_ids(answers: Any) -> list[str]:
 
 
 def submission_for_draft(engine: Engine, draft_id: str) -> Submission | None:
-    with engine.connect() as connection:
+    with reading(engine) as session:
+        connection = session.connection()
         row = connection.execute(_BY_DRAFT, {"draft": draft_id}).first()
     # A full object (not model_construct): it may be pickled for the receipt's worker.
     return None if row is None else Submission(**row._mapping)
@@ -222,7 +224,7 @@ def submission_for_draft(engine: Engine, draft_id: str) -> Submission | None:
 def follow(engine: Engine, token: str) -> Follow | None:
     if not token or len(token) > 43:
         return None
-    with Session(engine, expire_on_commit=False) as session:
+    with reading(engine) as session:
         submission = session.exec(
             select_model(Submission).where(col(Submission.follow_token) == token)
         ).first()
@@ -239,5 +241,5 @@ def follow(engine: Engine, token: str) -> Follow | None:
 
 
 def by_fingerprint(engine: Engine, digest: str) -> Submission | None:
-    with Session(engine, expire_on_commit=False) as session:
+    with reading(engine) as session:
         return session.exec(select_model(Submission).where(col(Submission.fingerprint) == digest)).first()

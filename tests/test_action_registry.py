@@ -22,7 +22,7 @@ from runtime.actions.controls import Control, Summary
 from runtime.actions.job_context import context_of
 from runtime.actions.outbox import Job
 from runtime.actions.registry import Item, QueuedAction
-from runtime.db import write_transaction
+from runtime.db import writing
 from runtime.definition import check_definition, load_definition
 from tests.conftest import make_settings
 from tests.test_editor import _draft, _new
@@ -58,7 +58,8 @@ class Stamp(QueuedAction):
     def _note(self, site: Site, job: Job) -> None:
         found = context_of(site, job)
         assert found is not None and found.submission.id is not None
-        with write_transaction(site.engine) as connection:
+        with writing(site.engine) as session:
+            connection = session.connection()
             history.record(
                 connection,
                 found.submission.id,

@@ -223,7 +223,7 @@ async def test_a_legacy_nan_in_stored_answers_reads_as_empty(app: Any, client: h
     PostgreSQL never held one: its JSON types refuse the token."""
     from sqlalchemy import text
 
-    from runtime.db import write_transaction
+    from runtime.db import writing
 
     response = await _post(app, client, json.dumps({"answers": ANSWERS}).encode(), "legacy")
     assert response.status_code == 201, response.text
@@ -234,16 +234,19 @@ async def test_a_legacy_nan_in_stored_answers_reads_as_empty(app: Any, client: h
     update = text("UPDATE submission SET answers = :answers WHERE reference = :reference")
     if engine.dialect.name == "postgresql":
         with pytest.raises(Exception, match="(?i)invalid input syntax for type json"):
-            with write_transaction(engine) as connection:
+            with writing(engine) as session:
+                connection = session.connection()
                 connection.execute(update, {"answers": legacy, "reference": reference})
         return
-    with write_transaction(engine) as connection:
+    with writing(engine) as session:
+        connection = session.connection()
         connection.execute(update, {"answers": legacy, "reference": reference})
     # Until the migration repairs it, a reader takes the value for null...
     again = await client.get(f"/api/beaulac/submissions/{reference}", headers=token_for(app, "beaulac"))
     assert again.status_code == 200 and again.json()["answers"]["description"] is None
     # ...and once it has, SQLite's own JSON functions (statistics, search) read the row too.
-    with write_transaction(engine) as connection:
+    with writing(engine) as session:
+        connection = session.connection()
         assert _repair_migration().repair(connection) == 1
 
     again = await client.get(f"/api/beaulac/submissions/{reference}", headers=token_for(app, "beaulac"))

@@ -13,7 +13,7 @@ from bs4 import BeautifulSoup
 from sqlmodel import Session, func, select
 
 from runtime.catalogue import publish
-from runtime.db import session_scope
+from runtime.db import writing
 from runtime.models import Attachment, Draft, Organisation, Submission
 from tests.conftest import errors_in, post_page
 from tests.example_answers import EXAMPLES, png_bytes
@@ -194,7 +194,7 @@ def hostile_definition() -> dict[str, Any]:
 
 
 async def test_staff_texts_are_shown_literally_everywhere(app: Any, client: httpx.AsyncClient) -> None:
-    with session_scope(engine_of(app)) as session:
+    with writing(engine_of(app)) as session:
         organisation = session.exec(select(Organisation).where(Organisation.slug == "beaulac")).one()
         publish(session, organisation, hostile_definition())
     page = await client.get("/beaulac/hostile")

@@ -209,7 +209,7 @@ async def test_the_save_page_asks_for_an_address_when_none_was_given(
 
 def without_email_question(app: Any) -> None:
     from runtime.catalogue import publish
-    from runtime.db import session_scope
+    from runtime.db import writing
     from runtime.site import ROOT
     from tests.test_exports import organisation
 
@@ -220,7 +220,7 @@ def without_email_question(app: Any) -> None:
     ]
     for page in definition["ui"]["pages"]:
         page["elements"] = [e for e in page["elements"] if e.get("field") != "courriel"]
-    with session_scope(app.state.site.engine) as session:
+    with writing(app.state.site.engine) as session:
         publish(session, organisation(app), definition)
     app.state.site.published.clear()
 

@@ -89,13 +89,36 @@ def test_references_are_numbered_per_procedure(backend: str, tmp_path: Path, yea
 
 
 def test_submissions_are_flushed_to_disk_and_drafts_need_not_be(tmp_path: Path) -> None:
-    from runtime.db import session_scope, write_transaction
+    from runtime.db import writing
 
     engine = make_engine(f"sqlite:///{tmp_path / 'db.sqlite'}")
-    with write_transaction(engine) as connection:
-        assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
-    with session_scope(engine, durable=False) as session:
+    with writing(engine) as session:
+        assert session.connection().exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
+    with writing(engine, durable=False) as session:
         assert session.connection().exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
-    with session_scope(engine) as session:
+    with writing(engine) as session:
         assert session.connection().exec_driver_sql("PRAGMA synchronous").scalar() == 2
+    engine.dispose()
+
+
+def test_a_read_neither_waits_for_the_writers_nor_keeps_anything(tmp_path: Path) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from runtime.db import reading, writing
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'db.sqlite'}")
+    with writing(engine) as session:
+        session.connection().execute(text("CREATE TABLE counted (n INTEGER)"))
+
+    def count() -> int:
+        with reading(engine) as session:
+            return int(session.connection().execute(text("SELECT count(*) FROM counted")).scalar_one())
+
+    with writing(engine) as session, ThreadPoolExecutor(1) as pool:
+        session.connection().execute(text("INSERT INTO counted VALUES (1)"))
+        # While a writer holds the write lock, a reader reads what was committed before it.
+        assert pool.submit(count).result(timeout=20) == 0
+    with reading(engine) as session:
+        session.connection().execute(text("INSERT INTO counted VALUES (2)"))
+    assert count() == 1  # what a reading wrote was rolled back
     engine.dispose()

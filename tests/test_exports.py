@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import insert, update
 
 from runtime.catalogue import find_published, publish
-from runtime.db import session_scope, write_transaction
+from runtime.db import writing
 from runtime.drafts import new_token, save_draft
 from runtime.models import Draft, Organisation, Submission, SubmissionEvent
 from runtime.reports.file_formats import csv_chunks, neutralised
@@ -40,7 +40,7 @@ def organisation(app: Any, slug: str = "beaulac") -> Organisation:
 
 
 def publish_version(app: Any, definition: dict[str, Any]) -> None:
-    with session_scope(app.state.site.engine) as session:
+    with writing(app.state.site.engine) as session:
         publish(session, organisation(app), definition)
     app.state.site.published.clear()
 
@@ -68,7 +68,8 @@ def submit_answers(app: Any, answers: dict[str, Any], slug: str = SLUG, org: str
 
 def move(app: Any, submission: Submission, to_state: str, at: dt.datetime, from_state: str = "recue") -> None:
     """A status change as the workflow records it: an event, and the submission's state."""
-    with write_transaction(app.state.site.engine) as connection:
+    with writing(app.state.site.engine) as session:
+        connection = session.connection()
         connection.execute(
             insert(SubmissionEvent).values(
                 submission_id=submission.id,
@@ -83,7 +84,8 @@ def move(app: Any, submission: Submission, to_state: str, at: dt.datetime, from_
 
 
 def received_at(app: Any, submission: Submission, at: dt.datetime) -> None:
-    with write_transaction(app.state.site.engine) as connection:
+    with writing(app.state.site.engine) as session:
+        connection = session.connection()
         connection.execute(update(Submission).where(Submission.id == submission.id).values(created_at=at))
 
 

@@ -5,6 +5,7 @@ for the same transition on PostgreSQL."""
 from __future__ import annotations
 
 import asyncio
+import copy
 import datetime as dt
 import json
 import threading
@@ -44,7 +45,10 @@ async def a_submission(app: Any) -> Submission:
 
 
 def definition_of(app: Any, submission: Submission) -> dict[str, Any]:
-    return dict(app.state.site.version(submission.version_id).compiled.definition)
+    # A deep copy: the compiled version is shared by the whole process (and by the next
+    # tests' apps, whose examples have the same ids and content), so a test that changes a
+    # transition's actions must not change them there.
+    return copy.deepcopy(dict(app.state.site.version(submission.version_id).compiled.definition))
 
 
 def index_of(definition: dict[str, Any], target: str, source: str | None = None) -> int:
@@ -311,7 +315,7 @@ async def test_notifying_a_citizen_who_gave_no_address_is_recorded_as_not_sent(
     from bs4 import BeautifulSoup
 
     from runtime.catalogue import publish
-    from runtime.db import session_scope
+    from runtime.db import writing
     from runtime.site import ROOT
     from tests.test_casework import case_url, take
     from tests.test_exports import organisation
@@ -324,7 +328,7 @@ async def test_notifying_a_citizen_who_gave_no_address_is_recorded_as_not_sent(
     ]
     for page in definition["ui"]["pages"]:
         page["elements"] = [e for e in page["elements"] if e.get("field") != "courriel"]
-    with session_scope(app.state.site.engine) as session:
+    with writing(app.state.site.engine) as session:
         publish(session, organisation(app), definition)
     app.state.site.published.clear()
     contact = {k: v for k, v in EXAMPLES[REPORT][1][0].items() if k != "courriel"}

@@ -119,11 +119,12 @@ async def test_one_answer_per_person_applies_to_the_api(app: Any, client: httpx.
 async def test_two_procedures_with_one_prefix_both_take_answers(app: Any, client: httpx.AsyncClient) -> None:
     from sqlalchemy import update
 
-    from runtime.db import write_transaction
+    from runtime.db import writing
     from runtime.models import Procedure
 
     engine = app.state.site.engine
-    with write_transaction(engine) as connection:
+    with writing(engine) as session:
+        connection = session.connection()
         connection.execute(update(Procedure).values(reference_prefix="MEM"))
     app.state.site._versions.clear()
     for procedure in ("val-dorne/budget-participatif", "val-dorne/consultation-plu"):

@@ -15,7 +15,7 @@ from designer.editor.operations import EditRefused
 from designer.editor.properties import set_properties
 from runtime.catalogue import publish
 from runtime.compiler import CompiledVersion
-from runtime.db import session_scope
+from runtime.db import writing
 from runtime.definition import check_definition
 from runtime.fields import widget_for
 from runtime.site import ROOT
@@ -47,7 +47,7 @@ def test_a_text_without_a_maximum_gets_the_default_in_the_form_and_the_contract(
 async def test_an_answer_over_the_default_maximum_is_refused_with_a_message(
     app: Any, client: httpx.AsyncClient
 ) -> None:
-    with session_scope(app.state.site.engine) as session:
+    with writing(app.state.site.engine) as session:
         publish(session, organisation(app), report_without_limits())
     app.state.site.published.clear()
     first_page, files = EXAMPLES[REPORT][0]

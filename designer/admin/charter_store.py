@@ -23,11 +23,11 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from sqlalchemy import Engine
-from sqlmodel import Session, select
+from sqlmodel import select
 
 from designer.admin.charter_form import CharterValues, theme_data
 from runtime.charter import Charter, CharterError, load_charter, theme_problems
-from runtime.db import session_scope
+from runtime.db import reading, writing
 from runtime.models import Organisation
 
 _REVISION = "-r"
@@ -69,7 +69,7 @@ def save(
     else:
         raise CharterError(["no free name for the edited charter"])
     try:
-        with session_scope(engine) as session:
+        with writing(engine) as session:
             row = session.get(Organisation, organisation.id)
             assert row is not None
             row.theme = name
@@ -128,7 +128,7 @@ def _prune(engine: Engine, edited: Path, slug: str, keep: set[str]) -> None:
     The one just replaced is kept: a receipt queued a moment ago may still be rendered with it.
     """
     pattern = _revision_pattern(slug)
-    with Session(engine) as session:
+    with reading(engine) as session:
         used = set(session.exec(select(Organisation.theme)).all())
     for path in edited.iterdir():
         if pattern.fullmatch(path.name) and path.name not in keep | used:

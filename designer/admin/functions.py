@@ -19,7 +19,7 @@ from sqlmodel import Session, col
 from designer.accounts import Staff
 from designer.staff_models import FunctionBinding, Membership, StaffGroupMember, StaffUser
 from runtime import workflow
-from runtime.db import session_scope
+from runtime.db import reading, writing
 from runtime.models import Organisation
 
 PROCESSING_ROLES = ("administrator", "agent")
@@ -47,7 +47,7 @@ def _lineage(session: Session, organisation_id: int) -> list[int]:
 
 def processors(engine: Engine, organisation_id: int) -> list[Processor]:
     """Active agents and administrators of the organisation (directly or through a parent)."""
-    with Session(engine) as session:
+    with reading(engine) as session:
         lineage = _lineage(session, organisation_id)
         rows = session.exec(
             select(
@@ -78,7 +78,7 @@ def processors(engine: Engine, organisation_id: int) -> list[Processor]:
 
 def bindings(engine: Engine, procedure_id: int) -> dict[str, set[int]]:
     """Function -> the people holding it, groups expanded to their members."""
-    with Session(engine) as session:
+    with reading(engine) as session:
         rows = session.exec(
             select(
                 FunctionBinding.function,
@@ -97,7 +97,7 @@ def bindings(engine: Engine, procedure_id: int) -> dict[str, set[int]]:
 
 def bound(engine: Engine, procedure_id: int) -> dict[str, tuple[set[int], set[int]]]:
     """Function -> (people, groups) as they were bound, for the page that binds them."""
-    with Session(engine) as session:
+    with reading(engine) as session:
         rows = session.exec(
             select(
                 FunctionBinding.function,
@@ -146,7 +146,7 @@ def bind(
 ) -> None:
     """Bind `function` to exactly these people and groups (among the organisation's); none
     leaves it to everyone."""
-    with session_scope(engine) as session:
+    with writing(engine) as session:
         session.exec(
             delete(FunctionBinding).where(
                 col(FunctionBinding.procedure_id) == procedure_id,
@@ -171,7 +171,7 @@ def recipients_for(engine: Engine) -> Callable[..., list[str]]:
         if to == "assignee" and assignee_id is not None:
             return [p.email for p in people if p.id == assignee_id]
         if to == "assignee" and group_id is not None:
-            with Session(engine) as session:
+            with reading(engine) as session:
                 members = {
                     row[0]
                     for row in session.exec(

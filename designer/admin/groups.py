@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
 
 from designer.staff_models import FunctionBinding, StaffGroup, StaffGroupMember
-from runtime.db import session_scope
+from runtime.db import reading, writing
 from runtime.fields.base import Refusal
 from runtime.i18n import N_
 
@@ -26,7 +26,7 @@ class Group:
 
 
 def groups_of(engine: Engine, organisation_id: int) -> list[Group]:
-    with Session(engine) as session:
+    with reading(engine) as session:
         rows = session.exec(
             select(StaffGroup.id, StaffGroup.name, StaffGroupMember.user_id)  # type: ignore[call-overload]  # Session.exec is typed for sqlmodel's select only
             .join(StaffGroupMember, col(StaffGroupMember.group_id) == StaffGroup.id, isouter=True)
@@ -48,7 +48,7 @@ def create(engine: Engine, organisation_id: int, name: str) -> None:
     if not name:
         raise GroupRefused(N_("a group needs a name"))
     try:
-        with session_scope(engine) as session:
+        with writing(engine) as session:
             session.add(StaffGroup(organisation_id=organisation_id, name=name))
     except IntegrityError:
         raise GroupRefused(N_("there is already a group named “%(name)s”"), name=name) from None
@@ -65,7 +65,7 @@ def add_member(engine: Engine, organisation_id: int, group_id: int, user_id: int
     """Put someone of the organisation (among `allowed`) in one of its groups."""
     if user_id not in allowed:
         raise GroupRefused(N_("choose someone of this organisation"))
-    with session_scope(engine) as session:
+    with writing(engine) as session:
         _own(session, organisation_id, group_id)
         if (
             session.exec(
@@ -80,7 +80,7 @@ def add_member(engine: Engine, organisation_id: int, group_id: int, user_id: int
 
 
 def remove_member(engine: Engine, organisation_id: int, group_id: int, user_id: int) -> None:
-    with session_scope(engine) as session:
+    with writing(engine) as session:
         _own(session, organisation_id, group_id)
         session.exec(
             delete(StaffGroupMember).where(
@@ -93,7 +93,7 @@ def remove_member(engine: Engine, organisation_id: int, group_id: int, user_id: 
 def delete_group(engine: Engine, organisation_id: int, group_id: int) -> None:
     """The group, its members and the functions bound to it (which fall back to their other
     holders, or to everyone)."""
-    with session_scope(engine) as session:
+    with writing(engine) as session:
         group = _own(session, organisation_id, group_id)
         session.exec(delete(FunctionBinding).where(col(FunctionBinding.group_id) == group_id))
         session.exec(delete(StaffGroupMember).where(col(StaffGroupMember.group_id) == group_id))

@@ -6,12 +6,12 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from runtime.db import session_scope
+from runtime.db import writing
 from runtime.models import Organisation
 
 
 def save(engine: Engine, organisation_id: int, contact: dict[str, Any], legal: dict[str, Any]) -> None:
-    with session_scope(engine) as session:
+    with writing(engine) as session:
         row = session.get(Organisation, organisation_id)
         if row is None:  # removed meanwhile: nothing to save into
             return

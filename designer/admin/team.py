@@ -10,7 +10,7 @@ from sqlmodel import Session, col, select
 
 from designer.accounts import create_user, normalise_email
 from designer.staff_models import ROLES, Membership, StaffSession, StaffUser
-from runtime.db import session_scope
+from runtime.db import reading, writing
 from runtime.fields.base import Refusal
 from runtime.i18n import N_
 from runtime.models import Organisation
@@ -27,7 +27,7 @@ class Member:
 
 
 def members(engine: Engine, organisation: Organisation) -> list[Member]:
-    with Session(engine) as session:
+    with reading(engine) as session:
         rows = session.exec(
             select(StaffUser, Membership.role)
             .join(Membership, col(Membership.user_id) == StaffUser.id)
@@ -44,7 +44,7 @@ def add_member(engine: Engine, organisation: Organisation, email: str, name: str
     email = normalise_email(email)
     if "@" not in email or not name.strip():
         raise TeamRefused(N_("give a name and an e-mail address"))
-    with Session(engine) as session:
+    with reading(engine) as session:
         user = session.exec(select(StaffUser).where(col(StaffUser.email) == email)).first()
     if user is None:
         password = secrets.token_urlsafe(12)
@@ -58,7 +58,7 @@ def add_member(engine: Engine, organisation: Organisation, email: str, name: str
 def set_role(engine: Engine, organisation: Organisation, user_id: int, role: str) -> None:
     if role not in ROLES:
         raise TeamRefused(N_("unknown role %(role)s"), role=repr(role))
-    with session_scope(engine) as session:
+    with writing(engine) as session:
         found = session.exec(
             select(Membership).where(
                 col(Membership.user_id) == user_id, col(Membership.organisation_id) == organisation.id
@@ -73,7 +73,7 @@ def set_role(engine: Engine, organisation: Organisation, user_id: int, role: str
 
 
 def remove_member(engine: Engine, organisation: Organisation, user_id: int) -> None:
-    with session_scope(engine) as session:
+    with writing(engine) as session:
         _keep_an_administrator(session, organisation, user_id, None)
         session.exec(
             delete(Membership).where(

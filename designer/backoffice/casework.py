@@ -14,6 +14,7 @@ from sqlmodel import col
 from designer.admin import functions
 from runtime import duplicates, processing, workflow
 from runtime.actions import outbox
+from runtime.db import reading
 from runtime.models import Attachment, Outbox, Submission, SubmissionEvent
 
 
@@ -38,7 +39,8 @@ class Case:
 
 
 def attachments(engine: Engine, submission_id: int) -> list[Attachment]:
-    with engine.connect() as connection:
+    with reading(engine) as session:
+        connection = session.connection()
         return [
             Attachment(**row)
             for row in connection.execute(
@@ -78,7 +80,8 @@ def case(
 
 
 def attachment(engine: Engine, attachment_id: str, submission_id: int) -> Attachment | None:
-    with engine.connect() as connection:
+    with reading(engine) as session:
+        connection = session.connection()
         row = (
             connection.execute(
                 select(Attachment).where(

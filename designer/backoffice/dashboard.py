@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import Engine, func
-from sqlmodel import Session, col, select
+from sqlmodel import col, select
 
+from runtime.db import reading
 from runtime.models import Organisation, Procedure, ProcedureVersion, Submission
 from runtime.text import localize
 
@@ -32,7 +33,7 @@ def overview(engine: Engine, roles: dict[int, str], lang: str) -> list[Organisat
     """Only the organisations in `roles`: nothing of another organisation is ever read."""
     if not roles:
         return []
-    with Session(engine) as session:
+    with reading(engine) as session:
         organisations = session.exec(
             select(Organisation).where(col(Organisation.id).in_(list(roles))).order_by(Organisation.name)
         ).all()

@@ -18,6 +18,7 @@ from sqlalchemy.sql import Select
 from sqlmodel import col
 
 from runtime import workflow
+from runtime.db import reading
 from runtime.models import Procedure, ProcedureVersion, Submission, now
 from runtime.processing import WITHDRAWN
 from runtime.search import fold
@@ -131,7 +132,8 @@ def scope(
     procedures: set[int] = set()
     finals: dict[int, frozenset[str]] = {}
     opens: dict[int, frozenset[str]] = {}
-    with engine.connect() as connection:
+    with reading(engine) as session:
+        connection = session.connection()
         for found_id, version_id, definition in connection.execute(statement):
             procedures.add(found_id)
             final = workflow.final_states(definition)
@@ -267,7 +269,8 @@ def page(
     # The page's ids first, sorting narrow rows, then those rows whole: sorting thousands of
     # matches with their answers attached costs several times more.
     ids = query.with_only_columns(col(Submission.id)).limit(PAGE_SIZE).offset((filters.page - 1) * PAGE_SIZE)
-    with engine.connect() as connection:
+    with reading(engine) as session:
+        connection = session.connection()
         total = int(connection.execute(counted).scalar_one())
         chosen = [row[0] for row in connection.execute(ids)]
         # Rows come from the database, already valid: built without validating them again.
@@ -288,7 +291,8 @@ def selected(engine: Engine, where: Scope, ids: Sequence[int]) -> list[Submissio
     """The submissions of a bulk selection, only those inside the scope."""
     if not ids or not where.procedure_ids:
         return []
-    with engine.connect() as connection:
+    with reading(engine) as session:
+        connection = session.connection()
         return [
             Submission(**row)
             for row in connection.execute(

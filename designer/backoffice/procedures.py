@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Engine
-from sqlmodel import Session, col, select
+from sqlmodel import col, select
 
 from runtime import workflow
+from runtime.db import reading
 from runtime.models import Organisation, Procedure, ProcedureVersion
 from runtime.text import localize
 
@@ -22,7 +23,7 @@ class ProcedureInfo:
 
 
 def procedures_of(engine: Engine, organisation: Organisation, lang: str) -> dict[int, ProcedureInfo]:
-    with Session(engine) as session:
+    with reading(engine) as session:
         rows = session.exec(
             select(Procedure, ProcedureVersion)
             .join(ProcedureVersion, col(ProcedureVersion.procedure_id) == col(Procedure.id))

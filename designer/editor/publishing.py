@@ -16,13 +16,13 @@ from typing import Any
 
 from sqlalchemy import Engine, update
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, select
+from sqlmodel import col, select
 
 from designer.imports.json_schema import from_json_schema, is_plain_schema
 from designer.imports.xlsform import from_xlsform
 from designer.imports.xlsform_workbook import looks_like_workbook
 from runtime.catalogue import content_hash, save_version
-from runtime.db import session_scope
+from runtime.db import reading, writing
 from runtime.definition import load_definition
 from runtime.fields.base import Problem
 from runtime.i18n import N_
@@ -88,7 +88,7 @@ def templates() -> dict[str, dict[str, Any]]:
 
 
 def procedure_state(engine: Engine, organisation: Organisation, slug: str) -> ProcedureState | None:
-    with Session(engine) as session:
+    with reading(engine) as session:
         procedure = session.exec(
             select(Procedure).where(
                 col(Procedure.organisation_id) == organisation.id, col(Procedure.slug) == slug
@@ -120,7 +120,7 @@ def import_definition(
     report: list[Problem] = []
     if looks_like_workbook(raw):
         definition, report = from_xlsform(raw, organisation.lang)
-        with session_scope(engine) as session:
+        with writing(engine) as session:
             return save_version(
                 session, organisation, load_definition(json.dumps(definition)), publish=False
             ), report
@@ -133,7 +133,7 @@ def import_definition(
         definition = load_definition(json.dumps(definition))
     else:
         definition = load_definition(raw)
-    with session_scope(engine) as session:
+    with writing(engine) as session:
         return save_version(session, organisation, definition, publish=False), report
 
 
@@ -145,7 +145,7 @@ def save_draft(
     Not flushed to disk at each change (SQLite's NORMAL, in WAL mode): a power cut may lose
     the last edits of a draft, never the database; publishing a version is flushed.
     """
-    with session_scope(engine, durable=False) as session:
+    with writing(engine, durable=False) as session:
         return save_version(session, organisation, definition, publish=False, checked=checked)
 
 
@@ -161,7 +161,7 @@ def save_edit(
     new draft), so exactly one of them wins on SQLite and PostgreSQL alike.
     """
     digest = content_hash(definition)
-    with session_scope(engine, durable=False) as session:
+    with writing(engine, durable=False) as session:
         latest = session.exec(
             select(ProcedureVersion)
             .join(Procedure, col(Procedure.id) == ProcedureVersion.procedure_id)
@@ -204,7 +204,7 @@ def publish_draft(engine: Engine, organisation: Organisation, slug: str) -> Proc
     state = procedure_state(engine, organisation, slug)
     if state is None or state.draft is None:
         return None
-    with session_scope(engine) as session:
+    with writing(engine) as session:
         return save_version(session, organisation, state.draft.definition, publish=True)
 
 

@@ -19,13 +19,12 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, Engine
-from sqlmodel import Session
 
 from runtime import drafts, i18n
 from runtime.actions.job_context import context_of
 from runtime.actions.mail import Mail, citizen_address, send
 from runtime.actions.outbox import NO_ADDRESS, Job, Skipped, enqueue
-from runtime.db import write_transaction
+from runtime.db import reading, writing
 from runtime.i18n import N_
 from runtime.models import Organisation, Submission
 from runtime.pdfs import pool as render_pool
@@ -79,7 +78,8 @@ def queue_requests(engine: Engine, organisation_id: int, address: str, base_url:
 
 
 def _queue(engine: Engine, kind: str, payload: Mapping[str, Any]) -> None:
-    with write_transaction(engine, durable=False) as connection:
+    with writing(engine, durable=False) as session:
+        connection = session.connection()
         enqueue(connection, None, 0, kind, payload)
 
 
@@ -293,7 +293,7 @@ async def run_requests(site: Site, job: Job) -> None:
 
 
 def _organisation(engine: Engine, organisation_id: int) -> Organisation | None:
-    with Session(engine) as session:
+    with reading(engine) as session:
         return session.get(Organisation, organisation_id)
 
 

@@ -31,7 +31,7 @@ from runtime.actions.mail import fill
 from runtime.actions.outbox import Job
 from runtime.actions.registry import Item, QueuedAction
 from runtime.charter import charter_for
-from runtime.db import write_transaction
+from runtime.db import reading, writing
 from runtime.i18n import N_
 from runtime.models import Attachment, Organisation, Submission, now
 from runtime.pdfs import pool as render_pool
@@ -119,7 +119,8 @@ def prepare(site: Site, job: Job) -> tuple[str, DocumentJob] | None:
         return None
     assert job.event_id is not None  # queued by a transition, so with its event
     attachment_id = document_id(job.event_id, int(job.payload.get("index", 0)))
-    with site.engine.connect() as connection:
+    with reading(site.engine) as session:
+        connection = session.connection()
         if connection.execute(select(col(Attachment.id)).where(col(Attachment.id) == attachment_id)).first():
             return None
     spec = job.payload["action"]["document"]
@@ -165,7 +166,8 @@ def store(site: Site, job: Job, attachment_id: str, spec: DocumentJob, data: byt
         created_at=now(),
     )
     try:
-        with write_transaction(site.engine) as connection:
+        with writing(site.engine) as session:
+            connection = session.connection()
             connection.execute(insert(Attachment).values(**row))
     except IntegrityError:
         pass  # stored by an earlier attempt that was thought lost

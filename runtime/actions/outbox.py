@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, insert, select, update
 from sqlmodel import col
 
-from runtime.db import write_transaction
+from runtime.db import reading, writing
 from runtime.models import Outbox, now
 
 # After this many failed attempts a row is set aside as failed (and shown to staff).
@@ -87,7 +87,8 @@ def claim(engine: Engine, limit: int = 20, at: dt.datetime | None = None) -> lis
     )
     if engine.dialect.name == "postgresql":
         due = due.with_for_update(skip_locked=True)
-    with write_transaction(engine, durable=False) as connection:
+    with writing(engine, durable=False) as session:
+        connection = session.connection()
         # A row claimed this often without an answer kills its worker (out of memory, say):
         # it is set aside instead of being claimed for ever.
         connection.execute(
@@ -125,13 +126,14 @@ def done(engine: Engine, job: Job, *, forget: bool = False) -> None:
     values: dict[str, Any] = {"status": "done", "done_at": now(), "claimed_until": None, "last_error": None}
     if forget:
         values["payload"] = {}
-    with write_transaction(engine, durable=False) as connection:
-        connection.execute(update(Outbox).where(col(Outbox.id) == job.id).values(**values))
+    with writing(engine, durable=False) as session:
+        session.connection().execute(update(Outbox).where(col(Outbox.id) == job.id).values(**values))
 
 
 def skipped(engine: Engine, job: Job, reason: str) -> None:
     """Not carried out, for a reason that no retry would change; the history says which."""
-    with write_transaction(engine, durable=False) as connection:
+    with writing(engine, durable=False) as session:
+        connection = session.connection()
         connection.execute(
             update(Outbox)
             .where(col(Outbox.id) == job.id)
@@ -142,7 +144,8 @@ def skipped(engine: Engine, job: Job, reason: str) -> None:
 def failed(engine: Engine, job: Job, error: str) -> None:
     """Try again later, or give up after MAX_ATTEMPTS; the error is kept for staff to read."""
     gave_up = job.attempts >= MAX_ATTEMPTS
-    with write_transaction(engine, durable=False) as connection:
+    with writing(engine, durable=False) as session:
+        connection = session.connection()
         connection.execute(
             update(Outbox)
             .where(col(Outbox.id) == job.id)
@@ -160,7 +163,8 @@ def for_events(engine: Engine, event_ids: list[int]) -> dict[int, list[Outbox]]:
     if not event_ids:
         return {}
     found: dict[int, list[Outbox]] = {}
-    with engine.connect() as connection:
+    with reading(engine) as session:
+        connection = session.connection()
         for row in connection.execute(
             select(Outbox).where(col(Outbox.event_id).in_(event_ids)).order_by(col(Outbox.id))
         ).mappings():

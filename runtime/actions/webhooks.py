@@ -32,7 +32,7 @@ from runtime.actions.controls import Control, Summary
 from runtime.actions.job_context import context_of
 from runtime.actions.outbox import Job, Unworkable
 from runtime.actions.registry import Item, QueuedAction
-from runtime.db import write_transaction
+from runtime.db import reading, writing
 from runtime.i18n import N_
 from runtime.models import Organisation
 
@@ -120,13 +120,15 @@ async def check_target(url: str, allowed_hosts: str) -> Target:
 
 def organisation_secret(site: Site, organisation_id: int) -> str:
     """The organisation's signing secret, made on first use."""
-    with site.engine.connect() as connection:
+    with reading(site.engine) as session:
+        connection = session.connection()
         found = connection.execute(
             select(col(Organisation.webhook_secret)).where(col(Organisation.id) == organisation_id)
         ).scalar()
     if found:
         return str(found)
-    with write_transaction(site.engine) as connection:
+    with writing(site.engine) as session:
+        connection = session.connection()
         connection.execute(
             update(Organisation)
             .where(col(Organisation.id) == organisation_id, col(Organisation.webhook_secret).is_(None))

@@ -18,6 +18,7 @@ from runtime import processing
 from runtime.access import forget_old_requests
 from runtime.actions import citizen_mails, outbox, registry
 from runtime.actions.outbox import Job
+from runtime.db import reading
 from runtime.models import ProcedureVersion
 
 if TYPE_CHECKING:
@@ -65,7 +66,8 @@ async def drain(site: Site, limit: int = 20) -> int:
 
 
 def _published_definitions(site: Site) -> dict[int, dict[str, Any]]:
-    with site.engine.connect() as connection:
+    with reading(site.engine) as session:
+        connection = session.connection()
         rows = connection.execute(
             select(col(ProcedureVersion.id), col(ProcedureVersion.definition)).where(
                 col(ProcedureVersion.published_at).is_not(None)

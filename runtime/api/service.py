@@ -14,6 +14,7 @@ from runtime import i18n, processing, reception, workflow
 from runtime.answers import normal_text
 from runtime.api import files as api_files
 from runtime.catalogue import Published
+from runtime.db import reading
 from runtime.fields.base import FieldError
 from runtime.i18n import N_
 from runtime.messages import message
@@ -275,7 +276,8 @@ def by_reference(
 
     if len(reference) > 32:
         return None
-    with engine.connect() as connection:
+    with reading(engine) as session:
+        connection = session.connection()
         found = connection.execute(
             select(col(Submission.id))
             .join(Procedure, col(Procedure.id) == Submission.procedure_id)

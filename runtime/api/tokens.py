@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from sqlalchemy import Engine, insert, select, update
 from sqlmodel import col
 
-from runtime.db import write_transaction
+from runtime.db import reading, writing
 from runtime.models import ApiToken, now
 
 PREFIX = "pvs_"
@@ -22,7 +22,8 @@ def digest(token: str) -> str:
 def create(engine: Engine, organisation_id: int, name: str, functions: Sequence[str] | None) -> str:
     """A new token; the only time its text exists outside the caller's hands is this return."""
     token = PREFIX + secrets.token_urlsafe(32)
-    with write_transaction(engine) as connection:
+    with writing(engine) as session:
+        connection = session.connection()
         connection.execute(
             insert(ApiToken).values(
                 organisation_id=organisation_id,
@@ -38,7 +39,8 @@ def create(engine: Engine, organisation_id: int, name: str, functions: Sequence[
 def verify(engine: Engine, token: str) -> ApiToken | None:
     if not token.startswith(PREFIX) or len(token) > 100:
         return None
-    with engine.connect() as connection:
+    with reading(engine) as session:
+        connection = session.connection()
         row = (
             connection.execute(
                 select(ApiToken).where(
@@ -52,7 +54,8 @@ def verify(engine: Engine, token: str) -> ApiToken | None:
 
 
 def of_organisation(engine: Engine, organisation_id: int) -> list[ApiToken]:
-    with engine.connect() as connection:
+    with reading(engine) as session:
+        connection = session.connection()
         return [
             ApiToken(**row)
             for row in connection.execute(
@@ -64,7 +67,8 @@ def of_organisation(engine: Engine, organisation_id: int) -> list[ApiToken]:
 
 
 def revoke(engine: Engine, organisation_id: int, token_id: int) -> bool:
-    with write_transaction(engine) as connection:
+    with writing(engine) as session:
+        connection = session.connection()
         return bool(
             connection.execute(
                 update(ApiToken)

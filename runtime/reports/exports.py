@@ -17,10 +17,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Engine, Row
-from sqlmodel import Session, col, select
+from sqlmodel import col, select
 
 from runtime.catalogue import compiled_for
 from runtime.compiler import CompiledVersion
+from runtime.db import reading
 from runtime.fields import widget_for
 from runtime.fields.base import CellText, Display, DisplayContext
 from runtime.i18n import N_, gettext
@@ -170,7 +171,7 @@ def frozen(value: Any) -> Any:
 
 def published_versions(engine: Engine, procedure_id: int) -> list[ProcedureVersion]:
     """Every version a submission can point at, oldest first."""
-    with Session(engine) as session:
+    with reading(engine) as session:
         return list(
             session.exec(
                 select(ProcedureVersion)

@@ -18,6 +18,7 @@ from sqlmodel import col
 
 from runtime import workflow
 from runtime.catalogue import compiled_for
+from runtime.db import reading
 from runtime.i18n import N_, gettext
 from runtime.models import ProcedureVersion, Submission, SubmissionEvent
 from runtime.reports.distributions import Distribution, distribution, questions
@@ -57,7 +58,8 @@ def figures(engine: Engine, selection: SubmissionFilter, lang: str, *, answers_o
     """Every figure of the selected submissions; `answers_only` skips time and status figures."""
     versions = published_versions(engine, selection.procedure_id)
     where = conditions(selection)
-    with engine.connect() as connection:
+    with reading(engine) as session:
+        connection = session.connection()
         sql = JsonSql(connection.dialect.name)
         total = connection.execute(select(func.count()).select_from(Submission).where(*where)).scalar_one()
         distributions = [
