@@ -35,6 +35,7 @@ from runtime.fields import registry
 from runtime.fields.file import FORMAT_NAMES, size_text
 from runtime.render_tree import SHOWN_SLOT
 from runtime.text import markdown_html
+from runtime.wording import KINDS, wording
 
 DEFAULT_TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -214,6 +215,9 @@ class Templates:
         # The workflow actions, for the workflow editor and a case's history (runtime.actions).
         env.globals["workflow_editor"] = WorkflowEditor
         env.globals["delivery_label"] = delivery_label
+        # The words of a procedure's kind (runtime.wording): a request, answers, a vote...
+        env.globals["wording"] = wording
+        env.globals["KINDS"] = KINDS
         return env
 
     def select(self, theme: str, names: list[str]) -> Template:
