@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from collections.abc import Iterable
 from decimal import Decimal
 from functools import cache
@@ -89,6 +90,15 @@ def date_text(value: dt.date | str, lang: str, fmt: str = "long") -> str:
     if isinstance(value, str):
         value = dt.date.fromisoformat(value)
     return format_date(value, format=fmt, locale=locale(lang))
+
+
+def date_in_full(value: dt.date, lang: str) -> str:
+    """A day as a letter writes it, with the weekday: "lundi 1er février 2027". French
+    writes the first of a month as an ordinal, which Babel's patterns do not."""
+    text = format_date(value, format="full", locale=locale(lang))
+    if value.day == 1 and locale(lang).language == "fr":
+        text = re.sub(r"\b1\b", "1er", text, count=1)
+    return text
 
 
 def datetime_text(value: dt.datetime | str, lang: str, fmt: str = "long") -> str:

@@ -36,6 +36,7 @@ from runtime.fields.file import FORMAT_NAMES, size_text
 from runtime.legal import conformity_of
 from runtime.render_tree import SHOWN_SLOT
 from runtime.text import markdown_html
+from runtime.wording import KINDS, wording
 
 DEFAULT_TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -216,6 +217,9 @@ class Templates:
         # The workflow actions, for the workflow editor and a case's history (runtime.actions).
         env.globals["workflow_editor"] = WorkflowEditor
         env.globals["delivery_label"] = delivery_label
+        # The words of a procedure's kind (runtime.wording): a request, answers, a vote...
+        env.globals["wording"] = wording
+        env.globals["KINDS"] = KINDS
         return env
 
     def select(self, theme: str, names: list[str]) -> Template:

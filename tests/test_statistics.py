@@ -13,6 +13,7 @@ import httpx
 import pytest
 from bs4 import BeautifulSoup
 
+from runtime.i18n import gettext
 from runtime.reports.charts import BarItem, Palette, bar_chart, time_chart
 from runtime.reports.statistics import figures
 from runtime.submission_filter import SubmissionFilter
@@ -52,6 +53,12 @@ def with_history(app: Any) -> list[Any]:
     move(app, made[1], "acceptee", moments[1] + 3 * DAY)
     move(app, made[2], "refusee", moments[2] + 10 * DAY)
     return made
+
+
+def as_application(app: Any) -> None:
+    """The same questions published as an application, whose submissions are processed:
+    processing time is the figure of applications only."""
+    publish_version(app, {**version_two(), "kind": "procedure"})
 
 
 def bars(item: Any) -> dict[str, int]:
@@ -154,6 +161,7 @@ async def test_the_statistics_page_draws_charts_with_their_tables(
     app: Any, client: httpx.AsyncClient
 ) -> None:
     with_history(app)
+    as_application(app)
     await signed_in(app, client, "reader@beaulac.example", {"beaulac": "reader"})
     page = await client.get(f"{BASE}/statistics")
     assert page.status_code == 200 and page.headers["cache-control"] == "no-store"
@@ -208,6 +216,7 @@ async def test_the_statistics_page_draws_charts_with_their_tables(
 
 async def test_the_figures_download_as_csv(app: Any, client: httpx.AsyncClient) -> None:
     with_history(app)
+    as_application(app)
     await signed_in(app, client, "agent@beaulac.example", {"beaulac": "agent"})
     response = await client.get(f"{BASE}/statistics.csv")
     assert response.status_code == 200 and "attachment" in response.headers["content-disposition"]
@@ -225,6 +234,30 @@ async def test_the_figures_download_as_csv(app: Any, client: httpx.AsyncClient) 
     await signed_in(app, client, "designer@beaulac.example", {"beaulac": "designer"})
     assert (await client.get(f"{BASE}/statistics.csv")).status_code == 404
     assert (await client.get(f"{BASE}/statistics")).status_code == 404
+
+
+async def test_a_surveys_statistics_count_answers_and_no_processing_time(
+    app: Any, client: httpx.AsyncClient
+) -> None:
+    with_history(app)  # a survey, some of whose answers were moved to a final status all the same
+    await signed_in(app, client, "reader@beaulac.example", {"beaulac": "reader"})
+    page = await client.get(f"{BASE}/statistics")
+    assert page.status_code == 200
+    soup = BeautifulSoup(page.text, "html.parser")
+    overview = [row.get_text(" ", strip=True) for row in soup.select("section[aria-labelledby=overview] tr")]
+    assert overview == [f"{gettext('fr', 'Answers received')} 4"]
+    # The figures, below the filter and the exports (which speak of submissions in general).
+    figures_shown = soup.select(
+        "section[aria-labelledby=overview], section[aria-labelledby=over-time], section[aria-labelledby=by-status]"
+    )
+    shown = " ".join(" ".join(section.get_text(" ").split()) for section in figures_shown).lower()
+    assert "traitement" not in shown and "processing" not in shown and "demande" not in shown
+    assert soup.select_one("#over-time").get_text(strip=True) == gettext("fr", "Answers over time")
+    title = svgs(page.text)[0].find("{http://www.w3.org/2000/svg}title").text
+    assert title == gettext("fr", "Answers per day")
+    table = read_csv((await client.get(f"{BASE}/statistics.csv")).content, "excel-fr")
+    assert [gettext("fr", "Answers received"), "", "Total", "4", ""] in table
+    assert all(row[0] != "Traitement" and "traitement" not in row[2] for row in table)
 
 
 def public(definition: dict[str, Any]) -> dict[str, Any]:

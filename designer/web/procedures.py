@@ -16,6 +16,7 @@ from runtime import i18n
 from runtime.catalogue import compiled_for
 from runtime.definition import DefinitionError, check_definition
 from runtime.i18n import N_
+from runtime.wording import KINDS
 
 MAX_IMPORT_BYTES = 2_000_000
 
@@ -61,9 +62,7 @@ async def new_procedure(request: Request, access: StaffAccess) -> Response:
         definition = {**copy.deepcopy(examples[template]), "id": slug}
         definition["title"] = {**definition["title"], lang: title}
     else:
-        definition = operations.blank(
-            slug, title, kind if kind in ("procedure", "survey", "consultation") else "procedure", lang
-        )
+        definition = operations.blank(slug, title, kind if kind in KINDS else "procedure", lang)
     problems = check_definition(definition)
     if problems:
         return staff_page(

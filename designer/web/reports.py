@@ -135,8 +135,8 @@ async def _statistics_page(
         query_prefix="?" + urlencode(query) if query else "",
         charts={
             "distribution": lambda item: distribution_chart(item, lang, palette),
-            "statuses": lambda: status_chart(figures, lang, palette),
-            "timeline": lambda: timeline_chart(figures, lang, palette),
+            "statuses": lambda: status_chart(figures, lang, palette, report.state.procedure.kind),
+            "timeline": lambda: timeline_chart(figures, lang, palette, report.state.procedure.kind),
         }
         if figures
         else {},
@@ -162,7 +162,7 @@ async def statistics_csv(request: Request, report: Report) -> Response:
     dialect = _dialect(request)
     if dialect is None:
         return _bad_dialect(request, report)
-    rows = statistics.figure_rows(figures, report.lang)
+    rows = statistics.figure_rows(figures, report.lang, kind=report.state.procedure.kind)
     return _download(
         export_formats.csv_chunks(statistics.figure_header(report.lang), rows, dialect),
         "csv",

@@ -39,6 +39,7 @@ from runtime.pdfs import receipts
 from runtime.pdfs.render import render_pdf
 from runtime.render_tree import Renderer
 from runtime.uploads import path_for
+from runtime.wording import wording
 
 if TYPE_CHECKING:
     from runtime.site import Site
@@ -56,6 +57,7 @@ class DocumentJob:
     issued_at: dt.datetime
     themes_dir: tuple[Path, ...]  # the folders holding themes (runtime.charter.theme_roots)
     follow_url: str
+    kind: str = "procedure"  # the procedure's kind, for its words (runtime.wording)
 
 
 def document_id(event_id: int, action_index: int) -> str:
@@ -80,6 +82,7 @@ def render_document(job: DocumentJob) -> bytes:
         procedure_title=job.procedure_title,
         issued_at=job.issued_at,
         follow_url=job.follow_url,
+        words=wording(job.kind),
         timezone=ZoneInfo(organisation.timezone),
     )
     return render_pdf(
@@ -144,6 +147,7 @@ def prepare(site: Site, job: Job) -> tuple[str, DocumentJob] | None:
         now(),
         site.theme_roots,
         f"{base_url}/s/{submission.follow_token}",
+        str(info.compiled.definition.get("kind", "procedure")),
     )
 
 

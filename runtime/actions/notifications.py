@@ -26,6 +26,7 @@ from runtime.compiler import CompiledVersion
 from runtime.i18n import N_
 from runtime.models import Submission, SubmissionEvent
 from runtime.render_tree import Renderer
+from runtime.wording import wording
 
 if TYPE_CHECKING:
     from runtime.site import Site, VersionInfo
@@ -60,7 +61,7 @@ def _headline(
     if event.kind == "message":
         return i18n.gettext(
             lang,
-            N_("New message about your request %(reference)s")
+            wording(definition).mail_subject_message
             if to_citizen
             else N_("New message from the applicant of %(reference)s"),
             reference=reference,
@@ -85,9 +86,7 @@ def _headline(
         renderer.text(workflow.state(definition, event.to_state or "").get("label")) or event.to_state or ""
     )
     if to_citizen:
-        return i18n.gettext(
-            lang, N_("Your request %(reference)s: %(status)s"), reference=reference, status=label
-        )
+        return i18n.gettext(lang, wording(definition).mail_subject_status, reference=reference, status=label)
     return i18n.gettext(lang, N_("%(reference)s is now: %(status)s"), reference=reference, status=label)
 
 
@@ -129,6 +128,7 @@ def compose(
         link=link,
         complement=complement,
         to_citizen=to_citizen,
+        words=wording(info.compiled.definition),
     )
     return Mail(
         to=tuple(to),

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from runtime.wording import KINDS
+
 NULLABLE_STRING = {"type": ["string", "null"]}
 
 
@@ -77,7 +79,7 @@ SCHEMAS: dict[str, Any] = {
         "required": ["slug", "kind", "title", "version", "url"],
         "properties": {
             "slug": {"type": "string"},
-            "kind": {"enum": ["procedure", "survey", "consultation"]},
+            "kind": {"enum": list(KINDS)},
             "title": {"type": "string"},
             "version": {"type": "integer"},
             "url": {"type": "string"},

@@ -26,7 +26,7 @@ from zoneinfo import ZoneInfo
 from runtime import i18n
 from runtime.charter import charter_for
 from runtime.compiler import CompiledVersion
-from runtime.i18n import N_
+from runtime.implicit_decision import decision_sentence, implicit_decision
 from runtime.models import Organisation, Submission
 from runtime.pdfs import pool as render_pool
 from runtime.pdfs.render import plain_pdf, qr_svg_data_uri, render_pdf
@@ -34,6 +34,7 @@ from runtime.render_tree import Renderer
 from runtime.settings import Settings
 from runtime.templating import Templates
 from runtime.text import localize
+from runtime.wording import wording
 
 if TYPE_CHECKING:
     from runtime.site import Site
@@ -138,7 +139,14 @@ def receipt_html(job: ReceiptJob) -> str:
         qr=qr_svg_data_uri(follow_url),
         timezone=ZoneInfo(organisation.timezone),
         state_label=renderer.text(states.get(submission.state, {}).get("label")),
+        implicit=_implicit_sentence(job),
     )
+
+
+def _implicit_sentence(job: ReceiptJob) -> str:
+    """The date silence becomes a decision, for an application whose definition says so."""
+    decision = implicit_decision(job.definition, job.submission.created_at, job.organisation.timezone)
+    return decision_sentence(decision, job.submission.lang) if decision else ""
 
 
 def render_receipt(job: ReceiptJob) -> bytes:
@@ -163,9 +171,8 @@ def plain_receipt(job: ReceiptJob) -> bytes:
     submission, organisation, lang = job.submission, job.organisation, job.submission.lang
     fallback = job.definition.get("lang", "fr")
     receipt = job.definition.get("receipt") or {}
-    heading = localize(receipt.get("title"), lang, fallback) or i18n.gettext(
-        lang, "Acknowledgement of receipt"
-    )
+    words = wording(job.definition)
+    heading = localize(receipt.get("title"), lang, fallback) or i18n.gettext(lang, words.receipt_title)
     moment = submission.created_at
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=dt.UTC)
@@ -178,21 +185,12 @@ def plain_receipt(job: ReceiptJob) -> bytes:
         (localize(job.definition.get("title"), lang, fallback), 13),
         (submission.reference, 14),
         (i18n.gettext(lang, "Received on %(date)s.", date=received), 11),
-        (i18n.gettext(lang, "Follow your request online:"), 10),
+        (i18n.gettext(lang, words.follow_online), 10),
         (follow_url, 10),
     ]
-    silence = receipt.get("silence")
-    if silence:
-        sentence = (
-            N_(
-                "Without an answer from the administration within %(days)s days of the date of receipt, your request will be deemed accepted."
-            )
-            if silence.get("means") == "acceptance"
-            else N_(
-                "Without an answer from the administration within %(days)s days of the date of receipt, your request will be deemed refused."
-            )
-        )
-        lines.append((i18n.gettext(lang, sentence, days=silence.get("delay_days")), 10))
+    implicit = _implicit_sentence(job)
+    if implicit:
+        lines.append((implicit, 10))
     lines += [
         (
             i18n.gettext(

@@ -16,6 +16,7 @@ from runtime.i18n import N_, date_text, gettext, locale, number_text
 from runtime.reports.charts import BarItem, Palette, StackedRow, bar_chart, stacked_chart, time_chart
 from runtime.reports.distributions import Distribution
 from runtime.reports.statistics import Figures
+from runtime.wording import wording
 
 
 def percent(share: float, lang: str) -> str:
@@ -95,7 +96,7 @@ def distribution_chart(item: Distribution, lang: str, palette: Palette) -> Marku
     return bar_chart(chart_id, item.label, desc, bars, palette)
 
 
-def status_chart(result: Figures, lang: str, palette: Palette) -> Markup:
+def status_chart(result: Figures, lang: str, palette: Palette, kind: str = "procedure") -> Markup:
     total = result.total
     bars = [
         BarItem(
@@ -105,14 +106,15 @@ def status_chart(result: Figures, lang: str, palette: Palette) -> Markup:
         )
         for status in result.statuses
     ]
-    desc = gettext(lang, "%(n)s submissions by current status.", n=number_text(total, lang))
+    desc = gettext(lang, wording(kind).by_status, n=number_text(total, lang))
     return bar_chart("chart-statuses", gettext(lang, "By status"), desc, bars, palette)
 
 
-def timeline_chart(result: Figures, lang: str, palette: Palette) -> Markup:
+def timeline_chart(result: Figures, lang: str, palette: Palette, kind: str = "procedure") -> Markup:
     points = result.timeline
     weekly = result.period == "week"
-    title = gettext(lang, "Submissions per week") if weekly else gettext(lang, "Submissions per day")
+    words = wording(kind)
+    title = gettext(lang, words.per_week if weekly else words.per_day)
     if not points:
         return time_chart(
             "chart-timeline",

@@ -25,6 +25,7 @@ from runtime.reports.distributions import Distribution, distribution, questions
 from runtime.reports.exports import published_versions, status_labels
 from runtime.reports.sql import JsonSql
 from runtime.submission_filter import SubmissionFilter, conditions
+from runtime.wording import wording
 
 WEEKLY_AFTER_DAYS = 120
 
@@ -167,17 +168,21 @@ def _aware(moment: str | dt.datetime) -> dt.datetime:
 # -- the figures as a table (the CSV download) ------------------------------------------
 
 
-def figure_rows(result: Figures, lang: str, answers_only: bool = False) -> Iterator[list[Any]]:
-    """Section, question, answer, count, share: every figure the charts show."""
+def figure_rows(
+    result: Figures, lang: str, answers_only: bool = False, kind: str = "procedure"
+) -> Iterator[list[Any]]:
+    """Section, question, answer, count, share: every figure the charts show, in the words of
+    the procedure's kind (a survey's answers are counted, not processed)."""
+    words = wording(kind)
 
     def text(message: str) -> str:
         return gettext(lang, message)
 
     if not answers_only:
-        yield [text(N_("Submissions")), "", text(N_("Total")), result.total, ""]
+        yield [text(words.total), "", text(N_("Total")), result.total, ""]
         period = text(N_("Per week (Monday)")) if result.period == "week" else text(N_("Per day"))
         for day, count in result.timeline:
-            yield [text(N_("Submissions over time")), period, day.isoformat(), count, ""]
+            yield [text(words.over_time), period, day.isoformat(), count, ""]
         for status in result.statuses:
             yield [
                 text(N_("Status")),
@@ -188,8 +193,12 @@ def figure_rows(result: Figures, lang: str, answers_only: bool = False) -> Itera
             ]
         processing = result.processing
         for name, value in (
-            (N_("Median processing time (days)"), processing.median),
-            (N_("90th percentile of processing time (days)"), processing.p90),
+            (
+                (N_("Median processing time (days)"), processing.median),
+                (N_("90th percentile of processing time (days)"), processing.p90),
+            )
+            if words.processing_time
+            else ()
         ):
             days = round(value.total_seconds() / 86400, 2) if value is not None else ""
             yield [text(N_("Processing")), "", text(name), days, ""]

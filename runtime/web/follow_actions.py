@@ -22,6 +22,7 @@ from runtime.uploads import path_for
 from runtime.web import notices
 from runtime.web.files import download
 from runtime.web.followed import followed
+from runtime.wording import wording
 
 MAX_FILES = 5
 
@@ -152,18 +153,19 @@ async def withdraw(request: Request) -> Response:
         return site.not_found(request)
     lang = site.lang(request, info.organisation)
     form = await request.form(max_files=0, max_fields=5)
+    words = wording(info.compiled.definition)
     if form.get("confirm") != "yes":
         return _back(
             request,
             found.submission.follow_token,
-            error=i18n.gettext(lang, "Tick the box to confirm that you withdraw your request."),
+            error=i18n.gettext(lang, words.withdraw_unconfirmed),
         )
     assert found.submission.id is not None  # a stored submission has its id
     return await _carried_out(
         request,
         found.submission.follow_token,
         lang,
-        N_("Your request has been withdrawn."),
+        words.withdrawn_notice,
         functools.partial(
             processing.withdraw,
             site.engine,
