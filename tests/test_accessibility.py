@@ -170,7 +170,7 @@ def test_every_page_of_every_example(
 @SCRIPTS
 def test_the_citizen_other_pages(parvis: tuple[str, Path], browser: Any, axe: Axe, scripts: bool) -> None:
     """The list of towns, each town's procedures, "finish later", "find my requests" (fresh,
-    with an error, sent) and a page that does not exist."""
+    with an error, sent), the legal pages and a page that does not exist."""
     address = parvis[0]
     context = browser.new_context(viewport=PHONE, java_script_enabled=scripts, locale="fr-FR")
     page = context.new_page()
@@ -182,6 +182,13 @@ def test_the_citizen_other_pages(parvis: tuple[str, Path], browser: Any, axe: Ax
         ),
         ("not found", "/beaulac/pas-de-demarche"),
         ("find my requests", "/beaulac/mes-demandes"),
+        *(
+            (f"legal page {page}", f"/beaulac/{page}")
+            for page in ("mentions-legales", "donnees-personnelles", "accessibilite", "contact")
+        ),
+        # The statement of each state of conformity: not, partially and fully compliant.
+        ("accessibility statement, no audit", "/saint-aubin/accessibilite"),
+        ("accessibility statement, fully compliant", "/val-dorne/accessibilite"),
     ]:
         page.goto(address + url)
         axe.check(page, what, scripts)
@@ -259,6 +266,12 @@ def test_every_staff_page(parvis: tuple[str, Path], browser: Any, axe: Axe, scri
     ]:
         assert page.goto(url).ok, what
         axe.check(page, what, scripts)
+    page.goto(f"{base}/legal")
+    axe.check(page, "legal pages", scripts)
+    page.locator("#address").fill("")  # a required setting left empty
+    page.locator(".legal-form button.primary").click()
+    expect(page.locator(".error-summary")).to_be_visible()
+    axe.check(page, "legal pages with errors", scripts)
     page.goto(f"{base}/p/{slug}/inbox")
     page.get_by_role("link", name=reference).click()
     expect(page.locator(".case-main")).to_be_visible()
