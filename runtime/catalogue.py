@@ -221,15 +221,22 @@ def organisation_by_slug(engine: Engine, slug: str) -> Organisation | None:
         return session.exec(select(Organisation).where(col(Organisation.slug) == slug)).first()
 
 
+def _published_versions(engine: Engine, organisation: Organisation) -> list[ProcedureVersion]:
+    """The published version of each of the organisation's procedures, by address."""
+    with reading(engine) as session:
+        return list(
+            session.exec(
+                select(ProcedureVersion)
+                .join(Procedure, col(Procedure.published_version_id) == ProcedureVersion.id)
+                .where(col(Procedure.organisation_id) == organisation.id)
+                .order_by(Procedure.slug)
+            )
+        )
+
+
 def published_definitions(engine: Engine, organisation: Organisation) -> list[dict[str, Any]]:
     """The definitions of the organisation's published procedures, open or not, by address."""
-    with reading(engine) as session:
-        rows = session.exec(
-            select(ProcedureVersion)
-            .join(Procedure, col(Procedure.published_version_id) == ProcedureVersion.id)
-            .where(col(Procedure.organisation_id) == organisation.id)
-            .order_by(Procedure.slug)
-        ).all()
+    rows = _published_versions(engine, organisation)
     return [version.definition for version in rows]
 
 
@@ -245,13 +252,7 @@ def open_procedures(engine: Engine, organisation: Organisation) -> list[Compiled
     """
     from runtime.reception import is_open
 
-    with reading(engine) as session:
-        rows = session.exec(
-            select(ProcedureVersion)
-            .join(Procedure, col(Procedure.published_version_id) == ProcedureVersion.id)
-            .where(col(Procedure.organisation_id) == organisation.id)
-            .order_by(Procedure.slug)
-        ).all()
+    rows = _published_versions(engine, organisation)
     result = []
     for version in rows:
         compiled = compiled_for(version)
